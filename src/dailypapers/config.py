@@ -1,0 +1,152 @@
+"""Settings: defaults < ``dailypapers.toml`` in the working dir < environment < CLI flags.
+
+Environment variables are ``DAILYPAPERS_<FIELD>`` (``DAILYPAPERS_HF_URL``...). In the TOML
+file a table flattens into its fields: ``[telegram] chat_id = 1`` sets ``telegram_chat_id``.
+Secrets never live here: see :mod:`dailypapers.secrets`.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from .errors import ConfigError
+
+CONFIG_FILE = "dailypapers.toml"
+# Names that may not appear in the config file: secrets come from the environment only.
+_SECRET_WORDS = ("token", "api_key", "password", "secret")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DAILYPAPERS_", extra="ignore")
+
+    # --- working directory and outputs
+    dir: Path = Path(".")
+    database: str = "dailypapers.db"
+    cache_dir: str = "cache"
+    readme_days: int = 7
+    max_authors: int = 5
+    min_papers: int = 3
+    site_url: str = ""
+    site_title: str = "Daily Papers"
+
+    # --- remote services (every base URL is a setting)
+    hf_url: str = "https://huggingface.co"
+    arxiv_api_url: str = "https://export.arxiv.org/api/query"
+    arxiv_url: str = "https://arxiv.org"
+    # arXiv asks for one request every 3 s on a single connection.
+    arxiv_delay: float = 3.0
+    user_agent: str = "dailypapers/0.1 (https://pypi.org/project/dailypapers/)"
+    http_timeout: float = 30.0
+    http_retries: int = 4
+    retry_max_wait: float = 60.0
+
+    # --- stages
+    source: str = "hf-daily"
+    hf_page_size: int = 100
+    summarizer: str = "extractive"
+    fulltext: bool = True
+    pdf_max_bytes: int = 60_000_000
+
+    # --- LLM summarizers
+    openai_base_url: str | None = None
+    model: str | None = None
+    fallback_models: list[str] = []
+    concurrency: int = 8
+    requests_per_minute: float | None = None
+    tokens_per_minute: float | None = None
+    request_timeout: float = 120.0
+    max_tokens_budget: int | None = None
+    max_cost: float | None = None
+    prompt_file: str | None = None
+    context_chars: int = 60_000
+
+    # --- delivery
+    channels: list[str] = []
+    telegram_url: str = "https://api.telegram.org"
+    telegram_chat_id: str | None = None
+    telegram_top_n: int | None = None
+    telegram_audio: bool = True
+    email_from: str | None = None
+    email_to: list[str] = []
+    webhook_kind: str = "slack"
+    tts: str = "espeak"
+    alert_channel: str | None = None
+
+    @property
+    def root(self) -> Path:
+        return self.dir.expanduser()
+
+    @property
+    def db_path(self) -> Path:
+        return self.root / self.database
+
+    @property
+    def cache_path(self) -> Path:
+        return self.root / self.cache_dir
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Environment beats the file values passed as init kwargs; flags are applied after.
+        return (env_settings, init_settings)
+
+
+def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in table.items():
+        name = f"{prefix}{key}".replace("-", "_")
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{name}_"))
+        else:
+            flat[name] = value
+    return flat
+
+
+def read_config_file(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        data = _flatten(tomllib.loads(path.read_text(encoding="utf-8")))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    secret = [k for k in data if any(w in k for w in _SECRET_WORDS)]
+    if secret:
+        raise ConfigError(
+            f"{path}: secrets do not belong in the config file ({', '.join(sorted(secret))})",
+            hint="set them in the environment or a key file (DAILYPAPERS_KEY_FILE)",
+        )
+    known = set(Settings.model_fields)
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ConfigError(f"{path}: unknown settings: {', '.join(unknown)}")
+    return data
+
+
+def load_settings(directory: Path | str | None = None, **flags: Any) -> Settings:
+    """Build settings for a working directory; ``flags`` (CLI options) win over everything."""
+    flags = {k: v for k, v in flags.items() if v is not None}
+    root = Path(directory) if directory is not None else None
+    if root is None:
+        env_dir = Settings().dir
+        root = env_dir
+    file_values = read_config_file(root / CONFIG_FILE)
+    file_values["dir"] = root
+    try:
+        settings = Settings(**file_values)
+        if flags:
+            settings = settings.model_copy(update=flags)
+            Settings.model_validate(settings.model_dump())
+    except ValidationError as exc:
+        raise ConfigError(f"invalid settings: {exc}") from exc
+    return settings

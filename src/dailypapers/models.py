@@ -1,0 +1,256 @@
+"""Plain data shared by every stage: papers, day lists, full texts, summaries, verifications.
+
+No I/O here. Stages exchange these objects and the store persists them; nothing else is
+shared between stages. Everything is JSON-serialisable through ``to_dict``/``from_dict``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+ARXIV_ID_RE = re.compile(
+    r"^(?P<id>\d{4}\.\d{4,5}|[a-z][a-z.\-]*(?:\.[A-Z]{2})?/\d{7})(?:v(?P<version>\d+))?$"
+)
+
+
+def split_arxiv_id(raw: str) -> tuple[str, int | None]:
+    """``"2501.08313v2"`` -> ``("2501.08313", 2)``; accepts abs/pdf URLs and ``arXiv:`` prefixes.
+
+    Raises ValueError for anything that is not an arXiv identifier.
+    """
+    text = raw.strip()
+    text = re.sub(r"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/", "", text)
+    text = re.sub(r"^(?:https?://)?huggingface\.co/papers/", "", text)
+    text = re.sub(r"^arxiv:", "", text, flags=re.IGNORECASE)
+    text = text.removesuffix(".pdf").strip("/")
+    match = ARXIV_ID_RE.match(text)
+    if not match:
+        raise ValueError(f"not an arXiv id: {raw!r}")
+    version = match.group("version")
+    return match.group("id"), int(version) if version else None
+
+
+@dataclass
+class Paper:
+    """One paper, keyed by its versionless arXiv id."""
+
+    arxiv_id: str
+    title: str
+    abstract: str = ""
+    authors: list[str] = field(default_factory=list)
+    version: int | None = None
+    published: str | None = None  # ISO 8601 timestamp of first publication
+    categories: list[str] = field(default_factory=list)
+    upvotes: int | None = None
+    num_comments: int | None = None
+    github_repo: str | None = None
+    github_stars: int | None = None
+    project_page: str | None = None
+    organization: str | None = None
+    ai_keywords: list[str] = field(default_factory=list)
+    ai_summary: str | None = None
+    submitter: str | None = None
+    thumbnail: str | None = None
+    # Fields a source returned that we don't model (schema drift); kept verbatim.
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def abs_url(self) -> str:
+        return f"https://arxiv.org/abs/{self.arxiv_id}"
+
+    @property
+    def pdf_url(self) -> str:
+        return f"https://arxiv.org/pdf/{self.arxiv_id}"
+
+    @property
+    def hf_url(self) -> str:
+        return f"https://huggingface.co/papers/{self.arxiv_id}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Paper:
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+@dataclass
+class DayEntry:
+    """A paper's place in a day's list, as the source ranked it at fetch time."""
+
+    paper: Paper
+    rank: int
+    upvotes: int | None = None
+
+
+@dataclass
+class DayList:
+    """What a source returned for one day."""
+
+    date: str  # YYYY-MM-DD
+    source: str
+    entries: list[DayEntry] = field(default_factory=list)
+    fetched_at: str | None = None
+    # Items the source returned but could not parse: (position, reason). Reported, never fatal.
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+
+
+FullTextSource = Literal["pdf", "html", "abstract"]
+
+
+@dataclass
+class Section:
+    """One section of a paper's text. ``kind`` is a normalised role (see fulltext.sections)."""
+
+    kind: str  # title | abstract | introduction | related | method | experiments | results |
+    #            discussion | conclusion | limitations | appendix | other
+    heading: str
+    text: str
+
+
+@dataclass
+class FullText:
+    """The cleaned text of a paper and where it came from."""
+
+    arxiv_id: str
+    version: int | None
+    source: FullTextSource
+    text: str
+    sections: list[Section] = field(default_factory=list)
+    pages: int | None = None
+    # Why we fell back from better sources, e.g. "pdf: truncated download (Content-Length ...)".
+    fallback_reasons: list[str] = field(default_factory=list)
+    stats: dict[str, Any] = field(default_factory=dict)
+    # Number-like strings that the PDF flattened (10^19 -> 1019); the verifier won't trust them.
+    flattened_numbers: list[str] = field(default_factory=list)
+
+    def section_text(self, *kinds: str) -> str:
+        return "\n\n".join(s.text for s in self.sections if s.kind in kinds)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FullText:
+        data = dict(data)
+        data["sections"] = [Section(**s) for s in data.get("sections", [])]
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+SUMMARY_PARTS = ("one_line", "objective", "method", "results", "implication")
+
+
+@dataclass
+class Summary:
+    """A structured five-part summary of one paper, and who wrote it."""
+
+    arxiv_id: str
+    one_line: str
+    objective: str
+    method: str
+    results: str
+    implication: str
+    keywords: list[str] = field(default_factory=list)
+    version: int | None = None
+    backend: str = ""
+    model: str | None = None
+    prompt_hash: str | None = None
+    # Backend that was asked first, when this summary comes from a fallback.
+    fallback_from: str | None = None
+    source: str | None = None  # which text it was written from: pdf | html | abstract
+    usage: dict[str, Any] = field(default_factory=dict)  # tokens_in, tokens_out, cost, calls
+    created_at: str | None = None
+
+    def parts(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name in SUMMARY_PARTS}
+
+    def render(self) -> str:
+        """The reference format: one paragraph of the non-empty parts, in order."""
+        sentences = []
+        for part in self.parts().values():
+            text = " ".join(part.split())
+            if not text:
+                continue
+            if text[-1] not in ".!?":
+                text += "."
+            sentences.append(text)
+        return " ".join(sentences)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Summary:
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+ItemStatus = Literal["grounded", "unsupported", "unverifiable"]
+
+
+@dataclass
+class CheckedItem:
+    """One number or digit-bearing name found in a summary, and what the source says."""
+
+    text: str  # as written in the summary, e.g. "88.5%"
+    kind: str  # number | percent | range | multiplier | model_name | ...
+    status: ItemStatus
+    part: str | None = None  # which summary field it came from
+    snippet: str | None = None  # the source text that grounds it (or the closest match)
+
+
+@dataclass
+class Verification:
+    """The verifier's verdict on one summary."""
+
+    items: list[CheckedItem] = field(default_factory=list)
+    source: str | None = None  # pdf | html | abstract: what it was checked against
+
+    @property
+    def unsupported(self) -> list[CheckedItem]:
+        return [i for i in self.items if i.status == "unsupported"]
+
+    @property
+    def status(self) -> Literal["grounded", "unsupported", "empty"]:
+        if not self.items:
+            return "empty"
+        return "unsupported" if self.unsupported else "grounded"
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["status"] = self.status
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Verification:
+        return cls(
+            items=[CheckedItem(**i) for i in data.get("items", [])],
+            source=data.get("source"),
+        )
+
+
+@dataclass
+class DigestEntry:
+    """Everything published about one paper on one day."""
+
+    paper: Paper
+    rank: int
+    upvotes: int | None = None
+    summary: Summary | None = None
+    verification: Verification | None = None
+    fulltext_source: str | None = None
+
+
+@dataclass
+class DayDigest:
+    """A day as it is published: what every renderer and channel reads."""
+
+    date: str
+    source: str
+    entries: list[DigestEntry] = field(default_factory=list)
+    fetched_at: str | None = None

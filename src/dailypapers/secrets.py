@@ -1,0 +1,70 @@
+"""Secrets: from the environment, else from a key file outside the repository. Never logged.
+
+The key file (``DAILYPAPERS_KEY_FILE``, default ``~/.config/dailypapers/keys.env``) holds
+``NAME=value`` lines. Values are returned to the caller only; :func:`redact` scrubs any known
+secret out of text before it is shown or stored.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .errors import MissingKeyError
+
+KNOWN_SECRETS = (
+    "OPENAI_API_KEY",
+    "GEMINI_API_KEY",
+    "GOOGLE_API_KEY",
+    "HF_TOKEN",
+    "TELEGRAM_BOT_TOKEN",
+    "DAILYPAPERS_SMTP_URL",
+    "DAILYPAPERS_WEBHOOK_URL",
+)
+
+
+def key_file() -> Path:
+    raw = os.environ.get("DAILYPAPERS_KEY_FILE")
+    return Path(raw).expanduser() if raw else Path("~/.config/dailypapers/keys.env").expanduser()
+
+
+def _read_key_file() -> dict[str, str]:
+    path = key_file()
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (FileNotFoundError, PermissionError, IsADirectoryError):
+        return {}
+    values: dict[str, str] = {}
+    for line in lines:
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        name, _, value = line.partition("=")
+        values[name.strip().removeprefix("export ").strip()] = value.strip().strip("'\"")
+    return values
+
+
+def get_secret(name: str) -> str | None:
+    value = os.environ.get(name)
+    if value:
+        return value
+    return _read_key_file().get(name) or None
+
+
+def require_secret(name: str, *, purpose: str, alternative: str | None = None) -> str:
+    value = get_secret(name)
+    if value:
+        return value
+    hint = f"set {name} in the environment or in {key_file()}"
+    if alternative:
+        hint += f", or {alternative}"
+    raise MissingKeyError(f"no key found for {purpose}", hint=hint)
+
+
+def redact(text: str) -> str:
+    """Replace every known secret value (and its URL-embedded password) with ``***``."""
+    for name in KNOWN_SECRETS:
+        value = get_secret(name)
+        if value and len(value) >= 4:
+            text = text.replace(value, "***")
+    return text

@@ -1,0 +1,58 @@
+"""The summarizer interface every backend implements, and how one is looked up by id."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+from typing import ClassVar
+
+from ..config import Settings
+from ..models import FullText, Paper, Summary
+
+
+class Summarizer(ABC):
+    """A summary backend.
+
+    ``id`` is the name users pick it by; ``key_env`` names the environment variable holding
+    its secret (``None`` if it needs none). ``summarize`` must return a Summary or raise
+    :class:`~dailypapers.errors.SummarizerError`; it never returns partial garbage.
+    """
+
+    id: ClassVar[str]
+    key_env: ClassVar[str | None] = None
+    # Whether this backend makes network calls that cost money or quota (cache matters).
+    remote: ClassVar[bool] = False
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    @property
+    def model(self) -> str | None:
+        return None
+
+    @property
+    def prompt_hash(self) -> str | None:
+        return None
+
+    @abstractmethod
+    def summarize(self, paper: Paper, fulltext: FullText | None = None) -> Summary: ...
+
+    def summarize_many(
+        self, items: Iterable[tuple[Paper, FullText | None]]
+    ) -> Iterator[tuple[Paper, Summary | Exception]]:
+        """Summarize several papers; yields each result (or the error) as it is done.
+
+        The default is sequential; remote backends override it with bounded concurrency.
+        """
+        for paper, fulltext in items:
+            try:
+                yield paper, self.summarize(paper, fulltext)
+            except Exception as exc:  # one bad paper never sinks the day; caller records it
+                yield paper, exc
+
+
+def get_summarizer(name: str, settings: Settings) -> Summarizer:
+    from ..plugins import load
+
+    cls: type[Summarizer] = load("summarizer", name)
+    return cls(settings)
