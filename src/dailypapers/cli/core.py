@@ -1,0 +1,3 @@
+"""Core commands: run, collect, summarize, publish, status."""
+
+from __future__ import annotations
