@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from dailypapers.models import CheckedItem, DayEntry, DayList, FullText, Paper, Summary, Verification
+from dailypapers.models import (
+    CheckedItem,
+    DayEntry,
+    DayList,
+    FullText,
+    Paper,
+    Summary,
+    Verification,
+)
 from dailypapers.store import Store
 
 
@@ -15,7 +23,8 @@ def make_day(date: str = "2025-01-15", n: int = 3, source: str = "hf-daily") -> 
     entries = [
         DayEntry(
             Paper(arxiv_id=f"2501.0000{i}", title=f"Paper {i} on lightning attention",
-                  abstract=f"Abstract {i} reaches 88.{i}% accuracy.", authors=[f"Ann {i}", "Bo Li"]),
+                  abstract=f"Abstract {i} reaches 88.{i}% accuracy.",
+                  authors=[f"Ann {i}", "Bo Li"]),
             rank=i + 1, upvotes=10 - i,
         )
         for i in range(n)

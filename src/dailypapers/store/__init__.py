@@ -145,7 +145,9 @@ class Store:
         self._index_paper(conn, paper.arxiv_id)
 
     def get_paper(self, arxiv_id: str) -> Paper | None:
-        row = self.conn.execute("SELECT data FROM papers WHERE arxiv_id = ?", (arxiv_id,)).fetchone()
+        row = self.conn.execute(
+            "SELECT data FROM papers WHERE arxiv_id = ?", (arxiv_id,)
+        ).fetchone()
         return Paper.from_dict(json.loads(row["data"])) if row else None
 
     def count_papers(self) -> int:
@@ -411,7 +413,8 @@ class Store:
 
     def day_errors(self, date: str, source: str) -> dict[str, str]:
         rows = self.conn.execute(
-            "SELECT arxiv_id, error FROM day_papers WHERE date=? AND source=? AND error IS NOT NULL",
+            "SELECT arxiv_id, error FROM day_papers"
+            " WHERE date=? AND source=? AND error IS NOT NULL",
             (date, source),
         )
         return {r["arxiv_id"]: r["error"] for r in rows}
