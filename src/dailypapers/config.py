@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     min_papers: int = 3
     site_url: str = ""
     site_title: str = "Daily Papers"
+    site_feed_days: int = 3  # days in the main Atom/RSS feeds
+    site_tag_min_papers: int = 2  # a keyword gets a tag page once this many papers share it
 
     # --- remote services (every base URL is a setting)
     hf_url: str = "https://huggingface.co"

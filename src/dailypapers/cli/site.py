@@ -1,0 +1,67 @@
+"""Commands ``site`` (build the static site and feeds) and ``serve`` (preview it locally)."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+from pathlib import Path
+
+import click
+
+from ..errors import ConfigError, StoreError
+from ..render.site import build_site
+from ..store import Store
+from ._common import dir_option, handle_errors, main, settings_from
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        click.echo(f"{self.address_string()} {format % args}", err=True)
+
+
+def make_server(root: Path, port: int) -> http.server.ThreadingHTTPServer:
+    """A static file server for ``root`` on 127.0.0.1 only (port 0 picks a free one)."""
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+
+
+@main.command("site")
+@dir_option
+@click.option("--date", "dates", multiple=True, metavar="YYYY-MM-DD",
+              help="Republish just this day (repeatable): its pages, neighbours, indexes, feeds.")
+@click.pass_context
+@handle_errors
+def site_command(ctx: click.Context, dates: tuple[str, ...]) -> None:
+    """Build the static website and feeds into <dir>/site from the store."""
+    settings = settings_from(ctx)
+    if not settings.db_path.exists():
+        raise StoreError(f"no database at {settings.db_path}",
+                         hint="run `dailypapers run` (or `collect`) first, or pass --dir")
+    with Store(settings.db_path) as store:
+        report = build_site(store, settings, dates=list(dates) or None)
+    click.echo(report.line())
+
+
+@main.command("serve")
+@dir_option
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port on 127.0.0.1.")
+@click.pass_context
+@handle_errors
+def serve_command(ctx: click.Context, port: int) -> None:
+    """Preview the built site on http://127.0.0.1:PORT/ (Ctrl-C stops)."""
+    settings = settings_from(ctx)
+    root = settings.root / "site"
+    if not (root / "index.html").is_file():
+        raise ConfigError(f"no site in {root}", hint="build it first: dailypapers site")
+    try:
+        server = make_server(root, port)
+    except OSError as exc:
+        raise ConfigError(f"cannot listen on 127.0.0.1:{port}: {exc}",
+                          hint="pick another --port") from exc
+    with server:
+        click.echo(f"Serving {root} on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            click.echo("Stopped.")

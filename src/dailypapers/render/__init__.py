@@ -1,0 +1,1 @@
+"""Publishing: everything derived from the store for people to read (markdown, site, feeds)."""

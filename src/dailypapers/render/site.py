@@ -1,0 +1,526 @@
+"""The static website: day, paper, tag, archive and search pages, JSON copies and feeds.
+
+``build_site(store, settings)`` rebuilds ``settings.root / "site"`` from the store alone;
+``build_site(..., dates=[...])`` republishes those days incrementally: their pages, their
+neighbours, the home page, archive, tag pages of their papers, feeds and the search
+segments that hold their papers. Every file is written only when its bytes differ, and
+nothing depends on the build time, so an unchanged page is never touched.
+
+Pages link to each other with relative URLs (``root`` is "", "../" or "../../"), so the
+site works from any sub-path and from file://. No page loads anything from another host.
+Templates are Jinja2 with autoescape; a ``templates/`` folder in the working directory
+overrides the built-ins (``templates/site/day.html`` replaces the built-in day page).
+Summaries are shown as plain escaped text, never as HTML.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import json
+import logging
+import os
+import re
+import time
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from ..config import Settings
+from ..errors import RenderError
+from ..models import DayDigest, DigestEntry
+from ..store import Store, queries
+from . import site_search
+from .feed import FeedInfo, FeedItem, atom_feed, clean_text, rss_feed
+
+log = logging.getLogger(__name__)
+
+TAG_PAGE_LIMIT = 200  # papers listed on a tag page (newest first); the rest via search
+TAG_FEED_LIMIT = 30
+MAX_TAGS_PER_PAPER = 8
+SNIPPET_CHARS = 220
+# Directories build_site owns: a full rebuild removes files in them that it did not write.
+MANAGED_DIRS = ("days", "papers", "tags", "search", "static")
+MANAGED_FILES = ("index.html", "archive.html", "tags.html", "search.html", "atom.xml",
+                 "rss.xml")
+STATIC_FILES = ("site.css", "search.js")
+
+
+class SiteError(RenderError):
+    """The site could not be written (templates broken, disk full...)."""
+
+
+@dataclass
+class SiteReport:
+    """What a build did."""
+
+    path: Path
+    mode: str  # full | incremental | empty
+    days: int = 0  # day pages rendered
+    papers: int = 0  # paper pages rendered
+    tags: int = 0  # tag pages rendered
+    written: int = 0  # files whose bytes changed
+    unchanged: int = 0  # files rendered but identical on disk
+    removed: int = 0  # stale files deleted (full builds only)
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        return (
+            f"Site ({self.mode}) in {self.path}: {self.days} day pages, {self.papers} paper "
+            f"pages, {self.tags} tag pages; {self.written} files written, {self.unchanged} "
+            f"unchanged, {self.removed} removed in {self.seconds:.1f}s"
+        )
+
+
+# ------------------------------------------------------------------ paths and names
+
+
+def paper_path(arxiv_id: str) -> str:
+    """``papers/2501/2501.08313.html``; old-style ids (``hep-th/9901001``) under their archive."""
+    safe = arxiv_id.replace("/", "_")
+    folder = arxiv_id[:4] if arxiv_id[:4].isdigit() else arxiv_id.split("/")[0]
+    return f"papers/{folder}/{safe}.html"
+
+
+def day_path(date: str) -> str:
+    return f"days/{date}.html"
+
+
+def tag_key(label: str) -> str:
+    return " ".join(label.split()).casefold()
+
+
+def tag_slug(key: str) -> str:
+    """A file name for a tag: readable ASCII, plus a hash when ASCII alone is ambiguous."""
+    ascii_form = unicodedata.normalize("NFKD", key).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^a-z0-9]+", "-", ascii_form.lower()).strip("-")[:60].strip("-")
+    if base and base.replace("-", " ") == key:
+        return base
+    digest = hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:8]
+    return f"{base}-{digest}" if base else digest
+
+
+@dataclass
+class Tag:
+    key: str
+    label: str
+    slug: str
+    ids: list[str] = field(default_factory=list)  # newest first
+
+
+def _labels(raw: Iterable[Any]) -> list[str]:
+    out: list[str] = []
+    seen: set[str] = set()
+    for value in raw:
+        if not isinstance(value, str):
+            continue
+        label = clean_text(value)
+        key = tag_key(label)
+        if not key or key in seen or len(key) > 80:
+            continue
+        seen.add(key)
+        out.append(label)
+        if len(out) == MAX_TAGS_PER_PAPER:
+            break
+    return out
+
+
+def entry_tags(entry: DigestEntry) -> list[str]:
+    """A paper's keywords: the summary's first, then Hugging Face's."""
+    return _labels([*(entry.summary.keywords if entry.summary else []), *entry.paper.ai_keywords])
+
+
+def _short_authors(authors: Sequence[str], limit: int = 3) -> str:
+    names = ", ".join(clean_text(a) for a in authors[:limit])
+    return names + (" et al." if len(authors) > limit else "")
+
+
+# ------------------------------------------------------------------ writing
+
+
+class _Writer:
+    """Writes files atomically and only when their bytes differ."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.written = 0
+        self.unchanged = 0
+        self.produced: set[str] = set()
+        self._dirs: set[Path] = set()
+
+    def write(self, rel: str, content: str | bytes) -> None:
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        self.produced.add(rel)
+        path = self.root / rel
+        try:
+            if path.read_bytes() == data:
+                self.unchanged += 1
+                return
+        except FileNotFoundError:
+            pass
+        parent = path.parent
+        if parent not in self._dirs:
+            parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(parent)
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+        self.written += 1
+
+    def read(self, rel: str) -> str | None:
+        try:
+            return (self.root / rel).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+
+    def remove_stale(self) -> int:
+        removed = 0
+        for name in MANAGED_DIRS:
+            top = self.root / name
+            if not top.is_dir():
+                continue
+            for path in sorted(top.rglob("*"), reverse=True):
+                rel = path.relative_to(self.root).as_posix()
+                if path.is_file() and rel not in self.produced:
+                    path.unlink()
+                    removed += 1
+                elif path.is_dir() and not any(path.iterdir()):
+                    path.rmdir()
+        return removed
+
+
+def make_environment(settings: Settings) -> jinja2.Environment:
+    """Jinja2 with autoescape; ``<dir>/templates`` wins over the built-in templates."""
+    builtin = Path(str(resources.files("dailypapers.render") / "templates"))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader([
+            jinja2.FileSystemLoader(str(settings.root / "templates")),
+            jinja2.FileSystemLoader(str(builtin)),
+        ]),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.globals.update(site_title=settings.site_title, paper_path=paper_path, day_path=day_path)
+    env.filters["clean"] = clean_text
+    return env
+
+
+# ------------------------------------------------------------------ the build
+
+
+@dataclass
+class _Context:
+    store: Store
+    settings: Settings
+    env: jinja2.Environment
+    out: _Writer
+    dates: list[str]  # every published day, oldest first
+    counts: dict[str, int]
+    infos: dict[str, dict[str, Any]]  # paper_index records by id, in first-published order
+    tags: dict[str, Tag]  # published tags by key
+    paper_tags: dict[str, list[str]]  # labels by paper id
+    report: SiteReport
+
+    def tag_url(self, label: str) -> str | None:
+        tag = self.tags.get(tag_key(label))
+        return f"tags/{tag.slug}.html" if tag else None
+
+    def render(self, template: str, rel: str, **context: Any) -> None:
+        root = "../" * rel.count("/")
+        try:
+            html = self.env.get_template(f"site/{template}").render(
+                root=root, tag_url=self.tag_url, **context
+            )
+        except jinja2.TemplateError as exc:
+            raise SiteError(f"template site/{template} failed: {exc}") from exc
+        self.out.write(rel, html)
+
+    def absolute(self, rel: str) -> str:
+        base = self.settings.site_url.rstrip("/")
+        return f"{base}/{rel}" if base else ""
+
+
+def build_site(
+    store: Store, settings: Settings, *, dates: Sequence[str] | None = None
+) -> SiteReport:
+    """Build the site into ``settings.root / "site"``; ``dates`` republishes just those days."""
+    started = time.perf_counter()
+    root = settings.root / "site"
+    out = _Writer(root)
+    incremental = dates is not None and (root / "index.html").is_file() and (
+        out.read(site_search.MANIFEST) is not None
+    )
+    report = SiteReport(path=root, mode="incremental" if incremental else "full")
+    counts = dict(queries.day_counts(store))
+    env = make_environment(settings)
+    infos = {r["arxiv_id"]: r for r in queries.paper_index(store)}
+    paper_tags = {i: _labels([*r["keywords"], *r["ai_keywords"]]) for i, r in infos.items()}
+    ctx = _Context(
+        store=store, settings=settings, env=env, out=out, dates=sorted(counts),
+        counts=counts, infos=infos, tags=_collect_tags(settings, infos, paper_tags),
+        paper_tags=paper_tags, report=report,
+    )
+    try:
+        if not ctx.dates:
+            report.mode = "empty"
+            ctx.render("empty.html", "index.html")
+        elif incremental and dates is not None:
+            _build_incremental(ctx, dates)
+        else:
+            _build_full(ctx)
+        _write_common(ctx)
+        if report.mode != "incremental":
+            report.removed = out.remove_stale()
+    except OSError as exc:
+        raise SiteError(f"cannot write the site into {root}: {exc}") from exc
+    report.written, report.unchanged = out.written, out.unchanged
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _collect_tags(
+    settings: Settings, infos: dict[str, dict[str, Any]], paper_tags: dict[str, list[str]]
+) -> dict[str, Tag]:
+    tags: dict[str, Tag] = {}
+    # Newest first: by last published date, then id, so pages and feeds are stable.
+    for arxiv_id in sorted(infos, key=lambda i: (infos[i]["last"], i), reverse=True):
+        for label in paper_tags[arxiv_id]:
+            key = tag_key(label)
+            tag = tags.get(key)
+            if tag is None:
+                tag = tags[key] = Tag(key=key, label=label, slug=tag_slug(key))
+            tag.ids.append(arxiv_id)
+    minimum = max(1, settings.site_tag_min_papers)
+    return {k: t for k, t in tags.items() if len(t.ids) >= minimum}
+
+
+def _build_full(ctx: _Context) -> None:
+    all_dates = queries.all_paper_dates(ctx.store)
+    latest = ctx.dates[-1]
+    for digest in queries.iter_digests(ctx.store):
+        _render_day(ctx, digest)
+        if digest.date == latest:
+            _render_day(ctx, digest, home=True)
+        for entry in digest.entries:
+            seen = all_dates.get(entry.paper.arxiv_id, [digest.date])
+            if seen[-1] == digest.date:
+                _render_paper(ctx, entry, digest.date, seen)
+    for tag in ctx.tags.values():
+        _render_tag(ctx, tag)
+    ids = list(ctx.infos)
+    _build_search(ctx, ids, range((len(ids) + site_search.SEGMENT - 1) // site_search.SEGMENT))
+
+
+def _build_incremental(ctx: _Context, dates: Sequence[str]) -> None:
+    known = set(ctx.dates)
+    changed = sorted({d for d in dates if d in known})
+    for gone in sorted({d for d in dates if d not in known}):
+        # A day that is no longer published loses its pages (its neighbours relink below).
+        for rel in (day_path(gone), f"days/{gone}.json"):
+            (ctx.out.root / rel).unlink(missing_ok=True)
+    position = {d: n for n, d in enumerate(ctx.dates)}
+    wanted = set(changed) | {ctx.dates[-1]}
+    for date in dates:
+        # Neighbours: their prev/next links may have changed.
+        n = position.get(date)
+        if n is None:
+            n = next((i for i, d in enumerate(ctx.dates) if d > date), len(ctx.dates))
+            wanted.update(ctx.dates[max(0, n - 1):n + 1])
+        else:
+            wanted.update(ctx.dates[max(0, n - 1):n + 2])
+    changed_ids: list[str] = []
+    for digest in queries.iter_digests(ctx.store, sorted(wanted)):
+        _render_day(ctx, digest)
+        if digest.date == ctx.dates[-1]:
+            _render_day(ctx, digest, home=True)
+        if digest.date in changed:
+            changed_ids.extend(e.paper.arxiv_id for e in digest.entries)
+    seen = queries.paper_dates(ctx.store, changed_ids)
+    for arxiv_id, (date, entry) in queries.latest_entries(ctx.store, changed_ids).items():
+        _render_paper(ctx, entry, date, seen.get(arxiv_id, [date]))
+    touched = {tag_key(label) for i in changed_ids for label in ctx.paper_tags.get(i, [])}
+    for key in sorted(touched):
+        if key in ctx.tags:
+            _render_tag(ctx, ctx.tags[key])
+    ids = list(ctx.infos)
+    order = {arxiv_id: n for n, arxiv_id in enumerate(ids)}
+    segments = {order[i] // site_search.SEGMENT for i in changed_ids if i in order}
+    old = site_search.read_manifest(ctx.out.read(site_search.MANIFEST))
+    new = site_search.segment_hashes(ids)
+    segments.update(n for n, h in enumerate(new) if n >= len(old) or old[n] != h)
+    _build_search(ctx, ids, segments)
+
+
+def _entry_view(ctx: _Context, entry: DigestEntry) -> dict[str, Any]:
+    paper, summary = entry.paper, entry.summary
+    upvotes = entry.upvotes if entry.upvotes is not None else paper.upvotes
+    return {
+        "e": entry, "p": paper, "s": summary, "v": entry.verification,
+        "upvotes": upvotes, "tags": entry_tags(entry),
+        "authors": [clean_text(a) for a in paper.authors],
+        "title": clean_text(paper.title) or paper.arxiv_id,
+    }
+
+
+def _render_day(ctx: _Context, digest: DayDigest, *, home: bool = False) -> None:
+    n = ctx.dates.index(digest.date)
+    prev_date = ctx.dates[n - 1] if n > 0 else None
+    next_date = ctx.dates[n + 1] if n + 1 < len(ctx.dates) else None
+    rel = "index.html" if home else day_path(digest.date)
+    ctx.render(
+        "day.html", rel, digest=digest, date=digest.date, prev_date=prev_date,
+        next_date=next_date, home=home, entries=[_entry_view(ctx, e) for e in digest.entries],
+        max_authors=ctx.settings.max_authors,
+    )
+    if not home:
+        ctx.report.days += 1
+        ctx.out.write(f"days/{digest.date}.json", _day_json(digest))
+
+
+def _day_json(digest: DayDigest) -> str:
+    data = {
+        "date": digest.date, "source": digest.source, "fetched_at": digest.fetched_at,
+        "entries": [
+            {
+                "rank": e.rank, "upvotes": e.upvotes, "fulltext_source": e.fulltext_source,
+                "page": paper_path(e.paper.arxiv_id), "paper": e.paper.to_dict(),
+                "summary": e.summary.to_dict() if e.summary else None,
+                "verification": e.verification.to_dict() if e.verification else None,
+            }
+            for e in digest.entries
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def _render_paper(ctx: _Context, entry: DigestEntry, date: str, dates: Sequence[str]) -> None:
+    ctx.render("paper.html", paper_path(entry.paper.arxiv_id), date=date, dates=list(dates),
+               **_entry_view(ctx, entry))
+    ctx.report.papers += 1
+
+
+def _record(info: dict[str, Any]) -> list[str]:
+    """A paper as search results and tag pages list it: title, date, page, authors, gist."""
+    gist = clean_text(info["one_line"])
+    if len(gist) > SNIPPET_CHARS:
+        gist = gist[:SNIPPET_CHARS].rsplit(" ", 1)[0] + "…"
+    return [clean_text(info["title"]) or info["arxiv_id"], info["last"],
+            paper_path(info["arxiv_id"]), _short_authors(info["authors"]), gist]
+
+
+def _render_tag(ctx: _Context, tag: Tag) -> None:
+    items = [_record(ctx.infos[i]) for i in tag.ids[:TAG_PAGE_LIMIT]]
+    ctx.render("tag.html", f"tags/{tag.slug}.html", tag=tag, items=items, total=len(tag.ids))
+    feed_items = [_feed_item_from_info(ctx, ctx.infos[i]) for i in tag.ids[:TAG_FEED_LIMIT]]
+    info = FeedInfo(
+        title=f"{ctx.settings.site_title}: {tag.label}",
+        id=ctx.absolute(f"tags/{tag.slug}.xml") or f"urn:dailypapers:tag:{tag.slug}",
+        home_url=ctx.absolute(f"tags/{tag.slug}.html"),
+        self_url=ctx.absolute(f"tags/{tag.slug}.xml"),
+        description=f"Papers tagged {tag.label}",
+    )
+    ctx.out.write(f"tags/{tag.slug}.xml", atom_feed(info, feed_items))
+    ctx.report.tags += 1
+
+
+def _build_search(ctx: _Context, ids: list[str], segments: Iterable[int]) -> None:
+    records = {i: _record(info) for i, info in ctx.infos.items()}
+
+    def load(members: Sequence[str]) -> dict[str, DigestEntry]:
+        return {k: v[1] for k, v in queries.latest_entries(ctx.store, members).items()}
+
+    site_search.build_search(ids, records, segments, load, ctx.out.write)
+    ctx.out.write("search/meta.js", site_search.meta_script(len(ids)))
+    ctx.out.write(site_search.MANIFEST,
+                  site_search.manifest_text(site_search.segment_hashes(ids)))
+
+
+# ------------------------------------------------------------------ shared pages and feeds
+
+
+def _feed_item_from_info(ctx: _Context, info: dict[str, Any]) -> FeedItem:
+    arxiv_id = info["arxiv_id"]
+    return FeedItem(
+        id=f"urn:arxiv:{arxiv_id}", title=clean_text(info["title"]) or arxiv_id,
+        link=ctx.absolute(paper_path(arxiv_id)) or f"https://arxiv.org/abs/{arxiv_id}",
+        date=info["last"], summary=clean_text(info["one_line"]),
+        authors=[clean_text(a) for a in info["authors"]],
+        categories=ctx.paper_tags.get(arxiv_id, []),
+    )
+
+
+def _feed_items(ctx: _Context) -> list[FeedItem]:
+    days = ctx.dates[-max(1, ctx.settings.site_feed_days):]
+    items: list[FeedItem] = []
+    seen: set[str] = set()
+    for digest in sorted(queries.iter_digests(ctx.store, days), key=lambda d: d.date,
+                         reverse=True):
+        for entry in digest.entries:
+            paper = entry.paper
+            if paper.arxiv_id in seen:  # one entry per paper: its newest day
+                continue
+            seen.add(paper.arxiv_id)
+            items.append(FeedItem(
+                id=f"urn:arxiv:{paper.arxiv_id}", title=clean_text(paper.title) or paper.arxiv_id,
+                link=ctx.absolute(paper_path(paper.arxiv_id)) or paper.abs_url,
+                date=digest.date,
+                summary=clean_text(entry.summary.render() if entry.summary else paper.abstract),
+                authors=[clean_text(a) for a in paper.authors], categories=entry_tags(entry),
+            ))
+    return items
+
+
+def _archive(ctx: _Context) -> list[dict[str, Any]]:
+    """Years (newest first) of months (newest first) of calendar weeks."""
+    by_month: dict[tuple[int, int], None] = {}
+    for date in reversed(ctx.dates):
+        by_month[(int(date[:4]), int(date[5:7]))] = None
+    years: dict[int, list[dict[str, Any]]] = {}
+    cal = calendar.Calendar(firstweekday=0)
+    for year, month in by_month:
+        weeks: list[list[dict[str, Any]]] = []
+        for week in cal.monthdayscalendar(year, month):
+            cells: list[dict[str, Any]] = []
+            for day in week:
+                date = f"{year:04d}-{month:02d}-{day:02d}" if day else ""
+                cells.append({"day": day, "date": date, "count": ctx.counts.get(date, 0)})
+            weeks.append(cells)
+        total = sum(int(c["count"]) for w in weeks for c in w)
+        years.setdefault(year, []).append({
+            "name": f"{calendar.month_name[month]} {year}", "weeks": weeks, "total": total,
+            "id": f"m{year:04d}-{month:02d}",
+        })
+    return [{"year": y, "months": m} for y, m in years.items()]
+
+
+def _write_common(ctx: _Context) -> None:
+    for name in STATIC_FILES:
+        data = (resources.files("dailypapers.render") / "static" / name).read_bytes()
+        ctx.out.write(f"static/{name}", data)
+    ctx.render("search.html", "search.html")
+    if not ctx.dates:
+        return
+    ctx.render("archive.html", "archive.html", years=_archive(ctx), days=len(ctx.dates),
+               papers=len(ctx.infos))
+    tags = sorted(ctx.tags.values(), key=lambda t: (-len(t.ids), t.key))
+    ctx.render("tags.html", "tags.html", tags=tags)
+    items = _feed_items(ctx)
+    title = ctx.settings.site_title
+    for name, maker in (("atom.xml", atom_feed), ("rss.xml", rss_feed)):
+        info = FeedInfo(
+            title=title, id=ctx.absolute(name) or "urn:dailypapers:feed",
+            home_url=ctx.absolute("index.html"), self_url=ctx.absolute(name),
+            description=f"{title}: summaries of the latest papers",
+        )
+        ctx.out.write(name, maker(info, items))
+
+
+__all__ = ["SiteError", "SiteReport", "build_site", "day_path", "make_environment",
+           "paper_path", "tag_slug"]
