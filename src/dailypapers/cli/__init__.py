@@ -11,4 +11,3 @@ from . import core  # noqa: F401
 from ._common import ExitCode, main
 
 __all__ = ["ExitCode", "main"]
-from . import site  # noqa: E402, F401
