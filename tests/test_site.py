@@ -1,0 +1,288 @@
+"""The static site: pages, escaping, links, JSON copies, incremental writes, templates, CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import httpx2 as httpx
+import pytest
+from _sitekit import EVIL_ONE_LINE, EVIL_TITLE, add_day, paper, small_site_store, summary
+from click.testing import CliRunner
+
+from dailypapers.cli import main
+from dailypapers.cli.site import make_server
+from dailypapers.config import Settings
+from dailypapers.render import site_search
+from dailypapers.render.site import build_site, paper_path, tag_slug
+from dailypapers.store import Store
+
+
+class _Page(HTMLParser):
+    """Collects links, element names and visible text of one HTML page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.links.append(value)
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def parse(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+def build(work: Path, **overrides: object) -> tuple[Settings, Store, Path]:
+    settings, store = small_site_store(work)
+    if overrides:
+        settings = settings.model_copy(update=overrides)
+    build_site(store, settings)
+    return settings, store, work / "site"
+
+
+def test_home_is_latest_day_with_pages_for_every_day_and_paper(isolated_env: Path) -> None:
+    _settings, _store, site = build(isolated_env)
+    home = parse(site / "index.html")
+    assert "2025-01-15" in " ".join(home.text)
+    assert "Diffusion Policies for Robots" in home.text
+    for date in ("2025-01-13", "2025-01-14", "2025-01-15"):
+        assert (site / "days" / f"{date}.html").is_file()
+    for n in range(1, 6):
+        assert (site / paper_path(f"2501.0000{n}")).is_file()
+    # prev/next: the middle day links both ways
+    middle = parse(site / "days" / "2025-01-14.html")
+    assert "../days/2025-01-13.html" in middle.links
+    assert "../days/2025-01-15.html" in middle.links
+
+
+def test_paper_page_has_links_summary_verdict_and_authorship(isolated_env: Path) -> None:
+    _settings, _store, site = build(isolated_env)
+    page = parse(site / paper_path("2501.00003"))
+    text = " ".join(" ".join(page.text).split())
+    for link in ("https://arxiv.org/abs/2501.00003", "https://huggingface.co/papers/2501.00003",
+                 "https://arxiv.org/pdf/2501.00003", "https://github.com/example/repo",
+                 "https://example.org/project"):
+        assert link in page.links
+    assert "Jürgen Ñoño, Zhang San 张三" in text
+    assert "1 of 2 numbers not found in the paper" in text
+    assert "reaches 88.5 % accuracy on <b>held-out</b> tasks" in text  # snippet, as text
+    assert "extractive" in text and "test-model" in text and "full PDF text" in text
+    for part in ("To find out whether the method scales.", "A transformer trained on 1,000 tasks.",
+                 "It reaches 88.5% accuracy, up from 71.2%.", "Practitioners can use smaller models."):
+        assert part in text
+    # a paper listed on two days names both
+    repeat = parse(site / paper_path("2501.00001"))
+    assert "../../days/2025-01-13.html" in repeat.links
+    assert "../../days/2025-01-15.html" in repeat.links
+
+
+def test_hostile_text_is_escaped_everywhere(isolated_env: Path) -> None:
+    _settings, _store, site = build(isolated_env, site_tag_min_papers=1)
+    evil_title = " ".join(EVIL_TITLE.split())
+    pages = [site / "days" / "2025-01-14.html", site / paper_path("2501.00003"),
+             site / "tags" / f"{tag_slug('vision')}.html",
+             site / "tags" / f"{tag_slug('quantum <b>ml</b>')}.html"]
+    for path in pages:
+        page = parse(path)
+        names = [tag for tag, _ in page.tags]
+        assert "script" not in names and "img" not in names and "b" not in names, path
+        assert not any(k.startswith("on") for _, attrs in page.tags for k in attrs), path
+        text = " ".join(" ".join(page.text).split())
+        assert evil_title in text, path
+    day_text = " ".join(parse(site / "days" / "2025-01-14.html").text)
+    assert EVIL_ONE_LINE in day_text
+    # the search records carry the raw text as JSON data, rendered with textContent
+    records = (site / "search" / "d" / "0.js").read_text(encoding="utf-8")
+    assert json.dumps(evil_title, ensure_ascii=False) in records
+
+
+def test_no_broken_internal_links_and_no_external_assets(isolated_env: Path) -> None:
+    _settings, _store, site = build(isolated_env, site_tag_min_papers=1)
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 10
+    for path in pages:
+        page = parse(path)
+        for tag, attrs in page.tags:
+            if tag in ("script", "link", "img") and (attrs.get("src") or attrs.get("href")):
+                ref = attrs.get("src") or attrs.get("href") or ""
+                assert not urlsplit(ref).scheme, f"{path}: external asset {ref}"
+        for link in page.links:
+            parts = urlsplit(link)
+            if parts.scheme or link.startswith("#"):
+                continue
+            target = (path.parent / unquote(parts.path)).resolve()
+            assert target.is_file(), f"{path.relative_to(site)} -> {link}"
+
+
+def test_day_json_has_every_structured_field(isolated_env: Path) -> None:
+    _settings, _store, site = build(isolated_env)
+    data = json.loads((site / "days" / "2025-01-14.json").read_text(encoding="utf-8"))
+    assert data["date"] == "2025-01-14"
+    first, second = data["entries"]
+    assert first["paper"]["title"] == EVIL_TITLE
+    assert first["summary"]["one_line"] == EVIL_ONE_LINE
+    assert first["verification"]["status"] == "unsupported"
+    assert first["page"] == paper_path("2501.00003")
+    assert second["summary"] is None
+
+
+def test_tag_pages_list_their_papers_and_respect_minimum(isolated_env: Path) -> None:
+    _settings, _store, site = build(isolated_env)
+    vision = parse(site / "tags" / "vision.html")
+    assert "../papers/2501/2501.00001.html" in vision.links
+    assert "../papers/2501/2501.00003.html" in vision.links
+    assert not (site / "tags" / "speech.html").exists()  # one paper: below the minimum
+    assert "tags/vision.html" in parse(site / "tags.html").links
+
+
+def _search_python(site: Path, query: str) -> list[str]:
+    """Decode the shards the way search.js does: AND of the query's terms."""
+    meta = json.loads((site / "search" / "meta.js").read_text()[len("DPS.m("):-3])
+    found: list[set[int]] = []
+    for term in site_search.tokenize(query):
+        ids: set[int] = set()
+        n = site_search.bucket(term)
+        for seg in range(meta["segs"]):
+            text = (site / "search" / f"s{seg}" / f"{n}.js").read_text(encoding="utf-8")
+            shard = json.loads(text[text.index("{"):text.rindex("}") + 1])
+            value = 0
+            for delta in shard.get(term, "").split(",") if term in shard else []:
+                value += int(delta)
+                ids.add(seg * meta["seg"] + (value >> 3))
+        found.append(ids)
+    hits = set.intersection(*found) if found else set()
+    out = []
+    for doc in sorted(hits):
+        text = (site / "search" / "d" / f"{doc // meta['block']}.js").read_text(encoding="utf-8")
+        records = json.loads(text[text.index("["):text.rindex("]") + 1])
+        out.append(records[doc % meta["block"]][2])
+    return out
+
+
+def test_search_index_finds_titles_authors_keywords_and_summaries(isolated_env: Path) -> None:
+    _settings, _store, site = build(isolated_env)
+    assert _search_python(site, "robots diffusion") == [paper_path("2501.00005")]
+    assert _search_python(site, "Schrodinger") == [paper_path("2501.00003")]  # accents folded
+    assert _search_python(site, "张三") == [paper_path("2501.00003")]
+    assert _search_python(site, "self-supervised") == [paper_path("2501.00002")]  # summary
+    assert _search_python(site, "Models") == _search_python(site, "model")
+    assert _search_python(site, "graphs") == [paper_path("2501.00004")]  # unsummarized: title
+
+
+def test_rebuild_writes_nothing_and_incremental_touches_only_what_changed(
+    isolated_env: Path,
+) -> None:
+    settings, store, site = build(isolated_env)
+    again = build_site(store, settings)
+    assert again.written == 0 and again.unchanged > 0
+    far = site / "days" / "2025-01-13.html"
+    far_paper = site / paper_path("2501.00002")
+    before = {p: p.stat().st_mtime_ns for p in (far, far_paper)}
+    add_day(store, "2025-01-16", [
+        (paper("2501.00006", "Vision Language Navigation"),
+         summary("2501.00006", "Robots navigate by language.", ["vision"])),
+    ])
+    report = build_site(store, settings, dates=["2025-01-16"])
+    assert report.mode == "incremental"
+    assert {p: p.stat().st_mtime_ns for p in before} == before  # far pages untouched
+    home = parse(site / "index.html")
+    assert "Vision Language Navigation" in home.text
+    assert "../days/2025-01-16.html" in parse(site / "days" / "2025-01-15.html").links  # neighbour
+    assert "../papers/2501/2501.00006.html" in parse(site / "tags" / "vision.html").links
+    assert _search_python(site, "navigation") == [paper_path("2501.00006")]
+    assert "Vision Language Navigation" in (site / "atom.xml").read_text(encoding="utf-8")
+    # the incremental result equals a full rebuild
+    full = build_site(store, settings)
+    assert full.written == 0, "incremental build left something stale"
+
+
+def test_incremental_without_a_site_falls_back_to_full(isolated_env: Path) -> None:
+    settings, store = small_site_store(isolated_env)
+    report = build_site(store, settings, dates=["2025-01-15"])
+    assert report.mode == "full"
+    assert (isolated_env / "site" / "days" / "2025-01-13.html").is_file()
+
+
+def test_full_build_removes_stale_files_but_keeps_foreign_ones(isolated_env: Path) -> None:
+    settings, store, site = build(isolated_env)
+    stale = site / "papers" / "2401" / "2401.99999.html"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("old")
+    mine = site / "CNAME"
+    mine.write_text("papers.example.org")
+    report = build_site(store, settings)
+    assert report.removed == 1 and not stale.exists() and mine.exists()
+
+
+def test_user_templates_override_builtins(isolated_env: Path) -> None:
+    custom = isolated_env / "templates" / "site"
+    custom.mkdir(parents=True)
+    (custom / "paper.html").write_text(
+        '{% extends "site/base.html" %}{% block main %}<h1>Custom {{ title }}</h1>{% endblock %}'
+    )
+    _settings, _store, site = build(isolated_env)
+    page = parse(site / paper_path("2501.00003"))
+    assert "Custom " + " ".join(EVIL_TITLE.split()) in page.text
+    assert "script" not in [t for t, _ in page.tags]  # autoescape holds in user templates
+
+
+def test_empty_store_builds_a_placeholder(isolated_env: Path) -> None:
+    from dailypapers.config import load_settings
+
+    settings = load_settings(isolated_env)
+    with Store(settings.db_path) as store:
+        report = build_site(store, settings)
+    assert report.mode == "empty"
+    assert "Nothing has been published yet." in (isolated_env / "site" / "index.html").read_text()
+
+
+def test_site_command_and_serve(isolated_env: Path) -> None:
+    runner = CliRunner()
+    missing = runner.invoke(main, ["site", "--dir", str(isolated_env / "nowhere")])
+    assert missing.exit_code == 1 and "no database" in missing.output
+    small_site_store(isolated_env)[1].close()
+    result = runner.invoke(main, ["site", "--dir", str(isolated_env)])
+    assert result.exit_code == 0, result.output
+    assert "3 day pages" in result.output
+    result = runner.invoke(main, ["site", "--dir", str(isolated_env), "--date", "2025-01-15"])
+    assert "incremental" in result.output and "0 files written" in result.output
+    server = make_server(isolated_env / "site", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        port = server.server_address[1]
+        response = httpx.get(f"http://127.0.0.1:{port}/index.html")
+        assert response.status_code == 200 and "Diffusion Policies" in response.text
+        assert server.server_address[0] == "127.0.0.1"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_serve_without_site_says_build_first(isolated_env: Path) -> None:
+    result = CliRunner().invoke(main, ["serve", "--dir", str(isolated_env)])
+    assert result.exit_code == 5 and "dailypapers site" in result.output
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symlink-free path semantics")
+def test_paper_paths_handle_old_style_ids() -> None:
+    assert paper_path("hep-th/9901001") == "papers/hep-th/hep-th_9901001.html"
+    assert paper_path("2501.08313") == "papers/2501/2501.08313.html"
+    assert tag_slug("large language models") == "large-language-models"
+    assert tag_slug("c++") != tag_slug("c")
+    assert tag_slug("量子") and "/" not in tag_slug("a/b")
