@@ -9,6 +9,7 @@ byte-identical and is not rewritten.
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
@@ -133,7 +134,9 @@ def rss_feed(info: FeedInfo, items: Sequence[FeedItem]) -> bytes:
         for category in item.categories:
             _sub(node, "category", category)
         if item.summary:
-            _sub(node, "description", item.summary)
+            # Readers treat an RSS description as HTML: escape the text for HTML first, so
+            # "<script>" in a summary arrives as text (etree then escapes it again for XML).
+            _sub(node, "description", html.escape(clean_text(item.summary), quote=False))
     return _serialize(rss)
 
 
