@@ -82,8 +82,10 @@ def test_paper_page_has_links_summary_verdict_and_authorship(isolated_env: Path)
     assert "1 of 2 numbers not found in the paper" in text
     assert "reaches 88.5 % accuracy on <b>held-out</b> tasks" in text  # snippet, as text
     assert "extractive" in text and "test-model" in text and "full PDF text" in text
-    for part in ("To find out whether the method scales.", "A transformer trained on 1,000 tasks.",
-                 "It reaches 88.5% accuracy, up from 71.2%.", "Practitioners can use smaller models."):
+    for part in ("To find out whether the method scales.",
+                 "A transformer trained on 1,000 tasks.",
+                 "It reaches 88.5% accuracy, up from 71.2%.",
+                 "Practitioners can use smaller models."):
         assert part in text
     # a paper listed on two days names both
     repeat = parse(site / paper_path("2501.00001"))

@@ -48,7 +48,7 @@ SNIPPET_CHARS = 220
 MANAGED_DIRS = ("days", "papers", "tags", "search", "static")
 MANAGED_FILES = ("index.html", "archive.html", "tags.html", "search.html", "atom.xml",
                  "rss.xml")
-STATIC_FILES = ("site.css", "search.js")
+STATIC_FILES = ("site.css", "search.js", "favicon.svg")
 
 
 class SiteError(RenderError):
