@@ -16,7 +16,7 @@ from dailypapers.models import (
     Verification,
 )
 from dailypapers.render import markdown
-from tests import gfm
+import gfm
 
 NASTY_TITLES = [
     "A | B: Pipes | Everywhere",

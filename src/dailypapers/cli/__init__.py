@@ -11,3 +11,6 @@ from . import core  # noqa: F401
 from ._common import ExitCode, main
 
 __all__ = ["ExitCode", "main"]
+
+if __name__ == "__main__":
+    main()
