@@ -156,7 +156,7 @@ def test_kill_mid_run_then_rerun_gives_the_same_result(
     tests_dir = Path(__file__).parent
     env = {**os.environ, "DAILYPAPERS_HF_URL": httpserver.url_for("/").rstrip("/"),
            "PYTHONPATH": str(tests_dir), "SLOW_SUMMARIZER_DELAY": "0.3"}
-    cmd = [sys.executable, "-m", "dailypapers.cli", "run", "--date", "2025-01-15",
+    cmd = [sys.executable, "-m", "dailypapers", "run", "--date", "2025-01-15",
            "--no-fulltext", "--summarizer", "slow_summarizer:SlowSummarizer", "--dir", "k"]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     db = isolated_env / "k" / "dailypapers.db"

@@ -11,6 +11,3 @@ from . import core  # noqa: F401
 from ._common import ExitCode, main
 
 __all__ = ["ExitCode", "main"]
-
-if __name__ == "__main__":
-    main()
