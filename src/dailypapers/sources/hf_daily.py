@@ -95,6 +95,24 @@ def parse_daily(payload: Any, *, date: str) -> DayList:
     return day
 
 
+def check_day(day: DayList, items: list[Any], *, source: str, what: str) -> None:
+    """Raise EmptyDay for an empty answer, SourceError when no item at all could be read."""
+    if not items:
+        raise EmptyDay(
+            day.date,
+            "weekend/holiday or not yet filled",
+            source=source,
+            hint="HF fills a day's list during that day (UTC); try again later or pick "
+            "another date",
+        )
+    if not day.entries:
+        raise SourceError(
+            f"{what}: none of the {len(items)} items could be read "
+            f"(first problem: {day.skipped[0][1]})",
+            hint="the API schema may have changed; please report this with the date",
+        )
+
+
 def parse_item(item: Any) -> tuple[Paper, int | None]:
     """One daily_papers item -> (Paper, upvotes). Raises MalformedItem."""
     if not isinstance(item, dict):
@@ -224,20 +242,7 @@ class HFDailySource(Source):
             log.warning("HF daily %s: stopped after %d pages of %d", date, MAX_PAGES, limit)
         day = parse_daily(items, date=date)
         day.fetched_at = utc_now()
-        if not items:
-            raise EmptyDay(
-                date,
-                "weekend/holiday or not yet filled",
-                source=self.id,
-                hint="HF fills a day's list during that day (UTC); try again later or pick "
-                "another date",
-            )
-        if not day.entries:
-            raise SourceError(
-                f"HF daily papers for {date}: none of the {len(items)} items could be read "
-                f"(first problem: {day.skipped[0][1]})",
-                hint="the API schema may have changed; please report this with the date",
-            )
+        check_day(day, items, source=self.id, what=f"HF daily papers for {date}")
         return day
 
     def _page(
