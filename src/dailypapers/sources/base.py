@@ -79,7 +79,10 @@ class Source(ABC):
     """
 
     id: ClassVar[str]
+    # The env var of a secret the source cannot work without (None: needs none).
     key_env: ClassVar[str | None] = None
+    # A secret that helps when present (higher rate limits) but is never required.
+    optional_key_env: ClassVar[str | None] = None
 
     def __init__(
         self,

@@ -216,7 +216,7 @@ class HFDailySource(Source):
     """Hugging Face Daily Papers for one date, from the JSON API."""
 
     id = SOURCE_ID
-    key_env = "HF_TOKEN"  # optional: raises rate limits, never required
+    optional_key_env = "HF_TOKEN"  # raises rate limits; never required
 
     def fetch(self, date: str) -> DayList:
         check_date(date)
