@@ -433,3 +433,10 @@ def test_refused_token_says_so_without_showing_it(
 
 def test_token_is_optional() -> None:
     assert HFDailySource.key_env is None and HFDailySource.optional_key_env == "HF_TOKEN"
+
+
+def test_page_size_is_clamped_to_hf_maximum(httpserver: HTTPServer, shared_data: Path) -> None:
+    url = serve_hf_days(httpserver, shared_data, ["2025-01-15"])
+    with _source(url, hf_page_size=500) as source:
+        source.fetch("2025-01-15")
+    assert httpserver.log[0][0].args["limit"] == "100"
