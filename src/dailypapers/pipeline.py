@@ -280,6 +280,8 @@ def run_day(
     report = RunReport(date=day)
     run_id = store.start_run(day, "run")
     try:
+        # Settings and keys are checked before anything touches the network.
+        summarizer = get_summarizer(settings.summarizer, settings)
         try:
             day_list = collect(store, settings, day, source_input=source_input)
         except EmptyDayError as exc:
@@ -287,7 +289,8 @@ def run_day(
             return report
         report.skipped_items = len(day_list.skipped)
         fulltexts = fetch_fulltexts(store, settings, day, report) if settings.fulltext else {}
-        summarize_day(store, settings, day, fulltexts=fulltexts, refresh=refresh, report=report)
+        summarize_day(store, settings, day, summarizer=summarizer, fulltexts=fulltexts,
+                      refresh=refresh, report=report)
         report.written = publish(store, settings, day)
         if report.failed or report.fallbacks or report.skipped_items:
             report.status = "partial"
