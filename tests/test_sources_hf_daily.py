@@ -416,3 +416,27 @@ def test_bad_dates_fail_before_any_request(httpserver: HTTPServer, date: str) ->
     with _source(base_url(httpserver)) as source, pytest.raises(SourceError, match="not a date"):
         source.fetch(date)
     assert httpserver.log == []
+
+
+def test_refused_token_says_so_without_showing_it(
+    httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HF_TOKEN", "hf_bad_token_456")
+    httpserver.expect_request(HF_PATH).respond_with_json({"error": "Invalid credentials"}, 401)
+    with _source(base_url(httpserver)) as source, \
+            pytest.raises(SourceError, match=r"HTTP 401.*Invalid credentials") as info:
+        source.fetch("2025-01-15")
+    assert info.value.hint and "HF_TOKEN" in info.value.hint
+    assert "hf_bad_token_456" not in f"{info.value} {info.value.hint}"
+    assert len(httpserver.log) == 1
+
+
+def test_token_is_optional() -> None:
+    assert HFDailySource.key_env is None and HFDailySource.optional_key_env == "HF_TOKEN"
+
+
+def test_page_size_is_clamped_to_hf_maximum(httpserver: HTTPServer, shared_data: Path) -> None:
+    url = serve_hf_days(httpserver, shared_data, ["2025-01-15"])
+    with _source(url, hf_page_size=500) as source:
+        source.fetch("2025-01-15")
+    assert httpserver.log[0][0].args["limit"] == "100"

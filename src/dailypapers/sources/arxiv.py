@@ -283,7 +283,8 @@ class ArxivSource(Source):
             raise ConfigError(
                 f"the {self.id} source needs a list of arXiv ids"
                 + (" or a query" if self.id == "arxiv" else ""),
-                hint="pass ids (\"2501.08313 2501.08225\"), a file with one id per line"
+                hint="give ids as the input (--input \"2501.08313 2501.08225\") or a file with "
+                "one id per line"
                 + (", or query:cat:cs.CL" if self.id == "arxiv" else ""),
             )
         text = self.input.strip()

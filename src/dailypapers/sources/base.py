@@ -79,7 +79,10 @@ class Source(ABC):
     """
 
     id: ClassVar[str]
+    # The env var of a secret the source cannot work without (None: needs none).
     key_env: ClassVar[str | None] = None
+    # A secret that helps when present (higher rate limits) but is never required.
+    optional_key_env: ClassVar[str | None] = None
 
     def __init__(
         self,
@@ -154,18 +157,18 @@ class Source(ABC):
                 f"{what}: timed out after {attempts} attempt(s) "
                 f"({self.settings.http_timeout:g} s each)",
                 hint=f"the server is slow or unreachable; retry later or raise "
-                f"DAILYPAPERS_HTTP_TIMEOUT. {hint}",
+                f"DAILYPAPERS_HTTP_TIMEOUT; {hint}",
             ) from exc
         except httpx.TransportError as exc:
             raise SourceError(
                 f"{what}: connection failed after {attempts} attempt(s): "
                 f"{type(exc).__name__}: {exc}",
-                hint=f"check the network. {hint}",
+                hint=f"check the network; {hint}",
             ) from exc
         except httpx.RequestError as exc:  # e.g. a body that cannot be decompressed
             raise SourceError(
                 f"{what}: unreadable answer: {type(exc).__name__}: {exc}",
-                hint=f"nothing was kept from it; run again. {hint}",
+                hint=f"nothing was kept from it; run again; {hint}",
             ) from exc
 
 

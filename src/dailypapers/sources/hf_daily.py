@@ -44,6 +44,9 @@ log = logging.getLogger(__name__)
 SOURCE_ID = "hf-daily"
 # A server that ignores ``p`` would page forever; no real day comes near this many pages.
 MAX_PAGES = 20
+# HF serves at most 100 items a page. Asking for more would make a capped full page look
+# "short" and silently end the day early, so larger settings are clamped.
+MAX_PAGE_SIZE = 100
 
 # Fields mapped onto Paper (or deliberately dropped); everything else goes to Paper.extra.
 _PAPER_KNOWN = frozenset({
@@ -216,12 +219,12 @@ class HFDailySource(Source):
     """Hugging Face Daily Papers for one date, from the JSON API."""
 
     id = SOURCE_ID
-    key_env = "HF_TOKEN"  # optional: raises rate limits, never required
+    optional_key_env = "HF_TOKEN"  # raises rate limits; never required
 
     def fetch(self, date: str) -> DayList:
         check_date(date)
         url = self.settings.hf_url.rstrip("/") + "/api/daily_papers"
-        limit = max(1, self.settings.hf_page_size)
+        limit = min(max(1, self.settings.hf_page_size), MAX_PAGE_SIZE)
         headers = {"Accept": "application/json"}
         token = get_secret("HF_TOKEN")
         if token:
