@@ -10,5 +10,6 @@ from ._common import ExitCode, main
 
 # Commands register themselves on ``main`` when their module is imported.
 from . import core  # noqa: E402, F401
+from . import evaluate  # noqa: E402, F401
 
 __all__ = ["ExitCode", "main"]
