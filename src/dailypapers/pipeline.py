@@ -22,6 +22,7 @@ from .render import markdown
 from .secrets import redact
 from .store import Store
 from .summarize import Summarizer, get_summarizer
+from .verify import verify
 
 log = logging.getLogger(__name__)
 
@@ -158,11 +159,7 @@ def _abstract_text(paper: Paper, reason: str) -> FullText:
     )
 
 
-def _verify(summary: Summary, fulltext: FullText | None, paper: Paper) -> Verification | None:
-    try:
-        from .verify import verify
-    except ImportError:  # the verifier module is optional only during development
-        return None
+def _verify(summary: Summary, fulltext: FullText | None, paper: Paper) -> Verification:
     if fulltext is not None and fulltext.text:
         # The abstract is part of the source even when the PDF text missed it.
         source_text = paper.abstract + "\n\n" + fulltext.text
