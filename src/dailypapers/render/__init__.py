@@ -1,1 +1,1 @@
-"""Publishing: everything derived from the store for people to read (markdown, site, feeds)."""
+"""Publishing: everything here renders from the store's models into files, never from output."""
