@@ -288,3 +288,19 @@ def test_paper_paths_handle_old_style_ids() -> None:
     assert tag_slug("large language models") == "large-language-models"
     assert tag_slug("c++") != tag_slug("c")
     assert tag_slug("量子") and "/" not in tag_slug("a/b")
+
+
+def test_parallel_and_serial_builds_write_the_same_site(isolated_env: Path) -> None:
+    trees = []
+    for workers in (1, 2):
+        work = isolated_env / f"w{workers}"
+        work.mkdir()
+        settings, store = small_site_store(work)
+        settings = settings.model_copy(update={"site_workers": workers})
+        with store:
+            report = build_site(store, settings)
+        assert report.papers == 5 and report.days == 3
+        site = work / "site"
+        trees.append({p.relative_to(site).as_posix(): p.read_bytes()
+                      for p in sorted(site.rglob("*")) if p.is_file()})
+    assert trees[0] == trees[1]

@@ -16,14 +16,17 @@ Summaries are shown as plain escaped text, never as HTML.
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
 import re
 import time
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -33,17 +36,18 @@ import jinja2
 
 from ..config import Settings
 from ..errors import RenderError
-from ..models import DayDigest, DigestEntry
+from ..models import DayDigest, DigestEntry, Verification
 from ..store import Store, queries
 from . import site_search
 from .feed import FeedInfo, FeedItem, atom_feed, clean_text, rss_feed
 
 log = logging.getLogger(__name__)
 
-TAG_PAGE_LIMIT = 200  # papers listed on a tag page (newest first); the rest via search
-TAG_FEED_LIMIT = 30
+TAG_PAGE_LIMIT = 100  # papers listed on a tag page (newest first); the rest via search
+TAG_FEED_LIMIT = 20
 MAX_TAGS_PER_PAPER = 8
 SNIPPET_CHARS = 220
+SERIAL_BELOW = 2000  # papers; smaller sites build in one process
 # Directories build_site owns: a full rebuild removes files in them that it did not write.
 MANAGED_DIRS = ("days", "papers", "tags", "search", "static")
 MANAGED_FILES = ("index.html", "archive.html", "tags.html", "search.html", "atom.xml",
@@ -158,19 +162,29 @@ class _Writer:
         self.produced.add(rel)
         path = self.root / rel
         try:
+            exists = True
             if path.read_bytes() == data:
                 self.unchanged += 1
                 return
         except FileNotFoundError:
-            pass
+            exists = False
         parent = path.parent
         if parent not in self._dirs:
             parent.mkdir(parents=True, exist_ok=True)
             self._dirs.add(parent)
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
         self.written += 1
+        if not exists:
+            # A new file: nobody can be reading it yet, so skip the rename (a third of the
+            # cost of a first build at 10^5 files).
+            path.write_bytes(data)
+            return
+        tmp = path.with_name(f".{path.name}.tmp")
+        try:
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
 
     def read(self, rel: str) -> str | None:
         try:
@@ -227,6 +241,7 @@ class _Context:
     tags: dict[str, Tag]  # published tags by key
     paper_tags: dict[str, list[str]]  # labels by paper id
     report: SiteReport
+    all_dates: dict[str, list[str]] = field(default_factory=dict)  # full builds: dates by id
 
     def tag_url(self, label: str) -> str | None:
         tag = self.tags.get(tag_key(label))
@@ -302,20 +317,108 @@ def _collect_tags(
 
 
 def _build_full(ctx: _Context) -> None:
-    all_dates = queries.all_paper_dates(ctx.store)
+    ctx.all_dates = queries.all_paper_dates(ctx.store)
+    workers = _workers(ctx)
+    # Contiguous runs of days (a paper page is written on its last day), tags, and search
+    # segments: independent tasks that processes can share.
+    size = max(1, len(ctx.dates) // (workers * 4))
+    tasks: list[tuple[str, list[Any]]] = [
+        ("days", ctx.dates[i:i + size]) for i in range(0, len(ctx.dates), size)
+    ]
+    keys = sorted(ctx.tags)
+    tasks += [("tags", keys[i::workers * 2]) for i in range(workers * 2) if keys[i::workers * 2]]
+    segments = (len(ctx.infos) + site_search.SEGMENT - 1) // site_search.SEGMENT
+    tasks += [("search", [n]) for n in range(segments)]
+    _run_tasks(ctx, tasks, workers)
+    _write_search_meta(ctx)
+
+
+def _task_days(ctx: _Context, dates: list[str]) -> None:
     latest = ctx.dates[-1]
-    for digest in queries.iter_digests(ctx.store):
+    for digest in queries.iter_digests(ctx.store, dates):
         _render_day(ctx, digest)
         if digest.date == latest:
             _render_day(ctx, digest, home=True)
         for entry in digest.entries:
-            seen = all_dates.get(entry.paper.arxiv_id, [digest.date])
+            seen = ctx.all_dates.get(entry.paper.arxiv_id, [digest.date])
             if seen[-1] == digest.date:
                 _render_paper(ctx, entry, digest.date, seen)
-    for tag in ctx.tags.values():
-        _render_tag(ctx, tag)
-    ids = list(ctx.infos)
-    _build_search(ctx, ids, range((len(ids) + site_search.SEGMENT - 1) // site_search.SEGMENT))
+
+
+def _task_tags(ctx: _Context, keys: list[str]) -> None:
+    for key in keys:
+        _render_tag(ctx, ctx.tags[key])
+
+
+def _task_search(ctx: _Context, segments: list[int]) -> None:
+    _build_search(ctx, list(ctx.infos), segments)
+
+
+_TASKS: dict[str, Callable[[_Context, list[Any]], None]] = {
+    "days": _task_days, "tags": _task_tags, "search": _task_search,
+}
+# The parent's context, inherited by forked workers (copy-on-write, never pickled).
+_SHARED: _Context | None = None
+
+
+@dataclass
+class _Done:
+    written: int
+    unchanged: int
+    produced: set[str]
+    days: int
+    papers: int
+    tags: int
+
+
+def _workers(ctx: _Context) -> int:
+    if ctx.settings.site_workers == 1 or str(ctx.store.path) == ":memory:":
+        return 1
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    if ctx.settings.site_workers == 0 and len(ctx.infos) < SERIAL_BELOW:
+        return 1  # starting processes costs more than it saves on a small site
+    return ctx.settings.site_workers or os.cpu_count() or 1
+
+
+def _child(task: tuple[str, list[Any]]) -> _Done:
+    """Run one task in a worker process, with its own database connection and writer."""
+    parent = _SHARED
+    if parent is None:
+        raise SiteError("site worker started without a build context")
+    store = Store(parent.store.path)
+    try:
+        ctx = dataclasses.replace(
+            parent, store=store, out=_Writer(parent.out.root),
+            report=SiteReport(path=parent.report.path, mode=parent.report.mode),
+        )
+        kind, payload = task
+        _TASKS[kind](ctx, payload)
+        return _Done(ctx.out.written, ctx.out.unchanged, ctx.out.produced, ctx.report.days,
+                     ctx.report.papers, ctx.report.tags)
+    finally:
+        store.close()
+
+
+def _run_tasks(ctx: _Context, tasks: list[tuple[str, list[Any]]], workers: int) -> None:
+    if workers <= 1 or len(tasks) <= 1:
+        for kind, payload in tasks:
+            _TASKS[kind](ctx, payload)
+        return
+    global _SHARED
+    _SHARED = ctx
+    try:
+        # fork: workers inherit the context (10^5 paper records) instead of unpickling it.
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            for done in pool.map(_child, tasks):
+                ctx.out.written += done.written
+                ctx.out.unchanged += done.unchanged
+                ctx.out.produced |= done.produced
+                ctx.report.days += done.days
+                ctx.report.papers += done.papers
+                ctx.report.tags += done.tags
+    finally:
+        _SHARED = None
 
 
 def _build_incremental(ctx: _Context, dates: Sequence[str]) -> None:
@@ -356,6 +459,7 @@ def _build_incremental(ctx: _Context, dates: Sequence[str]) -> None:
     new = site_search.segment_hashes(ids)
     segments.update(n for n, h in enumerate(new) if n >= len(old) or old[n] != h)
     _build_search(ctx, ids, segments)
+    _write_search_meta(ctx)
 
 
 def _entry_view(ctx: _Context, entry: DigestEntry) -> dict[str, Any]:
@@ -390,14 +494,23 @@ def _day_json(digest: DayDigest) -> str:
         "entries": [
             {
                 "rank": e.rank, "upvotes": e.upvotes, "fulltext_source": e.fulltext_source,
-                "page": paper_path(e.paper.arxiv_id), "paper": e.paper.to_dict(),
-                "summary": e.summary.to_dict() if e.summary else None,
-                "verification": e.verification.to_dict() if e.verification else None,
+                "page": paper_path(e.paper.arxiv_id), "paper": vars(e.paper),
+                "summary": vars(e.summary) if e.summary else None,
+                "verification": _verification_dict(e.verification),
             }
             for e in digest.entries
         ],
     }
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    # Compact on purpose: indent= switches json to its pure-Python encoder (20x slower).
+    return json.dumps(data, ensure_ascii=False) + "\n"
+
+
+def _verification_dict(verification: Verification | None) -> dict[str, Any] | None:
+    """``Verification.to_dict`` without ``dataclasses.asdict``'s deep copies (hot at 10^5)."""
+    if verification is None:
+        return None
+    return {"items": [vars(i) for i in verification.items], "source": verification.source,
+            "status": verification.status}
 
 
 def _render_paper(ctx: _Context, entry: DigestEntry, date: str, dates: Sequence[str]) -> None:
@@ -431,12 +544,17 @@ def _render_tag(ctx: _Context, tag: Tag) -> None:
 
 
 def _build_search(ctx: _Context, ids: list[str], segments: Iterable[int]) -> None:
-    records = {i: _record(info) for i, info in ctx.infos.items()}
-
     def load(members: Sequence[str]) -> dict[str, DigestEntry]:
         return {k: v[1] for k, v in queries.latest_entries(ctx.store, members).items()}
 
-    site_search.build_search(ids, records, segments, load, ctx.out.write)
+    def record(arxiv_id: str) -> list[str]:
+        return _record(ctx.infos[arxiv_id])
+
+    site_search.build_search(ids, record, segments, load, ctx.out.write)
+
+
+def _write_search_meta(ctx: _Context) -> None:
+    ids = list(ctx.infos)
     ctx.out.write("search/meta.js", site_search.meta_script(len(ids)))
     ctx.out.write(site_search.MANIFEST,
                   site_search.manifest_text(site_search.segment_hashes(ids)))

@@ -48,19 +48,35 @@ _FNV_OFFSET = 0x811C9DC5
 _hash_cache: dict[str, int] = {}
 
 
+def _term(word: str) -> str:
+    if len(word) < 2 or len(word) > 40 or word in STOPWORDS:
+        return ""
+    # A plural "s" is the only stemming: enough for "models" to find "model".
+    if len(word) > 3 and word[-1] == "s" and word[-2] != "s":
+        return word[:-1]
+    return word
+
+
+# word -> term; bounded so a firehose vocabulary cannot grow it without limit.
+_term_cache: dict[str, str] = {}
+_TERM_CACHE_MAX = 500_000
+
+
 def tokenize(text: str) -> list[str]:
     """Lower-case words without accents, stopwords or one-letter words, lightly stemmed."""
     text = text.lower()
     if not text.isascii():
         text = _MARKS.sub("", unicodedata.normalize("NFKD", text))
     out = []
+    cache = _term_cache
     for word in _WORD.findall(text):
-        if len(word) < 2 or len(word) > 40 or word in STOPWORDS:
-            continue
-        # A plural "s" is the only stemming: enough for "models" to find "model".
-        if len(word) > 3 and word[-1] == "s" and word[-2] != "s":
-            word = word[:-1]
-        out.append(word)
+        term = cache.get(word)
+        if term is None:
+            term = _term(word)
+            if len(cache) < _TERM_CACHE_MAX:
+                cache[word] = term
+        if term:
+            out.append(term)
     return out
 
 
@@ -96,7 +112,7 @@ def segment_shards(segment: int, entries: Sequence[DigestEntry | None]) -> list[
             continue
         masks: dict[str, int] = {}
         for mask, text in zip((4, 2, 1), entry_fields(entry), strict=True):
-            for term in tokenize(text):
+            for term in set(tokenize(text)):
                 masks[term] = masks.get(term, 0) | mask
         for term, mask in masks.items():
             postings.setdefault(term, []).append(local << 3 | mask)
@@ -146,14 +162,14 @@ def manifest_text(hashes: Sequence[str]) -> str:
 
 def build_search(
     ids: Sequence[str],
-    records: dict[str, list[str]],
+    record: Callable[[str], list[str]],
     segments: Iterable[int],
     load: Callable[[Sequence[str]], dict[str, DigestEntry]],
     write: Callable[[str, str], None],
 ) -> None:
     """Write the shards and record blocks of ``segments`` for papers ``ids`` (in id order).
 
-    ``records[arxiv_id]`` is the result-list record; ``load`` returns the latest entries
+    ``record(arxiv_id)`` is the result-list record; ``load`` returns the latest entries
     of a list of papers.
     """
     for segment in sorted(segments):
@@ -168,7 +184,7 @@ def build_search(
             chunk = members[offset:offset + BLOCK]
             write(
                 f"search/d/{first_block + offset // BLOCK}.js",
-                block_script(first_block + offset // BLOCK, (records[i] for i in chunk)),
+                block_script(first_block + offset // BLOCK, (record(i) for i in chunk)),
             )
 
 
