@@ -15,6 +15,7 @@ Summaries are shown as plain escaped text, never as HTML.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import dataclasses
 import hashlib
@@ -23,8 +24,10 @@ import logging
 import multiprocessing
 import os
 import re
+import sqlite3
 import time
 import unicodedata
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -38,6 +41,7 @@ from ..config import Settings
 from ..errors import RenderError
 from ..models import DayDigest, DigestEntry, Verification
 from ..store import Store, queries
+from ..store.site_index import DocRow, SiteIndex
 from . import site_search
 from .feed import FeedInfo, FeedItem, atom_feed, clean_text, rss_feed
 
@@ -53,6 +57,7 @@ MANAGED_DIRS = ("days", "papers", "tags", "search", "static")
 MANAGED_FILES = ("index.html", "archive.html", "tags.html", "search.html", "atom.xml",
                  "rss.xml")
 STATIC_FILES = ("site.css", "search.js", "favicon.svg")
+SITE_INDEX = "site-index.sqlite"  # in settings.cache_path
 
 
 class SiteError(RenderError):
@@ -107,14 +112,6 @@ def tag_slug(key: str) -> str:
         return base
     digest = hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:8]
     return f"{base}-{digest}" if base else digest
-
-
-@dataclass
-class Tag:
-    key: str
-    label: str
-    slug: str
-    ids: list[str] = field(default_factory=list)  # newest first
 
 
 def _labels(raw: Iterable[Any]) -> list[str]:
@@ -230,18 +227,26 @@ def make_environment(settings: Settings) -> jinja2.Environment:
 
 
 @dataclass
+class TagInfo:
+    key: str
+    label: str
+    slug: str
+    count: int
+
+
+@dataclass
 class _Context:
     store: Store
+    index: SiteIndex
     settings: Settings
     env: jinja2.Environment
     out: _Writer
     dates: list[str]  # every published day, oldest first
     counts: dict[str, int]
-    infos: dict[str, dict[str, Any]]  # paper_index records by id, in first-published order
-    tags: dict[str, Tag]  # published tags by key
-    paper_tags: dict[str, list[str]]  # labels by paper id
     report: SiteReport
+    tags: dict[str, TagInfo] = field(default_factory=dict)  # published tags by key
     all_dates: dict[str, list[str]] = field(default_factory=dict)  # full builds: dates by id
+    terms: list[tuple[int, str]] = field(default_factory=list)  # computed by search tasks
 
     def tag_url(self, label: str) -> str | None:
         tag = self.tags.get(tag_key(label))
@@ -261,64 +266,93 @@ class _Context:
         base = self.settings.site_url.rstrip("/")
         return f"{base}/{rel}" if base else ""
 
+    def load_tags(self) -> None:
+        self.tags = {
+            t.key: TagInfo(key=t.key, label=t.label, slug=tag_slug(t.key), count=t.count)
+            for t in self.index.tag_counts(max(1, self.settings.site_tag_min_papers))
+        }
+
 
 def build_site(
     store: Store, settings: Settings, *, dates: Sequence[str] | None = None
 ) -> SiteReport:
-    """Build the site into ``settings.root / "site"``; ``dates`` republishes just those days."""
+    """Build the site into ``settings.root / "site"``; ``dates`` republishes just those days.
+
+    An incremental build falls back to a full one when the site or its index
+    (``<cache>/site-index.sqlite``) is missing or the two do not belong together.
+    """
     started = time.perf_counter()
     root = settings.root / "site"
     out = _Writer(root)
-    incremental = dates is not None and (root / "index.html").is_file() and (
-        out.read(site_search.MANIFEST) is not None
-    )
-    report = SiteReport(path=root, mode="incremental" if incremental else "full")
-    counts = dict(queries.day_counts(store))
-    env = make_environment(settings)
-    infos = {r["arxiv_id"]: r for r in queries.paper_index(store)}
-    paper_tags = {i: _labels([*r["keywords"], *r["ai_keywords"]]) for i, r in infos.items()}
-    ctx = _Context(
-        store=store, settings=settings, env=env, out=out, dates=sorted(counts),
-        counts=counts, infos=infos, tags=_collect_tags(settings, infos, paper_tags),
-        paper_tags=paper_tags, report=report,
-    )
     try:
-        if not ctx.dates:
-            report.mode = "empty"
-            ctx.render("empty.html", "index.html")
-        elif incremental and dates is not None:
-            _build_incremental(ctx, dates)
-        else:
-            _build_full(ctx)
-        _write_common(ctx)
-        if report.mode != "incremental":
-            report.removed = out.remove_stale()
-    except OSError as exc:
-        raise SiteError(f"cannot write the site into {root}: {exc}") from exc
+        index = SiteIndex(settings.cache_path / SITE_INDEX)
+    except sqlite3.DatabaseError as exc:
+        raise SiteError(f"cannot open the site index: {exc}",
+                        hint=f"delete {settings.cache_path / SITE_INDEX}; it is rebuilt") from exc
+    with index:
+        token = index.get_meta("token")
+        incremental = (
+            dates is not None and token is not None and (root / "index.html").is_file()
+            and site_search.read_manifest(out.read(site_search.MANIFEST)) == token
+        )
+        report = SiteReport(path=root, mode="incremental" if incremental else "full")
+        counts = dict(queries.day_counts(store))
+        ctx = _Context(
+            store=store, index=index, settings=settings, env=make_environment(settings),
+            out=out, dates=sorted(counts), counts=counts, report=report,
+        )
+        try:
+            if incremental and dates is not None:
+                _build_incremental(ctx, dates)
+            else:
+                _build_full(ctx)
+            _write_common(ctx)
+            if report.mode != "incremental":
+                report.removed = out.remove_stale()
+        except OSError as exc:
+            raise SiteError(f"cannot write the site into {root}: {exc}") from exc
+        except sqlite3.DatabaseError as exc:
+            raise SiteError(f"the site index failed: {exc}",
+                            hint=f"delete {settings.cache_path / SITE_INDEX}") from exc
     report.written, report.unchanged = out.written, out.unchanged
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _collect_tags(
-    settings: Settings, infos: dict[str, dict[str, Any]], paper_tags: dict[str, list[str]]
-) -> dict[str, Tag]:
-    tags: dict[str, Tag] = {}
-    # Newest first: by last published date, then id, so pages and feeds are stable.
-    for arxiv_id in sorted(infos, key=lambda i: (infos[i]["last"], i), reverse=True):
-        for label in paper_tags[arxiv_id]:
-            key = tag_key(label)
-            tag = tags.get(key)
-            if tag is None:
-                tag = tags[key] = Tag(key=key, label=label, slug=tag_slug(key))
-            tag.ids.append(arxiv_id)
-    minimum = max(1, settings.site_tag_min_papers)
-    return {k: t for k, t in tags.items() if len(t.ids) >= minimum}
+def _record(arxiv_id: str, title: str, date: str, authors: Sequence[str], gist: str) -> list[str]:
+    """A paper as search results and tag pages list it: title, date, page, authors, gist."""
+    gist = clean_text(gist)
+    if len(gist) > SNIPPET_CHARS:
+        gist = gist[:SNIPPET_CHARS].rsplit(" ", 1)[0] + "…"
+    return [clean_text(title) or arxiv_id, date, paper_path(arxiv_id), _short_authors(authors),
+            gist]
+
+
+def _keyed(labels: Sequence[str]) -> list[tuple[str, str]]:
+    return [(tag_key(label), label) for label in labels]
 
 
 def _build_full(ctx: _Context) -> None:
+    token = ctx.index.get_meta("token") or uuid.uuid4().hex
+    rows = []
+    for info in queries.paper_index(ctx.store):  # numbered by first published date
+        arxiv_id = info["arxiv_id"]
+        rows.append(DocRow(
+            arxiv_id=arxiv_id, last=info["last"],
+            record=_record(arxiv_id, info["title"], info["last"], info["authors"],
+                           info["one_line"]),
+            authors=[clean_text(a) for a in info["authors"]],
+            tags=_keyed(_labels([*info["keywords"], *info["ai_keywords"]])),
+        ))
+    ctx.index.replace_all(rows)
+    ctx.index.set_meta("token", token)
+    ctx.load_tags()
+    if not ctx.dates:
+        ctx.report.mode = "empty"
+        ctx.render("empty.html", "index.html")
+        return
     ctx.all_dates = queries.all_paper_dates(ctx.store)
-    workers = _workers(ctx)
+    workers = _workers(ctx, len(rows))
     # Contiguous runs of days (a paper page is written on its last day), tags, and search
     # segments: independent tasks that processes can share.
     size = max(1, len(ctx.dates) // (workers * 4))
@@ -326,11 +360,73 @@ def _build_full(ctx: _Context) -> None:
         ("days", ctx.dates[i:i + size]) for i in range(0, len(ctx.dates), size)
     ]
     keys = sorted(ctx.tags)
-    tasks += [("tags", keys[i::workers * 2]) for i in range(workers * 2) if keys[i::workers * 2]]
-    segments = (len(ctx.infos) + site_search.SEGMENT - 1) // site_search.SEGMENT
+    step = workers * 2
+    tasks += [("tags", keys[i::step]) for i in range(step) if keys[i::step]]
+    segments = (len(rows) + site_search.SEGMENT - 1) // site_search.SEGMENT
     tasks += [("search", [n]) for n in range(segments)]
     _run_tasks(ctx, tasks, workers)
-    _write_search_meta(ctx)
+    ctx.index.set_terms(ctx.terms)
+
+
+def _build_incremental(ctx: _Context, dates: Sequence[str]) -> None:
+    known = set(ctx.dates)
+    changed = sorted({d for d in dates if d in known})
+    gone = sorted({d for d in dates if d not in known})
+    for date in gone:
+        # A day that is no longer published loses its pages (its neighbours relink below).
+        for rel in (day_path(date), f"days/{date}.json"):
+            (ctx.out.root / rel).unlink(missing_ok=True)
+    wanted = set(changed)
+    if ctx.dates:
+        wanted.add(ctx.dates[-1])
+    for date in dates:  # neighbours: their prev/next links may have changed
+        n = bisect.bisect_left(ctx.dates, date)
+        wanted.update(ctx.dates[max(0, n - 1):n + 2 if date in known else n + 1])
+    digests = {d.date: d for d in queries.iter_digests(ctx.store, sorted(wanted))}
+    # Papers to refresh: those on the changed days now, and those whose newest day was one
+    # of them before (a day's list can lose papers).
+    affected = {e.paper.arxiv_id for d in changed for e in digests[d].entries}
+    affected.update(ctx.index.docs_on([*changed, *gone]))
+    latest = queries.latest_entries(ctx.store, sorted(affected))
+    old_tags = ctx.index.tags_of(sorted(affected))
+    old_ids = ctx.index.doc_ids(sorted(affected))
+    rows = [
+        DocRow(
+            arxiv_id=arxiv_id, last=date,
+            record=_record(arxiv_id, entry.paper.title, date, entry.paper.authors,
+                           entry.summary.one_line if entry.summary else ""),
+            authors=[clean_text(a) for a in entry.paper.authors],
+            tags=_keyed(entry_tags(entry)), terms=site_search.doc_terms(entry),
+        )
+        for arxiv_id, (date, entry) in sorted(latest.items(), key=lambda kv: (kv[1][0], kv[0]))
+    ]
+    removed = sorted(affected - set(latest))
+    new_ids = ctx.index.upsert(rows, removed)
+    ctx.load_tags()
+    for date in sorted(wanted):
+        if date in digests:
+            _render_day(ctx, digests[date])
+            if date == ctx.dates[-1]:
+                _render_day(ctx, digests[date], home=True)
+    if not ctx.dates:
+        ctx.report.mode = "empty"
+        ctx.render("empty.html", "index.html")
+    seen = queries.paper_dates(ctx.store, sorted(latest))
+    for arxiv_id, (date, entry) in latest.items():
+        _render_paper(ctx, entry, date, seen.get(arxiv_id, [date]))
+    for arxiv_id in removed:
+        (ctx.out.root / paper_path(arxiv_id)).unlink(missing_ok=True)
+    touched = {key for keys in old_tags.values() for key in keys}
+    touched.update(key for row in rows for key, _label in row.tags)
+    for key in sorted(touched):
+        if key in ctx.tags:
+            _render_tag(ctx, ctx.tags[key])
+        else:  # fell below the minimum: its page would list too few papers
+            for suffix in (".html", ".xml"):
+                (ctx.out.root / f"tags/{tag_slug(key)}{suffix}").unlink(missing_ok=True)
+    segments = {doc // site_search.SEGMENT for doc in [*new_ids.values(), *old_ids.values()]}
+    for segment in sorted(segments):
+        _write_segment(ctx, segment, None)
 
 
 def _task_days(ctx: _Context, dates: list[str]) -> None:
@@ -351,7 +447,24 @@ def _task_tags(ctx: _Context, keys: list[str]) -> None:
 
 
 def _task_search(ctx: _Context, segments: list[int]) -> None:
-    _build_search(ctx, list(ctx.infos), segments)
+    for segment in segments:
+        first = segment * site_search.SEGMENT
+        members = ctx.index.segment(first, first + site_search.SEGMENT)
+        entries = queries.latest_entries(ctx.store, [arxiv_id for _d, arxiv_id, _r, _t in members])
+        terms = {doc: site_search.doc_terms(entries[arxiv_id][1])
+                 for doc, arxiv_id, _r, _t in members if arxiv_id in entries}
+        ctx.terms.extend(terms.items())
+        _write_segment(ctx, segment, terms)
+
+
+def _write_segment(ctx: _Context, segment: int, terms: dict[int, str] | None) -> None:
+    """Write a search segment; ``terms`` overrides the index's (full builds compute them)."""
+    first = segment * site_search.SEGMENT
+    members = [
+        (doc, record, terms.get(doc) if terms is not None else stored)
+        for doc, _arxiv_id, record, stored in ctx.index.segment(first, first + site_search.SEGMENT)
+    ]
+    site_search.write_segment(segment, members, ctx.out.write)
 
 
 _TASKS: dict[str, Callable[[_Context, list[Any]], None]] = {
@@ -369,35 +482,33 @@ class _Done:
     days: int
     papers: int
     tags: int
+    terms: list[tuple[int, str]]
 
 
-def _workers(ctx: _Context) -> int:
+def _workers(ctx: _Context, papers: int) -> int:
     if ctx.settings.site_workers == 1 or str(ctx.store.path) == ":memory:":
         return 1
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
-    if ctx.settings.site_workers == 0 and len(ctx.infos) < SERIAL_BELOW:
+    if ctx.settings.site_workers == 0 and papers < SERIAL_BELOW:
         return 1  # starting processes costs more than it saves on a small site
     return ctx.settings.site_workers or os.cpu_count() or 1
 
 
 def _child(task: tuple[str, list[Any]]) -> _Done:
-    """Run one task in a worker process, with its own database connection and writer."""
+    """Run one task in a worker process, with its own database connections and writer."""
     parent = _SHARED
     if parent is None:
         raise SiteError("site worker started without a build context")
-    store = Store(parent.store.path)
-    try:
+    with Store(parent.store.path) as store, SiteIndex(parent.index.path) as index:
         ctx = dataclasses.replace(
-            parent, store=store, out=_Writer(parent.out.root),
+            parent, store=store, index=index, out=_Writer(parent.out.root), terms=[],
             report=SiteReport(path=parent.report.path, mode=parent.report.mode),
         )
         kind, payload = task
         _TASKS[kind](ctx, payload)
         return _Done(ctx.out.written, ctx.out.unchanged, ctx.out.produced, ctx.report.days,
-                     ctx.report.papers, ctx.report.tags)
-    finally:
-        store.close()
+                     ctx.report.papers, ctx.report.tags, ctx.terms)
 
 
 def _run_tasks(ctx: _Context, tasks: list[tuple[str, list[Any]]], workers: int) -> None:
@@ -408,7 +519,7 @@ def _run_tasks(ctx: _Context, tasks: list[tuple[str, list[Any]]], workers: int) 
     global _SHARED
     _SHARED = ctx
     try:
-        # fork: workers inherit the context (10^5 paper records) instead of unpickling it.
+        # fork: workers inherit the context instead of unpickling it.
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             for done in pool.map(_child, tasks):
                 ctx.out.written += done.written
@@ -417,49 +528,9 @@ def _run_tasks(ctx: _Context, tasks: list[tuple[str, list[Any]]], workers: int) 
                 ctx.report.days += done.days
                 ctx.report.papers += done.papers
                 ctx.report.tags += done.tags
+                ctx.terms.extend(done.terms)
     finally:
         _SHARED = None
-
-
-def _build_incremental(ctx: _Context, dates: Sequence[str]) -> None:
-    known = set(ctx.dates)
-    changed = sorted({d for d in dates if d in known})
-    for gone in sorted({d for d in dates if d not in known}):
-        # A day that is no longer published loses its pages (its neighbours relink below).
-        for rel in (day_path(gone), f"days/{gone}.json"):
-            (ctx.out.root / rel).unlink(missing_ok=True)
-    position = {d: n for n, d in enumerate(ctx.dates)}
-    wanted = set(changed) | {ctx.dates[-1]}
-    for date in dates:
-        # Neighbours: their prev/next links may have changed.
-        n = position.get(date)
-        if n is None:
-            n = next((i for i, d in enumerate(ctx.dates) if d > date), len(ctx.dates))
-            wanted.update(ctx.dates[max(0, n - 1):n + 1])
-        else:
-            wanted.update(ctx.dates[max(0, n - 1):n + 2])
-    changed_ids: list[str] = []
-    for digest in queries.iter_digests(ctx.store, sorted(wanted)):
-        _render_day(ctx, digest)
-        if digest.date == ctx.dates[-1]:
-            _render_day(ctx, digest, home=True)
-        if digest.date in changed:
-            changed_ids.extend(e.paper.arxiv_id for e in digest.entries)
-    seen = queries.paper_dates(ctx.store, changed_ids)
-    for arxiv_id, (date, entry) in queries.latest_entries(ctx.store, changed_ids).items():
-        _render_paper(ctx, entry, date, seen.get(arxiv_id, [date]))
-    touched = {tag_key(label) for i in changed_ids for label in ctx.paper_tags.get(i, [])}
-    for key in sorted(touched):
-        if key in ctx.tags:
-            _render_tag(ctx, ctx.tags[key])
-    ids = list(ctx.infos)
-    order = {arxiv_id: n for n, arxiv_id in enumerate(ids)}
-    segments = {order[i] // site_search.SEGMENT for i in changed_ids if i in order}
-    old = site_search.read_manifest(ctx.out.read(site_search.MANIFEST))
-    new = site_search.segment_hashes(ids)
-    segments.update(n for n, h in enumerate(new) if n >= len(old) or old[n] != h)
-    _build_search(ctx, ids, segments)
-    _write_search_meta(ctx)
 
 
 def _entry_view(ctx: _Context, entry: DigestEntry) -> dict[str, Any]:
@@ -474,7 +545,7 @@ def _entry_view(ctx: _Context, entry: DigestEntry) -> dict[str, Any]:
 
 
 def _render_day(ctx: _Context, digest: DayDigest, *, home: bool = False) -> None:
-    n = ctx.dates.index(digest.date)
+    n = bisect.bisect_left(ctx.dates, digest.date)
     prev_date = ctx.dates[n - 1] if n > 0 else None
     next_date = ctx.dates[n + 1] if n + 1 < len(ctx.dates) else None
     rel = "index.html" if home else day_path(digest.date)
@@ -519,19 +590,17 @@ def _render_paper(ctx: _Context, entry: DigestEntry, date: str, dates: Sequence[
     ctx.report.papers += 1
 
 
-def _record(info: dict[str, Any]) -> list[str]:
-    """A paper as search results and tag pages list it: title, date, page, authors, gist."""
-    gist = clean_text(info["one_line"])
-    if len(gist) > SNIPPET_CHARS:
-        gist = gist[:SNIPPET_CHARS].rsplit(" ", 1)[0] + "…"
-    return [clean_text(info["title"]) or info["arxiv_id"], info["last"],
-            paper_path(info["arxiv_id"]), _short_authors(info["authors"]), gist]
-
-
-def _render_tag(ctx: _Context, tag: Tag) -> None:
-    items = [_record(ctx.infos[i]) for i in tag.ids[:TAG_PAGE_LIMIT]]
-    ctx.render("tag.html", f"tags/{tag.slug}.html", tag=tag, items=items, total=len(tag.ids))
-    feed_items = [_feed_item_from_info(ctx, ctx.infos[i]) for i in tag.ids[:TAG_FEED_LIMIT]]
+def _render_tag(ctx: _Context, tag: TagInfo) -> None:
+    items = ctx.index.tag_members(tag.key, TAG_PAGE_LIMIT)
+    ctx.render("tag.html", f"tags/{tag.slug}.html", tag=tag, items=items, total=tag.count)
+    feed_items = [
+        FeedItem(
+            id=f"urn:arxiv:{arxiv_id}", title=record[0],
+            link=ctx.absolute(record[2]) or f"https://arxiv.org/abs/{arxiv_id}",
+            date=record[1], summary=record[4], authors=authors, categories=labels,
+        )
+        for arxiv_id, record, authors, labels in ctx.index.tag_feed_rows(tag.key, TAG_FEED_LIMIT)
+    ]
     info = FeedInfo(
         title=f"{ctx.settings.site_title}: {tag.label}",
         id=ctx.absolute(f"tags/{tag.slug}.xml") or f"urn:dailypapers:tag:{tag.slug}",
@@ -543,35 +612,7 @@ def _render_tag(ctx: _Context, tag: Tag) -> None:
     ctx.report.tags += 1
 
 
-def _build_search(ctx: _Context, ids: list[str], segments: Iterable[int]) -> None:
-    def load(members: Sequence[str]) -> dict[str, DigestEntry]:
-        return {k: v[1] for k, v in queries.latest_entries(ctx.store, members).items()}
-
-    def record(arxiv_id: str) -> list[str]:
-        return _record(ctx.infos[arxiv_id])
-
-    site_search.build_search(ids, record, segments, load, ctx.out.write)
-
-
-def _write_search_meta(ctx: _Context) -> None:
-    ids = list(ctx.infos)
-    ctx.out.write("search/meta.js", site_search.meta_script(len(ids)))
-    ctx.out.write(site_search.MANIFEST,
-                  site_search.manifest_text(site_search.segment_hashes(ids)))
-
-
 # ------------------------------------------------------------------ shared pages and feeds
-
-
-def _feed_item_from_info(ctx: _Context, info: dict[str, Any]) -> FeedItem:
-    arxiv_id = info["arxiv_id"]
-    return FeedItem(
-        id=f"urn:arxiv:{arxiv_id}", title=clean_text(info["title"]) or arxiv_id,
-        link=ctx.absolute(paper_path(arxiv_id)) or f"https://arxiv.org/abs/{arxiv_id}",
-        date=info["last"], summary=clean_text(info["one_line"]),
-        authors=[clean_text(a) for a in info["authors"]],
-        categories=ctx.paper_tags.get(arxiv_id, []),
-    )
 
 
 def _feed_items(ctx: _Context) -> list[FeedItem]:
@@ -623,11 +664,15 @@ def _write_common(ctx: _Context) -> None:
         data = (resources.files("dailypapers.render") / "static" / name).read_bytes()
         ctx.out.write(f"static/{name}", data)
     ctx.render("search.html", "search.html")
+    docs = ctx.index.count()
+    ctx.out.write("search/meta.js", site_search.meta_script(docs))
+    token = ctx.index.get_meta("token") or ""
+    ctx.out.write(site_search.MANIFEST, site_search.manifest_text(token, docs))
     if not ctx.dates:
         return
     ctx.render("archive.html", "archive.html", years=_archive(ctx), days=len(ctx.dates),
-               papers=len(ctx.infos))
-    tags = sorted(ctx.tags.values(), key=lambda t: (-len(t.ids), t.key))
+               papers=ctx.index.papers())
+    tags = sorted(ctx.tags.values(), key=lambda t: (-t.count, t.key))
     ctx.render("tags.html", "tags.html", tags=tags)
     items = _feed_items(ctx)
     title = ctx.settings.site_title

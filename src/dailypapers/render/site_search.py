@@ -4,8 +4,9 @@ Browsers block ``fetch()`` on file://, so every shard is a script that hands its
 global (``DPS.t(...)``, ``DPS.d(...)``, ``DPS.m(...)``) and the search page loads shards
 with script tags. The index is split so a search loads little:
 
-- Papers get ids in the order they were first published (``first_listed``); ids never move
-  when a day is appended, so a new day only changes the last segment.
+- Papers get ids in the order they were first published (a full build numbers them by
+  first date; later papers get the next id, kept in the site index), so ids never move
+  when a day is appended and a new day only changes the last segment.
 - Papers are grouped in segments of ``SEGMENT`` ids. Within a segment every term is hashed
   (FNV-1a over UTF-8, same in ``search.js``) to one of ``BUCKETS`` shard files, all of which
   exist (possibly empty), so the client never asks for a missing file. A one-word search
@@ -14,13 +15,13 @@ with script tags. The index is split so a search loads little:
   without one, the abstract), delta-encoded in decimal.
 - Paper records for result lists live in blocks of ``BLOCK`` ids (``search/d/N.js``).
 
-``search/manifest.json`` remembers what each segment held, so an incremental build knows
-which segments changed. Tokenizing must match ``static/search.js`` exactly.
+``search/manifest.json`` carries the token of the site index it was built with, so an
+incremental build can tell the site and its index belong together. Tokenizing must match
+``static/search.js`` exactly.
 """
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 import re
@@ -104,18 +105,24 @@ def entry_fields(entry: DigestEntry) -> tuple[str, str, str]:
     return paper.title, names, body
 
 
-def segment_shards(segment: int, entries: Sequence[DigestEntry | None]) -> list[str]:
-    """The ``BUCKETS`` shard scripts of one segment (``entries[i]`` has local id ``i``)."""
+def doc_terms(entry: DigestEntry) -> str:
+    """A paper's terms with their field masks: ``"term mask term mask ..."``."""
+    masks: dict[str, int] = {}
+    for mask, text in zip((4, 2, 1), entry_fields(entry), strict=True):
+        for term in set(tokenize(text)):
+            masks[term] = masks.get(term, 0) | mask
+    return " ".join(f"{term} {mask}" for term, mask in sorted(masks.items()))
+
+
+def segment_shards(segment: int, docs: Sequence[tuple[int, str | None]]) -> list[str]:
+    """The ``BUCKETS`` shard scripts of one segment from (local id, terms) in id order."""
     postings: dict[str, list[int]] = {}
-    for local, entry in enumerate(entries):
-        if entry is None:
+    for local, terms in docs:
+        if not terms:
             continue
-        masks: dict[str, int] = {}
-        for mask, text in zip((4, 2, 1), entry_fields(entry), strict=True):
-            for term in set(tokenize(text)):
-                masks[term] = masks.get(term, 0) | mask
-        for term, mask in masks.items():
-            postings.setdefault(term, []).append(local << 3 | mask)
+        parts = terms.split(" ")
+        for term, mask in zip(parts[::2], parts[1::2], strict=True):
+            postings.setdefault(term, []).append(local << 3 | int(mask))
     shards: list[dict[str, str]] = [{} for _ in range(BUCKETS)]
     for term in sorted(postings):
         values = postings[term]
@@ -124,7 +131,7 @@ def segment_shards(segment: int, entries: Sequence[DigestEntry | None]) -> list[
     return [_js("t", segment, n, shard) for n, shard in enumerate(shards)]
 
 
-def block_script(block: int, records: Iterable[list[str]]) -> str:
+def block_script(block: int, records: Iterable[list[str] | None]) -> str:
     return _js("d", block, list(records))
 
 
@@ -135,61 +142,48 @@ def meta_script(docs: int) -> str:
     )
 
 
-def segment_hashes(ids: Sequence[str]) -> list[str]:
-    out = []
-    for start in range(0, len(ids), SEGMENT):
-        digest = hashlib.sha1("\n".join(ids[start:start + SEGMENT]).encode(), usedforsecurity=False)
-        out.append(digest.hexdigest())
-    return out
-
-
-def read_manifest(text: str | None) -> list[str]:
+def read_manifest(text: str | None) -> str | None:
+    """The build token a manifest carries (None when absent or from another version)."""
     if not text:
-        return []
+        return None
     try:
         data = json.loads(text)
     except json.JSONDecodeError:
-        return []
+        return None
     if not isinstance(data, dict) or data.get("v") != INDEX_VERSION:
-        return []
-    segments = data.get("segments")
-    return [str(s) for s in segments] if isinstance(segments, list) else []
+        return None
+    token = data.get("token")
+    return token if isinstance(token, str) else None
 
 
-def manifest_text(hashes: Sequence[str]) -> str:
-    return json.dumps({"v": INDEX_VERSION, "segments": list(hashes)}, indent=0) + "\n"
+def manifest_text(token: str, docs: int) -> str:
+    return json.dumps({"v": INDEX_VERSION, "token": token, "docs": docs}) + "\n"
 
 
-def build_search(
-    ids: Sequence[str],
-    record: Callable[[str], list[str]],
-    segments: Iterable[int],
-    load: Callable[[Sequence[str]], dict[str, DigestEntry]],
+def write_segment(
+    segment: int,
+    members: Sequence[tuple[int, list[str] | None, str | None]],
     write: Callable[[str, str], None],
 ) -> None:
-    """Write the shards and record blocks of ``segments`` for papers ``ids`` (in id order).
+    """Write one segment's shards and record blocks from (id, record, terms) in id order.
 
-    ``record(arxiv_id)`` is the result-list record; ``load`` returns the latest entries
-    of a list of papers.
+    Ids without a paper (removed since) are holes: no terms, a null record.
     """
-    for segment in sorted(segments):
-        members = list(ids[segment * SEGMENT:(segment + 1) * SEGMENT])
-        if not members:
-            continue
-        entries = load(members)
-        for n, script in enumerate(segment_shards(segment, [entries.get(i) for i in members])):
-            write(f"search/s{segment}/{n}.js", script)
-        first_block = segment * SEGMENT // BLOCK
-        for offset in range(0, len(members), BLOCK):
-            chunk = members[offset:offset + BLOCK]
-            write(
-                f"search/d/{first_block + offset // BLOCK}.js",
-                block_script(first_block + offset // BLOCK, (record(i) for i in chunk)),
-            )
+    first = segment * SEGMENT
+    by_id = {doc: (record, terms) for doc, record, terms in members}
+    top = max(by_id, default=first - 1) + 1
+    shards = segment_shards(segment, [(doc - first, by_id[doc][1]) for doc in sorted(by_id)])
+    for n, script in enumerate(shards):
+        write(f"search/s{segment}/{n}.js", script)
+    for block_first in range(first, top, BLOCK):
+        block = block_first // BLOCK
+        records = [by_id.get(doc, (None, None))[0]
+                   for doc in range(block_first, min(block_first + BLOCK, top))]
+        write(f"search/d/{block}.js", block_script(block, records))
 
 
 __all__ = [
-    "BLOCK", "BUCKETS", "MANIFEST", "SEGMENT", "block_script", "bucket", "build_search",
-    "manifest_text", "meta_script", "read_manifest", "segment_hashes", "segment_shards",
-    "tokenize",
+    "BLOCK", "BUCKETS", "MANIFEST", "SEGMENT", "block_script", "bucket", "doc_terms",
+    "manifest_text", "meta_script", "read_manifest", "segment_shards", "tokenize",
+    "write_segment",
 ]

@@ -1,0 +1,244 @@
+"""The site's derived index: a small SQLite cache that makes publishing one day cost the same
+at 10^2 or 10^6 papers.
+
+It lives next to the other caches (``<cache>/site-index.sqlite``), is never a source of
+truth, and can be deleted at any time: a full site build recreates it from the store, and an
+incremental build that finds it missing or out of step with the site falls back to a full
+build. It holds, per published paper: its search id (stable: a new paper gets the next id,
+so appending a day only touches the last search segment), its result-list record, its
+keywords and its search terms; and per keyword the papers that carry it, newest first.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS docs (
+    doc      INTEGER PRIMARY KEY,  -- search id
+    arxiv_id TEXT NOT NULL UNIQUE,
+    last     TEXT NOT NULL,        -- newest published date
+    record   TEXT NOT NULL,        -- JSON [title, date, page, authors, gist]
+    authors  TEXT NOT NULL,        -- JSON [name, ...] (for tag feeds)
+    tags     TEXT NOT NULL,        -- JSON [label, ...]
+    terms    TEXT                  -- "term mask term mask ..." (NULL until indexed)
+);
+CREATE TABLE IF NOT EXISTS doc_tags (
+    key   TEXT NOT NULL,           -- case-folded keyword
+    label TEXT NOT NULL,
+    last  TEXT NOT NULL,
+    doc   INTEGER NOT NULL,
+    PRIMARY KEY (key, doc)
+);
+CREATE INDEX IF NOT EXISTS doc_tags_newest ON doc_tags (key, last DESC, doc DESC);
+CREATE INDEX IF NOT EXISTS doc_tags_doc ON doc_tags (doc);
+"""
+
+
+@dataclass
+class DocRow:
+    """What the site knows about one paper."""
+
+    arxiv_id: str
+    last: str
+    record: list[str]
+    authors: list[str]
+    tags: list[tuple[str, str]]  # (key, label)
+    terms: str | None = None
+
+
+@dataclass
+class TagCount:
+    key: str
+    label: str  # as the newest paper wrote it
+    count: int
+
+
+class SiteIndex:
+    """A handle on the cache database; use as a context manager."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        # A cache: losing the last write on a power cut only costs a full rebuild.
+        self.conn.execute("PRAGMA synchronous = OFF")
+        self.conn.executescript(SCHEMA)
+
+    def __enter__(self) -> SiteIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # ---------------------------------------------------------------- meta
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return str(row[0]) if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value=excluded.value", (key, value))
+
+    # ---------------------------------------------------------------- writes
+
+    def replace_all(self, rows: Iterable[DocRow]) -> None:
+        """Start afresh: ids 0, 1, 2... in the order given."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute("DELETE FROM docs")
+            self.conn.execute("DELETE FROM doc_tags")
+            self.conn.execute("DELETE FROM meta")
+            for doc, row in enumerate(rows):
+                self._insert(doc, row)
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def upsert(self, rows: Sequence[DocRow], removed: Sequence[str] = ()) -> dict[str, int]:
+        """Update papers in place (a new paper gets the next id); returns their ids."""
+        ids: dict[str, int] = {}
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            for arxiv_id in removed:
+                old = self.conn.execute(
+                    "SELECT doc FROM docs WHERE arxiv_id=?", (arxiv_id,)).fetchone()
+                if old is not None:
+                    self.conn.execute("DELETE FROM doc_tags WHERE doc=?", (old[0],))
+                    self.conn.execute("DELETE FROM docs WHERE doc=?", (old[0],))
+            for row in rows:
+                old = self.conn.execute(
+                    "SELECT doc FROM docs WHERE arxiv_id=?", (row.arxiv_id,)).fetchone()
+                if old is None:
+                    doc = int(self.conn.execute(
+                        "SELECT coalesce(max(doc), -1) + 1 FROM docs").fetchone()[0])
+                else:
+                    doc = int(old[0])
+                    self.conn.execute("DELETE FROM doc_tags WHERE doc=?", (doc,))
+                    self.conn.execute("DELETE FROM docs WHERE doc=?", (doc,))
+                self._insert(doc, row)
+                ids[row.arxiv_id] = doc
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+        return ids
+
+    def _insert(self, doc: int, row: DocRow) -> None:
+        self.conn.execute(
+            """INSERT INTO docs (doc, arxiv_id, last, record, authors, tags, terms)
+               VALUES (?, ?, ?, ?, ?, ?, ?)""",
+            (doc, row.arxiv_id, row.last, json.dumps(row.record, ensure_ascii=False),
+             json.dumps(row.authors, ensure_ascii=False),
+             json.dumps([label for _key, label in row.tags], ensure_ascii=False), row.terms),
+        )
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO doc_tags (key, label, last, doc) VALUES (?, ?, ?, ?)",
+            [(key, label, row.last, doc) for key, label in row.tags],
+        )
+
+    def set_terms(self, terms: Iterable[tuple[int, str]]) -> None:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.executemany("UPDATE docs SET terms=? WHERE doc=?",
+                                  [(text, doc) for doc, text in terms])
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # ---------------------------------------------------------------- reads
+
+    def count(self) -> int:
+        """How many search ids are in use (the highest id + 1; removed papers leave holes)."""
+        return int(self.conn.execute("SELECT coalesce(max(doc), -1) + 1 FROM docs").fetchone()[0])
+
+    def papers(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM docs").fetchone()[0])
+
+    def doc_ids(self, arxiv_ids: Sequence[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        ids = list(arxiv_ids)
+        for start in range(0, len(ids), 500):
+            batch = ids[start:start + 500]
+            marks = ",".join("?" * len(batch))
+            for arxiv_id, doc in self.conn.execute(
+                f"SELECT arxiv_id, doc FROM docs WHERE arxiv_id IN ({marks})", batch
+            ):
+                found[arxiv_id] = int(doc)
+        return found
+
+    def docs_on(self, dates: Sequence[str]) -> list[str]:
+        """Papers whose newest date is one of ``dates``."""
+        marks = ",".join("?" * len(dates))
+        rows = self.conn.execute(f"SELECT arxiv_id FROM docs WHERE last IN ({marks})",
+                                 list(dates))
+        return [str(r[0]) for r in rows]
+
+    def tags_of(self, arxiv_ids: Sequence[str]) -> dict[str, list[str]]:
+        """Keys of each paper's keywords."""
+        found: dict[str, list[str]] = {}
+        ids = list(arxiv_ids)
+        for start in range(0, len(ids), 500):
+            batch = ids[start:start + 500]
+            marks = ",".join("?" * len(batch))
+            for arxiv_id, key in self.conn.execute(
+                f"""SELECT d.arxiv_id, t.key FROM docs d JOIN doc_tags t ON t.doc = d.doc
+                    WHERE d.arxiv_id IN ({marks})""", batch
+            ):
+                found.setdefault(str(arxiv_id), []).append(str(key))
+        return found
+
+    def segment(self, first: int, last: int) -> list[tuple[int, str, list[str], str | None]]:
+        """(id, arxiv_id, record, terms) of ids in [first, last), in id order."""
+        rows = self.conn.execute(
+            "SELECT doc, arxiv_id, record, terms FROM docs WHERE doc >= ? AND doc < ? ORDER BY doc",
+            (first, last),
+        )
+        return [(int(r[0]), str(r[1]), json.loads(r[2]), r[3]) for r in rows]
+
+    def tag_counts(self, minimum: int = 1) -> list[TagCount]:
+        """Every keyword shared by at least ``minimum`` papers, most used first."""
+        rows = self.conn.execute(
+            """SELECT key, label, max(last), count(*) AS n FROM doc_tags GROUP BY key
+               HAVING n >= ? ORDER BY n DESC, key""",
+            (minimum,),
+        )
+        return [TagCount(key=str(r[0]), label=str(r[1]), count=int(r[3])) for r in rows]
+
+    def tag_members(self, key: str, limit: int) -> list[list[str]]:
+        """Records of a keyword's newest ``limit`` papers."""
+        rows = self.conn.execute(
+            """SELECT d.record FROM doc_tags t JOIN docs d ON d.doc = t.doc WHERE t.key = ?
+               ORDER BY t.last DESC, t.doc DESC LIMIT ?""",
+            (key, limit),
+        )
+        return [json.loads(r[0]) for r in rows]
+
+    def tag_feed_rows(
+        self, key: str, limit: int
+    ) -> list[tuple[str, list[str], list[str], list[str]]]:
+        """(arxiv_id, record, authors, tag labels) of a keyword's newest ``limit`` papers."""
+        rows = self.conn.execute(
+            """SELECT d.arxiv_id, d.record, d.authors, d.tags FROM doc_tags t
+               JOIN docs d ON d.doc = t.doc
+               WHERE t.key = ? ORDER BY t.last DESC, t.doc DESC LIMIT ?""",
+            (key, limit),
+        )
+        return [(str(r[0]), json.loads(r[1]), json.loads(r[2]), json.loads(r[3])) for r in rows]
+
+
+__all__ = ["DocRow", "SiteIndex", "TagCount"]
