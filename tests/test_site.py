@@ -235,7 +235,7 @@ def test_user_templates_override_builtins(isolated_env: Path) -> None:
     custom = isolated_env / "templates" / "site"
     custom.mkdir(parents=True)
     (custom / "paper.html").write_text(
-        '{% extends "site/base.html" %}{% block main %}<h1>Custom {{ title }}</h1>{% endblock %}'
+        '{% extends "site/base.html" %}{% block main %}<h1>Custom {{ x.title }}</h1>{% endblock %}'
     )
     _settings, _store, site = build(isolated_env)
     page = parse(site / paper_path("2501.00003"))

@@ -9,6 +9,7 @@ byte-identical and is not rewritten.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import xml.etree.ElementTree as ET
@@ -52,12 +53,19 @@ class FeedInfo:
     description: str = ""
 
 
+@functools.lru_cache(maxsize=4096)
 def _day(date: str) -> datetime:
     return datetime.strptime(date, "%Y-%m-%d").replace(tzinfo=UTC)
 
 
+@functools.lru_cache(maxsize=4096)
 def _iso(date: str) -> str:
     return _day(date).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@functools.lru_cache(maxsize=4096)
+def _rfc822(date: str) -> str:
+    return format_datetime(_day(date), usegmt=True)
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
@@ -67,14 +75,15 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
     return element
 
 
-def _serialize(root: ET.Element) -> bytes:
-    ET.indent(root)
+def _serialize(root: ET.Element, pretty: bool) -> bytes:
+    if pretty:
+        ET.indent(root)
     data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return data + b"\n"
 
 
-def atom_feed(info: FeedInfo, items: Sequence[FeedItem]) -> bytes:
-    """An Atom 1.0 document (RFC 4287)."""
+def atom_feed(info: FeedInfo, items: Sequence[FeedItem], *, pretty: bool = True) -> bytes:
+    """An Atom 1.0 document (RFC 4287); ``pretty=False`` skips indenting (thousands of tags)."""
     # Plain names plus an xmlns attribute: ElementTree's default_namespace option rejects
     # the un-namespaced attributes (rel, href) that Atom uses.
     feed = ET.Element("feed", {"xmlns": ATOM_NS})
@@ -105,10 +114,10 @@ def atom_feed(info: FeedInfo, items: Sequence[FeedItem]) -> bytes:
             _sub(entry, "category", term=clean_text(category))
         if item.summary:
             _sub(entry, "summary", item.summary, type="text")
-    return _serialize(feed)
+    return _serialize(feed, pretty)
 
 
-def rss_feed(info: FeedInfo, items: Sequence[FeedItem]) -> bytes:
+def rss_feed(info: FeedInfo, items: Sequence[FeedItem], *, pretty: bool = True) -> bytes:
     """An RSS 2.0 document; ``guid`` carries the same stable id as the Atom entry."""
     ET.register_namespace("atom", ATOM_NS)
     ET.register_namespace("dc", DC_NS)
@@ -121,14 +130,14 @@ def rss_feed(info: FeedInfo, items: Sequence[FeedItem]) -> bytes:
         _sub(channel, f"{{{ATOM_NS}}}link", rel="self", type="application/rss+xml",
              href=info.self_url)
     newest = max((i.date for i in items), default="1970-01-01")
-    _sub(channel, "lastBuildDate", format_datetime(_day(newest), usegmt=True))
+    _sub(channel, "lastBuildDate", _rfc822(newest))
     _sub(channel, "generator", "dailypapers")
     for item in items:
         node = _sub(channel, "item")
         _sub(node, "title", item.title)
         _sub(node, "link", item.link)
         _sub(node, "guid", item.id, isPermaLink="false")
-        _sub(node, "pubDate", format_datetime(_day(item.date), usegmt=True))
+        _sub(node, "pubDate", _rfc822(item.date))
         for name in item.authors:
             _sub(node, f"{{{DC_NS}}}creator", name)
         for category in item.categories:
@@ -137,7 +146,7 @@ def rss_feed(info: FeedInfo, items: Sequence[FeedItem]) -> bytes:
             # Readers treat an RSS description as HTML: escape the text for HTML first, so
             # "<script>" in a summary arrives as text (etree then escapes it again for XML).
             _sub(node, "description", html.escape(clean_text(item.summary), quote=False))
-    return _serialize(rss)
+    return _serialize(rss, pretty)
 
 
 __all__ = ["FeedInfo", "FeedItem", "atom_feed", "clean_text", "rss_feed"]

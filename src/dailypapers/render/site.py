@@ -432,13 +432,14 @@ def _build_incremental(ctx: _Context, dates: Sequence[str]) -> None:
 def _task_days(ctx: _Context, dates: list[str]) -> None:
     latest = ctx.dates[-1]
     for digest in queries.iter_digests(ctx.store, dates):
-        _render_day(ctx, digest)
+        views = [_entry_view(ctx, e) for e in digest.entries]  # shared by both pages
+        _render_day(ctx, digest, views=views)
         if digest.date == latest:
-            _render_day(ctx, digest, home=True)
-        for entry in digest.entries:
+            _render_day(ctx, digest, home=True, views=views)
+        for entry, view in zip(digest.entries, views, strict=True):
             seen = ctx.all_dates.get(entry.paper.arxiv_id, [digest.date])
             if seen[-1] == digest.date:
-                _render_paper(ctx, entry, digest.date, seen)
+                _render_paper(ctx, entry, digest.date, seen, view)
 
 
 def _task_tags(ctx: _Context, keys: list[str]) -> None:
@@ -533,26 +534,68 @@ def _run_tasks(ctx: _Context, tasks: list[tuple[str, list[Any]]], workers: int) 
         _SHARED = None
 
 
+_PART_LABELS = (("one_line", "In one line"), ("objective", "Objective"), ("method", "Method"),
+                ("results", "Results"), ("implication", "Implication"))
+_SOURCE_LABELS = {"pdf": "full PDF text", "html": "arXiv HTML text", "abstract": "abstract only"}
+
+
+def _verdict(entry: DigestEntry) -> tuple[str, str]:
+    v = entry.verification
+    if v is None:
+        return "none", "not checked"
+    if v.status == "grounded":
+        return "ok", f"numbers checked: {len(v.items)} found in the paper"
+    if v.status == "unsupported":
+        return "warn", f"{len(v.unsupported)} of {len(v.items)} numbers not found in the paper"
+    return "none", "no numbers to check"
+
+
 def _entry_view(ctx: _Context, entry: DigestEntry) -> dict[str, Any]:
+    """Everything the day and paper templates show about an entry, cleaned once."""
     paper, summary = entry.paper, entry.summary
-    upvotes = entry.upvotes if entry.upvotes is not None else paper.upvotes
+    authors = [clean_text(a) for a in paper.authors]
+    limit = max(1, ctx.settings.max_authors)
+    links = [("arXiv", paper.abs_url), ("Hugging Face", paper.hf_url), ("PDF", paper.pdf_url)]
+    if paper.github_repo:
+        links.append(("Code", paper.github_repo))
+    if paper.project_page:
+        links.append(("Project page", paper.project_page))
+    parts = [(label, clean_text(getattr(summary, name))) for name, label in _PART_LABELS
+             ] if summary else []
+    abstract = clean_text(paper.abstract)
+    gist = parts[0][1] if parts else abstract
     return {
-        "e": entry, "p": paper, "s": summary, "v": entry.verification,
-        "upvotes": upvotes, "tags": entry_tags(entry),
-        "authors": [clean_text(a) for a in paper.authors],
+        "arxiv_id": paper.arxiv_id, "version": paper.version, "page": paper_path(paper.arxiv_id),
         "title": clean_text(paper.title) or paper.arxiv_id,
+        "authors": authors,
+        "authors_short": ", ".join(authors[:limit]) + (" et al." if len(authors) > limit else ""),
+        "upvotes": entry.upvotes if entry.upvotes is not None else paper.upvotes,
+        "organization": clean_text(paper.organization) if paper.organization else "",
+        "links": links, "parts": parts, "verdict": _verdict(entry), "abstract": abstract,
+        "description": gist[:200],
+        "tags": [(label, ctx.tag_url(label)) for label in entry_tags(entry)],
+        "checked": [(clean_text(i.text), i.status, clean_text(i.snippet))
+                  for i in (entry.verification.items if entry.verification else [])],
+        "by": {
+            "backend": summary.backend or "unknown", "model": summary.model,
+            "source": _SOURCE_LABELS.get(summary.source or "", summary.source),
+            "fallback_from": summary.fallback_from,
+        } if summary else None,
     }
 
 
-def _render_day(ctx: _Context, digest: DayDigest, *, home: bool = False) -> None:
+def _render_day(
+    ctx: _Context, digest: DayDigest, *, home: bool = False,
+    views: list[dict[str, Any]] | None = None,
+) -> None:
     n = bisect.bisect_left(ctx.dates, digest.date)
     prev_date = ctx.dates[n - 1] if n > 0 else None
     next_date = ctx.dates[n + 1] if n + 1 < len(ctx.dates) else None
     rel = "index.html" if home else day_path(digest.date)
     ctx.render(
         "day.html", rel, digest=digest, date=digest.date, prev_date=prev_date,
-        next_date=next_date, home=home, entries=[_entry_view(ctx, e) for e in digest.entries],
-        max_authors=ctx.settings.max_authors,
+        next_date=next_date, home=home,
+        entries=views if views is not None else [_entry_view(ctx, e) for e in digest.entries],
     )
     if not home:
         ctx.report.days += 1
@@ -584,9 +627,12 @@ def _verification_dict(verification: Verification | None) -> dict[str, Any] | No
             "status": verification.status}
 
 
-def _render_paper(ctx: _Context, entry: DigestEntry, date: str, dates: Sequence[str]) -> None:
+def _render_paper(
+    ctx: _Context, entry: DigestEntry, date: str, dates: Sequence[str],
+    view: dict[str, Any] | None = None,
+) -> None:
     ctx.render("paper.html", paper_path(entry.paper.arxiv_id), date=date, dates=list(dates),
-               **_entry_view(ctx, entry))
+               x=view if view is not None else _entry_view(ctx, entry))
     ctx.report.papers += 1
 
 
@@ -608,7 +654,7 @@ def _render_tag(ctx: _Context, tag: TagInfo) -> None:
         self_url=ctx.absolute(f"tags/{tag.slug}.xml"),
         description=f"Papers tagged {tag.label}",
     )
-    ctx.out.write(f"tags/{tag.slug}.xml", atom_feed(info, feed_items))
+    ctx.out.write(f"tags/{tag.slug}.xml", atom_feed(info, feed_items, pretty=False))
     ctx.report.tags += 1
 
 
