@@ -147,8 +147,10 @@ def _short_authors(authors: Sequence[str], limit: int = 3) -> str:
 class _Writer:
     """Writes files atomically and only when their bytes differ."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, fresh: bool = False) -> None:
         self.root = root
+        # Nothing on disk yet (first build): no file to compare with or to clean up.
+        self.fresh = fresh
         self.written = 0
         self.unchanged = 0
         self.produced: set[str] = set()
@@ -158,13 +160,15 @@ class _Writer:
         data = content.encode("utf-8") if isinstance(content, str) else content
         self.produced.add(rel)
         path = self.root / rel
-        try:
-            exists = True
-            if path.read_bytes() == data:
-                self.unchanged += 1
-                return
-        except FileNotFoundError:
-            exists = False
+        exists = False
+        if not self.fresh:
+            try:
+                exists = True
+                if path.read_bytes() == data:
+                    self.unchanged += 1
+                    return
+            except FileNotFoundError:
+                exists = False
         parent = path.parent
         if parent not in self._dirs:
             parent.mkdir(parents=True, exist_ok=True)
@@ -191,6 +195,8 @@ class _Writer:
 
     def remove_stale(self) -> int:
         removed = 0
+        if self.fresh:
+            return removed
         for name in MANAGED_DIRS:
             top = self.root / name
             if not top.is_dir():
@@ -283,7 +289,7 @@ def build_site(
     """
     started = time.perf_counter()
     root = settings.root / "site"
-    out = _Writer(root)
+    out = _Writer(root, fresh=not root.exists())
     try:
         index = SiteIndex(settings.cache_path / SITE_INDEX)
     except sqlite3.DatabaseError as exc:
@@ -333,20 +339,26 @@ def _keyed(labels: Sequence[str]) -> list[tuple[str, str]]:
 
 
 def _build_full(ctx: _Context) -> None:
+    clock = _Clock()
     token = ctx.index.get_meta("token") or uuid.uuid4().hex
-    rows = []
-    for info in queries.paper_index(ctx.store):  # numbered by first published date
-        arxiv_id = info["arxiv_id"]
-        rows.append(DocRow(
-            arxiv_id=arxiv_id, last=info["last"],
-            record=_record(arxiv_id, info["title"], info["last"], info["authors"],
+    infos = queries.paper_index(ctx.store)  # numbered by first published date
+    clock.lap("paper index query")
+    rows = [
+        DocRow(
+            arxiv_id=info["arxiv_id"], last=info["last"],
+            record=_record(info["arxiv_id"], info["title"], info["last"], info["authors"],
                            info["one_line"]),
             authors=[clean_text(a) for a in info["authors"]],
             tags=_keyed(_labels([*info["keywords"], *info["ai_keywords"]])),
-        ))
+        )
+        for info in infos
+    ]
+    del infos
+    clock.lap("records")
     ctx.index.replace_all(rows)
     ctx.index.set_meta("token", token)
     ctx.load_tags()
+    clock.lap("site index")
     if not ctx.dates:
         ctx.report.mode = "empty"
         ctx.render("empty.html", "index.html")
@@ -364,8 +376,24 @@ def _build_full(ctx: _Context) -> None:
     tasks += [("tags", keys[i::step]) for i in range(step) if keys[i::step]]
     segments = (len(rows) + site_search.SEGMENT - 1) // site_search.SEGMENT
     tasks += [("search", [n]) for n in range(segments)]
+    del rows
+    clock.lap("plan")
     _run_tasks(ctx, tasks, workers)
+    clock.lap(f"pages, tags and search in {workers} process(es)")
     ctx.index.set_terms(ctx.terms)
+    clock.lap("search terms saved")
+
+
+class _Clock:
+    """Logs how long each step of a build took (visible with -vv)."""
+
+    def __init__(self) -> None:
+        self.last = time.perf_counter()
+
+    def lap(self, what: str) -> None:
+        now = time.perf_counter()
+        log.debug("site: %s in %.2fs", what, now - self.last)
+        self.last = now
 
 
 def _build_incremental(ctx: _Context, dates: Sequence[str]) -> None:
@@ -503,7 +531,8 @@ def _child(task: tuple[str, list[Any]]) -> _Done:
         raise SiteError("site worker started without a build context")
     with Store(parent.store.path) as store, SiteIndex(parent.index.path) as index:
         ctx = dataclasses.replace(
-            parent, store=store, index=index, out=_Writer(parent.out.root), terms=[],
+            parent, store=store, index=index, terms=[],
+            out=_Writer(parent.out.root, fresh=parent.out.fresh),
             report=SiteReport(path=parent.report.path, mode=parent.report.mode),
         )
         kind, payload = task

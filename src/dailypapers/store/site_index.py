@@ -101,8 +101,7 @@ class SiteIndex:
             self.conn.execute("DELETE FROM docs")
             self.conn.execute("DELETE FROM doc_tags")
             self.conn.execute("DELETE FROM meta")
-            for doc, row in enumerate(rows):
-                self._insert(doc, row)
+            self._insert_many(enumerate(rows))
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
@@ -138,17 +137,23 @@ class SiteIndex:
         return ids
 
     def _insert(self, doc: int, row: DocRow) -> None:
-        self.conn.execute(
-            """INSERT INTO docs (doc, arxiv_id, last, record, authors, tags, terms)
-               VALUES (?, ?, ?, ?, ?, ?, ?)""",
-            (doc, row.arxiv_id, row.last, json.dumps(row.record, ensure_ascii=False),
-             json.dumps(row.authors, ensure_ascii=False),
-             json.dumps([label for _key, label in row.tags], ensure_ascii=False), row.terms),
-        )
+        self._insert_many([(doc, row)])
+
+    def _insert_many(self, rows: Iterable[tuple[int, DocRow]]) -> None:
+        docs: list[tuple[object, ...]] = []
+        tags: list[tuple[str, str, str, int]] = []
+        for doc, row in rows:
+            docs.append((
+                doc, row.arxiv_id, row.last, json.dumps(row.record, ensure_ascii=False),
+                json.dumps(row.authors, ensure_ascii=False),
+                json.dumps([label for _key, label in row.tags], ensure_ascii=False), row.terms,
+            ))
+            tags.extend((key, label, row.last, doc) for key, label in row.tags)
         self.conn.executemany(
-            "INSERT OR IGNORE INTO doc_tags (key, label, last, doc) VALUES (?, ?, ?, ?)",
-            [(key, label, row.last, doc) for key, label in row.tags],
-        )
+            """INSERT INTO docs (doc, arxiv_id, last, record, authors, tags, terms)
+               VALUES (?, ?, ?, ?, ?, ?, ?)""", docs)
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO doc_tags (key, label, last, doc) VALUES (?, ?, ?, ?)", tags)
 
     def set_terms(self, terms: Iterable[tuple[int, str]]) -> None:
         self.conn.execute("BEGIN IMMEDIATE")
