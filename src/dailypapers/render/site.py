@@ -252,7 +252,8 @@ class _Context:
     report: SiteReport
     tags: dict[str, TagInfo] = field(default_factory=dict)  # published tags by key
     all_dates: dict[str, list[str]] = field(default_factory=dict)  # full builds: dates by id
-    terms: list[tuple[int, str]] = field(default_factory=list)  # computed by search tasks
+    terms: list[tuple[int, str]] = field(default_factory=list)  # (search id, terms) computed
+    doc_of: dict[str, int] = field(default_factory=dict)  # full builds: search id by paper
 
     def tag_url(self, label: str) -> str | None:
         tag = self.tags.get(tag_key(label))
@@ -375,13 +376,16 @@ def _build_full(ctx: _Context) -> None:
     step = workers * 2
     tasks += [("tags", keys[i::step]) for i in range(step) if keys[i::step]]
     segments = (len(rows) + site_search.SEGMENT - 1) // site_search.SEGMENT
-    tasks += [("search", [n]) for n in range(segments)]
+    ctx.doc_of = {row.arxiv_id: doc for doc, row in enumerate(rows)}
     del rows
     clock.lap("plan")
     _run_tasks(ctx, tasks, workers)
-    clock.lap(f"pages, tags and search in {workers} process(es)")
+    clock.lap(f"day, paper and tag pages in {workers} process(es)")
     ctx.index.set_terms(ctx.terms)
+    ctx.terms = []
     clock.lap("search terms saved")
+    _run_tasks(ctx, [("search", [n]) for n in range(segments)], workers)
+    clock.lap("search segments")
 
 
 class _Clock:
@@ -454,7 +458,7 @@ def _build_incremental(ctx: _Context, dates: Sequence[str]) -> None:
                 (ctx.out.root / f"tags/{tag_slug(key)}{suffix}").unlink(missing_ok=True)
     segments = {doc // site_search.SEGMENT for doc in [*new_ids.values(), *old_ids.values()]}
     for segment in sorted(segments):
-        _write_segment(ctx, segment, None)
+        _write_segment(ctx, segment)
 
 
 def _task_days(ctx: _Context, dates: list[str]) -> None:
@@ -465,9 +469,12 @@ def _task_days(ctx: _Context, dates: list[str]) -> None:
         if digest.date == latest:
             _render_day(ctx, digest, home=True, views=views)
         for entry, view in zip(digest.entries, views, strict=True):
-            seen = ctx.all_dates.get(entry.paper.arxiv_id, [digest.date])
+            arxiv_id = entry.paper.arxiv_id
+            seen = ctx.all_dates.get(arxiv_id, [digest.date])
             if seen[-1] == digest.date:
                 _render_paper(ctx, entry, digest.date, seen, view)
+                # Search terms come from the same (newest) entry as the paper page.
+                ctx.terms.append((ctx.doc_of[arxiv_id], site_search.doc_terms(entry)))
 
 
 def _task_tags(ctx: _Context, keys: list[str]) -> None:
@@ -477,21 +484,15 @@ def _task_tags(ctx: _Context, keys: list[str]) -> None:
 
 def _task_search(ctx: _Context, segments: list[int]) -> None:
     for segment in segments:
-        first = segment * site_search.SEGMENT
-        members = ctx.index.segment(first, first + site_search.SEGMENT)
-        entries = queries.latest_entries(ctx.store, [arxiv_id for _d, arxiv_id, _r, _t in members])
-        terms = {doc: site_search.doc_terms(entries[arxiv_id][1])
-                 for doc, arxiv_id, _r, _t in members if arxiv_id in entries}
-        ctx.terms.extend(terms.items())
-        _write_segment(ctx, segment, terms)
+        _write_segment(ctx, segment)
 
 
-def _write_segment(ctx: _Context, segment: int, terms: dict[int, str] | None) -> None:
-    """Write a search segment; ``terms`` overrides the index's (full builds compute them)."""
+def _write_segment(ctx: _Context, segment: int) -> None:
+    """Write a search segment from the records and terms in the site index."""
     first = segment * site_search.SEGMENT
     members = [
-        (doc, record, terms.get(doc) if terms is not None else stored)
-        for doc, _arxiv_id, record, stored in ctx.index.segment(first, first + site_search.SEGMENT)
+        (doc, record, terms)
+        for doc, _arxiv_id, record, terms in ctx.index.segment(first, first + site_search.SEGMENT)
     ]
     site_search.write_segment(segment, members, ctx.out.write)
 

@@ -35,6 +35,8 @@ CREATE TABLE IF NOT EXISTS doc_tags (
     doc   INTEGER NOT NULL,
     PRIMARY KEY (key, doc)
 );
+"""
+INDEXES = """
 CREATE INDEX IF NOT EXISTS doc_tags_newest ON doc_tags (key, last DESC, doc DESC);
 CREATE INDEX IF NOT EXISTS doc_tags_doc ON doc_tags (doc);
 """
@@ -70,7 +72,7 @@ class SiteIndex:
         self.conn.execute("PRAGMA journal_mode = WAL")
         # A cache: losing the last write on a power cut only costs a full rebuild.
         self.conn.execute("PRAGMA synchronous = OFF")
-        self.conn.executescript(SCHEMA)
+        self.conn.executescript(SCHEMA + INDEXES)
 
     def __enter__(self) -> SiteIndex:
         return self
@@ -101,7 +103,13 @@ class SiteIndex:
             self.conn.execute("DELETE FROM docs")
             self.conn.execute("DELETE FROM doc_tags")
             self.conn.execute("DELETE FROM meta")
+            # Bulk load: indexes built once afterwards are several times faster than
+            # maintained row by row.
+            self.conn.execute("DROP INDEX IF EXISTS doc_tags_newest")
+            self.conn.execute("DROP INDEX IF EXISTS doc_tags_doc")
             self._insert_many(enumerate(rows))
+            for statement in INDEXES.strip().splitlines():
+                self.conn.execute(statement)
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
