@@ -401,6 +401,7 @@ class _Clock:
 
 
 def _build_incremental(ctx: _Context, dates: Sequence[str]) -> None:
+    clock = _Clock()
     known = set(ctx.dates)
     changed = sorted({d for d in dates if d in known})
     gone = sorted({d for d in dates if d not in known})
@@ -433,8 +434,10 @@ def _build_incremental(ctx: _Context, dates: Sequence[str]) -> None:
         for arxiv_id, (date, entry) in sorted(latest.items(), key=lambda kv: (kv[1][0], kv[0]))
     ]
     removed = sorted(affected - set(latest))
+    clock.lap(f"{len(latest)} papers loaded")
     new_ids = ctx.index.upsert(rows, removed)
     ctx.load_tags()
+    clock.lap("site index updated")
     for date in sorted(wanted):
         if date in digests:
             _render_day(ctx, digests[date])
@@ -443,11 +446,13 @@ def _build_incremental(ctx: _Context, dates: Sequence[str]) -> None:
     if not ctx.dates:
         ctx.report.mode = "empty"
         ctx.render("empty.html", "index.html")
+    clock.lap("day pages")
     seen = queries.paper_dates(ctx.store, sorted(latest))
     for arxiv_id, (date, entry) in latest.items():
         _render_paper(ctx, entry, date, seen.get(arxiv_id, [date]))
     for arxiv_id in removed:
         (ctx.out.root / paper_path(arxiv_id)).unlink(missing_ok=True)
+    clock.lap("paper pages")
     touched = {key for keys in old_tags.values() for key in keys}
     touched.update(key for row in rows for key, _label in row.tags)
     for key in sorted(touched):
@@ -456,9 +461,11 @@ def _build_incremental(ctx: _Context, dates: Sequence[str]) -> None:
         else:  # fell below the minimum: its page would list too few papers
             for suffix in (".html", ".xml"):
                 (ctx.out.root / f"tags/{tag_slug(key)}{suffix}").unlink(missing_ok=True)
+    clock.lap(f"{len(touched)} tags")
     segments = {doc // site_search.SEGMENT for doc in [*new_ids.values(), *old_ids.values()]}
     for segment in sorted(segments):
         _write_segment(ctx, segment)
+    clock.lap(f"{len(segments)} search segment(s)")
 
 
 def _task_days(ctx: _Context, dates: list[str]) -> None:
@@ -736,6 +743,7 @@ def _archive(ctx: _Context) -> list[dict[str, Any]]:
 
 
 def _write_common(ctx: _Context) -> None:
+    clock = _Clock()
     for name in STATIC_FILES:
         data = (resources.files("dailypapers.render") / "static" / name).read_bytes()
         ctx.out.write(f"static/{name}", data)
@@ -759,6 +767,7 @@ def _write_common(ctx: _Context) -> None:
             description=f"{title}: summaries of the latest papers",
         )
         ctx.out.write(name, maker(info, items))
+    clock.lap("archive, tag index, feeds")
 
 
 __all__ = ["SiteError", "SiteReport", "build_site", "day_path", "make_environment",
