@@ -162,10 +162,9 @@ def _search_python(site: Path, query: str) -> list[str]:
         for seg in range(meta["segs"]):
             text = (site / "search" / f"s{seg}" / f"{n}.js").read_text(encoding="utf-8")
             shard = json.loads(text[text.index("{"):text.rindex("}") + 1])
-            value = 0
-            for delta in shard.get(term, "").split(",") if term in shard else []:
-                value += int(delta)
-                ids.add(seg * meta["seg"] + (value >> 3))
+            if term in shard:
+                ids.update(seg * meta["seg"] + local
+                           for local, _mask in site_search.decode_postings(shard[term]))
         found.append(ids)
     hits = set.intersection(*found) if found else set()
     out = []
@@ -306,3 +305,15 @@ def test_parallel_and_serial_builds_write_the_same_site(isolated_env: Path) -> N
                       for p in sorted(site.rglob("*")) if p.is_file() and p.suffix != ".json"})
     assert len(trees[0]) > 200
     assert trees[0] == trees[1]
+
+
+@pytest.mark.parametrize("count", [3, site_search.DENSE + 1, site_search.SEGMENT])
+def test_posting_lists_round_trip_sparse_and_dense(count: int) -> None:
+    step = site_search.SEGMENT // count
+    pairs = [(n * step, 1 + n % 7) for n in range(count)]
+    text = site_search.encode_postings([local << 3 | mask for local, mask in pairs])
+    assert text.startswith("~") == (count > site_search.DENSE)
+    assert site_search.decode_postings(text) == pairs
+    if count > site_search.DENSE:  # a bitmap is the smaller form here
+        deltas = ",".join(str(step << 3) for _ in range(count))
+        assert len(text) < len(deltas)

@@ -142,6 +142,18 @@ def test_hostile_title_shows_as_text_in_search_results(watched: Watched, site: P
     assert page.locator("#search-results li").count() == 0
 
 
+def test_search_js_decodes_posting_lists_like_python(watched: Watched, site: Path) -> None:
+    from dailypapers.render import site_search
+
+    page = watched.page
+    page.goto((site / "search.html").as_uri())
+    for count in (5, site_search.DENSE + 7):
+        pairs = [(n * 3, 1 + n % 7) for n in range(count)]
+        text = site_search.encode_postings([local << 3 | mask for local, mask in pairs])
+        decoded = page.evaluate("text => window.DPS.decode(text)", text)
+        assert [tuple(p) for p in decoded] == site_search.decode_postings(text) == pairs
+
+
 def test_tag_page_lists_its_papers(watched: Watched, site: Path) -> None:
     page = watched.page
     page.goto((site / "tags" / "vision.html").as_uri())

@@ -12,7 +12,8 @@ with script tags. The index is split so a search loads little:
   exist (possibly empty), so the client never asks for a missing file. A one-word search
   loads one bucket per segment: about 1/``BUCKETS`` of the index.
 - Postings are ``local_id << 3 | fields`` (4 = title, 2 = authors/keywords, 1 = summary or,
-  without one, the abstract), delta-encoded in decimal.
+  without one, the abstract), delta-encoded in decimal; a term in more than a fifth of a
+  segment is stored as three bitmaps instead (base64 after "~"), about 5x smaller.
 - Paper records for result lists live in blocks of ``BLOCK`` ids (``search/d/N.js``).
 
 ``search/manifest.json`` carries the token of the site index it was built with, so an
@@ -22,6 +23,7 @@ incremental build can tell the site and its index belong together. Tokenizing mu
 
 from __future__ import annotations
 
+import base64
 import itertools
 import json
 import re
@@ -34,6 +36,7 @@ from ..models import DigestEntry
 SEGMENT = 4096
 BLOCK = 32
 BUCKETS = 256
+DENSE = SEGMENT // 5  # postings above which a bitmap is smaller than deltas
 MANIFEST = "search/manifest.json"
 INDEX_VERSION = 1
 
@@ -125,10 +128,46 @@ def segment_shards(segment: int, docs: Sequence[tuple[int, str | None]]) -> list
             postings.setdefault(term, []).append(local << 3 | int(mask))
     shards: list[dict[str, str]] = [{} for _ in range(BUCKETS)]
     for term in sorted(postings):
-        values = postings[term]
-        deltas = [values[0]] + [b - a for a, b in itertools.pairwise(values)]
-        shards[bucket(term)][term] = ",".join(map(str, deltas))
+        shards[bucket(term)][term] = encode_postings(postings[term])
     return [_js("t", segment, n, shard) for n, shard in enumerate(shards)]
+
+
+def encode_postings(values: Sequence[int]) -> str:
+    """Ascending ``local << 3 | mask`` values as text: deltas, or bitmaps when dense.
+
+    A term in more than a fifth of a segment is cheaper as three bitmaps (title, names,
+    body) of ``SEGMENT`` bits, base64 after a "~", than as a delta list.
+    """
+    if len(values) > DENSE:
+        planes = [bytearray(SEGMENT // 8) for _ in range(3)]
+        for value in values:
+            local, mask = value >> 3, value & 7
+            for plane, bit in zip(planes, (4, 2, 1), strict=True):
+                if mask & bit:
+                    plane[local >> 3] |= 1 << (local & 7)
+        return "~" + base64.b64encode(bytes(planes[0] + planes[1] + planes[2])).decode()
+    deltas = [values[0]] + [b - a for a, b in itertools.pairwise(values)]
+    return ",".join(map(str, deltas))
+
+
+def decode_postings(text: str) -> list[tuple[int, int]]:
+    """(local id, field mask) pairs of an encoded posting list (what search.js does)."""
+    if text.startswith("~"):
+        raw = base64.b64decode(text[1:])
+        size = len(raw) // 3
+        out = []
+        for local in range(size * 8):
+            byte, bit = local >> 3, 1 << (local & 7)
+            mask = ((4 if raw[byte] & bit else 0) | (2 if raw[size + byte] & bit else 0)
+                    | (1 if raw[2 * size + byte] & bit else 0))
+            if mask:
+                out.append((local, mask))
+        return out
+    value, pairs = 0, []
+    for delta in text.split(","):
+        value += int(delta)
+        pairs.append((value >> 3, value & 7))
+    return pairs
 
 
 def block_script(block: int, records: Iterable[list[str] | None]) -> str:
@@ -183,7 +222,7 @@ def write_segment(
 
 
 __all__ = [
-    "BLOCK", "BUCKETS", "MANIFEST", "SEGMENT", "block_script", "bucket", "doc_terms",
-    "manifest_text", "meta_script", "read_manifest", "segment_shards", "tokenize",
-    "write_segment",
+    "BLOCK", "BUCKETS", "MANIFEST", "SEGMENT", "block_script", "bucket", "decode_postings",
+    "doc_terms", "encode_postings", "manifest_text", "meta_script", "read_manifest",
+    "segment_shards", "tokenize", "write_segment",
 ]

@@ -46,6 +46,30 @@
     return h % n;
   }
 
+  var SCORE = [0, 1, 3, 4, 6, 7, 9, 10]; // title 6 + names 3 + body 1, by field mask
+
+  // An encoded posting list (see site_search.encode_postings) as [local id, mask] pairs.
+  function decode(text) {
+    var out = [];
+    if (text.charAt(0) === "~") {
+      var bin = atob(text.slice(1)), size = bin.length / 3;
+      for (var local = 0; local < size * 8; local++) {
+        var byte = local >> 3, bit = 1 << (local & 7);
+        var mask = (bin.charCodeAt(byte) & bit ? 4 : 0) | (bin.charCodeAt(size + byte) & bit ? 2 : 0) |
+          (bin.charCodeAt(2 * size + byte) & bit ? 1 : 0);
+        if (mask) out.push([local, mask]);
+      }
+      return out;
+    }
+    var v = 0;
+    text.split(",").forEach(function (x) {
+      v += parseInt(x, 10);
+      out.push([v >> 3, v & 7]);
+    });
+    return out;
+  }
+  window.DPS.decode = decode; // for tests
+
   function postings(meta, term) {
     var b = bucket(term, meta.buckets), jobs = [];
     for (var s = 0; s < meta.segs; s++) jobs.push(load("search/s" + s + "/" + b + ".js"));
@@ -54,12 +78,8 @@
       for (var s = 0; s < meta.segs; s++) {
         var list = (store.terms[s + "/" + b] || {})[term];
         if (!list) continue;
-        var v = 0;
-        list.split(",").forEach(function (x) {
-          v += parseInt(x, 10);
-          var mask = v & 7;
-          var score = (mask & 4 ? 6 : 0) + (mask & 2 ? 3 : 0) + (mask & 1 ? 1 : 0);
-          found.set(s * meta.seg + (v >> 3), score);
+        decode(list).forEach(function (pair) {
+          found.set(s * meta.seg + pair[0], SCORE[pair[1]]);
         });
       }
       return found;
