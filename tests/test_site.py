@@ -317,3 +317,22 @@ def test_posting_lists_round_trip_sparse_and_dense(count: int) -> None:
     if count > site_search.DENSE:  # a bitmap is the smaller form here
         deltas = ",".join(str(step << 3) for _ in range(count))
         assert len(text) < len(deltas)
+
+
+def test_incremental_keeps_a_tag_page_other_pages_still_link_to(isolated_env: Path) -> None:
+    settings, store, site = build(isolated_env)
+    # 2501.00003 drops "vision": the tag falls to one paper, below the minimum of two
+    add_day(store, "2025-01-14", [
+        (paper("2501.00003", "Attention Revisited", authors=["Jürgen Ñoño"]),
+         summary("2501.00003", "Attention, again.", ["attention"])),
+        (paper("2501.00004", "Unsummarized Paper On Graphs"), None),
+    ])
+    build_site(store, settings, dates=["2025-01-14"])
+    vision = parse(site / "tags" / "vision.html")
+    assert "../papers/2501/2501.00001.html" in vision.links  # still there, now one paper
+    assert "../papers/2501/2501.00003.html" not in vision.links
+    untouched = site / paper_path("2501.00001")  # not republished: still links to the tag
+    assert "../../tags/vision.html" in parse(untouched).links
+    report = build_site(store, settings)  # a full build drops both the page and the links
+    assert report.removed >= 2 and not (site / "tags" / "vision.html").exists()
+    assert "../../tags/vision.html" not in parse(untouched).links

@@ -54,8 +54,6 @@ SNIPPET_CHARS = 220
 SERIAL_BELOW = 2000  # papers; smaller sites build in one process
 # Directories build_site owns: a full rebuild removes files in them that it did not write.
 MANAGED_DIRS = ("days", "papers", "tags", "search", "static")
-MANAGED_FILES = ("index.html", "archive.html", "tags.html", "search.html", "atom.xml",
-                 "rss.xml")
 STATIC_FILES = ("site.css", "search.js", "favicon.svg")
 SITE_INDEX = "site-index.sqlite"  # in settings.cache_path
 
@@ -456,11 +454,19 @@ def _build_incremental(ctx: _Context, dates: Sequence[str]) -> None:
     touched = {key for keys in old_tags.values() for key in keys}
     touched.update(key for row in rows for key, _label in row.tags)
     for key in sorted(touched):
-        if key in ctx.tags:
-            _render_tag(ctx, ctx.tags[key])
-        else:  # fell below the minimum: its page would list too few papers
-            for suffix in (".html", ".xml"):
-                (ctx.out.root / f"tags/{tag_slug(key)}{suffix}").unlink(missing_ok=True)
+        tag = ctx.tags.get(key)
+        slug = tag_slug(key)
+        if tag is None:
+            count = ctx.index.tag_count(key)
+            if count is not None and (ctx.out.root / f"tags/{slug}.html").exists():
+                # Below the minimum now, but pages not rebuilt here may still link to it:
+                # keep it current until the next full build drops it and those links.
+                tag = TagInfo(key=key, label=count.label, slug=slug, count=count.count)
+            elif count is None:  # no paper carries it any more
+                for suffix in (".html", ".xml"):
+                    (ctx.out.root / f"tags/{slug}{suffix}").unlink(missing_ok=True)
+        if tag is not None:
+            _render_tag(ctx, tag)
     clock.lap(f"{len(touched)} tags")
     segments = {doc // site_search.SEGMENT for doc in [*new_ids.values(), *old_ids.values()]}
     for segment in sorted(segments):

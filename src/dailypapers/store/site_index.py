@@ -232,6 +232,13 @@ class SiteIndex:
         )
         return [TagCount(key=str(r[0]), label=str(r[1]), count=int(r[3])) for r in rows]
 
+    def tag_count(self, key: str) -> TagCount | None:
+        row = self.conn.execute(
+            "SELECT label, max(last), count(*) FROM doc_tags WHERE key=?", (key,)).fetchone()
+        if row is None or not row[2]:
+            return None
+        return TagCount(key=key, label=str(row[0]), count=int(row[2]))
+
     def tag_members(self, key: str, limit: int) -> list[list[str]]:
         """Records of a keyword's newest ``limit`` papers."""
         rows = self.conn.execute(
