@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import random
 import shutil
 import sys
@@ -242,10 +243,17 @@ def main() -> None:
             store.conn.execute("DELETE FROM day_papers WHERE date=?", (newest,))
             store.conn.execute("DELETE FROM day_lists WHERE date=?", (newest,))
         shutil.rmtree(site, ignore_errors=True)
+        load = os.getloadavg()[0]
+        before = os.times()
         report = build_site(store, settings)
+        after = os.times()
+        cpu = sum(getattr(after, k) - getattr(before, k)
+                  for k in ("user", "system", "children_user", "children_system"))
         print(report.line())
         rows.append(("full build from scratch", f"{report.seconds:.1f} s",
-                     f"{report.papers:,} paper pages, {report.written:,} files", "<= 60 s"))
+                     f"{report.papers:,} paper pages, {report.written:,} files; "
+                     f"{cpu:.0f} CPU-s on {os.cpu_count()} CPUs, load {load:.1f} before",
+                     "<= 60 s"))
 
         corpus = Corpus(seed=99)
         add_day(store, corpus, newest, [f"{newest[2:4]}{newest[5:7]}.9{n:04d}"

@@ -336,3 +336,22 @@ def test_incremental_keeps_a_tag_page_other_pages_still_link_to(isolated_env: Pa
     report = build_site(store, settings)  # a full build drops both the page and the links
     assert report.removed >= 2 and not (site / "tags" / "vision.html").exists()
     assert "../../tags/vision.html" not in parse(untouched).links
+
+
+def test_tag_labels_agree_between_full_and_incremental_bookkeeping() -> None:
+    from dailypapers.render.site import _published_tags
+    from dailypapers.store.site_index import DocRow, SiteIndex
+
+    rows = [
+        DocRow("2501.1", "2025-01-02", ["t", "2025-01-02", "p", "", ""], [], [("llm", "LLM")]),
+        DocRow("2501.2", "2025-01-02", ["t", "2025-01-02", "p", "", ""], [], [("llm", "llm")]),
+        DocRow("2501.3", "2025-01-01", ["t", "2025-01-01", "p", "", ""], [], [("llm", "Llm")]),
+        DocRow("2501.4", "2025-01-01", ["t", "2025-01-01", "p", "", ""], [], [("rare", "Rare")]),
+    ]
+    settings = Settings()
+    python = _published_tags(settings, rows)
+    with SiteIndex(":memory:") as index:
+        index.replace_all(rows)
+        sql = index.tag_counts(settings.site_tag_min_papers)
+    assert [(t.key, t.label, t.count) for t in sql] == [("llm", "LLM", 3)]
+    assert {k: (t.label, t.count) for k, t in python.items()} == {"llm": ("LLM", 3)}

@@ -29,7 +29,7 @@ import time
 import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -353,37 +353,65 @@ def _build_full(ctx: _Context) -> None:
         for info in infos
     ]
     del infos
+    ctx.tags = _published_tags(ctx.settings, rows)
+    ctx.doc_of = {row.arxiv_id: doc for doc, row in enumerate(rows)}
     clock.lap("records")
-    ctx.index.replace_all(rows)
-    ctx.index.set_meta("token", token)
-    ctx.load_tags()
-    clock.lap("site index")
     if not ctx.dates:
+        ctx.index.replace_all(rows)
+        ctx.index.set_meta("token", token)
         ctx.report.mode = "empty"
         ctx.render("empty.html", "index.html")
         return
     ctx.all_dates = queries.all_paper_dates(ctx.store)
     workers = _workers(ctx, len(rows))
     # Contiguous runs of days (a paper page is written on its last day), tags, and search
-    # segments: independent tasks that processes can share.
+    # segments: independent tasks that processes share.
     size = max(1, len(ctx.dates) // (workers * 4))
-    tasks: list[tuple[str, list[Any]]] = [
+    day_tasks: list[tuple[str, list[Any]]] = [
         ("days", ctx.dates[i:i + size]) for i in range(0, len(ctx.dates), size)
     ]
     keys = sorted(ctx.tags)
     step = workers * 2
-    tasks += [("tags", keys[i::step]) for i in range(step) if keys[i::step]]
+    tag_tasks: list[tuple[str, list[Any]]] = [
+        ("tags", keys[i::step]) for i in range(step) if keys[i::step]
+    ]
     segments = (len(rows) + site_search.SEGMENT - 1) // site_search.SEGMENT
-    ctx.doc_of = {row.arxiv_id: doc for doc, row in enumerate(rows)}
-    del rows
     clock.lap("plan")
-    _run_tasks(ctx, tasks, workers)
-    clock.lap(f"day, paper and tag pages in {workers} process(es)")
-    ctx.index.set_terms(ctx.terms)
-    ctx.terms = []
-    clock.lap("search terms saved")
-    _run_tasks(ctx, [("search", [n]) for n in range(segments)], workers)
-    clock.lap("search segments")
+    with _Pool(ctx, workers) as pool:
+        # Day and paper pages need no site index: they run while it is being written.
+        pending = pool.submit(day_tasks)
+        ctx.index.replace_all(rows)
+        ctx.index.set_meta("token", token)
+        del rows
+        clock.lap("site index written")
+        pool.wait(pool.submit(tag_tasks))
+        pool.wait(pending)
+        clock.lap(f"day, paper and tag pages in {workers} process(es)")
+        ctx.index.set_terms(ctx.terms)
+        ctx.terms = []
+        clock.lap("search terms saved")
+        pool.wait(pool.submit([("search", [n]) for n in range(segments)]))
+        clock.lap("search segments")
+
+
+def _published_tags(settings: Settings, rows: Sequence[DocRow]) -> dict[str, TagInfo]:
+    """Keywords with enough papers, labelled as their newest paper writes them.
+
+    Must agree with ``SiteIndex.tag_counts`` (ties on the date: the lowest id wins).
+    """
+    counts: dict[str, int] = {}
+    newest: dict[str, tuple[str, str]] = {}  # key -> (date, label)
+    for row in rows:
+        for key, label in row.tags:
+            counts[key] = counts.get(key, 0) + 1
+            seen = newest.get(key)
+            if seen is None or row.last > seen[0]:
+                newest[key] = (row.last, label)
+    minimum = max(1, settings.site_tag_min_papers)
+    return {
+        key: TagInfo(key=key, label=newest[key][1], slug=tag_slug(key), count=count)
+        for key, count in counts.items() if count >= minimum
+    }
 
 
 class _Clock:
@@ -555,26 +583,47 @@ def _child(task: tuple[str, list[Any]]) -> _Done:
                      ctx.report.papers, ctx.report.tags, ctx.terms)
 
 
-def _run_tasks(ctx: _Context, tasks: list[tuple[str, list[Any]]], workers: int) -> None:
-    if workers <= 1 or len(tasks) <= 1:
-        for kind, payload in tasks:
-            _TASKS[kind](ctx, payload)
-        return
-    global _SHARED
-    _SHARED = ctx
-    try:
-        # fork: workers inherit the context instead of unpickling it.
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            for done in pool.map(_child, tasks):
-                ctx.out.written += done.written
-                ctx.out.unchanged += done.unchanged
-                ctx.out.produced |= done.produced
-                ctx.report.days += done.days
-                ctx.report.papers += done.papers
-                ctx.report.tags += done.tags
-                ctx.terms.extend(done.terms)
-    finally:
+class _Pool:
+    """Runs tasks in forked worker processes, or inline when there is one worker."""
+
+    def __init__(self, ctx: _Context, workers: int) -> None:
+        self.ctx = ctx
+        self.executor: ProcessPoolExecutor | None = None
+        if workers > 1:
+            global _SHARED
+            _SHARED = ctx
+            # fork: workers inherit the context (10^5 records) instead of unpickling it;
+            # with fork, Python starts every worker at the first submit.
+            self.executor = ProcessPoolExecutor(
+                workers, mp_context=multiprocessing.get_context("fork"))
+
+    def __enter__(self) -> _Pool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        global _SHARED
+        if self.executor is not None:
+            self.executor.shutdown(cancel_futures=True)
         _SHARED = None
+
+    def submit(self, tasks: list[tuple[str, list[Any]]]) -> list[Future[_Done]]:
+        if self.executor is None:
+            for kind, payload in tasks:
+                _TASKS[kind](self.ctx, payload)
+            return []
+        return [self.executor.submit(_child, task) for task in tasks]
+
+    def wait(self, futures: list[Future[_Done]]) -> None:
+        ctx = self.ctx
+        for future in futures:
+            done = future.result()
+            ctx.out.written += done.written
+            ctx.out.unchanged += done.unchanged
+            ctx.out.produced |= done.produced
+            ctx.report.days += done.days
+            ctx.report.papers += done.papers
+            ctx.report.tags += done.tags
+            ctx.terms.extend(done.terms)
 
 
 _PART_LABELS = (("one_line", "In one line"), ("objective", "Objective"), ("method", "Method"),

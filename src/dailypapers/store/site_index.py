@@ -226,18 +226,25 @@ class SiteIndex:
     def tag_counts(self, minimum: int = 1) -> list[TagCount]:
         """Every keyword shared by at least ``minimum`` papers, most used first."""
         rows = self.conn.execute(
-            """SELECT key, label, max(last), count(*) AS n FROM doc_tags GROUP BY key
-               HAVING n >= ? ORDER BY n DESC, key""",
+            """SELECT key, count(*) AS n FROM doc_tags GROUP BY key HAVING n >= ?
+               ORDER BY n DESC, key""",
             (minimum,),
-        )
-        return [TagCount(key=str(r[0]), label=str(r[1]), count=int(r[3])) for r in rows]
+        ).fetchall()
+        return [TagCount(key=str(r[0]), label=self._label(str(r[0])), count=int(r[1]))
+                for r in rows]
+
+    def _label(self, key: str) -> str:
+        """The label of the keyword's newest paper (the lowest id among equals)."""
+        row = self.conn.execute(
+            "SELECT label FROM doc_tags WHERE key=? ORDER BY last DESC, doc LIMIT 1", (key,)
+        ).fetchone()
+        return str(row[0]) if row else key
 
     def tag_count(self, key: str) -> TagCount | None:
-        row = self.conn.execute(
-            "SELECT label, max(last), count(*) FROM doc_tags WHERE key=?", (key,)).fetchone()
-        if row is None or not row[2]:
+        row = self.conn.execute("SELECT count(*) FROM doc_tags WHERE key=?", (key,)).fetchone()
+        if row is None or not row[0]:
             return None
-        return TagCount(key=key, label=str(row[0]), count=int(row[2]))
+        return TagCount(key=key, label=self._label(key), count=int(row[0]))
 
     def tag_members(self, key: str, limit: int) -> list[list[str]]:
         """Records of a keyword's newest ``limit`` papers."""
