@@ -63,7 +63,8 @@ def test_github_workflow_schedule_permissions_and_steps(isolated_env: Path) -> N
 
     (cron,) = [entry["cron"] for entry in flow["on"]["schedule"]]
     minute, hour, dom, month, weekdays = cron.split()
-    assert weekdays == "1-5" and dom == month == "*" and 0 <= int(hour) <= 23
+    assert weekdays == "1-5" and dom == month == "*"
+    assert 0 <= int(hour) <= 23 and 0 <= int(minute) <= 59
     assert "workflow_dispatch" in flow["on"]
     assert flow["permissions"] == {"contents": "write"}
     assert flow["concurrency"]["cancel-in-progress"] is False

@@ -93,6 +93,59 @@ def _upvotes(entry: DigestEntry) -> int:
     return entry.paper.upvotes or 0
 
 
+@dataclass
+class PaperView:
+    """One paper as every channel shows it: plain text fields, escaped by each channel."""
+
+    number: int
+    arxiv_id: str
+    title: str
+    meta: str  # authors and upvotes
+    one_line: str
+    body: str  # the rest of the summary, or the abstract when there is no summary
+    notes: list[str]  # abstract-only, numbers not found in the paper
+    abs_url: str
+    pdf_url: str
+    hf_url: str
+    code_url: str | None
+
+
+def one_line(text: str) -> str:
+    """Whitespace (newlines in titles included) folded to single spaces."""
+    return " ".join(text.split())
+
+
+def paper_view(settings: Settings, entry: DigestEntry, number: int) -> PaperView:
+    paper = entry.paper
+    names = [one_line(a) for a in paper.authors if a.strip()]
+    meta = ", ".join(names[: settings.max_authors])
+    if len(names) > settings.max_authors:
+        meta += " et al."
+    upvotes = entry.upvotes if entry.upvotes is not None else paper.upvotes
+    if upvotes:
+        meta = f"{meta} · ▲ {upvotes}" if meta else f"▲ {upvotes}"
+    summary = entry.summary
+    notes: list[str] = []
+    if summary is not None:
+        head = one_line(summary.one_line)
+        rest = [summary.objective, summary.method, summary.results, summary.implication]
+        body = " ".join(one_line(p) for p in rest if p.strip())
+    else:
+        head = ""
+        body = one_line(paper.abstract)
+        notes.append("no summary yet: this is the abstract")
+    if (summary and summary.source == "abstract") or entry.fulltext_source == "abstract":
+        notes.append("summarized from the abstract only")
+    if entry.verification is not None and entry.verification.unsupported:
+        missing = ", ".join(i.text for i in entry.verification.unsupported[:5])
+        notes.append(f"not found in the paper: {missing}")
+    return PaperView(
+        number=number, arxiv_id=paper.arxiv_id, title=one_line(paper.title), meta=meta,
+        one_line=head, body=body, notes=notes, abs_url=paper.abs_url, pdf_url=paper.pdf_url,
+        hf_url=paper.hf_url, code_url=paper.github_repo or None,
+    )
+
+
 def paper_key(date: str, arxiv_id: str) -> str:
     return f"paper:{date}:{arxiv_id}"
 

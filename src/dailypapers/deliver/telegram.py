@@ -29,7 +29,17 @@ from ..http import Pacer, make_client
 from ..models import DayDigest, DigestEntry
 from ..secrets import require_secret
 from . import tts
-from .base import Channel, ChannelDown, Item, day_key, paper_key, selected_entries, site_day_url
+from .base import (
+    Channel,
+    ChannelDown,
+    Item,
+    day_key,
+    one_line,
+    paper_key,
+    paper_view,
+    selected_entries,
+    site_day_url,
+)
 
 log = logging.getLogger(__name__)
 
@@ -130,18 +140,6 @@ def split_lines(lines: list[Line], budget: int = TEXT_BUDGET) -> list[list[Line]
 # --------------------------------------------------------------------------- message text
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _authors(entry: DigestEntry, limit: int) -> str:
-    names = [_one_line(a) for a in entry.paper.authors if a.strip()]
-    if not names:
-        return ""
-    shown = ", ".join(names[:limit])
-    return shown + (" et al." if len(names) > limit else "")
-
-
 def header_lines(settings: Settings, digest: DayDigest, shown: int) -> list[Line]:
     total = len(digest.entries)
     count = f"{total} paper{'s' if total != 1 else ''}"
@@ -158,39 +156,22 @@ def header_lines(settings: Settings, digest: DayDigest, shown: int) -> list[Line
 
 
 def paper_lines(settings: Settings, entry: DigestEntry, number: int) -> list[Line]:
-    paper = entry.paper
-    lines: list[Line] = [[Span(f"{number}. {_one_line(paper.title)}", "b")]]
-    meta = _authors(entry, settings.max_authors)
-    upvotes = entry.upvotes if entry.upvotes is not None else paper.upvotes
-    if upvotes:
-        meta = f"{meta} · ▲ {upvotes}" if meta else f"▲ {upvotes}"
-    if meta:
-        lines.append([Span(meta)])
+    view = paper_view(settings, entry, number)
+    lines: list[Line] = [[Span(f"{number}. {view.title}", "b")]]
+    if view.meta:
+        lines.append([Span(view.meta)])
     lines.append([])
-    summary = entry.summary
-    if summary is not None:
-        if summary.one_line.strip():
-            lines.append([Span(_one_line(summary.one_line), "i")])
-        rest = [summary.objective, summary.method, summary.results, summary.implication]
-        body = " ".join(_one_line(p) for p in rest if p.strip())
-        if body:
-            lines.append([Span(body)])
-    elif paper.abstract.strip():
-        lines.append([Span("No summary yet; the abstract:", "i")])
-        lines.append([Span(_one_line(paper.abstract))])
-    notes = []
-    if (summary and summary.source == "abstract") or entry.fulltext_source == "abstract":
-        notes.append("summarized from the abstract only")
-    if entry.verification is not None and entry.verification.unsupported:
-        missing = ", ".join(i.text for i in entry.verification.unsupported[:5])
-        notes.append(f"not found in the paper: {missing}")
-    if notes:
-        lines.append([Span("⚠ " + "; ".join(notes), "i")])
+    if view.one_line:
+        lines.append([Span(view.one_line, "i")])
+    if view.body:
+        lines.append([Span(view.body)])
+    if view.notes:
+        lines.append([Span("⚠ " + "; ".join(view.notes), "i")])
     lines.append([])
-    links = [Span("arXiv", "a", paper.abs_url), Span(" · "), Span("PDF", "a", paper.pdf_url),
-             Span(" · "), Span("Hugging Face", "a", paper.hf_url)]
-    if paper.github_repo:
-        links += [Span(" · "), Span("Code", "a", paper.github_repo)]
+    links = [Span("arXiv", "a", view.abs_url), Span(" · "), Span("PDF", "a", view.pdf_url),
+             Span(" · "), Span("Hugging Face", "a", view.hf_url)]
+    if view.code_url:
+        links += [Span(" · "), Span("Code", "a", view.code_url)]
     lines.append(links)
     return lines
 
@@ -246,7 +227,7 @@ class TelegramChannel(Channel):
         items: list[Item] = []
         if self.settings.telegram_voice:
             for entry in entries:
-                title = _one_line(entry.paper.title)
+                title = one_line(entry.paper.title)
                 items.append(Item(
                     f"voice:{digest.date}:{entry.paper.arxiv_id}", self.chat_id,
                     f"[voice note] {title}",
