@@ -95,6 +95,12 @@ class Settings(BaseSettings):
     podcast: bool = False
     alert_channel: str | None = None
 
+    @field_validator("telegram_chat_id", mode="before")
+    @classmethod
+    def _chat_id_text(cls, value: Any) -> Any:
+        # TOML users write chat_id = -1001234567890; the API takes it as text either way.
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
     @field_validator("email_to", "channels", mode="before")
     @classmethod
     def _split_list(cls, value: Any) -> Any:
