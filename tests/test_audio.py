@@ -10,12 +10,12 @@ from pathlib import Path
 import feedparser
 import pytest
 from pytest_httpserver import HTTPServer
+from test_telegram_standin import TOKEN, TelegramStandIn, make_store
 from werkzeug import Request, Response
 
 from dailypapers.config import Settings, load_settings
 from dailypapers.deliver import deliver_day, tts
 from dailypapers.deliver.podcast import podcast_path, publish_audio
-from tests.test_telegram_standin import TOKEN, TelegramStandIn, make_store
 
 sf = pytest.importorskip("soundfile", reason="soundfile (extra 'audio') is not installed")
 np = pytest.importorskip("numpy")
@@ -89,7 +89,7 @@ def test_telegram_gets_a_voice_note_per_paper_and_the_episode(
 
 
 def make_titles() -> list[str]:
-    from tests.test_telegram_standin import NASTY_TITLES
+    from test_telegram_standin import NASTY_TITLES
 
     return NASTY_TITLES
 

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_telegram_standin import TOKEN, TelegramStandIn, make_store
 
 from dailypapers.cli import main
 from dailypapers.config import load_settings
 from dailypapers.deliver import deliver_day
 from dailypapers.deliver.base import selected_entries
 from dailypapers.models import DayDigest, DigestEntry, Paper
-from tests.test_telegram_standin import TOKEN, TelegramStandIn, make_store
 
 DATE = "2025-01-15"
 

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
+from test_telegram_standin import NASTY_TITLES, make_store
 from werkzeug import Request, Response
 
 from dailypapers.config import Settings, load_settings
 from dailypapers.deliver import deliver_day, send_alert
-from tests.test_telegram_standin import NASTY_TITLES, make_store
 
 DATE = "2025-01-15"
 

@@ -16,12 +16,12 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+from test_telegram_standin import make_store
 
 from dailypapers.config import Settings, load_settings
 from dailypapers.deliver import deliver_day
 from dailypapers.deliver.email import address_target, parse_smtp_url
 from dailypapers.errors import ConfigError
-from tests.test_telegram_standin import make_store
 
 DATE = "2025-01-15"
 

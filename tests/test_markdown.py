@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import gfm
 import pytest
 
 from dailypapers.models import (
@@ -16,7 +17,6 @@ from dailypapers.models import (
     Verification,
 )
 from dailypapers.render import markdown
-from tests import gfm
 
 NASTY_TITLES = [
     "A | B: Pipes | Everywhere",

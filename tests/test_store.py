@@ -127,3 +127,19 @@ def test_not_a_database(tmp_path: Path) -> None:
     path.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(StoreError, match="cannot open"):
         Store(path)
+
+
+def test_search_command_finds_a_paper_by_title_words(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from dailypapers.cli import main
+
+    with Store(tmp_path / "dailypapers.db") as store:
+        store.save_day(make_day(n=3))
+        store.upsert_paper(Paper(arxiv_id="2501.99999", title="Quantum sheep herding",
+                                 abstract="We herd sheep."))
+    result = CliRunner().invoke(main, ["search", "--dir", str(tmp_path), "sheep", "herding"])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0] == "2501.99999  Quantum sheep herding"
+    missing = CliRunner().invoke(main, ["search", "--dir", str(tmp_path), "zebra"])
+    assert missing.exit_code == 1 and "No matches" in missing.output

@@ -8,18 +8,18 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from dailypapers.config import Settings, load_settings
-from dailypapers.deliver import deliver_day, send_alert
-from dailypapers.deliver.telegram import Span, split_lines, to_html, utf16_len, visible_len
-from dailypapers.store import Store
-from tests.test_telegram_standin import (
+from test_telegram_standin import (
     NASTY_TITLES,
     TOKEN,
     TelegramStandIn,
     make_store,
     parse_html,
 )
+
+from dailypapers.config import Settings, load_settings
+from dailypapers.deliver import deliver_day, send_alert
+from dailypapers.deliver.telegram import Span, split_lines, to_html, utf16_len, visible_len
+from dailypapers.store import Store
 
 DATE = "2025-01-15"
 

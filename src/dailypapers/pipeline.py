@@ -22,6 +22,7 @@ from .render import markdown
 from .secrets import redact
 from .store import Store
 from .summarize import Summarizer, get_summarizer
+from .verify import verify
 
 log = logging.getLogger(__name__)
 
@@ -158,11 +159,7 @@ def _abstract_text(paper: Paper, reason: str) -> FullText:
     )
 
 
-def _verify(summary: Summary, fulltext: FullText | None, paper: Paper) -> Verification | None:
-    try:
-        from .verify import verify
-    except ImportError:  # the verifier module is optional only during development
-        return None
+def _verify(summary: Summary, fulltext: FullText | None, paper: Paper) -> Verification:
     if fulltext is not None and fulltext.text:
         # The abstract is part of the source even when the PDF text missed it.
         source_text = paper.abstract + "\n\n" + fulltext.text
@@ -280,6 +277,8 @@ def run_day(
     report = RunReport(date=day)
     run_id = store.start_run(day, "run")
     try:
+        # Settings and keys are checked before anything touches the network.
+        summarizer = get_summarizer(settings.summarizer, settings)
         try:
             day_list = collect(store, settings, day, source_input=source_input)
         except EmptyDayError as exc:
@@ -287,7 +286,8 @@ def run_day(
             return report
         report.skipped_items = len(day_list.skipped)
         fulltexts = fetch_fulltexts(store, settings, day, report) if settings.fulltext else {}
-        summarize_day(store, settings, day, fulltexts=fulltexts, refresh=refresh, report=report)
+        summarize_day(store, settings, day, summarizer=summarizer, fulltexts=fulltexts,
+                      refresh=refresh, report=report)
         report.written = publish(store, settings, day)
         if report.failed or report.fallbacks or report.skipped_items:
             report.status = "partial"

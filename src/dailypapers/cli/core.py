@@ -184,3 +184,23 @@ def status(ctx: click.Context, day: str) -> None:
             click.echo(f"  {mark} {e.rank:>2} {e.paper.arxiv_id:<12} [{text:<8}] {how}")
     for r in runs:
         click.echo(f"  run {r['id']} {r['started_at']} {r['status']} {r['counts']}")
+
+
+@main.command()
+@dir_option
+@click.argument("query", nargs=-1, required=True)
+@click.option("--limit", default=10, show_default=True, help="How many results.")
+@click.pass_context
+@handle_errors
+def search(ctx: click.Context, query: tuple[str, ...], limit: int) -> None:
+    """Search stored titles, authors, abstracts, summaries and keywords (best first)."""
+    settings = settings_from(ctx)
+    with Store(settings.db_path) as store:
+        hits = store.search(" ".join(query), limit=limit)
+    if not hits:
+        click.echo("No matches.")
+        sys.exit(ExitCode.FAILURE)
+    for arxiv_id, title, snippet in hits:
+        click.echo(f"{arxiv_id}  {' '.join(title.split())}")
+        if snippet:
+            click.echo(f"    {' '.join(snippet.split())}")
