@@ -47,8 +47,14 @@ def test_init_writes_a_config_that_loads_to_the_defaults(isolated_env: Path) -> 
 
 def test_init_keeps_existing_files_unless_forced(isolated_env: Path) -> None:
     (isolated_env / CONFIG_FILE).write_text('summarizer = "openai"\n')
+    (isolated_env / ".gitignore").write_text("node_modules/\ncache/")
     written, kept = init_directory(isolated_env)
-    assert kept == [isolated_env / CONFIG_FILE] and len(written) == 1
+    assert kept == [isolated_env / CONFIG_FILE] and written == [isolated_env / ".gitignore"]
+    lines = (isolated_env / ".gitignore").read_text().splitlines()
+    assert lines[:2] == ["node_modules/", "cache/"] and lines.count("cache/") == 1
+    assert "*.db-wal" in lines
+    assert init_directory(isolated_env)[1] == [isolated_env / CONFIG_FILE,
+                                               isolated_env / ".gitignore"]
     assert (isolated_env / CONFIG_FILE).read_text() == 'summarizer = "openai"\n'
     written, kept = init_directory(isolated_env, force=True)
     assert not kept and "# summarizer =" in (isolated_env / CONFIG_FILE).read_text()

@@ -108,6 +108,19 @@ def _repo_root(directory: Path) -> Path | None:
     return None
 
 
+def _extend_gitignore(path: Path) -> bool:
+    present = {line.strip() for line in path.read_text(encoding="utf-8").splitlines()}
+    missing = [line for line in GITIGNORE.splitlines()
+               if line and not line.startswith("#") and line not in present]
+    if not missing:
+        return False
+    text = path.read_text(encoding="utf-8")
+    prefix = "" if text.endswith("\n") or not text else "\n"
+    path.write_text(text + prefix + "# added by dailypapers init\n" + "\n".join(missing) + "\n",
+                    encoding="utf-8")
+    return True
+
+
 def init_directory(
     directory: Path, *, github_actions: bool = False, force: bool = False,
     package: str = "dailypapers[audio]",
@@ -126,6 +139,13 @@ def init_directory(
     written: list[Path] = []
     kept: list[Path] = []
     for path, text in planned:
+        if path.name == ".gitignore" and path.exists() and not force:
+            # An existing repository's .gitignore gets our missing lines, nothing removed.
+            if _extend_gitignore(path):
+                written.append(path)
+            else:
+                kept.append(path)
+            continue
         if path.exists() and not force:
             kept.append(path)
             continue
