@@ -103,6 +103,7 @@ def test_podcast_feed_lists_episodes_with_enclosures(isolated_env: Path) -> None
     assert podcast_path(settings) in written
     report = deliver_day(store, settings, "2025-01-16")  # podcast on: delivery writes audio
     assert any(p.endswith("2025-01-16.mp3") for p in report.audio)
+    assert report.status == "ok" and "audio files written" in report.line()  # no channels
     assert publish_audio(store, settings, DATE) == [podcast_path(settings)]  # reused
     feed = feedparser.parse(podcast_path(settings).read_bytes())
     assert not feed.bozo, feed.bozo_exception

@@ -133,6 +133,15 @@ def test_failure_midway_is_retried_without_repeats(isolated_env: Path) -> None:
     assert row["status"] == "sent" and row["attempts"] == 2
 
 
+def test_server_error_is_retried_within_the_run(isolated_env: Path) -> None:
+    store = make_store(isolated_env / "dailypapers.db", n=2)
+    with TelegramStandIn(fail_at=2, fail_status=502) as tg:
+        report = deliver_day(store, tg_settings(isolated_env, tg.url, retry_max_wait=0.1), DATE)
+    assert report.status == "ok" and tg.attempts == 4
+    texts = tg.texts()
+    assert len(texts) == 3 and len(set(texts)) == 3
+
+
 def test_kill_midway_then_rerun_delivers_each_once(isolated_env: Path) -> None:
     make_store(isolated_env / "dailypapers.db", n=5).close()
     with TelegramStandIn(hang_at=4) as tg:

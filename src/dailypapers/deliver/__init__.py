@@ -53,6 +53,8 @@ class DeliveryReport:
     channels: list[ChannelResult] = field(default_factory=list)
     message: str = ""
     audio: list[str] = field(default_factory=list)  # files written for the site
+    empty: bool = False  # no papers stored for the day
+    audio_failed: bool = False  # podcast on, but audio could not be made
 
     @property
     def sent(self) -> int:
@@ -65,18 +67,23 @@ class DeliveryReport:
     @property
     def status(self) -> str:
         """ok | partial (something failed, something went) | failed | empty | nothing."""
-        if self.message and not self.channels:
-            return "empty" if "no papers" in self.message else "nothing"
+        if self.empty:
+            return "empty"
+        if not self.channels:
+            if self.audio_failed:
+                return "failed"
+            return "ok" if self.audio else "nothing"
         bad = [c for c in self.channels if not c.ok]
         if not bad:
-            return "ok"
+            return "partial" if self.audio_failed else "ok"
         if len(bad) == len(self.channels) and not any(c.sent or c.already for c in bad):
             return "failed"
         return "partial"
 
     def line(self) -> str:
-        if self.message and not self.channels:
-            return f"Delivery: {self.date}: {self.message}"
+        if not self.channels:
+            audio = f"; {len(self.audio)} audio files written" if self.audio else ""
+            return f"Delivery: {self.date}: {self.message}{audio}"
         parts = []
         for c in self.channels:
             if self.dry_run:
@@ -92,7 +99,8 @@ class DeliveryReport:
                 text += f" [{c.note}]"
             parts.append(text)
         head = "Would deliver" if self.dry_run else "Delivered"
-        return f"{head}: {self.date}: " + "; ".join(parts)
+        tail = f" [{self.message}]" if self.message else ""
+        return f"{head}: {self.date}: " + "; ".join(parts) + tail
 
 
 def deliver_day(
@@ -105,6 +113,7 @@ def deliver_day(
     digest = store.load_digest(date)
     if digest is None or not digest.entries:
         report.message = f"no papers stored for {date}: nothing to deliver"
+        report.empty = True
         return report
     if settings.podcast and not dry_run:
         from .podcast import publish_audio
@@ -112,7 +121,8 @@ def deliver_day(
         try:
             report.audio = [str(p) for p in publish_audio(store, settings, date)]
         except DailyPapersError as exc:
-            report.message = f"audio not published: {redact(str(exc))}"
+            report.message = f"audio not published: {_message(exc)}"
+            report.audio_failed = True
     if not names:
         report.message = report.message or "no channels configured (set channels = [...])"
         return report
