@@ -142,7 +142,7 @@ def _deliver_channel(
         return result
     try:
         items = channel.items(digest)
-        result.note = getattr(channel, "audio_note", None)
+        result.note = channel.note
         pending = [i for i in items if not store.delivered(name, i.target, i.key)]
         result.already = len(items) - len(pending)
         if dry_run:

@@ -57,6 +57,8 @@ class Channel(ABC):
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        # Something the report should say about this run (e.g. why audio was left out).
+        self.note: str | None = None
 
     @abstractmethod
     def items(self, digest: DayDigest) -> list[Item]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import logging
+import os
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from typing import Any
 import httpx2 as httpx
 
 from ..config import Settings
-from ..errors import DeliveryError
+from ..errors import ConfigError, DeliveryError
 from ..http import Pacer, make_client
 from ..models import DayDigest, DigestEntry
 from ..secrets import require_secret
@@ -189,8 +190,6 @@ class TelegramChannel(Channel):
         super().__init__(settings)
         chat = settings.telegram_chat_id or _env_chat_id()
         if not chat:
-            from ..errors import ConfigError
-
             raise ConfigError(
                 "telegram needs a chat id",
                 hint="set TELEGRAM_CHAT_ID (or DAILYPAPERS_TELEGRAM_CHAT_ID, or"
@@ -201,7 +200,6 @@ class TelegramChannel(Channel):
         self._token: str | None = None
         interval = 60.0 / settings.telegram_per_minute if settings.telegram_per_minute > 0 else 0
         self.pacer = Pacer(interval)
-        self.audio_note: str | None = None  # why audio was left out, for the report
 
     # -------------------------------------------------------------------- composing
 
@@ -218,8 +216,8 @@ class TelegramChannel(Channel):
                 part_key = key if index == 0 else f"{key}#{index + 1}"
                 items.append(Item(part_key, self.chat_id, _preview(part), body=to_html(part)))
         if self.settings.telegram_audio and entries:
-            self.audio_note = tts.audio_unavailable(self.settings)
-            if self.audio_note is None:
+            self.note = tts.audio_unavailable(self.settings)
+            if self.note is None:
                 items.extend(self._audio_items(digest, entries))
         return items
 
@@ -368,8 +366,6 @@ def _retry_after(body: dict[str, Any], response: httpx.Response) -> float:
 
 
 def _env_chat_id() -> str | None:
-    import os
-
     return os.environ.get("TELEGRAM_CHAT_ID") or None
 
 
