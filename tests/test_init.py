@@ -62,7 +62,8 @@ def test_init_keeps_existing_files_unless_forced(isolated_env: Path) -> None:
 
 def test_github_workflow_schedule_permissions_and_steps(isolated_env: Path) -> None:
     (isolated_env / ".git").mkdir()  # a repository root with the working dir inside
-    result = CliRunner().invoke(main, ["init", "papers", "--github-actions"])
+    result = CliRunner().invoke(
+        main, ["init", "papers", "--github-actions", "--package", "dailypapers[audio]==0.1.0"])
     assert result.exit_code == 0, result.output
     path = isolated_env / ".github" / "workflows" / "dailypapers.yml"
     flow = yaml.safe_load(path.read_text())
@@ -86,6 +87,7 @@ def test_github_workflow_schedule_permissions_and_steps(isolated_env: Path) -> N
     assert "--backfill 3" in run_step["run"]
     assert run_step["env"]["TELEGRAM_BOT_TOKEN"] == "${{ secrets.TELEGRAM_BOT_TOKEN }}"
     assert "espeak-ng" in " ".join(runs.values())
+    assert 'pip install --upgrade "dailypapers[audio]==0.1.0"' in " ".join(runs.values())
     commit = next(s for s in steps if "git push" in s.get("run", ""))
     assert commit["if"] == "always()"  # the state is kept even when the day failed
     assert "wal_checkpoint" in commit["run"] and 'git add -A "papers"' in commit["run"]
