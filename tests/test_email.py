@@ -5,7 +5,10 @@ from __future__ import annotations
 import email
 import email.policy
 import html
+import shutil
 import socket
+import ssl
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -206,3 +209,71 @@ def test_email_needs_recipients_and_sender(isolated_env: Path) -> None:
     store = make_store(isolated_env / "dailypapers.db", n=1)
     report = deliver_day(store, mail_settings(isolated_env, email_to=[]), DATE)
     assert report.status == "failed" and "no recipients" in report.line()
+
+
+@pytest.fixture
+def certificate(tmp_path: Path) -> tuple[Path, Path]:
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed: cannot make a test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key),
+         "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )
+    return cert, key
+
+
+@pytest.mark.parametrize("scheme", ["smtp", "smtps"])
+def test_starttls_and_implicit_tls_with_a_verified_certificate(
+    isolated_env: Path, monkeypatch: pytest.MonkeyPatch, certificate: tuple[Path, Path],
+    scheme: str,
+) -> None:
+    cert, key = certificate
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(cert, key)
+    box = Mailbox()
+    port = _free_port()
+    options: dict[str, Any] = (
+        {"tls_context": server_tls, "require_starttls": True} if scheme == "smtp"
+        else {"ssl_context": server_tls}
+    )
+    # STARTTLS: the server refuses a login before the upgrade. (aiosmtpd does not count
+    # implicit TLS as TLS for that check, so smtps relies on the handshake itself.)
+    controller = Controller(box, hostname="127.0.0.1", port=port, authenticator=box.authenticate,
+                            auth_require_tls=scheme == "smtp", **options)
+    controller.start()
+    try:
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # trust the test certificate only
+        monkeypatch.setenv("DAILYPAPERS_SMTP_URL",
+                           f"{scheme}://digest:p%40ss%3Aw%2Frd@127.0.0.1:{port}")
+        store = make_store(isolated_env / "dailypapers.db", n=1)
+        report = deliver_day(store, mail_settings(isolated_env, email_to=["ann@example.org"]),
+                             DATE)
+    finally:
+        controller.stop()
+    assert report.status == "ok", report.line()
+    assert box.logins == [(b"digest", b"p@ss:w/rd")]
+    assert [rcpt for rcpt, _ in box.messages] == [["ann@example.org"]]
+
+
+def test_untrusted_certificate_is_refused(
+    isolated_env: Path, monkeypatch: pytest.MonkeyPatch, certificate: tuple[Path, Path]
+) -> None:
+    cert, key = certificate
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(cert, key)
+    box = Mailbox()
+    port = _free_port()
+    controller = Controller(box, hostname="127.0.0.1", port=port, tls_context=server_tls,
+                            require_starttls=True, authenticator=box.authenticate)
+    controller.start()
+    try:
+        monkeypatch.setenv("DAILYPAPERS_SMTP_URL", f"smtp://digest:pw@127.0.0.1:{port}")
+        store = make_store(isolated_env / "dailypapers.db", n=1)
+        report = deliver_day(store, mail_settings(isolated_env), DATE)
+    finally:
+        controller.stop()
+    assert report.status == "failed" and "SSLCertVerificationError" in report.line()
+    assert not box.logins and not box.messages
