@@ -1,0 +1,237 @@
+"""Turn the raw per-page text of a PDF into clean reading-order text. Pure, no I/O.
+
+Promises, measured on real arXiv papers (tests/test_fulltext_pdf.py):
+
+- ligatures U+FB00–FB06 are spelled out; no blanket NFKC (it would fold superscripts and
+  change numbers);
+- pypdfium2's soft-hyphen marker U+FFFE is resolved: the hyphen is kept when the hyphenated
+  word occurs elsewhere in the paper or a capital/digit touches it ("Psyche-R1", "GPT-4"),
+  otherwise the halves are joined ("signif-icantly" -> "significantly");
+- the arXiv side stamp, running headers/footers and page numbers are removed;
+- wrapped lines are joined into paragraphs (also across columns and pages), while short
+  lines (table rows, figure labels, list items) keep their own line so numbers stay put;
+- exponents that the PDF flattened ("2.3 · 1019" for 2.3·10^19) are reported, so the number
+  check does not trust them.
+
+Everything here is a handful of regex passes and one loop over lines: it must stay cheap
+next to PDFium's own text extraction (see bench/extract.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+SOFT_HYPHEN = "\ufffe"
+
+LIGATURES = str.maketrans(
+    {
+        "\ufb00": "ff",
+        "\ufb01": "fi",
+        "\ufb02": "fl",
+        "\ufb03": "ffi",
+        "\ufb04": "ffl",
+        "\ufb05": "st",  # long s + t
+        "\ufb06": "st",
+        "\u00ad": "",  # a soft hyphen inside a line is invisible by definition
+    }
+)
+
+# "arXiv:2508.10683v1 [cs.CL] 14 Aug 2025" (also old-style ids "hep-th/9901001v2").
+STAMP_RE = re.compile(
+    r"^\s*arXiv:\s?(?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})v\d+\s+\[[^\]\n]{1,30}\]"
+    r"\s+\d{1,2}\s+[A-Z][a-z]{2}\s+\d{4}[ \t]*(?=\n|\f|$)",
+    re.MULTILINE,
+)
+_DIGITS_RE = re.compile(r"\d+")
+_WORD_HYPHEN_RE = re.compile(r"(\w+)\ufffe(\w+)")
+_HYPHENATED_RE = re.compile(r"\b(\w+)-(\w+)\b")
+# A line that is a heading on its own: numbered ("3.1 Method", "A.2 Prompts", "IV. RESULTS")
+# or one of the common unnumbered ones. Decided here only to keep it off the previous line.
+_HEADING_LINE_RE = re.compile(
+    r"^(?:(?:\d{1,2}|[A-H]|[IVX]{1,5})(?:\.\d{1,2}){0,3}\.?\s+[A-Z][^\n]{1,90}"
+    r"|(?i:abstract|introduction|related work|background|conclusions?|discussion|limitations"
+    r"|acknowledge?ments?|references|bibliography|appendix|appendices|contents)[.:]?)$",
+)
+_SENTENCE_END = (".", "?", "!", ":", ";")
+# Flattened exponents: "2.3 · 1019", "×106", "10−5" (a minus sign glued to 10 is an
+# exponent, since a range would be written "10–15" with an en dash).
+_FLAT_EXP_RE = re.compile(r"(?:(?<=[·×∗])|(?<=[·×∗] ))(10\d{1,3})\b|\b(10−\d{1,2})\b")
+# Lines that start a new block even when the previous line looks wrapped.
+_BLOCK_START_RE = re.compile(r"^(?:abstract|index terms|keywords)\b", re.IGNORECASE)
+
+
+@dataclass
+class CleanText:
+    """Cleaned lines of a document, plus what the cleaning found."""
+
+    lines: list[str]
+    flattened_numbers: list[str] = field(default_factory=list)
+    stats: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def _signature(line: str) -> str:
+    return _DIGITS_RE.sub("#", line.strip().lower())
+
+
+def _strip_page_furniture(pages: list[list[str]], stats: dict[str, int]) -> None:
+    """Remove running headers/footers and page numbers, in place.
+
+    A header is a line in the top or bottom two lines of a page whose shape (digits masked)
+    recurs on many pages. A page number is a bare integer at the top or bottom whose value
+    follows the page index with one constant offset across the document.
+    """
+    n = len(pages)
+    if n == 0:
+        return
+    edge: Counter[str] = Counter()
+    for lines in pages:
+        seen = {_signature(x) for x in lines[:2] + lines[-2:] if x.strip()}
+        edge.update(seen)
+    threshold = max(3, int(0.4 * n))
+    running = {sig for sig, count in edge.items() if count >= threshold and sig != "#"}
+
+    offsets: Counter[int] = Counter()
+    for i, lines in enumerate(pages):
+        for line in (lines[:1] + lines[-1:]) if lines else []:
+            s = line.strip()
+            if s.isdigit() and len(s) <= 4:
+                offsets[int(s) - i] += 1
+    offset = None
+    if offsets:
+        best, count = offsets.most_common(1)[0]
+        if count >= max(2, n // 3):
+            offset = best
+
+    removed = 0
+    for i, lines in enumerate(pages):
+        for pos in (0, 1, -1, -2):
+            if not lines or (pos in (1, -2) and len(lines) < 3):
+                continue
+            idx = pos if pos >= 0 else len(lines) + pos
+            if idx >= len(lines):
+                continue
+            s = lines[idx].strip()
+            if _signature(s) in running or (
+                offset is not None and s.isdigit() and int(s) - i == offset
+            ):
+                lines[idx] = ""
+                removed += 1
+        pages[i] = [x for x in lines if x.strip()]
+    stats["furniture_lines_removed"] = removed
+
+
+def _visual_tail(line: str) -> int:
+    """Length of the last visual line: pypdfium2 glues hyphen-wrapped lines with U+FFFE."""
+    cut = line.rfind(SOFT_HYPHEN)
+    return len(line) - cut - 1 if cut >= 0 else len(line)
+
+
+def _typical_width(lines: list[str]) -> int:
+    widths = sorted(
+        len(seg) for line in lines for seg in line.split(SOFT_HYPHEN) if len(seg) >= 20
+    )
+    if not widths:
+        return 80
+    return widths[(len(widths) * 3) // 4]
+
+
+def _join_lines(pages: list[list[str]]) -> list[str]:
+    """Join wrapped lines into paragraphs; keep short lines (tables, labels) on their own."""
+    out: list[str] = []
+    buf: list[str] = []
+    heading = _HEADING_LINE_RE.match
+
+    def flush() -> None:
+        if buf:
+            out.append(" ".join(buf))
+            buf.clear()
+
+    for lines in pages:
+        width = _typical_width(lines)
+        full = 0.7 * width
+        part = 0.4 * width
+        for line in lines:
+            s = line.strip()
+            if not s:
+                continue
+            if buf and _BLOCK_START_RE.match(s):
+                flush()
+            if len(s) < 100 and heading(s):
+                flush()
+                out.append(s)
+                out.append("")
+                continue
+            if buf and buf[-1].endswith("-") and buf[-1][-2:-1].isalpha():
+                # A printed hyphen at the end of a line is part of the word ("task-specific").
+                buf[-1] = buf[-1] + s
+            else:
+                buf.append(s)
+            if s.endswith(SOFT_HYPHEN):
+                continue
+            tail = _visual_tail(s)
+            if tail >= full:
+                continue
+            if s.endswith(_SENTENCE_END):
+                flush()
+                out.append("")
+            elif tail >= part and s[-1].isalpha():
+                continue
+            else:
+                flush()
+    flush()
+    return out
+
+
+def _resolve_hyphens(text: str) -> tuple[str, int, int]:
+    """Decide every U+FFFE: keep the hyphen or join the halves."""
+    known = {m.group(0).lower() for m in _HYPHENATED_RE.finditer(text)}
+    kept = joined = 0
+
+    def decide(m: re.Match[str]) -> str:
+        nonlocal kept, joined
+        left, right = m.group(1), m.group(2)
+        word = f"{left}-{right}"
+        if (
+            word.lower() in known
+            or left[-1].isupper()
+            or left[-1].isdigit()
+            or right[0].isupper()
+            or right[0].isdigit()
+            # TeX never leaves "ly" alone before a break, so "stylistically-varied" is a
+            # compound, unless the joined word is used elsewhere.
+            or (left.endswith("ly") and len(left) > 4 and f" {left}{right}" not in text)
+        ):
+            kept += 1
+            return word
+        joined += 1
+        return left + right
+
+    text = _WORD_HYPHEN_RE.sub(decide, text)
+    # A marker not between two word characters (before punctuation, at a paragraph end):
+    # nothing sensible to join, drop it.
+    text = text.replace(SOFT_HYPHEN + " ", "").replace(SOFT_HYPHEN, "")
+    return text, kept, joined
+
+
+def clean_pages(raw_pages: list[str]) -> CleanText:
+    """Clean the raw text of each page (as PDFium returns it) into one document."""
+    stats: dict[str, int] = {}
+    joined_raw = "\f".join(raw_pages).translate(LIGATURES).replace("\r\n", "\n")
+    joined_raw, stamps = STAMP_RE.subn("", joined_raw)
+    stats["stamps_removed"] = stamps
+    pages = [p.split("\n") for p in joined_raw.split("\f")]
+    _strip_page_furniture(pages, stats)
+    lines = _join_lines(pages)
+    text = "\n".join(lines)
+    text, kept, joined = _resolve_hyphens(text)
+    stats["hyphens_kept"] = kept
+    stats["hyphens_joined"] = joined
+    text = re.sub(r"\n{3,}", "\n\n", text).strip()
+    flattened = sorted({m.group(1) or m.group(2) for m in _FLAT_EXP_RE.finditer(text)})
+    return CleanText(lines=text.split("\n"), flattened_numbers=flattened, stats=stats)
