@@ -58,6 +58,12 @@ _SENTENCE_END = (".", "?", "!", ":", ";")
 # Flattened exponents: "2.3 · 1019", "×106", "10−5" (a minus sign glued to 10 is an
 # exponent, since a range would be written "10–15" with an en dash).
 _FLAT_EXP_RE = re.compile(r"(?:(?<=[·×∗])|(?<=[·×∗] ))(10\d{1,3})\b|\b(10−\d{1,2})\b")
+# Lines that interrupt running text: footnotes ("1Listing ...", "2" + URL, "∗Equal ..."),
+# captions, and bare footnote marks.
+_INTERRUPT_RE = re.compile(
+    r"^(?:\d{1,2}(?=[A-Z][a-z]|https?://|$)|[∗*†‡§¶]|(?:Table|Figure|Fig\.|TABLE)\s*\d)"
+)
+_MAX_SIDE_LINES = 80
 # Lines that start a new block even when the previous line looks wrapped.
 _BLOCK_START_RE = re.compile(r"^(?:abstract|index terms|keywords)\b", re.IGNORECASE)
 
@@ -141,16 +147,40 @@ def _typical_width(lines: list[str]) -> int:
     return widths[(len(widths) * 3) // 4]
 
 
+def _interrupts(s: str, part: float) -> bool:
+    """A line that cannot continue a sentence: a footnote, caption, table row or label."""
+    if _INTERRUPT_RE.match(s):
+        return True
+    if s[0].islower() or s[0] in ",;:.)]":
+        return False
+    if len(s) < part:
+        return True
+    digits = sum(c.isdigit() for c in s)
+    return digits > 0.3 * len(s)
+
+
 def _join_lines(pages: list[list[str]]) -> list[str]:
-    """Join wrapped lines into paragraphs; keep short lines (tables, labels) on their own."""
+    """Join wrapped lines into paragraphs; keep short lines (tables, labels) on their own.
+
+    A paragraph interrupted by a footnote, a figure or a table (at a column or page end)
+    is held open: the interruption goes after the paragraph, and the paragraph continues
+    with the next line that reads as prose.
+    """
     out: list[str] = []
     buf: list[str] = []
+    side: list[str] = []  # lines that interrupted the open paragraph
     heading = _HEADING_LINE_RE.match
+    continuing = False  # the last line of buf was wrapped mid-sentence
 
     def flush() -> None:
         if buf:
             out.append(" ".join(buf))
             buf.clear()
+        if side:
+            out.append("")
+            out.extend(side)
+            out.append("")
+            side.clear()
 
     for lines in pages:
         width = _typical_width(lines)
@@ -161,21 +191,43 @@ def _join_lines(pages: list[list[str]]) -> list[str]:
             if not s:
                 continue
             if buf and _BLOCK_START_RE.match(s):
+                continuing = False
                 flush()
+            if continuing and buf:
+                if side or _interrupts(s, part):
+                    resumes = (
+                        (s[0].islower() and " " in s and len(s) >= part)
+                        or s[0] in ",;:.)]"
+                        # Prose again after a finished footnote.
+                        or (len(s) >= full and bool(side) and side[-1].endswith(".")
+                            and not _interrupts(s, part))
+                    )
+                    if not resumes and len(side) < _MAX_SIDE_LINES and not heading(s):
+                        side.append(s)
+                        continue
+                    if not resumes:
+                        continuing = False
+                        flush()
+            elif buf and len(s) < part and buf[-1].endswith(_SENTENCE_END):
+                # A short line after a sentence end is a label or a table row, not prose.
+                flush()
+            continuing = False
             if len(s) < 100 and heading(s):
                 flush()
                 out.append(s)
                 out.append("")
                 continue
-            if buf and buf[-1].endswith("-") and buf[-1][-2:-1].isalpha():
+            if buf and buf[-1].endswith("-") and buf[-1][-2:-1].isalpha() and s[0].islower():
                 # A printed hyphen at the end of a line is part of the word ("task-specific").
                 buf[-1] = buf[-1] + s
             else:
                 buf.append(s)
-            if s.endswith(SOFT_HYPHEN):
+            if s.endswith(SOFT_HYPHEN) or (s.endswith("-") and s[-2:-1].isalpha()):
+                continuing = True
                 continue
             tail = _visual_tail(s)
             if tail >= full:
+                continuing = not s.endswith(_SENTENCE_END)
                 continue
             if s.endswith(_SENTENCE_END):
                 flush()

@@ -58,7 +58,8 @@ _LETTER_RE = re.compile(r"^([A-H])((?:\.\d{1,2}){0,3})\.?\s+(\S.{0,90})$")
 _INLINE_ABSTRACT_RE = re.compile(r"^abstract\s*[—–:.\-]\s*(\S.*)$", re.IGNORECASE)
 # Lines that end an abstract on the first page: footnote marks, venue lines, emails.
 _ABSTRACT_END_RE = re.compile(
-    r"^(?:[∗*†‡§¶]|Index Terms|Keywords|CCS Concepts|Fig(?:ure|\.)\s?\d|Table \d|\d{1,2}(?=[A-Za-z]{3})|\d{1,2}(?=https?:)|Preprint\b|Correspond"
+    r"^(?:[∗*†‡§¶]|Index Terms|Keywords|CCS Concepts|Fig(?:ure|\.)\s?\d|Table \d"
+    r"|\d{1,2}(?=[A-Za-z]{3})|\d{1,2}(?=https?:)|Preprint\b|Correspond"
     r"|.*\bConference on\b|.*@\w+\.\w+)",
 )
 # Reference entries look like letter headings: "A. Roberts, P. Barham, ...".
@@ -112,9 +113,7 @@ class _Numbering:
         if len(parts) == 1 and parts[0] >= 1 and parts[0] <= (self.sub[0] if self.sub else 0) + 2:
             self.sub = parts
             return True
-        if len(parts) > 1 and self.sub and parts[0] == self.sub[0]:
-            return True
-        return False
+        return bool(len(parts) > 1 and self.sub and parts[0] == self.sub[0])
 
     def lettered(self, letter: str, rest: str) -> bool:
         if not rest:
@@ -182,10 +181,10 @@ def split_sections(lines: Sequence[str]) -> tuple[list[Section], dict[str, int]]
             # Before the body starts, numbers are affiliations and list items.
             and (seen_body or classify(m.group(3)) == "introduction")
             and not (line[len(m.group(1)) + len(m.group(2))] == "." and len(line.split()) > 9)
+            and numbering.numbered(int(m.group(1)), m.group(2))
         ):
-            if numbering.numbered(int(m.group(1)), m.group(2)):
-                new_heading = (classify(m.group(3)), line)
-                depth = 1 + m.group(2).count(".")
+            new_heading = (classify(m.group(3)), line)
+            depth = 1 + m.group(2).count(".")
         if new_heading is None:
             m = _LETTER_RE.match(line)
             if (
@@ -244,7 +243,8 @@ def split_sections(lines: Sequence[str]) -> tuple[list[Section], dict[str, int]]
             _ABSTRACT_END_RE.match(line)
             or (
                 # After a paragraph break, a short non-sentence is a figure label.
-                not body[-1] and len(line) < 40 and not line.endswith(".")
+                (not body[-1] or body[-1].endswith("."))
+                and len(line) < 40 and not line.endswith(".")
                 and sum(len(x) for x in body) > 400
             )
         ):
