@@ -64,6 +64,7 @@ _INTERRUPT_RE = re.compile(
     r"^(?:\d{1,2}(?=[A-Z][a-z]|https?://|$)|[∗*†‡§¶]|(?:Table|Figure|Fig\.|TABLE)\s*\d)"
 )
 _MAX_SIDE_LINES = 80
+_GLUED_MARK_RE = re.compile("\ufffe(\\d{1,3})(?=\n|\f|$)")
 # Lines that start a new block even when the previous line looks wrapped.
 _BLOCK_START_RE = re.compile(r"^(?:abstract|index terms|keywords)\b", re.IGNORECASE)
 
@@ -217,7 +218,9 @@ def _join_lines(pages: list[list[str]]) -> list[str]:
                 out.append(s)
                 out.append("")
                 continue
-            if buf and buf[-1].endswith("-") and buf[-1][-2:-1].isalpha() and s[0].islower():
+            if buf and buf[-1].endswith(SOFT_HYPHEN):
+                buf[-1] = buf[-1] + s  # the hyphen rule decides later
+            elif buf and buf[-1].endswith("-") and buf[-1][-2:-1].isalpha() and s[0].islower():
                 # A printed hyphen at the end of a line is part of the word ("task-specific").
                 buf[-1] = buf[-1] + s
             else:
@@ -276,6 +279,8 @@ def clean_pages(raw_pages: list[str]) -> CleanText:
     stats: dict[str, int] = {}
     joined_raw = "\f".join(raw_pages).translate(LIGATURES).replace("\r\n", "\n")
     joined_raw, stamps = STAMP_RE.subn("", joined_raw)
+    # A footnote mark on the line after a hyphen break gets glued to it ("lemma\ufffe2").
+    joined_raw = _GLUED_MARK_RE.sub("\ufffe\n\\1", joined_raw)
     stats["stamps_removed"] = stamps
     pages = [p.split("\n") for p in joined_raw.split("\f")]
     _strip_page_furniture(pages, stats)
