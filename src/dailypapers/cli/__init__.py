@@ -12,4 +12,4 @@ from ._common import ExitCode, main
 from . import core  # noqa: E402, F401
 
 __all__ = ["ExitCode", "main"]
-from . import text  # noqa: E402, F401
+from . import text  # noqa: F401
