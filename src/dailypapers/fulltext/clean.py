@@ -45,8 +45,11 @@ STAMP_RE = re.compile(
     re.MULTILINE,
 )
 _DIGITS_RE = re.compile(r"\d+")
-_WORD_HYPHEN_RE = re.compile(r"(\w+)\ufffe(\w+)")
-_HYPHENATED_RE = re.compile(r"\b(\w+)-(\w+)\b")
+_TAIL_WORD_RE = re.compile(r"\w+$")
+_HEAD_WORD_RE = re.compile(r"\w+")
+# Hyphenated words: found by scanning for the hyphen first (a leading \w+ is slow).
+_HYPHENATED_RE = re.compile(r"-\w+")
+_LIGATURE_RE = re.compile("[\ufb00-\ufb06\u00ad]")
 # A line that is a heading on its own: numbered ("3.1 Method", "A.2 Prompts", "IV. RESULTS")
 # or one of the common unnumbered ones. Decided here only to keep it off the previous line.
 _HEADING_LINE_RE = re.compile(
@@ -57,7 +60,7 @@ _HEADING_LINE_RE = re.compile(
 _SENTENCE_END = (".", "?", "!", ":", ";")
 # Flattened exponents: "2.3 · 1019", "×106", "10−5" (a minus sign glued to 10 is an
 # exponent, since a range would be written "10–15" with an en dash).
-_FLAT_EXP_RE = re.compile(r"(?:(?<=[·×∗])|(?<=[·×∗] ))(10\d{1,3})\b|\b(10−\d{1,2})\b")
+_FLAT_EXP_RE = re.compile(r"[·×∗] ?(10\d{1,3})\b|(?<![\w.])(10−\d{1,2})\b")
 # Lines that interrupt running text: footnotes ("1Listing ...", "2" + URL, "∗Equal ..."),
 # captions, and bare footnote marks.
 _INTERRUPT_RE = re.compile(
@@ -243,17 +246,34 @@ def _join_lines(pages: list[list[str]]) -> list[str]:
     return out
 
 
+def _hyphenated_words(text: str) -> set[str]:
+    words = set()
+    for m in _HYPHENATED_RE.finditer(text):
+        left = _TAIL_WORD_RE.search(text, max(0, m.start() - 40), m.start())
+        if left:
+            words.add(f"{left.group(0)}{m.group(0)}".lower())
+    return words
+
+
 def _resolve_hyphens(text: str) -> tuple[str, int, int]:
     """Decide every U+FFFE: keep the hyphen or join the halves."""
-    known = {m.group(0).lower() for m in _HYPHENATED_RE.finditer(text)}
+    if SOFT_HYPHEN not in text:
+        return text, 0, 0
+    known = _hyphenated_words(text)
     kept = joined = 0
-
-    def decide(m: re.Match[str]) -> str:
-        nonlocal kept, joined
-        left, right = m.group(1), m.group(2)
-        word = f"{left}-{right}"
+    parts = text.split(SOFT_HYPHEN)
+    out = [parts[0]]
+    for prev, nxt in zip(parts, parts[1:], strict=False):
+        lm = _TAIL_WORD_RE.search(prev, max(0, len(prev) - 60))
+        rm = _HEAD_WORD_RE.match(nxt)
+        if lm is None or rm is None:
+            # Not between two word characters (before punctuation, at a paragraph end):
+            # nothing sensible to join; drop the marker and a space it left.
+            out.append(nxt if prev.endswith(" ") else nxt.lstrip(" "))
+            continue
+        left, right = lm.group(0), rm.group(0)
         if (
-            word.lower() in known
+            f"{left}-{right}".lower() in known
             or left[-1].isupper()
             or left[-1].isdigit()
             or right[0].isupper()
@@ -263,21 +283,19 @@ def _resolve_hyphens(text: str) -> tuple[str, int, int]:
             or (left.endswith("ly") and len(left) > 4 and f" {left}{right}" not in text)
         ):
             kept += 1
-            return word
-        joined += 1
-        return left + right
-
-    text = _WORD_HYPHEN_RE.sub(decide, text)
-    # A marker not between two word characters (before punctuation, at a paragraph end):
-    # nothing sensible to join, drop it.
-    text = text.replace(SOFT_HYPHEN + " ", "").replace(SOFT_HYPHEN, "")
-    return text, kept, joined
+            out.append("-")
+        else:
+            joined += 1
+        out.append(nxt)
+    return "".join(out), kept, joined
 
 
 def clean_pages(raw_pages: list[str]) -> CleanText:
     """Clean the raw text of each page (as PDFium returns it) into one document."""
     stats: dict[str, int] = {}
-    joined_raw = "\f".join(raw_pages).translate(LIGATURES).replace("\r\n", "\n")
+    joined_raw = "\f".join(raw_pages).replace("\r\n", "\n")
+    if _LIGATURE_RE.search(joined_raw):  # rare in pypdfium2 output; translate() is slow
+        joined_raw = joined_raw.translate(LIGATURES)
     joined_raw, stamps = STAMP_RE.subn("", joined_raw)
     # A footnote mark on the line after a hyphen break gets glued to it ("lemma\ufffe2").
     joined_raw = _GLUED_MARK_RE.sub("\ufffe\n\\1", joined_raw)
