@@ -247,7 +247,7 @@ def test_encrypted_pdf(httpserver: HTTPServer, tmp_path: Path) -> None:
     no_html(httpserver)
     result = fetch(httpserver, tmp_path)
     assert result.source == "abstract"
-    assert "encrypted" in result.fallback_reasons[0] or "unreadable" in result.fallback_reasons[0]
+    assert result.fallback_reasons[0] == "pdf: encrypted (password required)"
 
 
 def test_image_only_pdf(httpserver: HTTPServer, tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ next to PDFium's own text extraction (see bench/extract.py).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -263,7 +264,7 @@ def _resolve_hyphens(text: str) -> tuple[str, int, int]:
     kept = joined = 0
     parts = text.split(SOFT_HYPHEN)
     out = [parts[0]]
-    for prev, nxt in zip(parts, parts[1:], strict=False):
+    for prev, nxt in itertools.pairwise(parts):
         lm = _TAIL_WORD_RE.search(prev, max(0, len(prev) - 60))
         rm = _HEAD_WORD_RE.match(nxt)
         if lm is None or rm is None:
