@@ -36,6 +36,11 @@ CONTINUOUS = {
         r"tagging, lemmatization, morphological analysis",  # page end, hyphen, footnotes
         r"significantly enhances translation quality",
     ],
+    "1706.03762": [
+        # Page end, with the first page's footnotes and the venue line in between.
+        r"approaches in sequence modeling and transduction problems such as language",
+        r"encoder-decoder architectures \[38, 24, 15\]",
+    ],
     "2508.10880": [
         r"\(e\.g\., privacy-?extraction instructions\) while",  # page end, page number
         r"take a step further by investigating",

@@ -65,7 +65,9 @@ _FLAT_EXP_RE = re.compile(r"[·×∗] ?(10\d{1,3})\b|(?<![\w.])(10−\d{1,2})\b"
 # Lines that interrupt running text: footnotes ("1Listing ...", "2" + URL, "∗Equal ..."),
 # captions, and bare footnote marks.
 _INTERRUPT_RE = re.compile(
-    r"^(?:\d{1,2}(?=[A-Z][a-z]|https?://|$)|[∗*†‡§¶]|(?:Table|Figure|Fig\.|TABLE)\s*\d)"
+    r"^(?:\d{1,2}(?=[A-Z][a-z]|https?://|$)|[∗*†‡§¶]|(?:Table|Figure|Fig\.|TABLE)\s*\d"
+    r"|(?:\d{1,2}(?:st|nd|rd|th)\s+)?(?:Conference|Proceedings|Published as|Preprint"
+    r"|Under review|Workshop)\b)"
 )
 _MAX_SIDE_LINES = 80
 _GLUED_MARK_RE = re.compile("\ufffe(\\d{1,3})(?=\n|\f|$)")
@@ -176,6 +178,7 @@ def _join_lines(pages: list[list[str]]) -> list[str]:
     side: list[str] = []  # lines that interrupted the open paragraph
     heading = _HEADING_LINE_RE.match
     continuing = False  # the last line of buf was wrapped mid-sentence
+    diverting = False  # lines are going to ``side`` until prose resumes
 
     def flush() -> None:
         if buf:
@@ -199,9 +202,14 @@ def _join_lines(pages: list[list[str]]) -> list[str]:
                 continuing = False
                 flush()
             if continuing and buf:
-                if side or _interrupts(s, part):
+                if diverting or _interrupts(s, part):
+                    # A footnote can run over several lines, lowercase ones too: prose
+                    # resumes only once the interruption looks finished.
+                    finished = not side or side[-1].endswith(_SENTENCE_END) or (
+                        " " not in side[-1]
+                    )
                     resumes = (
-                        (s[0].islower() and " " in s and len(s) >= part)
+                        (s[0].islower() and " " in s and finished)
                         or s[0] in ",;:.)]"
                         # Prose again after a finished footnote.
                         or (len(s) >= full and bool(side) and side[-1].endswith(".")
@@ -209,7 +217,9 @@ def _join_lines(pages: list[list[str]]) -> list[str]:
                     )
                     if not resumes and len(side) < _MAX_SIDE_LINES and not heading(s):
                         side.append(s)
+                        diverting = True
                         continue
+                    diverting = False
                     if not resumes:
                         continuing = False
                         flush()
