@@ -190,7 +190,10 @@ def _join_lines(pages: list[list[str]]) -> list[str]:
             out.append("")
             side.clear()
 
+    side_closed = False
     for lines in pages:
+        # Footnotes and floats end with their page: what follows may be prose again.
+        side_closed = bool(side)
         width = _typical_width(lines)
         full = 0.7 * width
         part = 0.4 * width
@@ -205,19 +208,21 @@ def _join_lines(pages: list[list[str]]) -> list[str]:
                 if diverting or _interrupts(s, part):
                     # A footnote can run over several lines, lowercase ones too: prose
                     # resumes only once the interruption looks finished.
-                    finished = not side or side[-1].endswith(_SENTENCE_END) or (
-                        " " not in side[-1]
+                    finished = (
+                        not side or side_closed
+                        or (side[-1].endswith((".", "?", "!")) and len(side[-1]) > 3)
+                        or ("/" in side[-1] and " " not in side[-1])  # a URL
                     )
                     resumes = (
                         (s[0].islower() and " " in s and finished)
-                        or s[0] in ",;:.)]"
+                        or (s[0] in ",;:.)]" and (finished or not diverting))
                         # Prose again after a finished footnote.
-                        or (len(s) >= full and bool(side) and side[-1].endswith(".")
-                            and not _interrupts(s, part))
+                        or (len(s) >= full and finished and not _interrupts(s, part))
                     )
                     if not resumes and len(side) < _MAX_SIDE_LINES and not heading(s):
                         side.append(s)
                         diverting = True
+                        side_closed = False
                         continue
                     diverting = False
                     if not resumes:
@@ -311,7 +316,7 @@ def clean_pages(raw_pages: list[str]) -> CleanText:
     # A footnote mark on the line after a hyphen break gets glued to it ("lemma\ufffe2").
     joined_raw = _GLUED_MARK_RE.sub("\ufffe\n\\1", joined_raw)
     stats["stamps_removed"] = stamps
-    pages = [p.split("\n") for p in joined_raw.split("\f")]
+    pages = [[x for x in p.split("\n") if x.strip()] for p in joined_raw.split("\f")]
     _strip_page_furniture(pages, stats)
     lines = _join_lines(pages)
     text = "\n".join(lines)
