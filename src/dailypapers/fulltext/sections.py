@@ -159,6 +159,13 @@ def split_sections(lines: Sequence[str]) -> tuple[list[Section], dict[str, int]]
             if not in_refs:
                 body.append("")
             continue
+        if len(line) > 100 and seen_body:
+            # Too long to be a heading: running text, or a reference entry (cheap path).
+            if in_refs:
+                ref_lines += 1
+            else:
+                body.append(line)
+            continue
         new_heading: tuple[str, str] | None = None  # (kind, heading)
         depth = 1
 
