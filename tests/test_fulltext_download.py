@@ -13,9 +13,12 @@ import time
 import tracemalloc
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from dailypapers.cli import main
 from dailypapers.config import Settings
 from dailypapers.fulltext import FullTextFetcher
 from dailypapers.models import Paper
@@ -329,3 +332,22 @@ def test_a_day_never_holds_a_whole_pdf_in_memory(tmp_path: Path) -> None:
         server.wait(10)
     # Streamed to disk in 64 KiB chunks and read lazily by PDFium: far below one PDF.
     assert peak < size / 3
+
+
+def test_cli_text_by_arxiv_id(
+    httpserver: HTTPServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    httpserver.expect_request("/pdf/2501.00001v1").respond_with_data(
+        GOOD_PDF, content_type="application/pdf")
+    httpserver.expect_request("/pdf/2501.00002v1").respond_with_data("", status=404)
+    httpserver.expect_request("/html/2501.00002v1").respond_with_data("", status=404)
+    monkeypatch.setenv("DAILYPAPERS_ARXIV_URL", httpserver.url_for("/").rstrip("/"))
+    monkeypatch.setenv("DAILYPAPERS_RETRY_MAX_WAIT", "0.05")
+    result = CliRunner().invoke(main, ["--dir", str(tmp_path), "text", "2501.00001v1"])
+    assert result.exit_code == 0, result.output
+    assert "number 11." in result.output
+    assert len(list((tmp_path / "cache" / "pdf" / "blobs").glob("*.pdf"))) == 1
+    missing = CliRunner().invoke(main, ["--dir", str(tmp_path), "text", "2501.00002v1"])
+    assert missing.exit_code == 1
+    assert "fallback: pdf: not found (HTTP 404)" in missing.output
+    assert "no full text for 2501.00002" in missing.output
