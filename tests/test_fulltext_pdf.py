@@ -95,6 +95,7 @@ def test_clean_text_has_no_artifacts(papers: dict[str, FullText], arxiv_id: str)
     assert not re.search("[\ufb00-\ufb06]", text), "ligature code point left"
     assert "\ufffe" not in text
     assert "\u00ad" not in text
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f]", text), "control character left"
     # "- " inside a word is a hyphenation artifact; "inter- and intra-" is English.
     artifacts = re.findall(r"[a-z]- (?!and\b|or\b|to\b|vs\.?)[a-z]+", text)
     assert artifacts == []

@@ -72,6 +72,10 @@ _INTERRUPT_RE = re.compile(
     r"|Under review|Workshop)\b)"
 )
 _MAX_SIDE_LINES = 80
+# "1. LLMs can serve as ..." at full width is a list item, not a heading.
+_LIST_ITEM_RE = re.compile(r"^\d{1,2}\.\s")
+# Control characters PDFium emits for unmapped glyphs (\x0f for ϵ); \n and \f are ours.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _GLUED_MARK_RE = re.compile("\ufffe(\\d{1,3})(?=\n|\f|$)")
 # Lines that start a new block even when the previous line looks wrapped.
 _BLOCK_START_RE = re.compile(r"^(?:abstract|index terms|keywords)\b", re.IGNORECASE)
@@ -167,6 +171,18 @@ def _interrupts(s: str, part: float) -> bool:
     return sum(map(str.isdigit, s)) > 0.3 * len(s)
 
 
+def _join_side(lines: list[str]) -> list[str]:
+    """Rejoin wrapped footnotes and captions that were held aside (lowercase follow-ons)."""
+    out: list[str] = []
+    for line in lines:
+        if out and line[0].islower() and " " in line and not out[-1].endswith(_SENTENCE_END):
+            prev = out[-1]
+            out[-1] = prev + line if prev.endswith(SOFT_HYPHEN) else f"{prev} {line}"
+        else:
+            out.append(line)
+    return out
+
+
 def _join_lines(pages: list[list[str]]) -> list[str]:
     """Join wrapped lines into paragraphs; keep short lines (tables, labels) on their own.
 
@@ -187,7 +203,7 @@ def _join_lines(pages: list[list[str]]) -> list[str]:
             buf.clear()
         if side:
             out.append("")
-            out.extend(side)
+            out.extend(_join_side(side))
             out.append("")
             side.clear()
 
@@ -233,7 +249,7 @@ def _join_lines(pages: list[list[str]]) -> list[str]:
                 # A short line after a sentence end is a label or a table row, not prose.
                 flush()
             continuing = False
-            if len(s) < 100 and heading(s):
+            if len(s) < 100 and heading(s) and not (len(s) >= full and _LIST_ITEM_RE.match(s)):
                 flush()
                 out.append(s)
                 out.append("")
@@ -311,6 +327,8 @@ def clean_pages(raw_pages: list[str]) -> CleanText:
     """Clean the raw text of each page (as PDFium returns it) into one document."""
     stats: dict[str, int] = {}
     joined_raw = "\f".join(raw_pages).replace("\r\n", "\n")
+    if _CONTROL_RE.search(joined_raw):
+        joined_raw = _CONTROL_RE.sub("", joined_raw)
     if _LIGATURE_RE.search(joined_raw):  # rare in pypdfium2 output; translate() is slow
         joined_raw = joined_raw.translate(LIGATURES)
     joined_raw, stamps = STAMP_RE.subn("", joined_raw)
