@@ -120,3 +120,32 @@ def test_cli_text_rejects_what_is_neither_file_nor_id() -> None:
     result = CliRunner().invoke(main, ["text", "not-a-paper"])
     assert result.exit_code == 2
     assert "neither a PDF file nor an arXiv id" in result.output
+
+
+def test_fit_sections_gives_every_wanted_kind_a_share() -> None:
+    sections = [
+        Section("abstract", "Abstract", "We study X. " * 20),
+        Section("introduction", "1 Introduction", "Long motivation here. " * 400),
+        Section("results", "4 Results", "We reach 88.5% accuracy. " * 40),
+        Section("conclusion", "5 Conclusion", "X works. " * 10),
+    ]
+    fulltext = FullText("x", 1, "pdf", "", sections)
+    out = fit_sections(fulltext, 3000)
+    assert len(out) <= 3000
+    assert "4 Results\nWe reach 88.5% accuracy." in out
+    assert "5 Conclusion\nX works." in out
+    assert out.index("Abstract") < out.index("1 Introduction") < out.index("4 Results")
+    # The long introduction got what the others left, not everything.
+    assert out.count("We reach 88.5% accuracy.") == 40
+    assert 10 < out.count("Long motivation here.") < 100
+
+
+@pytest.mark.shared
+def test_fit_sections_on_a_real_paper(shared_data: Path) -> None:
+    from dailypapers.fulltext import extract_pdf
+
+    fulltext = extract_pdf(shared_data / "pdfs" / "2508.10874v1_SSRL.pdf")
+    out = fit_sections(fulltext, 8000)
+    assert 6000 < len(out) <= 8000
+    assert out.startswith("ABSTRACT\nWe investigate the potential")
+    assert "1 INTRODUCTION" in out and "5 CONCLUSION" in out and "PERFORMANCE EVALUATION" in out

@@ -305,12 +305,21 @@ def _resolve_hyphens(text: str) -> tuple[str, int, int]:
             out.append(nxt if prev.endswith(" ") else nxt.lstrip(" "))
             continue
         left, right = lm.group(0), rm.group(0)
+        capital_or_digit = (
+            left[-1].isupper() or left[-1].isdigit() or right[0].isupper()
+            or right[0].isdigit()
+        )
+        if (
+            capital_or_digit and left.isalpha() and right.isalpha()
+            and f"{left}{right}" in text
+        ):
+            # "SCRIP-TORIUM" when "SCRIPTORIUM" is written elsewhere: a break, not a name.
+            joined += 1
+            out.append(nxt)
+            continue
         if (
             f"{left}-{right}".lower() in known
-            or left[-1].isupper()
-            or left[-1].isdigit()
-            or right[0].isupper()
-            or right[0].isdigit()
+            or capital_or_digit
             # TeX never leaves "ly" alone before a break, so "stylistically-varied" is a
             # compound, unless the joined word is used elsewhere.
             or (left.endswith("ly") and len(left) > 4 and f" {left}{right}" not in text)

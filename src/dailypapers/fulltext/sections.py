@@ -37,7 +37,7 @@ _KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                     r"|\bperformance\b|\bcomparison\b"),
         ("experiments", r"\bexperiment|\bevaluation\b|\bsetup\b|\bset-up\b|\bbenchmark"
                         r"|\bimplementation\b|\btraining\b|\bdatasets?\b|\bdata\b"),
-        ("discussion", r"\bdiscussion\b|\bimplications\b|\bbroader impact"),
+        ("discussion", r"\bdiscussions?\b|\bimplications\b|\bbroader impact"),
         ("method", r"\bmethod|\bapproach\b|\bmodel\b|\barchitecture\b|\bframework\b"
                    r"|\bformulation\b|\balgorithm\b"),
         ("appendix", r"^appendi(x|ces)\b|^supplementary\b"),
@@ -285,33 +285,63 @@ def fit_sections(
 ) -> str:
     """The paper's most useful text within ``max_chars``, in reading order.
 
-    Sections are taken by ``priority`` (kinds), each whole if it fits, else cut at a
-    sentence end; the chosen pieces are then printed in their order in the paper. With no
-    sections (an abstract-only fallback), the text itself is cut to the budget.
+    Every kind in ``priority`` that the paper has first gets a fair share of the budget
+    (so a long introduction cannot crowd out the results); what is left then goes to the
+    kinds in priority order. Pieces are cut at a sentence end and printed in their order
+    in the paper, each under its heading. With no sections (an abstract-only fallback), the
+    text itself is cut to the budget.
     """
     if max_chars <= 0:
         return ""
     if not fulltext.sections:
         return _cut(fulltext.text, max_chars)
-    chosen: dict[int, str] = {}
-    left = max_chars
-    for wanted in priority:
-        for i, s in enumerate(fulltext.sections):
-            if s.kind != wanted or i in chosen or not s.text:
-                continue
+    blocks: dict[str, list[tuple[int, str]]] = {}
+    for i, s in enumerate(fulltext.sections):
+        if s.kind in priority and s.text:
             block = f"{s.heading}\n{s.text}" if s.heading else s.text
-            cost = len(block) + 2
-            if cost <= left:
-                chosen[i] = block
-                left -= cost
-            elif left > 200:
-                chosen[i] = _cut(block, left - 2)
-                left = 0
-            if left <= 0:
+            blocks.setdefault(s.kind, []).append((i, block))
+    kinds = [k for k in dict.fromkeys(priority) if k in blocks]
+    if not kinds:
+        return _cut(fulltext.text, max_chars)
+    taken: dict[int, int] = {}  # section index -> characters granted
+    left = max_chars
+
+    def grant(kind: str, budget: int) -> int:
+        used = 0
+        for i, block in blocks[kind]:
+            room = min(budget - used, left - used)
+            want = len(block) + 2 - taken.get(i, 0)
+            if room <= 0:
                 break
+            if want <= 0:
+                continue
+            give = min(want, room)
+            taken[i] = taken.get(i, 0) + give
+            used += give
+        return used
+
+    # Water-filling: equal shares among the kinds that still want text, a few rounds,
+    # then whatever is left goes in priority order.
+    wanting = list(kinds)
+    for _ in range(4):
+        share = left // len(wanting) if wanting else 0
+        if share < 100:
+            break
+        # A kind that used its whole share may want more; one that did not is done.
+        wanting = [kind for kind in wanting if grant(kind, share) >= share]
+        left = max_chars - sum(taken.values())
+    for kind in kinds:
         if left <= 0:
             break
-    return "\n\n".join(chosen[i] for i in sorted(chosen))
+        left -= grant(kind, left)
+    pieces = []
+    for i in sorted(taken):
+        block = next(b for j, b in blocks[fulltext.sections[i].kind] if j == i)
+        budget = taken[i] - 2
+        piece = block if len(block) <= budget else _cut(block, budget)
+        if len(piece) > len(fulltext.sections[i].heading) + 1:
+            pieces.append(piece)
+    return "\n\n".join(pieces)
 
 
 def _cut(text: str, limit: int) -> str:
@@ -319,4 +349,9 @@ def _cut(text: str, limit: int) -> str:
         return text
     head = text[:limit]
     end = max(head.rfind(". "), head.rfind(".\n"))
-    return head[: end + 1] if end > limit // 2 else head.rstrip()
+    if head.endswith(".") and text[limit : limit + 1].isspace():
+        end = limit - 1  # the cut falls right after a sentence
+    if end > limit // 2:
+        return head[: end + 1]
+    space = head.rfind(" ")  # at least never cut inside a word
+    return head[:space].rstrip() if space > 0 else head.rstrip()
