@@ -27,12 +27,13 @@ ABSTRACTS = {
     "2508.10875": ("Diffusion Language Models (DLMs) are rapidly emerging",
                    "https://github.com/VILA-Lab/Awesome-DLMs."),
     "2508.10880": ("The widespread deployment of LLM-based agents is likely",
-                   "building privacy-aware agents"),
+                   "building privacy-aware agents 1."),
 }
 # Sentences that cross a column or page boundary (with a footnote or page number between).
 CONTINUOUS = {
     "2508.10683": [
         r"use English as a pivot language; \(2\)",  # column end, footnote in between
+        r"according to one listing1 , over 50 universities",  # footnote mark, column end
         r"tagging, lemmatization, morphological analysis",  # page end, hyphen, footnotes
         r"significantly enhances translation quality",
     ],
@@ -85,7 +86,7 @@ def test_abstract_section_is_the_abstract(papers: dict[str, FullText], arxiv_id:
     text = " ".join(abstracts[0].text.split())
     first, last = ABSTRACTS[arxiv_id]
     assert text.startswith(first)
-    assert text.rstrip(" 1\n.").endswith(last.rstrip("."))
+    assert text.endswith(last)
     assert 400 < len(text) < 2500
 
 

@@ -254,14 +254,30 @@ def _join_lines(pages: list[list[str]]) -> list[str]:
                 out.append(s)
                 out.append("")
                 continue
-            if buf and buf[-1].endswith(SOFT_HYPHEN):
+            if len(s) <= 2 and s[0] in ".,;:)" and not s[-1].isalnum() and (buf or out):
+                # Punctuation left alone after a footnote mark ("agents 1" + ".").
+                if buf:
+                    buf[-1] = buf[-1] + s
+                else:
+                    last = len(out) - 1
+                    while last >= 0 and not out[last]:
+                        last -= 1
+                    if last >= 0:
+                        out[last] += s
+                        continue
+                    buf.append(s)
+            elif buf and buf[-1].endswith(SOFT_HYPHEN):
                 buf[-1] = buf[-1] + s  # the hyphen rule decides later
             elif buf and buf[-1].endswith("-") and buf[-1][-2:-1].isalpha() and s[0].islower():
                 # A printed hyphen at the end of a line is part of the word ("task-specific").
                 buf[-1] = buf[-1] + s
             else:
                 buf.append(s)
-            if s.endswith(SOFT_HYPHEN) or (s.endswith("-") and s[-2:-1].isalpha()):
+            if (
+                s.endswith(SOFT_HYPHEN) or (s.endswith("-") and s[-2:-1].isalpha())
+                # A fragment after a footnote mark (", over"): the sentence goes on.
+                or (s[0] in ",;:)" and not s.endswith(_SENTENCE_END))
+            ):
                 continuing = True
                 continue
             tail = _visual_tail(s)
