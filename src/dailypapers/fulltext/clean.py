@@ -40,17 +40,19 @@ LIGATURES = str.maketrans(
 )
 
 # "arXiv:2508.10683v1 [cs.CL] 14 Aug 2025" (also old-style ids "hep-th/9901001v2").
+_LIGATURE_PAIRS = tuple((chr(k), v) for k, v in LIGATURES.items() if isinstance(v, str))
+# Starts with the literal "arXiv:" (fast scan); the lookbehind pins it to a line start.
 STAMP_RE = re.compile(
-    r"^\s*arXiv:\s?(?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})v\d+\s+\[[^\]\n]{1,30}\]"
+    r"arXiv:(?<![^\n\f]arXiv:)\s?(?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})v\d+\s+\[[^\]\n]{1,30}\]"
     r"\s+\d{1,2}\s+[A-Z][a-z]{2}\s+\d{4}[ \t]*(?=\n|\f|$)",
-    re.MULTILINE,
 )
 _DIGITS_RE = re.compile(r"\d+")
 _TAIL_WORD_RE = re.compile(r"\w+$")
 _HEAD_WORD_RE = re.compile(r"\w+")
 # Hyphenated words: found by scanning for the hyphen first (a leading \w+ is slow).
 _HYPHENATED_RE = re.compile(r"-\w+")
-_LIGATURE_RE = re.compile("[\ufb00-\ufb06\u00ad]")
+# Ligatures, soft hyphens or control characters: anything clean_pages must fix first.
+_RARE_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ufb00-\ufb06\u00ad]")
 # A line that is a heading on its own: numbered ("3.1 Method", "A.2 Prompts", "IV. RESULTS")
 # or one of the common unnumbered ones. Decided here only to keep it off the previous line.
 _HEADING_LINE_RE = re.compile(
@@ -63,7 +65,7 @@ _SENTENCE_END = (".", "?", "!", ":", ";")
 # exponent, since a range would be written "10–15" with an en dash).
 # Two patterns that each start with a literal, so the scan is fast.
 _FLAT_TIMES_RE = re.compile(r"[·×∗] ?(10\d{1,3})\b")
-_FLAT_MINUS_RE = re.compile(r"(?<![\w.])10−\d{1,2}\b")
+_FLAT_MINUS_RE = re.compile(r"10−\d{1,2}\b")  # the char before is checked by hand
 # Lines that interrupt running text: footnotes ("1Listing ...", "2" + URL, "∗Equal ..."),
 # captions, and bare footnote marks.
 _INTERRUPT_RE = re.compile(
@@ -352,10 +354,12 @@ def clean_pages(raw_pages: list[str]) -> CleanText:
     """Clean the raw text of each page (as PDFium returns it) into one document."""
     stats: dict[str, int] = {}
     joined_raw = "\f".join(raw_pages).replace("\r\n", "\n")
-    if _CONTROL_RE.search(joined_raw):
+    if _RARE_RE.search(joined_raw):  # one scan; the fixes below are rarely needed
         joined_raw = _CONTROL_RE.sub("", joined_raw)
-    if _LIGATURE_RE.search(joined_raw):  # rare in pypdfium2 output; translate() is slow
-        joined_raw = joined_raw.translate(LIGATURES)
+        # str.replace per ligature: much faster than str.translate on long text.
+        for ligature, letters in _LIGATURE_PAIRS:
+            if ligature in joined_raw:
+                joined_raw = joined_raw.replace(ligature, letters)
     joined_raw, stamps = STAMP_RE.subn("", joined_raw)
     # A footnote mark on the line after a hyphen break gets glued to it ("lemma\ufffe2").
     joined_raw = _GLUED_MARK_RE.sub("\ufffe\n\\1", joined_raw)
@@ -368,5 +372,9 @@ def clean_pages(raw_pages: list[str]) -> CleanText:
     stats["hyphens_kept"] = kept
     stats["hyphens_joined"] = joined
     text = re.sub(r"\n{3,}", "\n\n", text).strip()
-    flattened = sorted(set(_FLAT_TIMES_RE.findall(text)) | set(_FLAT_MINUS_RE.findall(text)))
-    return CleanText(lines=text.split("\n"), flattened_numbers=flattened, stats=stats)
+    flattened = set(_FLAT_TIMES_RE.findall(text))
+    for m in _FLAT_MINUS_RE.finditer(text):
+        before = text[m.start() - 1 : m.start()]
+        if not (before.isalnum() or before in "._"):
+            flattened.add(m.group(0))
+    return CleanText(lines=text.split("\n"), flattened_numbers=sorted(flattened), stats=stats)
