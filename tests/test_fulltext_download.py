@@ -351,3 +351,20 @@ def test_cli_text_by_arxiv_id(
     assert missing.exit_code == 1
     assert "fallback: pdf: not found (HTTP 404)" in missing.output
     assert "no full text for 2501.00002" in missing.output
+
+
+def test_worker_timeout_is_recorded_and_the_worker_restarts(tmp_path: Path) -> None:
+    from dailypapers.fulltext.pdf import PdfError
+    from dailypapers.fulltext.worker import ExtractionWorker
+
+    pdf = tmp_path / "good.pdf"
+    pdf.write_bytes(GOOD_PDF)
+    worker = ExtractionWorker(timeout=0.0)  # no time at all: every job times out
+    try:
+        with pytest.raises(PdfError, match="timed out"):
+            worker.extract(pdf, "2501.00001", 1)
+        worker.timeout = 60.0
+        fulltext = worker.extract(pdf, "2501.00001", 1)  # a fresh child takes over
+    finally:
+        worker.close()
+    assert fulltext.source == "pdf" and "number 11." in fulltext.text
