@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -170,3 +171,15 @@ def test_running_headers_and_page_numbers_removed(papers: dict[str, FullText]) -
     assert ssrl.stats["furniture_lines_removed"] >= 38
     survey = papers["2508.10875"].text.split("\n")
     assert not any(line.strip() in {"2", "3", "4", "5"} for line in survey[:60])
+
+
+@pytest.mark.parametrize("arxiv_id", sorted(ABSTRACTS))
+def test_paragraphs_are_not_cut_mid_sentence(papers: dict[str, FullText], arxiv_id: str) -> None:
+    """Across every column and page boundary: a prose line that stops mid-sentence is
+    (almost) never followed by its lowercase continuation on a separate line."""
+    lines = [line for line in papers[arxiv_id].text.split("\n") if line.strip()]
+    cuts = [
+        (a[-40:], b[:40]) for a, b in itertools.pairwise(lines)
+        if len(a) > 60 and not re.search(r"[.:;!?)]$", a) and b[:1].islower() and len(b) > 40
+    ]
+    assert len(cuts) <= 4, cuts

@@ -61,6 +61,9 @@ _HEADING_LINE_RE = re.compile(
     r"|acknowledge?ments?|references|bibliography|appendix|appendices|contents)[.:]?)$",
 )
 _SENTENCE_END = (".", "?", "!", ":", ";")
+# Line ends that leave a sentence open ("in Appendix D,"), beside letters (a digit may
+# end a table row, which must keep its line).
+_MID_SENTENCE_END = ",)]”’"
 # Flattened exponents: "2.3 · 1019", "×106", "10−5" (a minus sign glued to 10 is an
 # exponent, since a range would be written "10–15" with an en dash).
 # Two patterns that each start with a literal, so the scan is fast.
@@ -80,7 +83,9 @@ _LIST_ITEM_RE = re.compile(r"^\d{1,2}\.\s")
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _GLUED_MARK_RE = re.compile("\ufffe(\\d{1,3})(?=\n|\f|$)")
 # Lines that start a new block even when the previous line looks wrapped.
-_BLOCK_START_RE = re.compile(r"^(?:abstract|index terms|keywords)\b", re.IGNORECASE)
+_BLOCK_START_RE = re.compile(
+    r"^(?:Abstract|ABSTRACT|Index Terms|INDEX TERMS|Keywords|KEYWORDS|Key words)\b"
+)
 
 
 @dataclass
@@ -289,7 +294,7 @@ def _join_lines(pages: list[list[str]]) -> list[str]:
             if s.endswith(_SENTENCE_END):
                 flush()
                 out.append("")
-            elif tail >= part and s[-1].isalpha():
+            elif tail >= part and (s[-1].isalpha() or s[-1] in _MID_SENTENCE_END):
                 continue
             else:
                 flush()
