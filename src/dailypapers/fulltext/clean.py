@@ -58,7 +58,8 @@ _RARE_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ufb00-\ufb06\u00ad]")
 _HEADING_LINE_RE = re.compile(
     r"^(?:(?:\d{1,2}|[A-H]|[IVX]{1,5})(?:\.\d{1,2}){0,3}\.?\s+[A-Z][^\n]{1,90}"
     r"|(?i:abstract|introduction|related work|background|conclusions?|discussion|limitations"
-    r"|acknowledge?ments?|references|bibliography|appendix|appendices|contents)[.:]?)$",
+    r"|acknowledge?ments?|references|bibliography|appendix|appendices|contents)[.:]?"
+    r"|(?i:appendix|supplementary)\s+[A-Z0-9]{1,2}\b[.:]?(?:\s+[A-Z][^.\n]{0,80})?)$",
 )
 _SENTENCE_END = (".", "?", "!", ":", ";")
 # Line ends that leave a sentence open ("in Appendix D,"), beside letters (a digit may
