@@ -128,6 +128,11 @@ def test_new_version_is_a_new_text_and_old_is_kept(
     assert len(cached_blobs(tmp_path)) == 2
     refs = sorted(p.name for p in (tmp_path / "cache" / "pdf" / "refs").glob("*.json"))
     assert "2501.00001v1.json" in refs and "2501.00001v2.json" in refs
+    # Asking again without a version reuses the newest one we have, with no request.
+    requests = len(httpserver.log)
+    latest = fetch(httpserver, tmp_path, paper(None))
+    assert latest.version == 2 and "Second version" in latest.text
+    assert len(httpserver.log) == requests
 
 
 def test_versionless_request_learns_version_from_redirect(
