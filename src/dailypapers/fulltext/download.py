@@ -182,7 +182,7 @@ def stream_to_file(
             pacer.wait()
         wait: float | None = None
         try:
-            with client.stream("GET", url) as response:
+            with client.stream("GET", url, follow_redirects=True) as response:
                 status = response.status_code
                 if status in RETRY_STATUS:
                     if attempt < attempts:
