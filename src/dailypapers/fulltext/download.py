@@ -182,7 +182,11 @@ def stream_to_file(
             pacer.wait()
         wait: float | None = None
         try:
-            with client.stream("GET", url, follow_redirects=True) as response:
+            with client.stream(
+                "GET", url, follow_redirects=True,
+                # arXiv asks robots to say who they are, also on an injected client.
+                headers={"User-Agent": settings.user_agent},
+            ) as response:
                 status = response.status_code
                 if status in RETRY_STATUS:
                     if attempt < attempts:
