@@ -48,7 +48,11 @@ _EXP_RE = re.compile(
     r"|(?<![\w.])10\s*\^\s*\{?\s*(?P<exp2>[-−]?\d+)\}?"
     r"|(?<![\w.])(?P<emant>\d+(?:\.\d+)?)[eE](?P<eexp>[-+]?\d+)(?![\w.])"
 )
-_ENUM_RE = re.compile(r"(?:^|(?<=[\s:;]))(?:\(\d{1,2}\)|\d{1,2}\)|\d{1,2}\.(?=\s+[A-Z*]))")
+# List markers ("(1)", "2)", "3. " at a line start) are not claims.
+_ENUM_RE = re.compile(
+    r"(?:^|(?<=[\s:;]))(?:\(\d{1,2}\)|\d{1,2}\))|(?:^|(?<=\n)|(?<=[:;] ))\s*\d{1,2}\.(?=\s)",
+    re.M,
+)
 _CITATION_RE = re.compile(r"\[\d+(?:\s*[,\u2013\-]\s*\d+)*\]")
 _WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -130,7 +134,7 @@ def _parse_number_token(token: str) -> tuple[list[Decimal], Decimal, str | None]
     return values, scale, unit
 
 
-def _token_mentions(text: str) -> list[Mention]:
+def _token_mentions(text: str, *, skip_markers: bool = True) -> list[Mention]:
     """Every token holding a digit, classified (numbers, ranges, names)."""
     out: list[Mention] = []
     skip: list[tuple[int, int]] = [(m.start(), m.end()) for m in _CITATION_RE.finditer(text)]
@@ -138,8 +142,10 @@ def _token_mentions(text: str) -> list[Mention]:
         skip.append((m.start(), m.end()))
         out.append(_exponent_mention(m))
     skip_pos = {i for a, b in skip for i in range(a, b)}
-    enum_pos = {m.start() for m in _ENUM_RE.finditer(text)} | {
-        m.start() + 1 for m in _ENUM_RE.finditer(text) if m.group(0).startswith("(")}
+    enum_pos: set[int] = set()
+    if skip_markers:
+        for m in _ENUM_RE.finditer(text):
+            enum_pos.add(m.start() + len(m.group(0)) - len(m.group(0).lstrip("( \n")))
     for m in _TOKEN_RE.finditer(text):
         token = m.group(0)
         if not any(ch.isdigit() for ch in token) or m.start() in skip_pos:
@@ -196,8 +202,10 @@ _PREPARE = [
     # LaTeX that abstracts keep verbatim, or lost the backslash of on the way.
     (re.compile(r"\\%"), "%"),
     (re.compile(r"\\?times(?=\s*\d)|(?<=\d)\s*\\?times"), "×"),
-    (re.compile(r"\\?(?:rightarrow|leftarrow|to|approx|sim|cdot|pm)(?=\s*\d)"), " "),
-    (re.compile(r"\\[A-Za-z]+|[{}$]"), " "),
+    (re.compile(r"(?<![A-Za-z])\\?(?:rightarrow|leftarrow|to|approx|sim|cdot|pm)(?=\s*\d)"),
+     " "),
+    (re.compile(r"\\[A-Za-z]+"), " "),
+    (re.compile(r"[{}$]"), ""),
     # "53. 6%": a decimal point that a copy-paste split from its digits.
     (re.compile(r"(?<=\d)\. (?=\d+\s*%)"), "."),
     (re.compile(r"\s*%"), "%"),
@@ -206,9 +214,8 @@ _PREPARE = [
 
 def prepare(text: str) -> str:
     """Undo formatting that hides numbers: LaTeX markup, split decimals, spaced percents."""
-    if "\\" in text or "$" in text or "times" in text or "%" in text or "arrow" in text:
-        for pattern, repl in _PREPARE:
-            text = pattern.sub(repl, text)
+    for pattern, repl in _PREPARE:
+        text = pattern.sub(repl, text)
     return text
 
 
@@ -227,7 +234,7 @@ class SourceIndex:
         self.values: dict[Decimal, int] = {}
         self.names: dict[str, int] = {}
         self._all_values: list[tuple[Decimal, int]] = []
-        for mention in _token_mentions(source_text):
+        for mention in _token_mentions(source_text, skip_markers=False):
             if mention.kind == "model_name":
                 self._add_name(mention.text, mention.start)
                 continue

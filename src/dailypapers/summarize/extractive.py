@@ -28,50 +28,46 @@ ROLES = ("objective", "method", "result", "implication")
 _CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
     "objective": [
         (re.compile(r"\b(?:we|this (?:paper|work|study)|our (?:goal|aim|work))\s+"
-                    r"(?:aims?|seeks?|sets? out|strives?)\b", re.I), 3.0),
-        (re.compile(r"\b(?:goal|objective|aim) (?:is|of this)\b", re.I), 3.0),
+                    r"(?:aims?|seeks?|sets? out|strives?)\b"), 3.0),
+        (re.compile(r"\b(?:goal|objective|aim) (?:is|of this)\b"), 3.0),
         (re.compile(r"\b(?:we|this (?:paper|work|study))\s+(?:study|studies|investigates?|"
                     r"explores?|examines?|addresses|address|tackles?|asks?|revisits?|"
-                    r"analy[sz]es?|focus(?:es)? on)\b", re.I), 2.5),
-        (re.compile(r"\b(?:however|yet|despite|although|while)\b", re.I), 1.2),
+                    r"analy[sz]es?|focus(?:es)? on)\b"), 2.5),
+        (re.compile(r"\b(?:however|yet|despite|although|while)\b"), 1.2),
         (re.compile(r"\b(?:challeng\w*|problem\w*|limitation\w*|bottleneck\w*|lack\w*|"
                     r"struggl\w*|suffer\w*|fail\w*|remains?|unclear|unexplored|costly|"
-                    r"expensive|difficult|hinder\w*|restrict\w*|insufficient|underexplored)\b",
-                    re.I), 1.0),
-        (re.compile(r"\b(?:whether|how to|question)\b", re.I), 1.0),
+                    r"expensive|difficult|hinder\w*|restrict\w*|insufficient|underexplored)\b",), 1.0),
+        (re.compile(r"\b(?:whether|how to|question)\b"), 1.0),
     ],
     "method": [
         (re.compile(r"\b(?:we|this (?:paper|work|study))\s+(?:\w+ly\s+)?(?:propose|introduce|"
                     r"present|develop|design|construct|build|devise|formulate|curate|"
                     r"collect|create|train|adopt|employ|leverage|use|utili[sz]e|combine|"
-                    r"extend|adapt)s?\b", re.I), 2.5),
+                    r"extend|adapt)s?\b"), 2.5),
         (re.compile(r"\b(?:framework|approach|method|architecture|pipeline|algorithm|"
-                    r"mechanism|module|model|strategy|technique|objective function|loss)\b",
-                    re.I), 0.7),
+                    r"mechanism|module|model|strategy|technique|objective function|loss)\b",), 0.7),
         (re.compile(r"\b(?:consists? of|compris\w+|based on|leverag\w+|by (?:using|"
                     r"leveraging|combining|training|introducing|incorporating|integrating)|"
-                    r"first|then|specifically|which|through)\b", re.I), 0.6),
+                    r"first|then|specifically|which|through)\b"), 0.6),
     ],
     "result": [
         (re.compile(r"\b(?:achiev\w*|outperform\w*|surpass\w*|exceed\w*|improv\w*|"
                     r"boost\w*|reduc\w*|increas\w*|gains?|speed-?ups?|faster|lower|higher|"
-                    r"state-of-the-art|sota|competitive|superior|better|matches|rivals?)\b",
-                    re.I), 1.2),
+                    r"state-of-the-art|sota|competitive|superior|better|matches|rivals?)\b",), 1.2),
         (re.compile(r"\b(?:experiment\w*|results?|evaluations?|empirical\w*|benchmarks?)\s+"
-                    r"(?:\w+\s+){0,3}(?:show|demonstrate|indicate|reveal|confirm|suggest)\w*",
-                    re.I), 2.0),
+                    r"(?:\w+\s+){0,3}(?:show|demonstrate|indicate|reveal|confirm|suggest)\w*",), 2.0),
         (re.compile(r"\b(?:we (?:find|found|show|observe|demonstrate)|accuracy|success rate|"
-                    r"score|win rate|pass@\d)\b", re.I), 1.0),
+                    r"score|win rate|pass@\d)\b"), 1.0),
     ],
     "implication": [
         (re.compile(r"\b(?:suggest\w*|implication\w*|highlight\w*|pav\w+ the way|opens?|"
                     r"insights?|promising|future|potential|valuable|practical|underscor\w*|"
                     r"shed\w* light|we hope|facilitat\w*|foundation|step toward\w*|"
-                    r"enabl\w*|broad\w*|general\w*|real-world|scalable|applicab\w*)\b", re.I),
+                    r"enabl\w*|broad\w*|general\w*|real-world|scalable|applicab\w*)\b"),
          1.0),
-        (re.compile(r"\b(?:these|our) (?:results|findings|work)\b", re.I), 1.0),
+        (re.compile(r"\b(?:these|our) (?:results|findings|work)\b"), 1.0),
         (re.compile(r"\b(?:this|our) (?:work|study|paper|framework|approach) "
-                    r"(?:demonstrates|shows|provides|offers|establishes)\b", re.I), 1.5),
+                    r"(?:demonstrates|shows|provides|offers|establishes)\b"), 1.5),
     ],
 }
 
@@ -190,6 +186,11 @@ class Candidate:
     total: int
     scores: dict[str, float] = field(default_factory=dict)
     quantitative: bool = False
+    contrib: bool = False  # "we propose/introduce X", "we bridge ... by presenting X"
+    aim: bool = False  # "we aim to", "this paper investigates"
+    purpose: bool = False  # "..., aiming to X"
+    problem: bool = False  # "however, existing methods lack ..."
+    impl_cue: bool = False
 
 
 def has_quantitative(text: str) -> bool:
@@ -198,7 +199,8 @@ def has_quantitative(text: str) -> bool:
 
 
 def _score(text: str, index: int, total: int, section: str) -> dict[str, float]:
-    scores = {role: sum(w for pat, w in _CUES[role] if pat.search(text)) for role in ROLES}
+    low = text.lower()  # cue patterns are lowercase: faster than re.I
+    scores = {role: sum(w for pat, w in _CUES[role] if pat.search(low)) for role in ROLES}
     rel = index / max(total - 1, 1)
     # Abstracts run problem -> method -> results -> implication; position breaks ties.
     scores["objective"] += 1.2 * (1 - rel) if index > 0 or total < 4 else 0.6
@@ -214,13 +216,16 @@ def _score(text: str, index: int, total: int, section: str) -> dict[str, float]:
     return scores
 
 
+_NOT_LETTER_RE = re.compile(r"[\W\d_]+")
+
+
 def _usable(sentence: str) -> bool:
     words = sentence.split()
     if len(words) < 5 or len(sentence) > 900:
         return False
     if _INJECTION_RE.search(sentence) or _BOILERPLATE_RE.search(sentence):
         return False
-    letters = sum(c.isalpha() for c in sentence)
+    letters = len(_NOT_LETTER_RE.sub("", sentence))
     return letters >= 0.55 * len(sentence)
 
 
@@ -232,9 +237,21 @@ def _candidates(text: str, section: str, limit: int | None = None) -> list[Candi
     total = len(sentences)
     out = []
     for i, s in enumerate(sentences):
-        out.append(Candidate(s, section, i, total, _score(s, i, total, section),
-                             has_quantitative(s)))
+        out.append(_candidate(s, section, i, total))
     return out
+
+
+def _candidate(text: str, section: str, index: int, total: int) -> Candidate:
+    scores = _score(text, index, total, section)
+    lead = _strip_leadin(text)
+    return Candidate(
+        text, section, index, total, scores, has_quantitative(text),
+        contrib=bool(_CONTRIB_RE.match(text) or _BYGERUND_RE.match(text)),
+        aim=bool(_AIM_RE.match(lead) or _STUDY_RE.match(lead)),
+        purpose=_PURPOSE_RE.search(text) is not None,
+        problem=_PROBLEM_RE.search(text) is not None,
+        impl_cue=any(p.search(text.lower()) for p, _ in _CUES["implication"]),
+    )
 
 
 def looks_english(text: str) -> bool:
@@ -382,20 +399,24 @@ def _implication(c: Candidate, context: str) -> str:
         text, context)
 
 
+# Words with two capitals or a digit: "MoE", "GPT-4o", "LongLLaVA" (not "The").
+_NAME_RE = re.compile(
+    r"\b(?=[A-Za-z0-9.\-]*(?:\d|[A-Z][a-z0-9.\-]*[A-Z]))[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*\b"
+)
+_WORD_RE = re.compile(r"(?<![\w-])[a-z][a-z\-]{3,}(?![\w-])")
+
+
 def keywords(title: str, text: str, limit: int = 6) -> list[str]:
     """Names and frequent content words, deterministically (title words weigh double)."""
     names: list[str] = []
-    for m in re.finditer(r"\b[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*\b", f"{title} {text}"):
-        word = m.group(0)
-        is_name = (sum(ch.isupper() for ch in word) >= 2 or any(ch.isdigit() for ch in word)) \
-            and len(word) > 1
-        if is_name and word not in names:
+    for word in _NAME_RE.findall(f"{title} {text}"):
+        if word not in names:
             names.append(word)
     counts: Counter[str] = Counter()
-    for w in re.findall(r"(?<![\w-])[a-z][a-z\-]{3,}(?![\w-])", text.lower()):
+    for w in _WORD_RE.findall(text.lower()):
         if w not in _STOP:
             counts[w] += 1
-    for w in re.findall(r"(?<![\w-])[a-z][a-z\-]{3,}(?![\w-])", title.lower()):
+    for w in _WORD_RE.findall(title.lower()):
         if w not in _STOP:
             counts[w] += 2
     words = [w for w, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if n >= 2]
@@ -415,8 +436,7 @@ def _split_clauses(c: Candidate) -> list[Candidate]:
     pieces = [p.strip(" ,;.") for p in parts if len(p.split()) >= 5]
     if len(pieces) < 2:
         return [c]
-    return [Candidate(_sentence(p), c.section, c.index, c.total, dict(c.scores),
-                      has_quantitative(p)) for p in pieces]
+    return [_candidate(_sentence(p), c.section, c.index, c.total) for p in pieces]
 
 
 class ExtractiveSummarizer(Summarizer):
@@ -535,7 +555,7 @@ def _select(cands: Sequence[Candidate], extra: Sequence[Candidate]) -> dict[
     n = len(cands)
 
     def contrib(c: Candidate) -> tuple[float, ...] | None:
-        if _CONTRIB_RE.match(c.text) or _BYGERUND_RE.match(c.text):
+        if c.contrib:
             return (2.0, -c.index)
         if re.search(r"\b(?:this|the) (?:paper|work|study) (?:proposes|introduces|presents|"
                      r"develops)\b", c.text, re.I):
@@ -559,22 +579,19 @@ def _select(cands: Sequence[Candidate], extra: Sequence[Candidate]) -> dict[
             take("results", pool, lambda c: (c.scores["result"], -len(c.text) / 1000))
     take("one_line", cands, contrib)
     take("implication", cands, lambda c: (c.scores["implication"] + (c.index == n - 1)
-                                          * 0.5,) if (c.index >= n // 2 or n <= 3) and any(
-        p.search(c.text) for p, _ in _CUES["implication"]) else None)
+                                          * 0.5,) if (c.index >= n // 2 or n <= 3)
+         and c.impl_cue else None)
     def objective_key(c: Candidate) -> tuple[float, ...] | None:
         pivot = chosen["one_line"].index if chosen["one_line"] is not None else 2
-        strong = bool(_AIM_RE.match(_strip_leadin(c.text)) or _STUDY_RE.match(
-            _strip_leadin(c.text)))
-        purpose = _PURPOSE_RE.search(c.text) is not None
-        problem = _PROBLEM_RE.search(c.text) is not None
+        strong, purpose, problem = c.aim, c.purpose, c.problem
         if not (strong or c.index <= pivot or n <= 4):
             return None
         return (float(strong) * 2 + float(problem) + float(purpose) * 0.5
                 + c.scores["objective"] * 0.3 - 0.3 * max(0, c.index - pivot),)
 
     take("objective", cands, objective_key)
-    if chosen["objective"] is None and chosen["one_line"] is not None and _PURPOSE_RE.search(
-            chosen["one_line"].text):
+    if chosen["objective"] is None and chosen["one_line"] is not None and chosen[
+            "one_line"].purpose:
         chosen["objective"] = chosen["one_line"]
     take("method", cands, lambda c: (c.scores["method"] - 0.2 * abs(
         c.index - (chosen["one_line"].index + 1 if chosen["one_line"] else 1))

@@ -44,6 +44,8 @@ def clean_text(text: str) -> str:
     Digits are never altered (no NFKC: it would fold superscripts and change numbers).
     """
     text = text.translate(_LIGATURES).replace("\ufffe", "-").replace("\u00ad", "")
+    # "82. 42%": a decimal point that a copy-paste split from its digits.
+    text = re.sub(r"(?<=\d)\. (?=\d+\s*\\?%)", ".", text)
     if "\\" in text or "$" in text or "~" in text:
         for _ in range(2):  # nested \textbf{\emph{x}}
             text = _LATEX_TEXT_CMD.sub(r"\1", text)
