@@ -262,18 +262,20 @@ class SourceIndex:
 
     def _add_name(self, token: str, pos: int) -> None:
         self.names.setdefault(normalize_name(token), pos)
-        parts = [p for p in re.split(r"[\-_/\u2013]|(?<=\d)[x×](?=\d)", token) if p]
+        parts = [p for p in re.split(r"[\-_/\u2013]", token) if p]
         for i in range(len(parts)):
             for j in range(i + 1, min(len(parts), i + 6) + 1):
                 self.names.setdefault(normalize_name("".join(parts[i:j])), pos)
+            if not any(ch.isdigit() for ch in parts[i]):
+                continue
             # "ACM-8B", "2B/9B/27B", "2160x3840": a part that is a number counts as one.
-            parsed = _parse_number_token(parts[i]) if any(
-                ch.isdigit() for ch in parts[i]) else None
-            if parsed is not None:
-                values, scale, _unit = parsed
-                for v in values:
-                    self._add_value(v, pos)
-                    self._add_value((v * scale).normalize(), pos)
+            for piece in re.split(r"(?<=\d)[x×](?=\d)", parts[i]):
+                parsed = _parse_number_token(piece)
+                if parsed is not None:
+                    values, scale, _unit = parsed
+                    for v in values:
+                        self._add_value(v, pos)
+                        self._add_value((v * scale).normalize(), pos)
 
     def find_value(self, value: Decimal) -> int | None:
         return self.values.get(abs(value))
