@@ -232,6 +232,8 @@ class SourceIndex:
         self.text = source_text
         self.flattened = {normalize_name(f) for f in flattened if f}
         self.values: dict[Decimal, int] = {}
+        # Values written as bare numbers (no %, x, unit): "0.885" may be a share.
+        self.plain: dict[Decimal, int] = {}
         self.names: dict[str, int] = {}
         self._all_values: list[tuple[Decimal, int]] = []
         for mention in _token_mentions(source_text, skip_markers=False):
@@ -239,10 +241,10 @@ class SourceIndex:
                 self._add_name(mention.text, mention.start)
                 continue
             for v in (*mention.values, *mention.raw):
-                self._add_value(v, mention.start)
+                self._add_value(v, mention.start, mention.kind)
             if mention.kind == "percent":
                 for v in mention.raw:
-                    self._add_value((v / 100).normalize(), mention.start)
+                    self._add_value((v / 100).normalize(), mention.start, "fraction")
             if mention.kind in ("number", "scaled", "range"):
                 self._add_name(mention.text, mention.start)
         for m in _WORD_NUM_RE.finditer(source_text):
@@ -254,11 +256,13 @@ class SourceIndex:
         self._word_positions: dict[str, list[int]] | None = None
         self._words: list[tuple[str, int]] = []
 
-    def _add_value(self, value: Decimal, pos: int) -> None:
+    def _add_value(self, value: Decimal, pos: int, kind: str = "number") -> None:
         value = abs(value)
         if value not in self.values:
             self.values[value] = pos
             self._all_values.append((value, pos))
+        if kind == "number" and value not in self.plain:
+            self.plain[value] = pos
 
     def _add_name(self, token: str, pos: int) -> None:
         self.names.setdefault(normalize_name(token), pos)
@@ -365,7 +369,7 @@ def _check(mention: Mention, index: SourceIndex) -> tuple[str, int | None]:
         if pos is None:
             pos = index.find_value(raw)
         if pos is None and mention.kind == "percent":
-            pos = index.find_value(value / 100)
+            pos = index.plain.get((value / 100).normalize())
         if pos is None:
             scale = (value / raw).normalize() if raw else Decimal(1)
             pos = index.find_rounded(value, raw, scale)
