@@ -289,7 +289,7 @@ def _depersonalize(text: str) -> str:
 
 def _lower_first(text: str, context: str) -> str:
     """Lowercase the first word if it is an ordinary word (never a name or acronym)."""
-    match = re.match(r"([A-Z][a-z]+)\b", text)
+    match = re.match(r"([A-Z][a-z]*)\b", text)
     if not match:
         return text
     word = match.group(1)
@@ -430,10 +430,14 @@ def keywords(title: str, text: str, limit: int = 6) -> list[str]:
 
 
 def _split_clauses(c: Candidate) -> list[Candidate]:
-    """Break one long sentence into clause-level pseudo-sentences (few-sentence abstracts)."""
-    parts = re.split(r";\s+|,\s+(?=(?:and |while |which |whereas |but |thereby |where )?"
-                     r"(?:we|it|this|they|our|the|these)\b)", c.text)
-    pieces = [p.strip(" ,;.") for p in parts if len(p.split()) >= 5]
+    """Break one long sentence into clause-level pseudo-sentences (few-sentence abstracts).
+
+    Splits at semicolons and at ", while/whereas/and/but" before a new clause; a clause
+    that starts with "which" stays with the one it describes.
+    """
+    parts = re.split(r";\s+|,\s+(?:while|whereas|and|but|and then|thereby)\s+(?=\S+\s+\S+\s+\S+)",
+                     c.text)
+    pieces = [p.strip(" ,;.") for p in parts if len(p.split()) >= 4]
     if len(pieces) < 2:
         return [c]
     return [_candidate(_sentence(p), c.section, c.index, c.total) for p in pieces]
@@ -484,7 +488,7 @@ def summarize_paper(paper: Paper, fulltext: FullText | None = None) -> Summary:
         raise SummarizerError(
             f"cannot summarize {paper.arxiv_id}: no usable English sentence in the text")
 
-    context = " ".join(c.text for c in cands)
+    context = " ".join(c.text.rstrip(".") + "." for c in cands)
     chosen = _select(cands, extra)
     one_line = _one_line(chosen["one_line"], title, context) if chosen["one_line"] \
         else f"This paper presents {title}" if title else ""
