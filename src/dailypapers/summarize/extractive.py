@@ -502,6 +502,15 @@ def summarize_paper(paper: Paper, fulltext: FullText | None = None) -> Summary:
     }
     parts = _fill_missing(parts, title)
     final = {name: _sentence(_trim(text, _PART_BUDGET[name])) for name, text in parts.items()}
+    # A summary is worth reading only if it is shorter than the abstract: for short
+    # abstracts drop the connectives, then trim harder.
+    limit = 0.9 * len(clean_text(abstract))
+    if _rendered_length(final) > limit:
+        final = {name: _sentence(_compact(text)) for name, text in final.items()}
+    if _rendered_length(final) > limit:
+        ratio = max(0.4, limit / _rendered_length(final))
+        final = {name: _sentence(_trim(text, int(_PART_BUDGET[name] * ratio)))
+                 for name, text in final.items()}
     return Summary(
         arxiv_id=paper.arxiv_id,
         one_line=final["one_line"],
@@ -516,6 +525,28 @@ def summarize_paper(paper: Paper, fulltext: FullText | None = None) -> Summary:
         source=fulltext.source if fulltext else "abstract",
         keywords=keywords(title, clean_text(abstract)),
     )
+
+
+_COMPACT = [
+    ("The primary objective is to address the problem that ", ""),
+    ("The primary objective is to ", "The aim is to "),
+    ("The primary objective, as the title states, is: ", ""),
+    ("The work starts from the observation that ", ""),
+    ("Methodologically, ", ""),
+    ("The primary results show that ", ""),
+    ("The principal implication for AI practitioners is that ", ""),
+]
+
+
+def _compact(text: str) -> str:
+    for long, short in _COMPACT:
+        if text.startswith(long):
+            return short + text[len(long):]
+    return text
+
+
+def _rendered_length(parts: dict[str, str]) -> int:
+    return sum(len(t) + 1 for t in parts.values() if t)
 
 
 def _fill_missing(parts: dict[str, str], title: str) -> dict[str, str]:
