@@ -96,7 +96,7 @@ _BOILERPLATE_RE = re.compile(
 _LEADIN_RE = re.compile(
     r"^(?:(?:to this end|in addition|additionally|furthermore|moreover|specifically|notably|"
     r"finally|besides|in particular|importantly|overall|consequently|therefore|thus|hence|"
-    r"as a result|in this (?:paper|work|study)|here|in summary|to summarize|concretely|"
+    r"as a result|in (?:this|our) (?:paper|work|study)|here|in summary|to summarize|concretely|"
     r"meanwhile|second(?:ly)?|third(?:ly)?|first(?:ly)?|lastly|then|also|however|yet|"
     r"nevertheless|nonetheless|crucially|interestingly|surprisingly|ultimately),?\s+)+",
     re.I,
@@ -115,7 +115,7 @@ _IMPL_LEADIN_RE = re.compile(
     r"findings?|results?)|these (?:results|findings|observations)|overall,? (?:our|these) "
     r"(?:results|findings)|we believe|we hope|we argue)"
     r"(?: \w+){0,3}? (?:demonstrates?|shows?|suggests?|highlights?|underscores?|reveals?|"
-    r"indicates?|confirms?|establishes|believe|hope|argue)(?: that)?,?\s+",
+    r"indicates?|confirms?|establishes|believe|hope|argue) that,?\s+",
     re.I,
 )
 _AIM_RE = re.compile(
@@ -153,6 +153,9 @@ _PROBLEM_RE = re.compile(
     r"inefficien\w*|prohibitive|unreliable|vulnerab\w*|overlook\w*|neglect\w*)\b",
     re.I,
 )
+_PRESENTS_RE = re.compile(
+    r"\b(?:this|the|our) (?:paper|work|study|report|article) (?:proposes|introduces|presents|"
+    r"develops|describes)\b", re.I)
 _PRONOUNS = [
     (re.compile(r"\bWe\b"), "The authors"),
     (re.compile(r"\bwe\b"), "the authors"),
@@ -172,8 +175,8 @@ _STOP = frozenset(
     ["a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "but", "with", "by", "from", "as", "at", "is", "are", "was", "were", "be", "been", "being", "this", "that", "these", "those", "it", "its", "their", "our", "we", "they", "them", "which", "what", "who", "how", "when", "where", "while", "can", "could", "may", "might", "will", "would", "should", "must", "do", "does", "did", "not", "no", "than", "then", "so", "such", "via", "into", "over", "under", "between", "across", "about", "also", "more", "most", "less", "both", "each", "other", "any", "all", "some", "many", "new", "novel", "based", "using", "use", "used", "show", "shows", "shown", "paper", "work", "study", "approach", "method", "methods", "model", "models", "propose", "proposed", "present", "introduce", "results", "result", "achieve", "achieves", "existing", "however", "further", "well", "large", "first", "two", "three", "one"]
 )
 
-_PART_BUDGET = {"one_line": 240, "objective": 230, "method": 260, "results": 300,
-                "implication": 230}
+_PART_BUDGET = {"one_line": 280, "objective": 260, "method": 300, "results": 340,
+                "implication": 260}
 
 
 @dataclass
@@ -530,7 +533,6 @@ def summarize_paper(paper: Paper, fulltext: FullText | None = None) -> Summary:
 _COMPACT = [
     ("The primary objective is to address the problem that ", ""),
     ("The primary objective is to ", "The aim is to "),
-    ("The primary objective, as the title states, is: ", ""),
     ("The work starts from the observation that ", ""),
     ("Methodologically, ", ""),
     ("The primary results show that ", ""),
@@ -592,12 +594,15 @@ def _select(cands: Sequence[Candidate], extra: Sequence[Candidate]) -> dict[
     def contrib(c: Candidate) -> tuple[float, ...] | None:
         if c.contrib:
             return (2.0, -c.index)
-        if re.search(r"\b(?:this|the) (?:paper|work|study) (?:proposes|introduces|presents|"
-                     r"develops)\b", c.text, re.I):
+        if _PRESENTS_RE.search(c.text):
             return (1.5, -c.index)
         return (c.scores["method"] - 2.0, -c.index) if n <= 3 else None
 
     def result_key(c: Candidate) -> tuple[float, ...]:
+        # The contribution sentence is the one-line summary's; results take it only when
+        # the abstract is too short to spare it.
+        if (c.contrib or _PRESENTS_RE.search(c.text)) and n > 3:
+            return (-1.0, c.scores["result"])
         return (float(c.quantitative), c.scores["result"] + 0.3 * min(
             len(_QUANT_RE.findall(c.text)), 3) - (c.index == 0) * 2, -len(c.text) / 1000)
 
@@ -612,34 +617,54 @@ def _select(cands: Sequence[Candidate], extra: Sequence[Candidate]) -> dict[
             if res is not None:
                 used.discard(cands.index(res))
             take("results", pool, lambda c: (c.scores["result"], -len(c.text) / 1000))
+    res = chosen["results"]
+    if res is not None and not res.quantitative and res.scores["result"] < 1.2 and n > 3:
+        # Not a result at all (a method or context sentence): the stock sentence is honest.
+        if res in cands:
+            used.discard(cands.index(res))
+        chosen["results"] = None
     take("one_line", cands, contrib)
-    take("implication", cands, lambda c: (c.scores["implication"] + (c.index == n - 1)
-                                          * 0.5,) if (c.index >= n // 2 or n <= 3)
-         and c.impl_cue else None)
-    def objective_key(c: Candidate) -> tuple[float, ...] | None:
-        pivot = chosen["one_line"].index if chosen["one_line"] is not None else 2
-        strong, purpose, problem = c.aim, c.purpose, c.problem
-        if not (strong or c.index <= pivot or n <= 4):
+    pivot = chosen["one_line"].index if chosen["one_line"] is not None else 1
+
+    def implication_key(c: Candidate) -> tuple[float, ...] | None:
+        if not (c.index >= n // 2 or n <= 3) or not c.impl_cue:
             return None
-        return (float(strong) * 2 + float(problem) + float(purpose) * 0.5
+        return (c.scores["implication"] + (c.index == n - 1) * 0.5
+                - 0.3 * c.scores["method"],)
+
+    take("implication", cands, implication_key)
+
+    def objective_key(c: Candidate) -> tuple[float, ...] | None:
+        if not (c.aim or c.index <= pivot or n <= 4):
+            return None
+        return (float(c.aim) * 2 + float(c.problem) + float(c.purpose) * 0.5
                 + c.scores["objective"] * 0.3 - 0.3 * max(0, c.index - pivot),)
 
     take("objective", cands, objective_key)
     if chosen["objective"] is None and chosen["one_line"] is not None and chosen[
             "one_line"].purpose:
         chosen["objective"] = chosen["one_line"]
-    take("method", cands, lambda c: (c.scores["method"] - 0.2 * abs(
-        c.index - (chosen["one_line"].index + 1 if chosen["one_line"] else 1))
-        - 0.8 * bool(re.match(r"(?:it|this|they|these|its)\b", c.text, re.I)),))
+    # The method is told after the contribution sentence, not in the motivation before it.
+    after = any(i not in used and c.index > pivot for i, c in enumerate(cands))
+
+    def method_key(c: Candidate) -> tuple[float, ...] | None:
+        if after and c.index <= pivot:
+            return None
+        return (c.scores["method"] - 0.2 * abs(c.index - (pivot + 1))
+                - 0.8 * bool(re.match(r"(?:it|this|they|these|its)\b", c.text, re.I)),)
+
+    take("method", cands, method_key)
     if chosen["one_line"] is None:
         take("one_line", cands, lambda c: (c.scores["method"], -c.index))
     if chosen["objective"] is None:
-        take("objective", cands, lambda c: (c.scores["objective"],))
+        take("objective", cands, lambda c: (c.scores["objective"],) if c.index <= pivot + 1
+             else None)
         if chosen["objective"] is None and extra:
             intro = [c for c in extra if c.section == "introduction" and 60 <= len(c.text) <= 300]
             take("objective", intro, lambda c: (c.scores["objective"], -c.index))
     if chosen["implication"] is None:
-        take("implication", cands, lambda c: (c.scores["implication"],))
+        take("implication", cands, lambda c: (c.scores["implication"] - 0.3 * c.scores[
+            "method"],) if c.index >= n // 2 else None)
         if chosen["implication"] is None and extra:
             concl = [c for c in extra if c.section == "conclusion" and 60 <= len(c.text) <= 300
                      and not c.quantitative]
