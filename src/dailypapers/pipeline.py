@@ -281,7 +281,7 @@ def run_day(
         summarize_day(store, settings, day, summarizer=summarizer, fulltexts=fulltexts,
                       refresh=refresh, report=report)
         report.written = publish(store, settings, day)
-        if report.failed or report.fallbacks or report.skipped_items:
+        if report.failed or report.fallbacks or report.fulltext_fallbacks or report.skipped_items:
             report.status = "partial"
         if len(day_list.entries) < settings.min_papers:
             report.status = "partial"
