@@ -373,3 +373,12 @@ def test_worker_timeout_is_recorded_and_the_worker_restarts(tmp_path: Path) -> N
     finally:
         worker.close()
     assert fulltext.source == "pdf" and "number 11." in fulltext.text
+
+
+def test_garbage_between_pdf_header_and_eof(httpserver: HTTPServer, tmp_path: Path) -> None:
+    httpserver.expect_request("/pdf/2501.00001v1").respond_with_data(
+        b"%PDF-1.7\n" + b"\x00garbage" * 200 + b"\n%%EOF\n", content_type="application/pdf")
+    no_html(httpserver)
+    result = fetch(httpserver, tmp_path)
+    assert result.source == "abstract"
+    assert result.fallback_reasons[0].startswith("pdf: unreadable")
