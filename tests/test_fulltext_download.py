@@ -265,6 +265,7 @@ def test_image_only_pdf(httpserver: HTTPServer, tmp_path: Path) -> None:
     result = fetch(httpserver, tmp_path)
     assert result.source == "abstract"
     assert "no text layer" in result.fallback_reasons[0]
+    assert cached_blobs(tmp_path) == []
 
 
 def test_html_fallback_uses_the_arxiv_page(
@@ -382,3 +383,4 @@ def test_garbage_between_pdf_header_and_eof(httpserver: HTTPServer, tmp_path: Pa
     result = fetch(httpserver, tmp_path)
     assert result.source == "abstract"
     assert result.fallback_reasons[0].startswith("pdf: unreadable")
+    assert cached_blobs(tmp_path) == []  # the next run downloads it again
