@@ -222,3 +222,18 @@ def test_split_counts_utf16_and_keeps_tags_closed() -> None:
         assert utf16_len(parse_html(to_html(message))) <= 4096
     rebuilt = "".join(parse_html(to_html(m)) for m in messages)
     assert rebuilt.count("😀") == 3000
+
+
+def test_migrated_group_stops_with_the_new_chat_id(isolated_env: Path) -> None:
+    store = make_store(isolated_env / "dailypapers.db", n=2)
+    with TelegramStandIn() as tg:
+        def migrated(method: str, token: str, form: dict[str, object]) -> tuple[int, object]:
+            return 400, {"ok": False, "error_code": 400,
+                         "description": "Bad Request: group chat was upgraded to a supergroup chat",
+                         "parameters": {"migrate_to_chat_id": -1009876}}
+
+        tg.handle = migrated  # type: ignore[method-assign]
+        report = deliver_day(store, tg_settings(isolated_env, tg.url), DATE)
+    assert report.status == "failed"
+    assert len(report.channels[0].failed) == 1  # stopped at the first message
+    assert "-1009876" in report.line() and "telegram_chat_id" in report.line()

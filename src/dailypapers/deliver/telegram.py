@@ -341,6 +341,13 @@ class TelegramChannel(Channel):
                 continue
             if not body.get("ok"):
                 description = str(body.get("description") or f"HTTP {response.status_code}")
+                params = body.get("parameters")
+                if isinstance(params, dict) and params.get("migrate_to_chat_id"):
+                    raise ChannelDown(
+                        f"telegram: the group became a supergroup with chat id"
+                        f" {params['migrate_to_chat_id']}",
+                        hint="set telegram_chat_id (or TELEGRAM_CHAT_ID) to the new id",
+                    )
                 error_cls = ChannelDown if response.status_code in (401, 403, 404) else (
                     DeliveryError)
                 raise error_cls(f"telegram {method}: {description}")
