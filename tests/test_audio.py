@@ -124,26 +124,41 @@ def test_podcast_feed_lists_episodes_with_enclosures(isolated_env: Path) -> None
     assert [p.name for p in per_paper] == ["2501.08300.mp3", "2501.08301.mp3"]
 
 
-def test_openai_speech_backend(
+def test_openai_speech_backend_speaks_long_scripts_in_pieces(
     isolated_env: Path, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seen: list[dict[str, object]] = []
 
     def speech(request: Request) -> Response:
-        seen.append({"auth": request.headers.get("Authorization"), **request.get_json()})
-        buffer = io.BytesIO()
-        tone = 0.2 * np.sin(np.linspace(0, 2 * np.pi * 440 * 1.5, 36000)).astype("float32")
-        sf.write(buffer, tone, 24000, format="WAV")
-        return Response(buffer.getvalue(), content_type="audio/wav")
+        body = request.get_json()
+        seen.append({"auth": request.headers.get("Authorization"), **body})
+        if len(body["input"]) > 4096:
+            return Response("input too long", status=400)
+        # One second of 24 kHz 16-bit mono PCM per request, as the API's "pcm" format.
+        tone = (8000 * np.sin(np.linspace(0, 2 * np.pi * 440, 24000))).astype("<i2")
+        return Response(tone.tobytes(), content_type="audio/pcm")
 
     httpserver.expect_request("/v1/audio/speech", method="POST").respond_with_handler(speech)
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
     settings = load_settings(isolated_env, tts="openai", openai_base_url=httpserver.url_for("/v1"),
                              tts_voice="nova")
-    audio = tts.render_audio(settings, "Hello <world> & $x^2$", isolated_env / "a.ogg", "ogg")
-    assert abs(audio.seconds - 1.5) < 0.1
+    short = tts.render_audio(settings, "Hello <world> & $x^2$", isolated_env / "a.ogg", "ogg")
+    assert abs(short.seconds - 1.0) < 0.1
     assert seen == [{"auth": "Bearer sk-test", "model": "gpt-4o-mini-tts", "voice": "nova",
-                     "input": "Hello <world> & $x^2$", "response_format": "wav"}]
+                     "input": "Hello <world> & $x^2$", "response_format": "pcm"}]
+    seen.clear()
+    script = " ".join(f"Sentence number {i} says something about attention." for i in range(400))
+    long = tts.render_audio(settings, script, isolated_env / "b.mp3", "mp3")
+    assert len(seen) >= 5 and all(len(str(s["input"])) <= 4000 for s in seen)
+    assert " ".join(str(s["input"]) for s in seen) == script  # nothing dropped
+    assert abs(long.seconds - len(seen)) < 0.2
+
+
+def test_script_pieces_cut_at_sentences() -> None:
+    text = "One. Two is longer! Three?\n\nFour " + "x" * 30
+    # No space in the second half of the window: a hard cut at the limit.
+    assert tts.script_pieces(text, 20) == ["One. Two is longer!", "Three?",
+                                           "Four " + "x" * 15, "x" * 15]
 
 
 def test_missing_espeak_is_explained_and_text_still_goes(

@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import subprocess
+import wave
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -91,10 +92,17 @@ class EspeakSpeaker(Speaker):
 
 
 class OpenAISpeaker(Speaker):
-    """The OpenAI speech endpoint (``POST {base}/audio/speech``), asked for WAV."""
+    """The OpenAI speech endpoint (``POST {base}/audio/speech``).
+
+    It takes at most 4,096 characters a request, so a script is cut at sentence ends into
+    pieces, each spoken as raw PCM (24 kHz, 16-bit, mono, as documented) and joined into one
+    WAV: a day's episode is never truncated.
+    """
 
     id = "openai"
     key_env = "OPENAI_API_KEY"
+    max_chars = 4000
+    pcm_rate = 24000
 
     def unavailable(self) -> str | None:
         from ..secrets import get_secret
@@ -109,25 +117,60 @@ class OpenAISpeaker(Speaker):
         key = require_secret("OPENAI_API_KEY", purpose="OpenAI speech",
                              alternative='set tts = "espeak" for offline speech')
         base = (self.settings.openai_base_url or "https://api.openai.com/v1").rstrip("/")
-        payload = {
-            "model": self.settings.tts_model,
-            "voice": self.settings.tts_voice or "alloy",
-            # The endpoint takes at most 4,096 characters; longer scripts are cut, not failed.
-            "input": text[:4096],
-            "response_format": "wav",
-        }
+        pcm = bytearray()
         with make_client(self.settings, timeout=self.settings.request_timeout) as client:
-            try:
-                response = request(
-                    client, "POST", f"{base}/audio/speech", json=payload,
-                    headers={"Authorization": f"Bearer {key}"},
-                    attempts=self.settings.http_retries, max_wait=self.settings.retry_max_wait,
-                )
-            except httpx.TransportError as exc:
-                raise AudioError(f"OpenAI speech request failed: {type(exc).__name__}") from exc
-        if response.status_code != 200:
-            raise AudioError(f"OpenAI speech answered HTTP {response.status_code}")
-        return response.content
+            for piece in script_pieces(text, self.max_chars):
+                payload = {
+                    "model": self.settings.tts_model,
+                    "voice": self.settings.tts_voice or "alloy",
+                    "input": piece,
+                    "response_format": "pcm",
+                }
+                try:
+                    response = request(
+                        client, "POST", f"{base}/audio/speech", json=payload,
+                        headers={"Authorization": f"Bearer {key}"},
+                        attempts=self.settings.http_retries,
+                        max_wait=self.settings.retry_max_wait,
+                    )
+                except httpx.TransportError as exc:
+                    raise AudioError(
+                        f"OpenAI speech request failed: {type(exc).__name__}") from exc
+                if response.status_code != 200:
+                    raise AudioError(f"OpenAI speech answered HTTP {response.status_code}")
+                pcm += response.content[: len(response.content) // 2 * 2]
+        buffer = io.BytesIO()
+        with wave.open(buffer, "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(self.pcm_rate)
+            out.writeframes(bytes(pcm))
+        return buffer.getvalue()
+
+
+def script_pieces(text: str, limit: int) -> list[str]:
+    """``text`` in pieces of at most ``limit`` characters, cut after sentences when possible."""
+    sentences = re.split(r"(?<=[.!?])\s+|\n{2,}", text.strip())
+    pieces: list[str] = []
+    current = ""
+    for sentence in sentences:
+        while len(sentence) > limit:  # a run-on "sentence": cut at the last space
+            cut = sentence.rfind(" ", 0, limit)
+            cut = cut if cut > limit // 2 else limit
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(sentence[:cut].strip())
+            sentence = sentence[cut:].strip()
+        joined = f"{current} {sentence}".strip()
+        if len(joined) > limit:
+            pieces.append(current)
+            current = sentence
+        else:
+            current = joined
+    if current:
+        pieces.append(current)
+    return [p for p in pieces if p]
 
 
 class SilentSpeaker(Speaker):
