@@ -63,6 +63,10 @@ class RunReport:
     message: str = ""
     seconds: float = 0.0
 
+    def note(self, text: str) -> None:
+        """Add a remark to the closing line."""
+        self.message = "; ".join(m for m in (self.message, text) if m)
+
     def counts(self) -> dict[str, Any]:
         return {
             "papers": self.papers, "summarized": self.summarized, "cached": self.cached,
@@ -285,11 +289,13 @@ def run_day(
         summarize_day(store, settings, day, summarizer=summarizer, fulltexts=fulltexts,
                       refresh=refresh, report=report)
         report.written = publish(store, settings, day)
+        if deliver and (settings.channels or settings.podcast):
+            _deliver(store, settings, day, report)
         if report.failed or report.fallbacks or report.fulltext_fallbacks or report.skipped_items:
             report.status = "partial"
         if len(day_list.entries) < settings.min_papers:
             report.status = "partial"
-            report.message = (
+            report.note(
                 f"only {len(day_list.entries)} papers (min_papers={settings.min_papers}):"
                 " the list may still be filling"
             )
@@ -300,6 +306,20 @@ def run_day(
     finally:
         report.seconds = time.monotonic() - started
         store.finish_run(run_id, report.status, report.counts(), report.message or None)
+        if report.status in ("failed", "empty") and settings.alert_channel:
+            from .deliver import send_alert
+
+            send_alert(settings, f"dailypapers: {report.line()}")
+
+
+def _deliver(store: Store, settings: Settings, day: str, report: RunReport) -> None:
+    from .deliver import deliver_day
+
+    delivery = deliver_day(store, settings, day)
+    report.delivered = delivery.sent
+    if delivery.status in ("partial", "failed"):
+        report.status = "partial"
+        report.note(delivery.line())
 
 
 def missing_weekdays(store: Store, end: str, days: int) -> Iterator[str]:
