@@ -4,6 +4,7 @@ chat-completions and Gemini generateContent wire formats, driven by a per-test s
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from dailypapers.models import FullText, Paper, Section
+from dailypapers.models import CheckedItem, FullText, Paper, Section, Summary, Verification
 
 GOOD = {
     "one_line": "The paper introduces TinyNet, a small vision model.",
@@ -126,7 +127,7 @@ def serve(fake: FakeLLM) -> Iterator[FakeLLM]:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     fake.url = f"http://127.0.0.1:{server.server_address[1]}"
     try:
@@ -134,3 +135,16 @@ def serve(fake: FakeLLM) -> Iterator[FakeLLM]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def number_verifier(summary: Summary, source_text: str, fulltext: FullText | None) -> (
+    Verification
+):
+    """A stand-in for dailypapers.verify in tests written before it merged: digits only."""
+    items = []
+    for part, text in summary.parts().items():
+        for match in re.finditer(r"\d+(?:\.\d+)?%?", text):
+            found = match.group(0) in source_text
+            items.append(CheckedItem(match.group(0), "number",
+                                     "grounded" if found else "unsupported", part))
+    return Verification(items=items)

@@ -241,6 +241,9 @@ class LLMSummarizer(Summarizer):
                     reasons.append(f"{model}: {exc}")
                     log.warning("%s: %s failed: %s", paper.arxiv_id, model, redact(str(exc)))
                     continue
+                if model != self.models[0]:
+                    summary.fallback_from = f"{self.id}:{self.models[0]}"
+                    summary.usage["fallback_reason"] = redact("; ".join(reasons))[:500]
                 self._count(papers=1)
                 return summary
         else:
