@@ -67,7 +67,7 @@ class RateLimiter:
     def _wait_needed(self, now: float, tokens: int) -> float:
         """Seconds until a request of ``tokens`` may start (0 = now)."""
         self._prune(now)
-        waits = [self._paused_until - now]
+        waits = [0.0, self._paused_until - now]
         if self.rpm is not None and len(self._log) >= int(self.rpm):
             # The oldest request that must leave the window before we fit.
             oldest = self._log[len(self._log) - int(self.rpm)]
