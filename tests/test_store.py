@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from dailypapers.models import CheckedItem, DayEntry, DayList, FullText, Paper, Summary, Verification
+from dailypapers.models import (
+    CheckedItem,
+    DayEntry,
+    DayList,
+    FullText,
+    Paper,
+    Summary,
+    Verification,
+)
 from dailypapers.store import Store
 
 
@@ -15,7 +23,8 @@ def make_day(date: str = "2025-01-15", n: int = 3, source: str = "hf-daily") -> 
     entries = [
         DayEntry(
             Paper(arxiv_id=f"2501.0000{i}", title=f"Paper {i} on lightning attention",
-                  abstract=f"Abstract {i} reaches 88.{i}% accuracy.", authors=[f"Ann {i}", "Bo Li"]),
+                  abstract=f"Abstract {i} reaches 88.{i}% accuracy.",
+                  authors=[f"Ann {i}", "Bo Li"]),
             rank=i + 1, upvotes=10 - i,
         )
         for i in range(n)
@@ -118,3 +127,19 @@ def test_not_a_database(tmp_path: Path) -> None:
     path.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(StoreError, match="cannot open"):
         Store(path)
+
+
+def test_search_command_finds_a_paper_by_title_words(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from dailypapers.cli import main
+
+    with Store(tmp_path / "dailypapers.db") as store:
+        store.save_day(make_day(n=3))
+        store.upsert_paper(Paper(arxiv_id="2501.99999", title="Quantum sheep herding",
+                                 abstract="We herd sheep."))
+    result = CliRunner().invoke(main, ["search", "--dir", str(tmp_path), "sheep", "herding"])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0] == "2501.99999  Quantum sheep herding"
+    missing = CliRunner().invoke(main, ["search", "--dir", str(tmp_path), "zebra"])
+    assert missing.exit_code == 1 and "No matches" in missing.output

@@ -6,9 +6,11 @@ library become one line of advice and an exit status (see ``ExitCode``), in one 
 
 from __future__ import annotations
 
-from ._common import ExitCode, main
-
 # Commands register themselves on ``main`` when their module is imported.
-from . import core  # noqa: E402, F401
+from . import (
+    core,  # noqa: F401
+    evaluate,  # noqa: F401
+)
+from ._common import ExitCode, main
 
 __all__ = ["ExitCode", "main"]

@@ -91,12 +91,13 @@ class Store:
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
     def migrate(self) -> None:
-        current = self.schema_version
-        for number, name, sql in _migrations():
-            if number <= current:
-                continue
+        pending = [m for m in _migrations() if m[0] > self.schema_version]
+        for number, name, sql in pending:
             try:
                 with self.transaction() as conn:
+                    # Another process may have migrated while we waited for the lock.
+                    if self.schema_version >= number:
+                        continue
                     for statement in _split_sql(sql):
                         conn.execute(statement)
                     conn.execute(f"PRAGMA user_version = {number}")
@@ -115,21 +116,7 @@ class Store:
     def _upsert_paper(self, conn: sqlite3.Connection, paper: Paper) -> None:
         old = self.get_paper(paper.arxiv_id)
         if old is not None:
-            # A source that knows less (no version, no upvotes) never erases what we know.
-            if paper.version is None or (old.version or 0) > paper.version:
-                paper.version = old.version
-            for name in ("github_repo", "github_stars", "project_page", "organization",
-                         "ai_summary", "submitter", "thumbnail", "published"):
-                if getattr(paper, name) in (None, "") and getattr(old, name) not in (None, ""):
-                    setattr(paper, name, getattr(old, name))
-            for name in ("ai_keywords", "categories"):
-                if not getattr(paper, name) and getattr(old, name):
-                    setattr(paper, name, getattr(old, name))
-            if not paper.abstract:
-                paper.abstract = old.abstract
-            if not paper.authors:
-                paper.authors = old.authors
-            paper.extra = {**old.extra, **paper.extra}
+            paper = _merged(old, paper)
         conn.execute(
             """INSERT INTO papers (arxiv_id, version, title, abstract, authors, published, data,
                                    updated_at)
@@ -145,7 +132,9 @@ class Store:
         self._index_paper(conn, paper.arxiv_id)
 
     def get_paper(self, arxiv_id: str) -> Paper | None:
-        row = self.conn.execute("SELECT data FROM papers WHERE arxiv_id = ?", (arxiv_id,)).fetchone()
+        row = self.conn.execute(
+            "SELECT data FROM papers WHERE arxiv_id = ?", (arxiv_id,)
+        ).fetchone()
         return Paper.from_dict(json.loads(row["data"])) if row else None
 
     def count_papers(self) -> int:
@@ -159,6 +148,8 @@ class Store:
         Summaries already linked to papers that stay on the list are kept.
         """
         fetched_at = day.fetched_at or now_iso()
+        if self._same_day(day):
+            return  # nothing changed since the last fetch: keep it byte for byte
         with self.transaction() as conn:
             kept = {
                 row["arxiv_id"]: (row["summary_id"], row["error"])
@@ -189,6 +180,20 @@ class Store:
                     (day.date, day.source, entry.rank, entry.paper.arxiv_id, entry.upvotes,
                      summary_id, error),
                 )
+
+    def _same_day(self, day: DayList) -> bool:
+        stored = self.load_day(day.date, day.source)
+        if stored is None or stored.skipped != [tuple(s) for s in day.skipped]:
+            return False
+        if len(stored.entries) != len(day.entries):
+            return False
+        for old, new in zip(stored.entries, day.entries, strict=True):
+            if (old.rank, old.upvotes) != (new.rank, new.upvotes):
+                return False
+            merged = self.get_paper(new.paper.arxiv_id)
+            if merged is None or old.paper.to_dict() != _merged(merged, new.paper).to_dict():
+                return False
+        return True
 
     def day_sources(self, date: str) -> list[str]:
         rows = self.conn.execute(
@@ -411,7 +416,8 @@ class Store:
 
     def day_errors(self, date: str, source: str) -> dict[str, str]:
         rows = self.conn.execute(
-            "SELECT arxiv_id, error FROM day_papers WHERE date=? AND source=? AND error IS NOT NULL",
+            "SELECT arxiv_id, error FROM day_papers"
+            " WHERE date=? AND source=? AND error IS NOT NULL",
             (date, source),
         )
         return {r["arxiv_id"]: r["error"] for r in rows}
@@ -482,6 +488,26 @@ class Store:
         for row in rows:
             row["counts"] = json.loads(row["counts"])
         return rows
+
+
+def _merged(old: Paper, new: Paper) -> Paper:
+    """``new`` completed from ``old``: a source that knows less never erases what we know."""
+    paper = Paper.from_dict(new.to_dict())
+    if paper.version is None or (old.version or 0) > paper.version:
+        paper.version = old.version
+    for name in ("github_repo", "github_stars", "project_page", "organization",
+                 "ai_summary", "submitter", "thumbnail", "published"):
+        if getattr(paper, name) in (None, "") and getattr(old, name) not in (None, ""):
+            setattr(paper, name, getattr(old, name))
+    for name in ("ai_keywords", "categories"):
+        if not getattr(paper, name) and getattr(old, name):
+            setattr(paper, name, getattr(old, name))
+    if not paper.abstract:
+        paper.abstract = old.abstract
+    if not paper.authors:
+        paper.authors = old.authors
+    paper.extra = {**old.extra, **paper.extra}
+    return paper
 
 
 def _split_sql(script: str) -> list[str]:

@@ -1,0 +1,598 @@
+"""The embedded default summarizer: offline, no key, no model files, deterministic.
+
+It picks source sentences for the five parts of the reference format (one-line summary,
+objective, method, results, implication), trims clauses that are not needed, and joins them
+with light connective templates ("The primary results show that ..."). Every content word
+comes from the paper (title, abstract, or full-text sections): the templates only add
+connectives and turn "we" into "the authors". Results prefer a sentence with a quantitative
+finding: from the abstract, else from the results/experiments/conclusion sections.
+
+Inputs it cannot summarize (no text, not English) raise SummarizerError with the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..errors import SummarizerError
+from ..models import FullText, Paper, Summary
+from .base import Summarizer
+from .sentences import clean_text, split_sentences, strip_citations
+
+ROLES = ("objective", "method", "result", "implication")
+
+# Cue phrases per role; each match adds to that role's score. Stems keep the lists short.
+_CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
+    "objective": [
+        (re.compile(r"\b(?:we|this (?:paper|work|study)|our (?:goal|aim|work))\s+"
+                    r"(?:aims?|seeks?|sets? out|strives?)\b", re.I), 3.0),
+        (re.compile(r"\b(?:goal|objective|aim) (?:is|of this)\b", re.I), 3.0),
+        (re.compile(r"\b(?:we|this (?:paper|work|study))\s+(?:study|studies|investigates?|"
+                    r"explores?|examines?|addresses|address|tackles?|asks?|revisits?|"
+                    r"analy[sz]es?|focus(?:es)? on)\b", re.I), 2.5),
+        (re.compile(r"\b(?:however|yet|despite|although|while)\b", re.I), 1.2),
+        (re.compile(r"\b(?:challeng\w*|problem\w*|limitation\w*|bottleneck\w*|lack\w*|"
+                    r"struggl\w*|suffer\w*|fail\w*|remains?|unclear|unexplored|costly|"
+                    r"expensive|difficult|hinder\w*|restrict\w*|insufficient|underexplored)\b",
+                    re.I), 1.0),
+        (re.compile(r"\b(?:whether|how to|question)\b", re.I), 1.0),
+    ],
+    "method": [
+        (re.compile(r"\b(?:we|this (?:paper|work|study))\s+(?:\w+ly\s+)?(?:propose|introduce|"
+                    r"present|develop|design|construct|build|devise|formulate|curate|"
+                    r"collect|create|train|adopt|employ|leverage|use|utili[sz]e|combine|"
+                    r"extend|adapt)s?\b", re.I), 2.5),
+        (re.compile(r"\b(?:framework|approach|method|architecture|pipeline|algorithm|"
+                    r"mechanism|module|model|strategy|technique|objective function|loss)\b",
+                    re.I), 0.7),
+        (re.compile(r"\b(?:consists? of|compris\w+|based on|leverag\w+|by (?:using|"
+                    r"leveraging|combining|training|introducing|incorporating|integrating)|"
+                    r"first|then|specifically|which|through)\b", re.I), 0.6),
+    ],
+    "result": [
+        (re.compile(r"\b(?:achiev\w*|outperform\w*|surpass\w*|exceed\w*|improv\w*|"
+                    r"boost\w*|reduc\w*|increas\w*|gains?|speed-?ups?|faster|lower|higher|"
+                    r"state-of-the-art|sota|competitive|superior|better|matches|rivals?)\b",
+                    re.I), 1.2),
+        (re.compile(r"\b(?:experiment\w*|results?|evaluations?|empirical\w*|benchmarks?)\s+"
+                    r"(?:\w+\s+){0,3}(?:show|demonstrate|indicate|reveal|confirm|suggest)\w*",
+                    re.I), 2.0),
+        (re.compile(r"\b(?:we (?:find|found|show|observe|demonstrate)|accuracy|success rate|"
+                    r"score|win rate|pass@\d)\b", re.I), 1.0),
+    ],
+    "implication": [
+        (re.compile(r"\b(?:suggest\w*|implication\w*|highlight\w*|pav\w+ the way|opens?|"
+                    r"insights?|promising|future|potential|valuable|practical|underscor\w*|"
+                    r"shed\w* light|we hope|facilitat\w*|foundation|step toward\w*|"
+                    r"enabl\w*|broad\w*|general\w*|real-world|scalable|applicab\w*)\b", re.I),
+         1.0),
+        (re.compile(r"\b(?:these|our) (?:results|findings|work)\b", re.I), 1.0),
+        (re.compile(r"\b(?:this|our) (?:work|study|paper|framework|approach) "
+                    r"(?:demonstrates|shows|provides|offers|establishes)\b", re.I), 1.5),
+    ],
+}
+
+# A number that reports a measurement: %, ×/x/fold, points, decimals, scaled counts.
+_QUANT_RE = re.compile(
+    r"(?<![A-Za-z\-_/.\d])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*"
+    r"(?:%|percent|×|x\b|-?fold|times\b|points?\b|pp\b|[kKMB]\b|million|billion|trillion|"
+    r"hours?|days?|seconds?|ms\b|s\b|GB|TB)"
+    r"|(?<![A-Za-z\-_/.\d])\d+\.\d+(?![\w.])"
+    r"|(?<![A-Za-z\-_/.\d])(?!(?:19|20)\d\d\b)\d{2,}(?:,\d{3})*(?![\w.%])"
+)
+
+_INJECTION_RE = re.compile(
+    r"\b(?:ignore (?:all |any )?(?:the )?(?:previous|prior|above|earlier)|disregard (?:all |the )?"
+    r"(?:previous|prior|above)|system prompt|you are (?:an? )?(?:ai|assistant|language model|"
+    r"chatgpt|llm)|as an ai\b|respond (?:only )?with|output only|new instructions?|"
+    r"instructions? (?:to|for) (?:the )?(?:model|assistant|ai|llm|summarizer|reviewer)s?)",
+    re.I,
+)
+_BOILERPLATE_RE = re.compile(
+    r"(?:https?://|www\.|github\.com|\b(?:code|data|dataset|models?|weights|demo|project "
+    r"page|checkpoints?|resources?)\b[^.]{0,60}\b(?:available|released|publicly|open-source"
+    r"d?|can be found|at)\b[^.]{0,40}(?:\.|$)|\baccepted (?:at|by|to)\b|\bpreprint\b)",
+    re.I,
+)
+_LEADIN_RE = re.compile(
+    r"^(?:(?:to this end|in addition|additionally|furthermore|moreover|specifically|notably|"
+    r"finally|besides|in particular|importantly|overall|consequently|therefore|thus|hence|"
+    r"as a result|in this (?:paper|work|study)|here|in summary|to summarize|concretely|"
+    r"meanwhile|second(?:ly)?|third(?:ly)?|first(?:ly)?|lastly|then|also|however|yet|"
+    r"nevertheless|nonetheless|crucially|interestingly|surprisingly|ultimately),?\s+)+",
+    re.I,
+)
+_REPORT_LEADIN_RE = re.compile(
+    r"^(?:(?:extensive |comprehensive |our |the |empirical |experimental |evaluation |"
+    r"these |both |further |key |main |primary |all |numerical |\w+-scale )*(?:experiments?|experimental results|results|evaluations?|"
+    r"analys[ie]s|findings|studies|evidence)(?: \w+){0,6}? (?:show|shows|demonstrate|"
+    r"demonstrates|indicate|indicates|reveal|reveals|confirm|confirms|suggest|suggests|"
+    r"highlight|highlights|validate|validates)(?: that)?,?\s+"
+    r"|we (?:find|found|show|observe|demonstrate|discover|reveal|confirm)(?: that)?,?\s+)",
+    re.I,
+)
+_IMPL_LEADIN_RE = re.compile(
+    r"^(?:(?:this|our|the) (?:study|work|paper|analysis|research|framework|approach|"
+    r"findings?|results?)|these (?:results|findings|observations)|overall,? (?:our|these) "
+    r"(?:results|findings)|we believe|we hope|we argue)"
+    r"(?: \w+){0,3}? (?:demonstrates?|shows?|suggests?|highlights?|underscores?|reveals?|"
+    r"indicates?|confirms?|establishes|believe|hope|argue)(?: that)?,?\s+",
+    re.I,
+)
+_AIM_RE = re.compile(
+    r"^(?:in this (?:paper|work|study),?\s+)?(?:we|this (?:paper|work|study)|our (?:goal|aim|"
+    r"work))\s+(?:aims?|seeks?|sets? out|strives?|is|are)\s+to\s+",
+    re.I,
+)
+_STUDY_RE = re.compile(
+    r"^(?:in this (?:paper|work|study),?\s+)?(?:we|this (?:paper|work|study))\s+"
+    r"(study|studies|investigates?|explores?|examines?|address(?:es)?|tackles?|revisits?|"
+    r"analy[sz]es?|focus(?:es)? on)\s+",
+    re.I,
+)
+_CONTRIB_RE = re.compile(
+    r"^(?:(?:in this (?:paper|work|study)|to (?:this end|address|tackle|bridge|overcome|fill|"
+    r"mitigate|solve|remedy|alleviate|close)[^,]{0,120}|here|specifically|therefore|"
+    r"accordingly|motivated by[^,]{0,120}|inspired by[^,]{0,120}),?\s+)?"
+    r"we\s+(?:(?:first|further|also|then|thus|hence|newly)\s+)?(propose|introduce|present|"
+    r"develop|design|construct|build|devise|formulate|curate|create|release|contribute)\s+",
+    re.I,
+)
+_BYGERUND_RE = re.compile(
+    r"^(?:in this (?:paper|work|study),?\s+)?we\s+(?:\w+\s+){0,5}?by\s+(presenting|introducing|"
+    r"proposing|developing|designing|constructing|building|creating|releasing)\s+",
+    re.I,
+)
+_PURPOSE_RE = re.compile(
+    r"\b(?:aiming|aims|aim|designed|in order|so as|seeking|striving) to\s+(?P<rest>[^,;]{15,})",
+    re.I,
+)
+_PROBLEM_RE = re.compile(
+    r"\b(?:however|yet|despite|although|challeng\w*|problem\w*|limitation\w*|limited|"
+    r"bottleneck\w*|lacks?|lacking|struggl\w*|suffer\w*|fail\w*|remains?|unclear|unexplored|"
+    r"costly|expensive|difficult|hinder\w*|insufficient|underexplored|gap|issue\w*|"
+    r"inefficien\w*|prohibitive|unreliable|vulnerab\w*|overlook\w*|neglect\w*)\b",
+    re.I,
+)
+_PRONOUNS = [
+    (re.compile(r"\bWe\b"), "The authors"),
+    (re.compile(r"\bwe\b"), "the authors"),
+    (re.compile(r"\bOur\b"), "Their"),
+    (re.compile(r"\bour\b"), "their"),
+    (re.compile(r"\bourselves\b"), "themselves"),
+    (re.compile(r"\bus\b"), "them"),
+]
+# Trailing clauses that can go when a part is too long (never when they hold digits).
+_TRIM_CLAUSE_RE = re.compile(
+    r",\s+(?:which|while|where|whereas|thereby|thus|enabling|making|allowing|leading|"
+    r"resulting|offering|providing|paving|highlighting|demonstrating|suggesting|"
+    r"underscoring|showing|indicating|including|such as|as well as|and thus|and"
+    r" (?:thus|therefore|hence))\b[^,;]*$"
+)
+_STOP = frozenset(
+    ["a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "but", "with", "by", "from", "as", "at", "is", "are", "was", "were", "be", "been", "being", "this", "that", "these", "those", "it", "its", "their", "our", "we", "they", "them", "which", "what", "who", "how", "when", "where", "while", "can", "could", "may", "might", "will", "would", "should", "must", "do", "does", "did", "not", "no", "than", "then", "so", "such", "via", "into", "over", "under", "between", "across", "about", "also", "more", "most", "less", "both", "each", "other", "any", "all", "some", "many", "new", "novel", "based", "using", "use", "used", "show", "shows", "shown", "paper", "work", "study", "approach", "method", "methods", "model", "models", "propose", "proposed", "present", "introduce", "results", "result", "achieve", "achieves", "existing", "however", "further", "well", "large", "first", "two", "three", "one"]
+)
+
+_PART_BUDGET = {"one_line": 240, "objective": 230, "method": 260, "results": 300,
+                "implication": 230}
+
+
+@dataclass
+class Candidate:
+    """One sentence that may fill a part, with where it came from and how it scores."""
+
+    text: str
+    section: str  # abstract | introduction | results | experiments | conclusion | ...
+    index: int
+    total: int
+    scores: dict[str, float] = field(default_factory=dict)
+    quantitative: bool = False
+
+
+def has_quantitative(text: str) -> bool:
+    """Whether ``text`` states a measured number (not only a year or a model name)."""
+    return _QUANT_RE.search(text) is not None
+
+
+def _score(text: str, index: int, total: int, section: str) -> dict[str, float]:
+    scores = {role: sum(w for pat, w in _CUES[role] if pat.search(text)) for role in ROLES}
+    rel = index / max(total - 1, 1)
+    # Abstracts run problem -> method -> results -> implication; position breaks ties.
+    scores["objective"] += 1.2 * (1 - rel) if index > 0 or total < 4 else 0.6
+    scores["method"] += 0.8 * (1 - abs(rel - 0.4))
+    scores["result"] += 0.8 * rel
+    scores["implication"] += 1.5 * rel if index == total - 1 else 0.6 * rel
+    if section in ("results", "experiments"):
+        scores["result"] += 1.0
+    elif section == "conclusion":
+        scores["implication"] += 1.0
+    elif section == "introduction":
+        scores["objective"] += 0.5
+    return scores
+
+
+def _usable(sentence: str) -> bool:
+    words = sentence.split()
+    if len(words) < 5 or len(sentence) > 900:
+        return False
+    if _INJECTION_RE.search(sentence) or _BOILERPLATE_RE.search(sentence):
+        return False
+    letters = sum(c.isalpha() for c in sentence)
+    return letters >= 0.55 * len(sentence)
+
+
+def _candidates(text: str, section: str, limit: int | None = None) -> list[Candidate]:
+    cleaned = strip_citations(clean_text(text))
+    sentences = [s for s in split_sentences(cleaned) if _usable(s)]
+    if limit is not None:
+        sentences = sentences[:limit]
+    total = len(sentences)
+    out = []
+    for i, s in enumerate(sentences):
+        out.append(Candidate(s, section, i, total, _score(s, i, total, section),
+                             has_quantitative(s)))
+    return out
+
+
+def looks_english(text: str) -> bool:
+    """Cheap language check: enough common English function words among the words."""
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    if len(words) < 4:
+        return bool(words) and all(w.isascii() for w in words)
+    common = sum(w in _ENGLISH_COMMON for w in words)
+    return common >= 0.12 * len(words)
+
+
+_ENGLISH_COMMON = frozenset(
+    ["the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "with", "as", "we", "by", "this", "are", "be", "an", "which", "from", "it", "at", "or", "our", "can", "these", "their", "its", "has", "have", "not", "such", "than", "more", "into", "both", "show", "how"]
+)
+
+
+# --- rewriting helpers ------------------------------------------------------------------
+
+def _third_person(verb: str) -> str:
+    low = verb.lower()
+    if low.endswith("s") and not low.endswith("ss"):
+        return low
+    if low.endswith(("sh", "ch", "x", "ss")):
+        return low + "es"
+    if low.endswith("y") and low[-2:-1] not in "aeiou":
+        return low[:-1] + "ies"
+    return low + "s"
+
+
+def _depersonalize(text: str) -> str:
+    for pattern, repl in _PRONOUNS:
+        text = pattern.sub(repl, text)
+    return text
+
+
+def _lower_first(text: str, context: str) -> str:
+    """Lowercase the first word if it is an ordinary word (never a name or acronym)."""
+    match = re.match(r"([A-Z][a-z]+)\b", text)
+    if not match:
+        return text
+    word = match.group(1)
+    # A word written capitalized mid-sentence elsewhere is a name ("Transformer").
+    if re.search(r"[a-z,;:] " + re.escape(word) + r"\b", context):
+        return text
+    return word.lower() + text[len(word):]
+
+
+def _strip_leadin(text: str) -> str:
+    stripped = _LEADIN_RE.sub("", text)
+    if stripped and stripped[0].islower():
+        stripped = stripped[0].upper() + stripped[1:]
+    return stripped or text
+
+
+def _trim(text: str, budget: int) -> str:
+    """Drop trailing clauses without digits, then long digit-free parentheticals."""
+    text = text.rstrip(" .;:")
+    for _ in range(3):
+        if len(text) <= budget:
+            break
+        match = _TRIM_CLAUSE_RE.search(text)
+        if match is None or any(c.isdigit() for c in match.group(0)):
+            break
+        if match.start() < 50:
+            break
+        text = text[: match.start()]
+    if len(text) > budget:
+        text = re.sub(r"\s*\((?=[^()]{25,}\))[^()\d]*\)", "", text)
+    if len(text) > budget:
+        colon = text.find(": ", 60)
+        if colon > 0 and not any(ch.isdigit() for ch in text[colon:]):
+            text = text[:colon]
+    if len(text) > budget:
+        text = re.sub(r",\s*(?:e\.g\.|i\.e\.|such as|including)[^,;()]*(?=[,;])", "", text)
+    return text.rstrip(" ,;:") + "."
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    if text and text[0].islower():
+        text = text[0].upper() + text[1:]
+    return text
+
+
+def _one_line(c: Candidate, title: str, context: str) -> str:
+    text = c.text
+    match = _CONTRIB_RE.match(text)
+    if match:
+        rest = text[match.end():]
+        return f"This paper {_third_person(match.group(1))} {rest}"
+    match = _BYGERUND_RE.match(text)
+    if match:
+        verb = match.group(1).lower()[:-3]
+        verb = verb + "e" if verb.endswith(("duc", "pos", "sign", "struct", "velop", "at", "as"))\
+            and not verb.endswith(("sign", "struct", "velop")) else verb
+        rest = text[match.end():]
+        return f"This paper {_third_person(verb)} {rest}"
+    text = _strip_leadin(text)
+    return _depersonalize(text)
+
+
+def _objective(c: Candidate, context: str) -> str:
+    text = _strip_leadin(c.text)
+    match = _AIM_RE.match(text)
+    if match:
+        return "The primary objective is to " + _depersonalize(text[match.end():])
+    match = _STUDY_RE.match(text)
+    if match:
+        verb = match.group(1).lower()
+        verb = {"studies": "study", "addresses": "address", "focuses on": "focus on",
+                "analyses": "analyse", "analyzes": "analyze"}.get(verb, verb)
+        verb = re.sub(r"(?<=[a-z])s$", "", verb) if verb.endswith(("tes", "res", "les",
+                                                                    "ses", "ks")) else verb
+        return f"The primary objective is to {verb} " + _depersonalize(text[match.end():])
+    purpose = _PURPOSE_RE.search(text)
+    if purpose and not _PROBLEM_RE.search(text[: purpose.start()]):
+        return "The primary objective is to " + _depersonalize(purpose.group("rest"))
+    text = re.sub(r"^(?:however|yet|but|still),?\s+", "", text, flags=re.I)
+    body = _depersonalize(_lower_first(text, context))
+    if _PROBLEM_RE.search(c.text):
+        return "The primary objective is to address the problem that " + body
+    return "The work starts from the observation that " + body
+
+
+def _method(c: Candidate, context: str) -> str:
+    text = _strip_leadin(c.text)
+    if re.match(r"(?:we|our)\b", text, re.I):
+        return "Methodologically, " + _depersonalize(_lower_first(text, context)).replace(
+            "The authors", "the authors", 1).replace("Their", "their", 1)
+    return "Methodologically, " + _depersonalize(_lower_first(text, context))
+
+
+def _results(c: Candidate, context: str) -> str:
+    text = _strip_leadin(c.text)
+    text = _REPORT_LEADIN_RE.sub("", text)
+    text = _depersonalize(text)
+    return "The primary results show that " + _lower_first(text, context)
+
+
+def _implication(c: Candidate, context: str) -> str:
+    text = _strip_leadin(c.text)
+    text = _IMPL_LEADIN_RE.sub("", text)
+    text = _depersonalize(text)
+    return "The principal implication for AI practitioners is that " + _lower_first(
+        text, context)
+
+
+def keywords(title: str, text: str, limit: int = 6) -> list[str]:
+    """Names and frequent content words, deterministically (title words weigh double)."""
+    names: list[str] = []
+    for m in re.finditer(r"\b[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*\b", f"{title} {text}"):
+        word = m.group(0)
+        is_name = (sum(ch.isupper() for ch in word) >= 2 or any(ch.isdigit() for ch in word)) \
+            and len(word) > 1
+        if is_name and word not in names:
+            names.append(word)
+    counts: Counter[str] = Counter()
+    for w in re.findall(r"(?<![\w-])[a-z][a-z\-]{3,}(?![\w-])", text.lower()):
+        if w not in _STOP:
+            counts[w] += 1
+    for w in re.findall(r"(?<![\w-])[a-z][a-z\-]{3,}(?![\w-])", title.lower()):
+        if w not in _STOP:
+            counts[w] += 2
+    words = [w for w, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if n >= 2]
+    out: list[str] = []
+    for k in names[: limit // 2] + words:
+        if k.lower() not in {o.lower() for o in out}:
+            out.append(k)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _split_clauses(c: Candidate) -> list[Candidate]:
+    """Break one long sentence into clause-level pseudo-sentences (few-sentence abstracts)."""
+    parts = re.split(r";\s+|,\s+(?=(?:and |while |which |whereas |but |thereby |where )?"
+                     r"(?:we|it|this|they|our|the|these)\b)", c.text)
+    pieces = [p.strip(" ,;.") for p in parts if len(p.split()) >= 5]
+    if len(pieces) < 2:
+        return [c]
+    return [Candidate(_sentence(p), c.section, c.index, c.total, dict(c.scores),
+                      has_quantitative(p)) for p in pieces]
+
+
+class ExtractiveSummarizer(Summarizer):
+    """Five-part summary from the paper's own sentences; see the module docstring."""
+
+    id = "extractive"
+
+    def summarize(self, paper: Paper, fulltext: FullText | None = None) -> Summary:
+        return summarize_paper(paper, fulltext)
+
+
+def summarize_paper(paper: Paper, fulltext: FullText | None = None) -> Summary:
+    """The extractive summary of ``paper`` (with ``fulltext`` when there is one)."""
+    abstract = paper.abstract or ""
+    if fulltext is not None and not abstract.strip():
+        abstract = fulltext.section_text("abstract")
+    title = clean_text(paper.title or "")
+    if not abstract.strip() and (fulltext is None or not fulltext.text.strip()):
+        raise SummarizerError(f"cannot summarize {paper.arxiv_id}: no abstract and no full text")
+    sample = abstract if abstract.strip() else (fulltext.text[:5000] if fulltext else "")
+    if not looks_english(clean_text(sample)):
+        raise SummarizerError(
+            f"cannot summarize {paper.arxiv_id}: the text does not look like English "
+            "(the extractive summarizer only reads English prose)",
+            hint="use an LLM summarizer (--summarizer openai) for this paper",
+        )
+
+    cands = _candidates(abstract, "abstract")
+    if len(cands) < 5:
+        expanded: list[Candidate] = []
+        for c in cands:
+            expanded.extend(_split_clauses(c) if len(cands) < 4 else [c])
+        cands = expanded
+    extra: list[Candidate] = []
+    if fulltext is not None and fulltext.sections:
+        for kind in ("introduction", "results", "experiments", "conclusion", "discussion"):
+            text = fulltext.section_text(kind)
+            if text:
+                # Bounded: the first sentences of a section carry its point; long
+                # sections would only cost time.
+                extra.extend(_candidates(text[:30000], kind, limit=120))
+    elif fulltext is not None and not cands and fulltext.text.strip():
+        cands = _candidates(fulltext.text[:20000], "abstract", limit=40)
+    if not cands and not extra:
+        raise SummarizerError(
+            f"cannot summarize {paper.arxiv_id}: no usable English sentence in the text")
+
+    context = " ".join(c.text for c in cands)
+    chosen = _select(cands, extra)
+    one_line = _one_line(chosen["one_line"], title, context) if chosen["one_line"] \
+        else f"This paper presents {title}" if title else ""
+    parts = {
+        "one_line": one_line,
+        "objective": _objective(chosen["objective"], context) if chosen["objective"] else "",
+        "method": _method(chosen["method"], context) if chosen["method"] else "",
+        "results": _results(chosen["results"], context) if chosen["results"] else "",
+        "implication": _implication(chosen["implication"], context)
+        if chosen["implication"] else "",
+    }
+    parts = _fill_missing(parts, title)
+    final = {name: _sentence(_trim(text, _PART_BUDGET[name])) for name, text in parts.items()}
+    return Summary(
+        arxiv_id=paper.arxiv_id,
+        one_line=final["one_line"],
+        objective=final["objective"],
+        method=final["method"],
+        results=final["results"],
+        implication=final["implication"],
+        version=paper.version if paper.version is not None else
+        (fulltext.version if fulltext else None),
+        backend="extractive",
+        model=None,
+        source=fulltext.source if fulltext else "abstract",
+        keywords=keywords(title, clean_text(abstract)),
+    )
+
+
+def _fill_missing(parts: dict[str, str], title: str) -> dict[str, str]:
+    """Honest stock sentences for parts the text gives nothing for (all five are present)."""
+    if not parts["one_line"]:
+        parts["one_line"] = "This paper has no usable title or summary sentence"
+    if not parts["objective"]:
+        parts["objective"] = (f"The primary objective, as the title states, is: {title}"
+                              if title else "The paper does not state its objective")
+    if not parts["method"]:
+        parts["method"] = "The abstract does not describe the method in a separate sentence"
+    if not parts["results"]:
+        parts["results"] = "The abstract does not report specific results"
+    if not parts["implication"]:
+        parts["implication"] = "The abstract states no implication beyond these results"
+    return parts
+
+
+def _select(cands: Sequence[Candidate], extra: Sequence[Candidate]) -> dict[
+        str, Candidate | None]:
+    used: set[int] = set()
+    chosen: dict[str, Candidate | None] = dict.fromkeys(
+        ("one_line", "objective", "method", "results", "implication"))
+
+    def take(part: str, pool: Sequence[Candidate], key: object) -> None:
+        best = None
+        best_key: tuple[float, ...] | None = None
+        for i, c in enumerate(pool):
+            if pool is cands and i in used:
+                continue
+            k = key(c)  # type: ignore[operator]
+            if k is None:
+                continue
+            if best_key is None or k > best_key:
+                best, best_key = i, k
+        if best is not None:
+            if pool is cands:
+                used.add(best)
+            chosen[part] = pool[best]
+
+    n = len(cands)
+
+    def contrib(c: Candidate) -> tuple[float, ...] | None:
+        if _CONTRIB_RE.match(c.text) or _BYGERUND_RE.match(c.text):
+            return (2.0, -c.index)
+        if re.search(r"\b(?:this|the) (?:paper|work|study) (?:proposes|introduces|presents|"
+                     r"develops)\b", c.text, re.I):
+            return (1.5, -c.index)
+        return (c.scores["method"] - 2.0, -c.index) if n <= 3 else None
+
+    def result_key(c: Candidate) -> tuple[float, ...]:
+        return (float(c.quantitative), c.scores["result"] + 0.3 * min(
+            len(_QUANT_RE.findall(c.text)), 3) - (c.index == 0) * 2, -len(c.text) / 1000)
+
+    # Results first: the quantitative finding is the part readers check.
+    take("results", cands, result_key)
+    res = chosen["results"]
+    if (res is None or not res.quantitative) and extra:
+        pool = [c for c in extra if c.quantitative and c.section in (
+            "results", "experiments", "conclusion") and c.scores["result"] >= 1.2
+            and 60 <= len(c.text) <= 320]
+        if pool:
+            if res is not None:
+                used.discard(cands.index(res))
+            take("results", pool, lambda c: (c.scores["result"], -len(c.text) / 1000))
+    take("one_line", cands, contrib)
+    take("implication", cands, lambda c: (c.scores["implication"] + (c.index == n - 1)
+                                          * 0.5,) if (c.index >= n // 2 or n <= 3) and any(
+        p.search(c.text) for p, _ in _CUES["implication"]) else None)
+    def objective_key(c: Candidate) -> tuple[float, ...] | None:
+        pivot = chosen["one_line"].index if chosen["one_line"] is not None else 2
+        strong = bool(_AIM_RE.match(_strip_leadin(c.text)) or _STUDY_RE.match(
+            _strip_leadin(c.text)))
+        purpose = _PURPOSE_RE.search(c.text) is not None
+        problem = _PROBLEM_RE.search(c.text) is not None
+        if not (strong or c.index <= pivot or n <= 4):
+            return None
+        return (float(strong) * 2 + float(problem) + float(purpose) * 0.5
+                + c.scores["objective"] * 0.3 - 0.3 * max(0, c.index - pivot),)
+
+    take("objective", cands, objective_key)
+    if chosen["objective"] is None and chosen["one_line"] is not None and _PURPOSE_RE.search(
+            chosen["one_line"].text):
+        chosen["objective"] = chosen["one_line"]
+    take("method", cands, lambda c: (c.scores["method"] - 0.2 * abs(
+        c.index - (chosen["one_line"].index + 1 if chosen["one_line"] else 1))
+        - 0.8 * bool(re.match(r"(?:it|this|they|these|its)\b", c.text, re.I)),))
+    if chosen["one_line"] is None:
+        take("one_line", cands, lambda c: (c.scores["method"], -c.index))
+    if chosen["objective"] is None:
+        take("objective", cands, lambda c: (c.scores["objective"],))
+        if chosen["objective"] is None and extra:
+            intro = [c for c in extra if c.section == "introduction" and 60 <= len(c.text) <= 300]
+            take("objective", intro, lambda c: (c.scores["objective"], -c.index))
+    if chosen["implication"] is None:
+        take("implication", cands, lambda c: (c.scores["implication"],))
+        if chosen["implication"] is None and extra:
+            concl = [c for c in extra if c.section == "conclusion" and 60 <= len(c.text) <= 300
+                     and not c.quantitative]
+            take("implication", concl, lambda c: (c.scores["implication"], -c.index))
+    if chosen["method"] is None:
+        take("method", cands, lambda c: (c.scores["method"],))
+    # Keep the paper's order between objective, method and one-line when both fit.
+    return chosen

@@ -1,0 +1,121 @@
+"""Sentence splitting and light cleaning for scientific prose (abstracts and full texts).
+
+Promises: a period inside an abbreviation ("e.g.", "i.e.", "et al.", "Fig.", "vs."), a
+decimal ("88.5"), a version or model name ("Qwen2.5", "v1.2"), an initial ("J. Smith"), a
+URL, or inside LaTeX math (``$...$``) never ends a sentence; a citation ("[12]", "(Smith et
+al., 2024)") does not either. Pure functions, no I/O, deterministic.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Words whose trailing period is part of the word, not the end of a sentence.
+_ABBREVIATIONS = frozenset(
+    ["e.g", "i.e", "etc", "al", "vs", "cf", "fig", "figs", "eq", "eqs", "sec", "secs", "tab", "tabs", "ref", "refs", "approx", "resp", "dr", "prof", "mr", "mrs", "ms", "no", "nos", "vol", "pp", "ch", "app", "def", "thm", "lem", "prop", "cor", "st", "inc", "ltd", "co", "corp", "jr", "sr", "ca", "viz", "est", "dept", "univ", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
+)
+
+_LIGATURES = str.maketrans(
+    {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+     "\ufb05": "st", "\ufb06": "st"}
+)
+
+# LaTeX that abstracts carry verbatim from the source (HF and arXiv keep it).
+_LATEX_TEXT_CMD = re.compile(r"\\(?:text(?:bf|it|tt|rm|sc|sf)?|emph|mathrm|mathbf|mathit|"
+                             r"mathcal|mathbb|operatorname|textsc|url|href\{[^}]*\})\s*\{([^{}]*)\}")
+_LATEX_SIMPLE = {
+    r"\%": "%", r"\&": "&", r"\_": "_", r"\#": "#", r"\$": "$", r"\times": "×",
+    r"\sim": "~", r"\approx": "≈", r"\leq": "≤", r"\geq": "≥", r"\le": "≤", r"\ge": "≥",
+    r"\pm": "±", r"\cdot": "·", r"\rightarrow": "→", r"\to": "→", r"\ldots": "...",
+    r"\dots": "...", r"\infty": "∞", r"\alpha": "α", r"\beta": "β", r"\gamma": "γ",
+    r"\lambda": "λ", r"\mu": "μ", r"\sigma": "σ", r"\tau": "τ", r"\theta": "θ",
+    r"\epsilon": "ε", r"\delta": "δ", r"\pi": "π", r"\%%": "%",
+}
+_LATEX_SIMPLE_RE = re.compile(
+    "|".join(re.escape(k) + (r"(?![A-Za-z])" if k[-1].isalpha() else "")
+             for k in sorted(_LATEX_SIMPLE, key=len, reverse=True))
+)
+_LATEX_OTHER_CMD = re.compile(r"\\[A-Za-z]+\*?")
+
+
+def clean_text(text: str) -> str:
+    """Readable plain text: ligatures, LaTeX markup and whitespace normalized.
+
+    Digits are never altered (no NFKC: it would fold superscripts and change numbers).
+    """
+    text = text.translate(_LIGATURES).replace("\ufffe", "-").replace("\u00ad", "")
+    if "\\" in text or "$" in text or "~" in text:
+        for _ in range(2):  # nested \textbf{\emph{x}}
+            text = _LATEX_TEXT_CMD.sub(r"\1", text)
+        text = _LATEX_SIMPLE_RE.sub(lambda m: _LATEX_SIMPLE[m.group(0)], text)
+        text = _LATEX_OTHER_CMD.sub("", text)
+        # Math delimiters and grouping braces carry no words of their own.
+        text = re.sub(r"(?<!\\)\$", "", text)
+        text = re.sub(r"[{}]", "", text)
+        # "~" is LaTeX's non-breaking space ("LLMs~(MLLMs)"), except "~50" meaning "about".
+        text = re.sub(r"~(?![\d.])", " ", text)
+        text = text.replace("\\", "")
+    return " ".join(text.split())
+
+
+_CANDIDATE_END = re.compile(r"[.!?]+[\"')\]]*\s+")
+_CITATION_RE = re.compile(
+    r"\s*\[(?:\d+(?:[,\u2013\-]\s*\d+)*)\]"  # [12], [3, 4], [5-7]
+    r"|\s*\((?:[A-Z][A-Za-z\-]+(?: et al\.| and [A-Z][A-Za-z\-]+)?,? \d{4}[a-z]?"
+    r"(?:; ?)?)+\)"  # (Smith et al., 2024; Doe, 2023)
+)
+
+
+def strip_citations(text: str) -> str:
+    return _CITATION_RE.sub("", text)
+
+
+def _ends_sentence(before: str, after: str) -> bool:
+    """Whether the punctuation at the end of ``before`` closes a sentence."""
+    if not after:
+        return True
+    first = after[0]
+    # A sentence starts with a capital, a digit, a quote or bracket, or LaTeX/markup.
+    if not (first.isupper() or first.isdigit() or first in "\"'([“‘\\$"):
+        return False
+    stripped = before.rstrip("\"')]")
+    if not stripped.endswith("."):
+        return True  # "!" or "?"
+    word_match = re.search(r"(\S+)\.$", stripped)
+    if word_match is None:
+        return True
+    word = word_match.group(1)
+    bare = word.lstrip("([\"'").lower()
+    if bare in _ABBREVIATIONS or bare.rstrip(".") in _ABBREVIATIONS:
+        return False
+    # Initials ("J. Smith") and dotted abbreviations ("U.S.") but not acronyms ("LLM.").
+    if re.fullmatch(r"[A-Z]", word) or re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]?", word):
+        return False
+    return True
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split cleaned prose into sentences (see module docstring for what survives)."""
+    text = " ".join(text.split())
+    if not text:
+        return []
+    sentences: list[str] = []
+    start = 0
+    for match in _CANDIDATE_END.finditer(text):
+        end = match.end()
+        before = text[start : match.end()].rstrip()
+        after = text[end:]
+        if _inside_unclosed(text[start:end]):
+            continue
+        if _ends_sentence(before, after):
+            sentences.append(before)
+            start = end
+    tail = text[start:].strip()
+    if tail:
+        sentences.append(tail)
+    return [s for s in sentences if s]
+
+
+def _inside_unclosed(chunk: str) -> bool:
+    """A period inside an open bracket (e.g. "(see Sec. 3. For ...)") is not an end."""
+    return chunk.count("(") > chunk.count(")") or chunk.count("[") > chunk.count("]")

@@ -1,0 +1,407 @@
+"""The number check: every number and digit-bearing name in a summary, looked up in the source.
+
+Pure functions, no I/O. ``verify(summary, source_text)`` returns a Verification whose items
+are each ``grounded`` (with the source snippet), ``unsupported`` (not in the source in any
+normal form: a reader must not trust it) or ``unverifiable`` (an exponent the PDF flattened,
+``2.3·10^19`` -> ``2.3·1019``, so the source cannot confirm or refute it).
+
+Normalization, so that a faithful rewrite is never flagged: thousands separators (1,000 =
+1000), scales (1k, 45.9B = 45.9 billion, 2.4M), percent signs and words (88.5% = 88.5
+percent = 0.885), multipliers (3.5x = 3.5× = 3.5-fold = 3.5 times; 2x = twice), points,
+ranges (3-8B = 3B and 8B), number words in the source ("a thousand", "two"), rounding to the
+summary's precision when it keeps two significant digits (88% for 87.6%), and names written
+with other separators (GPT-4o = GPT 4o = gpt4o; Llama-3-8B = Llama 3 8B). A name is checked
+as a whole: "GPT-40" is not grounded by a "40" elsewhere in the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from .models import SUMMARY_PARTS, CheckedItem, Summary, Verification
+
+_NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?|\.\d+"
+_NUM_RE = re.compile(rf"^(?:{_NUM})$")
+_SCALES = {
+    "k": Decimal(10) ** 3, "K": Decimal(10) ** 3, "thousand": Decimal(10) ** 3,
+    "M": Decimal(10) ** 6, "million": Decimal(10) ** 6, "mln": Decimal(10) ** 6,
+    "B": Decimal(10) ** 9, "billion": Decimal(10) ** 9, "bn": Decimal(10) ** 9,
+    "T": Decimal(10) ** 12, "trillion": Decimal(10) ** 12,
+}
+_MULT_UNITS = {"x", "X", "×", "fold", "times"}
+_PERCENT_UNITS = {"%", "percent", "percentage", "pct"}
+_POINT_UNITS = {"points", "point", "pp", "pts", "pt"}
+# Characters a token may contain; ".,-/" only between alphanumerics.
+_TOKEN_CHARS = re.compile(r"[A-Za-z0-9_+]|[.,\-/\u2013](?=[A-Za-z0-9])")
+_TOKEN_RE = re.compile(
+    r"(?<![A-Za-z0-9_])[A-Za-z0-9](?:[A-Za-z0-9_+]|[.,\-/\u2013](?=[A-Za-z0-9]))*[%×]?"
+)
+_FOLLOW_RE = re.compile(
+    r"\s?(%|×|(?:percent(?:age)?(?: points?)?|pct|points?|pp|pts?|times|-?fold|x|"
+    r"thousand|million|billion|trillion|bn|mln)(?![A-Za-z0-9]))",
+)
+_EXP_RE = re.compile(
+    r"(?P<mant>\d+(?:\.\d+)?)\s*(?:[×x·*]|\\times|\\cdot)\s*10\s*\^\s*\{?\s*(?P<exp>[-−]?\d+)\}?"
+    r"|(?<![\w.])10\s*\^\s*\{?\s*(?P<exp2>[-−]?\d+)\}?"
+    r"|(?<![\w.])(?P<emant>\d+(?:\.\d+)?)[eE](?P<eexp>[-+]?\d+)(?![\w.])"
+)
+_ENUM_RE = re.compile(r"(?:^|(?<=[\s:;]))(?:\(\d{1,2}\)|\d{1,2}\)|\d{1,2}\.(?=\s+[A-Z*]))")
+_CITATION_RE = re.compile(r"\[\d+(?:\s*[,\u2013\-]\s*\d+)*\]")
+_WORD_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000, "dozen": 12,
+    "twice": 2, "double": 2, "doubles": 2, "doubling": 2, "doubled": 2, "triple": 3,
+    "tripled": 3, "triples": 3, "quadruple": 4, "half": Decimal("0.5"), "halves": Decimal("0.5"),
+    "halving": Decimal("0.5"), "halved": Decimal("0.5"), "million": 10**6, "billion": 10**9,
+}
+_WORD_NUM_RE = re.compile(
+    r"\b(?:(?P<lead>a|one|two|three|four|five|six|seven|eight|nine|ten|several|few)[\s-]+)?"
+    r"(?P<word>" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A number-like mention in a text: what was written, its kind, and its values."""
+
+    text: str
+    kind: str  # number | percent | multiplier | points | scaled | range | model_name | exponent
+    values: tuple[Decimal, ...]  # canonical (scaled) values; one per end of a range
+    raw: tuple[Decimal, ...]  # the digits as written, before scaling
+    start: int
+    end: int
+    name: str = ""  # normalized name for model_name mentions
+
+
+def _dec(text: str) -> Decimal | None:
+    try:
+        return Decimal(text.replace(",", "")).normalize()
+    except InvalidOperation:
+        return None
+
+
+def normalize_name(text: str) -> str:
+    """``"GPT-4o"`` -> ``"gpt4o"``: lowercase, separators dropped, dots between digits kept."""
+    return re.sub(r"[\s\-_/\u2013]+|\.(?!\d)", "", text.lower())
+
+
+def _parse_number_token(token: str) -> tuple[list[Decimal], Decimal, str | None] | None:
+    """``"45.9B"`` -> ([45.9], 1e9, None); ``"3-8B"`` -> ([3, 8], 1e9, None);
+    ``"3.5x"`` -> ([3.5], 1, "x"); ``"7B-scale"`` -> ([7], 1e9, None). None for names."""
+    unit: str | None = None
+    if token.endswith(("%", "×")):
+        unit = token[-1]
+        token = token[:-1]
+    parts = re.split(r"[-\u2013]", token)
+    # "7B-scale", "4-bit", "8-shot": a number, then descriptive words.
+    while len(parts) > 1 and parts[-1].isalpha() and len(parts[-1]) > 1:
+        if parts[-1].lower() == "fold":
+            unit = "fold"
+        parts.pop()
+    if len(parts) > 2:
+        return None
+    match = re.fullmatch(rf"({_NUM})(k|K|M|B|T|bn|x|X|pp|GB|MB|TB|ms|s|h|fold)?", parts[-1])
+    if match is None:
+        return None
+    suffix = match.group(2)
+    scale = Decimal(1)
+    if suffix in _SCALES:
+        scale = _SCALES[suffix]
+    elif suffix in ("x", "X", "fold"):
+        unit = suffix
+    elif suffix == "pp":
+        unit = "pp"
+    nums = [match.group(1)]
+    if len(parts) == 2:
+        first = re.fullmatch(rf"({_NUM})(k|K|M|B|T)?", parts[0])
+        if first is None:
+            return None
+        nums.insert(0, first.group(1))
+    values = [v for v in (_dec(n) for n in nums) if v is not None]
+    if len(values) != len(nums):
+        return None
+    return values, scale, unit
+
+
+def _token_mentions(text: str) -> list[Mention]:
+    """Every token holding a digit, classified (numbers, ranges, names)."""
+    out: list[Mention] = []
+    skip: list[tuple[int, int]] = [(m.start(), m.end()) for m in _CITATION_RE.finditer(text)]
+    for m in _EXP_RE.finditer(text):
+        skip.append((m.start(), m.end()))
+        out.append(_exponent_mention(m))
+    skip_pos = {i for a, b in skip for i in range(a, b)}
+    enum_pos = {m.start() for m in _ENUM_RE.finditer(text)} | {
+        m.start() + 1 for m in _ENUM_RE.finditer(text) if m.group(0).startswith("(")}
+    for m in _TOKEN_RE.finditer(text):
+        token = m.group(0)
+        if not any(ch.isdigit() for ch in token) or m.start() in skip_pos:
+            continue
+        if m.start() in enum_pos and re.fullmatch(r"\d{1,2}", token):
+            continue
+        token = token.rstrip(".,+")
+        end = m.start() + len(token)
+        parsed = _parse_number_token(token)
+        if parsed is None:
+            name = normalize_name(token)
+            out.append(Mention(token, "model_name", (), (), m.start(), end, name=name))
+            continue
+        values, scale, unit = parsed
+        follow = _FOLLOW_RE.match(text, end)
+        written = token
+        if follow is not None and unit is None and scale == 1:
+            word = follow.group(1).lower().lstrip("-")
+            if word in _SCALES:
+                scale = _SCALES[word]
+            elif word.startswith(("percent", "pct")) or word == "%":
+                unit = "percent" if "point" not in word else "pp"
+            elif word in _MULT_UNITS or word == "×":
+                unit = word
+            elif word in _POINT_UNITS:
+                unit = "points"
+            written = text[m.start(): follow.end()].rstrip()
+            end = follow.end()
+        kind = "range" if len(values) > 1 else (
+            "percent" if unit in _PERCENT_UNITS else
+            "multiplier" if unit in _MULT_UNITS else
+            "points" if unit in _POINT_UNITS or unit == "pp" else
+            "scaled" if scale != 1 else "number")
+        scaled = tuple((v * scale).normalize() for v in values)
+        out.append(Mention(written, kind, scaled, tuple(values), m.start(), end))
+    out.sort(key=lambda x: x.start)
+    return out
+
+
+def _exponent_mention(m: re.Match[str]) -> Mention:
+    if m.group("exp2") is not None:
+        mant, exp = "1", m.group("exp2")
+    elif m.group("eexp") is not None:
+        mant, exp = m.group("emant"), m.group("eexp")
+    else:
+        mant, exp = m.group("mant"), m.group("exp")
+    exp = exp.replace("−", "-")
+    value = (Decimal(mant) * Decimal(10) ** int(exp)).normalize()
+    return Mention(m.group(0), "exponent", (value,), (Decimal(mant).normalize(),),
+                   m.start(), m.end(), name=f"{mant}|{exp}")
+
+
+_PREPARE = [
+    # LaTeX that abstracts keep verbatim, or lost the backslash of on the way.
+    (re.compile(r"\\%"), "%"),
+    (re.compile(r"\\?times(?=\s*\d)|(?<=\d)\s*\\?times"), "×"),
+    (re.compile(r"\\?(?:rightarrow|leftarrow|to|approx|sim|cdot|pm)(?=\s*\d)"), " "),
+    (re.compile(r"\\[A-Za-z]+|[{}$]"), " "),
+    # "53. 6%": a decimal point that a copy-paste split from its digits.
+    (re.compile(r"(?<=\d)\. (?=\d+\s*%)"), "."),
+    (re.compile(r"\s*%"), "%"),
+]
+
+
+def prepare(text: str) -> str:
+    """Undo formatting that hides numbers: LaTeX markup, split decimals, spaced percents."""
+    if "\\" in text or "$" in text or "times" in text or "%" in text or "arrow" in text:
+        for pattern, repl in _PREPARE:
+            text = pattern.sub(repl, text)
+    return text
+
+
+def extract_mentions(text: str) -> list[Mention]:
+    """Numbers and digit-bearing names in ``text``, in order of appearance."""
+    return _token_mentions(prepare(text))
+
+
+class SourceIndex:
+    """The source text's numbers and names, indexed once for many lookups."""
+
+    def __init__(self, source_text: str, flattened: Sequence[str] = ()) -> None:
+        source_text = prepare(source_text)
+        self.text = source_text
+        self.flattened = {normalize_name(f) for f in flattened if f}
+        self.values: dict[Decimal, int] = {}
+        self.names: dict[str, int] = {}
+        self._all_values: list[tuple[Decimal, int]] = []
+        for mention in _token_mentions(source_text):
+            if mention.kind == "model_name":
+                self._add_name(mention.text, mention.start)
+                continue
+            for v in (*mention.values, *mention.raw):
+                self._add_value(v, mention.start)
+            if mention.kind == "percent":
+                for v in mention.raw:
+                    self._add_value((v / 100).normalize(), mention.start)
+            if mention.kind in ("number", "scaled", "range"):
+                self._add_name(mention.text, mention.start)
+        for m in _WORD_NUM_RE.finditer(source_text):
+            value = Decimal(_WORD_NUMBERS[m.group("word").lower()])
+            lead = (m.group("lead") or "").lower()
+            if lead and lead not in ("a", "several", "few") and value >= 100:
+                value *= _WORD_NUMBERS[lead]
+            self._add_value(value.normalize(), m.start())
+        self._word_positions: dict[str, list[int]] | None = None
+        self._words: list[tuple[str, int]] = []
+
+    def _add_value(self, value: Decimal, pos: int) -> None:
+        value = abs(value)
+        if value not in self.values:
+            self.values[value] = pos
+            self._all_values.append((value, pos))
+
+    def _add_name(self, token: str, pos: int) -> None:
+        self.names.setdefault(normalize_name(token), pos)
+        parts = [p for p in re.split(r"[\-_/\u2013]|(?<=\d)[x×](?=\d)", token) if p]
+        for i in range(len(parts)):
+            for j in range(i + 1, min(len(parts), i + 6) + 1):
+                self.names.setdefault(normalize_name("".join(parts[i:j])), pos)
+            # "ACM-8B", "2B/9B/27B", "2160x3840": a part that is a number counts as one.
+            parsed = _parse_number_token(parts[i]) if any(
+                ch.isdigit() for ch in parts[i]) else None
+            if parsed is not None:
+                values, scale, _unit = parsed
+                for v in values:
+                    self._add_value(v, pos)
+                    self._add_value((v * scale).normalize(), pos)
+
+    def find_value(self, value: Decimal) -> int | None:
+        return self.values.get(abs(value))
+
+    def find_rounded(self, value: Decimal, raw: Decimal, scale: Decimal) -> int | None:
+        """A source value that rounds to ``raw`` at its precision (>= 2 significant digits)."""
+        raw = abs(raw)
+        exponent = raw.as_tuple().exponent
+        if not isinstance(exponent, int) or len(raw.as_tuple().digits) < 2 or raw == 0:
+            return None
+        quantum = Decimal(1).scaleb(min(exponent, 0))
+        for source_value, pos in self._all_values:
+            candidate = source_value / scale
+            if candidate == raw:
+                return pos
+            if abs(candidate - raw) < quantum and candidate.quantize(
+                    quantum, rounding=ROUND_HALF_UP) == raw.quantize(quantum):
+                return pos
+        return None
+
+    def find_name(self, name: str) -> int | None:
+        if name in self.names:
+            return self.names[name]
+        # Names split by spaces in the source: "Llama 3 8B", "GPT 4o".
+        if self._word_positions is None:
+            self._index_words()
+        assert self._word_positions is not None  # set just above; for the type checker
+        for cut in range(1, len(name)):
+            for pos_index in self._word_positions.get(name[:cut], ()):
+                joined = name[:cut]
+                k = pos_index + 1
+                while len(joined) < len(name) and k < len(self._words) and k <= pos_index + 4:
+                    joined += self._words[k][0]
+                    if not name.startswith(joined):
+                        break
+                    k += 1
+                if joined == name:
+                    return self._words[pos_index][1]
+        return None
+
+    def _index_words(self) -> None:
+        self._word_positions = {}
+        for m in re.finditer(r"[A-Za-z0-9][A-Za-z0-9.+]*", self.text):
+            word = normalize_name(m.group(0))
+            if word:
+                self._word_positions.setdefault(word, []).append(len(self._words))
+                self._words.append((word, m.start()))
+
+    def snippet(self, pos: int, width: int = 70) -> str:
+        start = max(0, pos - width)
+        end = min(len(self.text), pos + width)
+        text = " ".join(self.text[start:end].split())
+        return ("…" if start else "") + text + ("…" if end < len(self.text) else "")
+
+
+def _check(mention: Mention, index: SourceIndex) -> tuple[str, int | None]:
+    """(status, source position)."""
+    if mention.kind == "model_name":
+        pos = index.find_name(mention.name)
+        if pos is None:
+            # "GPT-4o-as-judge", "TraDo-4B-Instruct": drop trailing descriptive words only,
+            # never the leading name (so "GPT-40" cannot fall back to a bare "40").
+            parts = [p for p in re.split(r"[\-_/\u2013]", mention.text) if p]
+            while pos is None and len(parts) > 1 and parts[-1].isalpha():
+                parts.pop()
+                core = normalize_name("".join(parts))
+                if any(ch.isdigit() for ch in core):
+                    pos = index.find_name(core)
+        if pos is None and mention.name in index.flattened:
+            return "unverifiable", None
+        return ("grounded", pos) if pos is not None else ("unsupported", None)
+    if mention.kind == "exponent":
+        pos = index.find_value(mention.values[0])
+        if pos is not None:
+            return "grounded", pos
+        mant, exp = mention.name.split("|")
+        flat = ("" if mant == "1" else mant) + "10" + exp.lstrip("+")
+        flat_alt = "10" + exp.lstrip("+")
+        for form in (flat, flat_alt):
+            found = index.text.find(form)
+            if found >= 0 or normalize_name(form) in index.flattened:
+                return "unverifiable", (found if found >= 0 else None)
+        return "unsupported", None
+    positions: list[int] = []
+    for value, raw in zip(mention.values, mention.raw, strict=True):
+        pos = index.find_value(value)
+        if pos is None:
+            pos = index.find_value(raw)
+        if pos is None and mention.kind == "percent":
+            pos = index.find_value(value / 100)
+        if pos is None:
+            scale = (value / raw).normalize() if raw else Decimal(1)
+            pos = index.find_rounded(value, raw, scale)
+            if pos is None and scale != 1:
+                pos = index.find_rounded(value, raw, Decimal(1))
+        if pos is None and mention.kind in ("scaled", "number", "multiplier"):
+            pos = index.find_name(normalize_name(mention.text.replace(" ", "")))
+        if pos is None:
+            if normalize_name(mention.text) in index.flattened:
+                return "unverifiable", None
+            return "unsupported", None
+        positions.append(pos)
+    return "grounded", positions[0]
+
+
+def verify_text(text: str, source_text: str, *, flattened: Sequence[str] = ()) -> list[
+        CheckedItem]:
+    """Check every number and digit-bearing name of a plain string against the source."""
+    return _verify_parts([(None, text)], SourceIndex(source_text, flattened))
+
+
+def _verify_parts(parts: Iterable[tuple[str | None, str]], index: SourceIndex) -> list[
+        CheckedItem]:
+    items: list[CheckedItem] = []
+    seen: set[tuple[str | None, str]] = set()
+    for part, text in parts:
+        for mention in extract_mentions(text):
+            key = (part, mention.text)
+            if key in seen:
+                continue
+            seen.add(key)
+            status, pos = _check(mention, index)
+            snippet = index.snippet(pos) if pos is not None else None
+            items.append(CheckedItem(text=mention.text, kind=mention.kind,
+                                     status=status,  # type: ignore[arg-type]
+                                     part=part, snippet=snippet))
+    return items
+
+
+def verify(summary: Summary, source_text: str, *, flattened: Sequence[str] = (),
+           source: str | None = None) -> Verification:
+    """Check every number and name in every part of ``summary`` (and its keywords)."""
+    index = SourceIndex(source_text, flattened)
+    parts: list[tuple[str | None, str]] = [(name, getattr(summary, name))
+                                           for name in SUMMARY_PARTS]
+    parts.append(("keywords", " ; ".join(summary.keywords)))
+    return Verification(items=_verify_parts(parts, index),
+                        source=source if source is not None else summary.source)
