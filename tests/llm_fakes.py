@@ -4,7 +4,6 @@ chat-completions and Gemini generateContent wire formats, driven by a per-test s
 from __future__ import annotations
 
 import json
-import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -13,7 +12,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from dailypapers.models import CheckedItem, FullText, Paper, Section, Summary, Verification
+from dailypapers.models import FullText, Paper, Section
 
 GOOD = {
     "one_line": "The paper introduces TinyNet, a small vision model.",
@@ -136,15 +135,3 @@ def serve(fake: FakeLLM) -> Iterator[FakeLLM]:
         server.shutdown()
         server.server_close()
 
-
-def number_verifier(summary: Summary, source_text: str, fulltext: FullText | None) -> (
-    Verification
-):
-    """A stand-in for dailypapers.verify in tests written before it merged: digits only."""
-    items = []
-    for part, text in summary.parts().items():
-        for match in re.finditer(r"\d+(?:\.\d+)?%?", text):
-            found = match.group(0) in source_text
-            items.append(CheckedItem(match.group(0), "number",
-                                     "grounded" if found else "unsupported", part))
-    return Verification(items=items)

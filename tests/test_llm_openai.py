@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from llm_fakes import GOOD, Answer, FakeLLM, Seen, chat_body, number_verifier, paper, serve
+from llm_fakes import GOOD, Answer, FakeLLM, Seen, chat_body, paper, serve
 
 from dailypapers.config import Settings
 from dailypapers.errors import ConfigError, MissingKeyError
@@ -26,7 +26,7 @@ def make(fake: FakeLLM, **overrides: Any) -> OpenAISummarizer:
         "http_retries": 3,
     }
     values.update(overrides)
-    return OpenAISummarizer(Settings(**values), verifier=number_verifier)
+    return OpenAISummarizer(Settings(**values))
 
 
 def content_of(seen: Seen, index: int = -1) -> str:
@@ -147,7 +147,7 @@ def test_persistent_500s_end_in_the_extractive_fallback() -> None:
         p, ft = paper()
         summary = summarizer.summarize(p, ft)
     assert len(fake.seen) == 2  # bounded
-    assert summary.backend != "openai"
+    assert summary.backend == "extractive"
     assert summary.fallback_from == "openai:m1"
     assert "HTTP 500" in summary.usage["fallback_reason"]
     assert summary.one_line  # a real summary of the paper, never a dropped paper
@@ -245,7 +245,7 @@ def test_paper_text_cannot_change_the_instructions() -> None:
     assert "hacked" in content_of(fake.seen[1])
     assert not hasattr(summary, "hacked") and "hacked" not in json.dumps(summary.to_dict())
     flagged = summarizer.verifications[p.arxiv_id]
-    assert [i.text for i in flagged.unsupported] == ["40"]
+    assert [i.text for i in flagged.unsupported] == ["40 points"]
 
 
 def test_budget_stops_spending_and_marks_the_rest() -> None:

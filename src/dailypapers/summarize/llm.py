@@ -30,7 +30,9 @@ from ..config import Settings
 from ..errors import BudgetExceeded, SummarizerError
 from ..models import FullText, Paper, Summary, Verification
 from ..secrets import redact
+from ..verify import verify
 from .base import Summarizer
+from .extractive import ExtractiveSummarizer
 from .limits import Budget, RateLimiter, cost_of, parse_prices
 from .prompt import (
     Prompt,
@@ -110,49 +112,22 @@ class _Usage:
 def default_verifier(summary: Summary, source_text: str, fulltext: FullText | None) -> (
     Verification | None
 ):
-    """The project's number checker, when it is installed (None: nothing to check with)."""
-    try:
-        from ..verify import verify  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        log.warning("dailypapers.verify is not available: LLM summaries go unchecked")
-        return None
+    """The project's number checker, with the PDF's flattened exponents marked unverifiable."""
     flattened = fulltext.flattened_numbers if fulltext is not None else []
-    result: Verification = verify(
-        summary, source_text, flattened=flattened,
-        source=fulltext.source if fulltext is not None else "abstract",
-    )
-    return result
+    source = fulltext.source if fulltext is not None and fulltext.text else "abstract"
+    return verify(summary, source_text, flattened=flattened, source=source)
 
 
 def offline_summary(settings: Settings, paper: Paper, fulltext: FullText | None) -> Summary:
-    """The offline extractive summary; a few abstract sentences if that backend is absent."""
-    try:
-        from .extractive import ExtractiveSummarizer  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return _abstract_sentences(paper, fulltext)
-    summary: Summary = ExtractiveSummarizer(settings).summarize(paper, fulltext)
-    return summary
-
-
-def _abstract_sentences(paper: Paper, fulltext: FullText | None) -> Summary:
-    import re
-
-    text = paper.abstract or (fulltext.text[:2000] if fulltext is not None else "")
-    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", " ".join(text.split())) if s]
-    parts = (sentences + [""] * 5)[:5]
-    return Summary(
-        arxiv_id=paper.arxiv_id, version=paper.version, one_line=parts[0] or paper.title,
-        objective=parts[1], method=parts[2], results=parts[3], implication=parts[4],
-        backend="abstract", source="abstract",
-    )
+    """The offline extractive summary: what a paper gets when no model could answer."""
+    return ExtractiveSummarizer(settings).summarize(paper, fulltext)
 
 
 def source_text_of(paper: Paper, fulltext: FullText | None) -> str:
-    """What a summary is checked against: the paper as we have it, title included."""
-    pieces = [paper.title, paper.abstract]
-    if fulltext is not None:
-        pieces.append(fulltext.text)
-    return "\n\n".join(p for p in pieces if p)
+    """What a summary is checked against: the same text the pipeline's verify stage uses."""
+    if fulltext is not None and fulltext.text:
+        return paper.abstract + "\n\n" + fulltext.text
+    return paper.abstract
 
 
 class LLMSummarizer(Summarizer):
