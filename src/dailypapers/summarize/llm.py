@@ -149,6 +149,8 @@ class LLMSummarizer(Summarizer):
         self.models: list[str] = list(dict.fromkeys(m for m in chain if m))
         self.prices = parse_prices(settings.llm_prices)
         self.limiter = RateLimiter(settings.requests_per_minute, settings.tokens_per_minute)
+        # At most ``concurrency`` requests in flight; parsing and verifying happen outside.
+        self._in_flight = threading.BoundedSemaphore(max(1, settings.concurrency))
         self.budget = Budget(settings.max_tokens_budget, settings.max_cost)
         self.verifier: Verifier = verifier or default_verifier
         self._fallback = fallback or (lambda p, f: offline_summary(self.settings, p, f))
@@ -307,9 +309,12 @@ class LLMSummarizer(Summarizer):
         downgrades = 0
         while True:
             reserved = self.budget.reserve(est_in + EST_OUTPUT_TOKENS, est_cost)
-            slot = self.limiter.acquire(est_in + EST_OUTPUT_TOKENS)
             try:
-                reply = self._send(model, self.prompt.text, turns, ctx)
+                # The slot first, then the rate limiter: a request leaves right when the
+                # limiter logs it, so the window it counts is the window the server sees.
+                with self._in_flight:
+                    slot = self.limiter.acquire(est_in + EST_OUTPUT_TOKENS)
+                    reply = self._send(model, self.prompt.text, turns, ctx)
             except FormatRejected as exc:
                 self.budget.settle(reserved, 0, 0.0)
                 usage.calls += 1
@@ -376,8 +381,11 @@ class LLMSummarizer(Summarizer):
     def summarize_many(
         self, items: Iterable[tuple[Paper, FullText | None]]
     ) -> Iterator[tuple[Paper, Summary | Exception]]:
-        """All papers at once with at most ``Settings.concurrency`` in flight; yields as done."""
-        workers = max(1, self.settings.concurrency)
+        """All papers at once with at most ``Settings.concurrency`` requests in flight;
+        yields each (paper, summary) as it is done."""
+        # Twice as many workers as request slots, so that parsing and verifying one answer
+        # never keeps the next request of another paper from leaving.
+        workers = 2 * max(1, self.settings.concurrency)
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"llm-{self.id}") as pool:
             futures = {pool.submit(self.summarize, p, f): p for p, f in items}
             for future in as_completed(futures):
