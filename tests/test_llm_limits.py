@@ -91,16 +91,24 @@ def test_prices_and_cost() -> None:
     assert cost_of(prices, "other", 10, 10) is None
 
 
-def test_budget_reserves_before_spending() -> None:
+def test_budget_waits_for_calls_in_flight_then_stops() -> None:
     budget = Budget(max_tokens=1000)
     first = budget.reserve(600, None)
+    got: list[tuple[int, float]] = []
+    waiter = threading.Thread(target=lambda: got.append(budget.reserve(600, None)))
+    waiter.start()
+    waiter.join(0.1)
+    assert waiter.is_alive() and not got  # 600 + 600 in flight would overshoot: it waits
+    budget.settle(first, 300, None)  # the first used less: now 300 + 600 fits
+    waiter.join(2)
+    assert got == [(600, 0.0)]
+    budget.settle(got[0], 600, None)
+    assert budget.tokens == 900
     with pytest.raises(BudgetExceeded):
-        budget.reserve(600, None)  # would overshoot with the first still in flight
+        budget.reserve(200, None)  # can never fit: the run stops spending
     assert budget.exhausted
-    budget.settle(first, 300, None)
-    assert budget.tokens == 300
     with pytest.raises(BudgetExceeded):
-        budget.reserve(1, None)  # once spent, the run stops spending
+        budget.reserve(1, None)  # even what would fit: once spent, spent
 
 
 def test_cost_budget() -> None:

@@ -264,6 +264,18 @@ def test_budget_stops_spending_and_marks_the_rest() -> None:
     assert summarizer.budget.tokens == 150
 
 
+def test_budget_with_concurrency_neither_overshoots_nor_gives_up_early() -> None:
+    items: list[tuple[Paper, FullText | None]] = [paper(f"2501.0002{i}") for i in range(6)]
+    with serve(FakeLLM()) as fake:
+        estimate = make(fake)._context(*items[0]).est_tokens_in + EST_OUTPUT_TOKENS
+        # Three estimates fit at once; the answers use far less, so all six fit in turn.
+        summarizer = make(fake, max_tokens_budget=3 * estimate, concurrency=3)
+        results = [s for _, s in summarizer.summarize_many(items)]
+    assert len(fake.seen) == 6
+    assert all(not isinstance(s, Exception) and s.backend == "openai" for s in results)
+    assert summarizer.budget.tokens == 6 * 150 <= 3 * estimate
+
+
 def test_cost_budget_with_a_price_table() -> None:
     with serve(FakeLLM()) as fake:
         summarizer = make(fake, llm_prices=["m1=1.0,2.0"], max_cost=1.0)

@@ -14,7 +14,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..errors import BudgetExceeded, ConfigError
 
@@ -139,54 +139,59 @@ def cost_of(
     return (tokens_in * price[0] + tokens_out * price[1]) / 1_000_000
 
 
-@dataclass
 class Budget:
     """A run's ceiling on tokens and cost, reserved before each call and settled after it.
 
-    Reserving first means concurrent requests can't jointly overshoot: a request whose
-    estimate no longer fits raises :class:`BudgetExceeded` and is never sent.
+    A request whose estimate can never fit, even if every call in flight turned out free,
+    raises :class:`BudgetExceeded` and is never sent; from then on the run spends nothing
+    more. A request that would fit once calls in flight settle waits for them, so concurrent
+    requests can't jointly overshoot and a wide run doesn't give up early either.
     """
 
-    max_tokens: int | None = None
-    max_cost: float | None = None
-    tokens: int = 0
-    cost: float = 0.0
-    _reserved_tokens: int = 0
-    _reserved_cost: float = 0.0
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    exhausted: bool = False
+    def __init__(self, max_tokens: int | None = None, max_cost: float | None = None) -> None:
+        self.max_tokens = max_tokens
+        self.max_cost = max_cost
+        self.tokens = 0
+        self.cost = 0.0
+        self.exhausted = False
+        self._reserved_tokens = 0
+        self._reserved_cost = 0.0
+        self._cond = threading.Condition()
+
+    def _over(self, tokens: int, cost: float, *, with_reserved: bool) -> bool:
+        held_tokens = self._reserved_tokens if with_reserved else 0
+        held_cost = self._reserved_cost if with_reserved else 0.0
+        return (
+            self.max_tokens is not None and self.tokens + held_tokens + tokens > self.max_tokens
+        ) or (self.max_cost is not None and self.cost + held_cost + cost > self.max_cost)
 
     def reserve(self, tokens: int, cost: float | None) -> tuple[int, float]:
-        with self._lock:
-            if self.exhausted:
-                raise BudgetExceeded("the run's LLM budget is spent")
-            over_tokens = (
-                self.max_tokens is not None
-                and self.tokens + self._reserved_tokens + tokens > self.max_tokens
-            )
-            over_cost = (
-                self.max_cost is not None
-                and cost is not None
-                and self.cost + self._reserved_cost + cost > self.max_cost
-            )
-            if over_tokens or over_cost:
-                self.exhausted = True
-                what = (
-                    f"{self.tokens} of {self.max_tokens} tokens"
-                    if over_tokens
-                    else f"${self.cost:.4f} of ${self.max_cost}"
-                )
-                raise BudgetExceeded(
-                    f"the run's LLM budget would be exceeded ({what} spent)",
-                    hint="raise max_tokens_budget / max_cost; the rest get offline summaries",
-                )
-            self._reserved_tokens += tokens
-            self._reserved_cost += cost or 0.0
-            return tokens, cost or 0.0
+        cost = cost or 0.0
+        with self._cond:
+            # Bounded: every pass either returns, raises, or waits for a call in flight to
+            # settle (each settles exactly once, in a finally path of the caller).
+            while True:
+                if not self.exhausted and self._over(tokens, cost, with_reserved=False):
+                    self.exhausted = True
+                if self.exhausted:
+                    spent = f"{self.tokens} tokens" + (
+                        f", ${self.cost:.4f}" if self.max_cost is not None else ""
+                    )
+                    raise BudgetExceeded(
+                        f"the run's LLM budget is spent ({spent} used)",
+                        hint="raise max_tokens_budget / max_cost; the rest get offline "
+                        "summaries",
+                    )
+                if not self._over(tokens, cost, with_reserved=True):
+                    self._reserved_tokens += tokens
+                    self._reserved_cost += cost
+                    return tokens, cost
+                self._cond.wait()
 
     def settle(self, reserved: tuple[int, float], tokens: int, cost: float | None) -> None:
-        with self._lock:
+        with self._cond:
             self._reserved_tokens -= reserved[0]
             self._reserved_cost -= reserved[1]
             self.tokens += tokens
             self.cost += cost or 0.0
+            self._cond.notify_all()

@@ -308,11 +308,13 @@ class LLMSummarizer(Summarizer):
         failures = 0
         downgrades = 0
         while True:
-            reserved = self.budget.reserve(est_in + EST_OUTPUT_TOKENS, est_cost)
+            reserved = (0, 0.0)
             try:
-                # The slot first, then the rate limiter: a request leaves right when the
-                # limiter logs it, so the window it counts is the window the server sees.
+                # The slot, then the budget, then the rate limiter: a request leaves right
+                # when the limiter logs it, so the window it counts is the one the server
+                # sees, and only requests about to leave hold budget reservations.
                 with self._in_flight:
+                    reserved = self.budget.reserve(est_in + EST_OUTPUT_TOKENS, est_cost)
                     slot = self.limiter.acquire(est_in + EST_OUTPUT_TOKENS)
                     reply = self._send(model, self.prompt.text, turns, ctx)
             except FormatRejected as exc:
