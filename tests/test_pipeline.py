@@ -191,3 +191,39 @@ def test_kill_mid_run_then_rerun_gives_the_same_result(
         assert store.conn.execute("SELECT count(*) FROM day_papers").fetchone()[0] == 10
     rows = archive_rows(isolated_env / "k", "2025-01-15")
     assert len(rows) == len({i["paper"]["id"] for i in items}) == 10
+
+
+def test_full_text_path_and_fallbacks_are_counted(
+    httpserver: HTTPServer, shared_data: Path, monkeypatch: pytest.MonkeyPatch,
+    isolated_env: Path,
+) -> None:
+    """One paper gets a real PDF, the others 404: nobody is dropped, fallbacks are counted."""
+    serve_hf_days(httpserver, shared_data, ["2025-01-15"])
+    pdf = (shared_data / "pdfs" / "2508.10683v1_coptic_french_nmt.pdf").read_bytes()
+    first = hf_day(shared_data, "2025-01-15")[0]["paper"]["id"]
+    httpserver.expect_request(f"/pdf/{first}").respond_with_data(
+        pdf, content_type="application/pdf")
+    base = httpserver.url_for("/").rstrip("/")
+    monkeypatch.setenv("DAILYPAPERS_HF_URL", base)
+    monkeypatch.setenv("DAILYPAPERS_ARXIV_URL", base)
+    monkeypatch.setenv("DAILYPAPERS_RETRY_MAX_WAIT", "0")
+    result = run_cli("run", "--date", "2025-01-15")
+    assert result.exit_code == 3, result.output  # partial: 9 papers had no full text
+    assert result.output.startswith("Partial: 2025-01-15: 10 papers, 10 summarized")
+    assert "9 without full text" in result.output
+    with Store(isolated_env / "dailypapers.db") as store:
+        digest = store.load_digest("2025-01-15")
+        assert digest is not None
+        sources = {e.paper.arxiv_id: e.fulltext_source for e in digest.entries}
+        assert sources[first] == "pdf"
+        assert sorted(set(sources.values())) == ["abstract", "pdf"]
+        assert all(e.summary and e.verification for e in digest.entries)
+        text = store.get_fulltext(first)
+        assert text is not None and "Coptic" in text.text
+    rows = archive_rows(isolated_env, "2025-01-15")
+    assert len(rows) == 10
+    # A second run downloads nothing new for the PDF it has, and retries the others.
+    again = run_cli("run", "--date", "2025-01-15")
+    assert again.exit_code == 3 and "10 from cache" in again.output
+    pdf_requests = [r for r, _ in httpserver.log if r.path == f"/pdf/{first}"]
+    assert len(pdf_requests) == 1

@@ -16,6 +16,7 @@ from typing import Any
 
 from .config import Settings
 from .errors import DailyPapersError, EmptyDayError, SummarizerError
+from .fulltext import FullTextFetcher, abstract_fulltext
 from .models import DayList, FullText, Paper, Summary, Verification
 from .progress import progress
 from .render import markdown
@@ -124,8 +125,6 @@ def fetch_fulltexts(
     day_list = store.load_day(day)
     if day_list is None:
         return {}
-    from .fulltext import FullTextFetcher
-
     texts: dict[str, FullText] = {}
     todo = []
     for entry in day_list.entries:
@@ -143,20 +142,13 @@ def fetch_fulltexts(
                 store.save_fulltext(fulltext)
                 texts[paper.arxiv_id] = fulltext
     for paper in todo:
-        texts.setdefault(paper.arxiv_id, _abstract_text(paper, "full text disabled"))
+        texts.setdefault(paper.arxiv_id, abstract_fulltext(paper, ["full text disabled"]))
     if report is not None:
         for arxiv_id, text in texts.items():
             if text.source != "pdf":
                 reason = "; ".join(text.fallback_reasons) or f"used {text.source}"
                 report.fulltext_fallbacks[arxiv_id] = reason
     return texts
-
-
-def _abstract_text(paper: Paper, reason: str) -> FullText:
-    return FullText(
-        arxiv_id=paper.arxiv_id, version=paper.version, source="abstract",
-        text=paper.abstract, fallback_reasons=[reason],
-    )
 
 
 def _verify(summary: Summary, fulltext: FullText | None, paper: Paper) -> Verification:
@@ -289,7 +281,7 @@ def run_day(
         summarize_day(store, settings, day, summarizer=summarizer, fulltexts=fulltexts,
                       refresh=refresh, report=report)
         report.written = publish(store, settings, day)
-        if report.failed or report.fallbacks or report.skipped_items:
+        if report.failed or report.fallbacks or report.fulltext_fallbacks or report.skipped_items:
             report.status = "partial"
         if len(day_list.entries) < settings.min_papers:
             report.status = "partial"

@@ -48,7 +48,11 @@ _EXP_RE = re.compile(
     r"|(?<![\w.])10\s*\^\s*\{?\s*(?P<exp2>[-−]?\d+)\}?"
     r"|(?<![\w.])(?P<emant>\d+(?:\.\d+)?)[eE](?P<eexp>[-+]?\d+)(?![\w.])"
 )
-_ENUM_RE = re.compile(r"(?:^|(?<=[\s:;]))(?:\(\d{1,2}\)|\d{1,2}\)|\d{1,2}\.(?=\s+[A-Z*]))")
+# List markers ("(1)", "2)", "3. " at a line start) are not claims.
+_ENUM_RE = re.compile(
+    r"(?:^|(?<=[\s:;]))(?:\(\d{1,2}\)|\d{1,2}\))|(?:^|(?<=\n)|(?<=[:;] ))\s*\d{1,2}\.(?=\s)",
+    re.M,
+)
 _CITATION_RE = re.compile(r"\[\d+(?:\s*[,\u2013\-]\s*\d+)*\]")
 _WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -130,7 +134,7 @@ def _parse_number_token(token: str) -> tuple[list[Decimal], Decimal, str | None]
     return values, scale, unit
 
 
-def _token_mentions(text: str) -> list[Mention]:
+def _token_mentions(text: str, *, skip_markers: bool = True) -> list[Mention]:
     """Every token holding a digit, classified (numbers, ranges, names)."""
     out: list[Mention] = []
     skip: list[tuple[int, int]] = [(m.start(), m.end()) for m in _CITATION_RE.finditer(text)]
@@ -138,8 +142,10 @@ def _token_mentions(text: str) -> list[Mention]:
         skip.append((m.start(), m.end()))
         out.append(_exponent_mention(m))
     skip_pos = {i for a, b in skip for i in range(a, b)}
-    enum_pos = {m.start() for m in _ENUM_RE.finditer(text)} | {
-        m.start() + 1 for m in _ENUM_RE.finditer(text) if m.group(0).startswith("(")}
+    enum_pos: set[int] = set()
+    if skip_markers:
+        for m in _ENUM_RE.finditer(text):
+            enum_pos.add(m.start() + len(m.group(0)) - len(m.group(0).lstrip("( \n")))
     for m in _TOKEN_RE.finditer(text):
         token = m.group(0)
         if not any(ch.isdigit() for ch in token) or m.start() in skip_pos:
@@ -196,8 +202,10 @@ _PREPARE = [
     # LaTeX that abstracts keep verbatim, or lost the backslash of on the way.
     (re.compile(r"\\%"), "%"),
     (re.compile(r"\\?times(?=\s*\d)|(?<=\d)\s*\\?times"), "×"),
-    (re.compile(r"\\?(?:rightarrow|leftarrow|to|approx|sim|cdot|pm)(?=\s*\d)"), " "),
-    (re.compile(r"\\[A-Za-z]+|[{}$]"), " "),
+    (re.compile(r"(?<![A-Za-z])\\?(?:rightarrow|leftarrow|to|approx|sim|cdot|pm)(?=\s*\d)"),
+     " "),
+    (re.compile(r"\\[A-Za-z]+"), " "),
+    (re.compile(r"[{}$]"), ""),
     # "53. 6%": a decimal point that a copy-paste split from its digits.
     (re.compile(r"(?<=\d)\. (?=\d+\s*%)"), "."),
     (re.compile(r"\s*%"), "%"),
@@ -206,9 +214,8 @@ _PREPARE = [
 
 def prepare(text: str) -> str:
     """Undo formatting that hides numbers: LaTeX markup, split decimals, spaced percents."""
-    if "\\" in text or "$" in text or "times" in text or "%" in text or "arrow" in text:
-        for pattern, repl in _PREPARE:
-            text = pattern.sub(repl, text)
+    for pattern, repl in _PREPARE:
+        text = pattern.sub(repl, text)
     return text
 
 
@@ -225,17 +232,19 @@ class SourceIndex:
         self.text = source_text
         self.flattened = {normalize_name(f) for f in flattened if f}
         self.values: dict[Decimal, int] = {}
+        # Values written as bare numbers (no %, x, unit): "0.885" may be a share.
+        self.plain: dict[Decimal, int] = {}
         self.names: dict[str, int] = {}
         self._all_values: list[tuple[Decimal, int]] = []
-        for mention in _token_mentions(source_text):
+        for mention in _token_mentions(source_text, skip_markers=False):
             if mention.kind == "model_name":
                 self._add_name(mention.text, mention.start)
                 continue
             for v in (*mention.values, *mention.raw):
-                self._add_value(v, mention.start)
+                self._add_value(v, mention.start, mention.kind)
             if mention.kind == "percent":
                 for v in mention.raw:
-                    self._add_value((v / 100).normalize(), mention.start)
+                    self._add_value((v / 100).normalize(), mention.start, "fraction")
             if mention.kind in ("number", "scaled", "range"):
                 self._add_name(mention.text, mention.start)
         for m in _WORD_NUM_RE.finditer(source_text):
@@ -247,26 +256,30 @@ class SourceIndex:
         self._word_positions: dict[str, list[int]] | None = None
         self._words: list[tuple[str, int]] = []
 
-    def _add_value(self, value: Decimal, pos: int) -> None:
+    def _add_value(self, value: Decimal, pos: int, kind: str = "number") -> None:
         value = abs(value)
         if value not in self.values:
             self.values[value] = pos
             self._all_values.append((value, pos))
+        if kind == "number" and value not in self.plain:
+            self.plain[value] = pos
 
     def _add_name(self, token: str, pos: int) -> None:
         self.names.setdefault(normalize_name(token), pos)
-        parts = [p for p in re.split(r"[\-_/\u2013]|(?<=\d)[x×](?=\d)", token) if p]
+        parts = [p for p in re.split(r"[\-_/\u2013]", token) if p]
         for i in range(len(parts)):
             for j in range(i + 1, min(len(parts), i + 6) + 1):
                 self.names.setdefault(normalize_name("".join(parts[i:j])), pos)
+            if not any(ch.isdigit() for ch in parts[i]):
+                continue
             # "ACM-8B", "2B/9B/27B", "2160x3840": a part that is a number counts as one.
-            parsed = _parse_number_token(parts[i]) if any(
-                ch.isdigit() for ch in parts[i]) else None
-            if parsed is not None:
-                values, scale, _unit = parsed
-                for v in values:
-                    self._add_value(v, pos)
-                    self._add_value((v * scale).normalize(), pos)
+            for piece in re.split(r"(?<=\d)[x×](?=\d)", parts[i]):
+                parsed = _parse_number_token(piece)
+                if parsed is not None:
+                    values, scale, _unit = parsed
+                    for v in values:
+                        self._add_value(v, pos)
+                        self._add_value((v * scale).normalize(), pos)
 
     def find_value(self, value: Decimal) -> int | None:
         return self.values.get(abs(value))
@@ -356,7 +369,7 @@ def _check(mention: Mention, index: SourceIndex) -> tuple[str, int | None]:
         if pos is None:
             pos = index.find_value(raw)
         if pos is None and mention.kind == "percent":
-            pos = index.find_value(value / 100)
+            pos = index.plain.get((value / 100).normalize())
         if pos is None:
             scale = (value / raw).normalize() if raw else Decimal(1)
             pos = index.find_rounded(value, raw, scale)

@@ -155,7 +155,8 @@ def _print_report(report: dict[str, Any]) -> None:
                        f"{scores['mean_chars']:9.1f}")
         click.echo(f"{group:10}reference median chars {data['reference_median_chars']}; "
                    f"all five parts {data['all_five_parts']}; quantitative result "
-                   f"{data['quantitative_result']} of {data['abstracts_with_number']}")
+                   f"{data['quantitative_result']} of {data['abstracts_with_number']}; "
+                   f"not shorter than the abstract {data['not_shorter_than_abstract']}")
     verifier = report["verifier"]
     click.echo(f"verifier: {verifier['grounded']} grounded, {verifier['unsupported']} "
                f"unsupported, {verifier['unverifiable']} unverifiable; "

@@ -113,6 +113,7 @@ class _Group:
     all_parts: int = 0
     with_quant_abstract: int = 0
     quant_results: int = 0
+    not_shorter: int = 0
 
     def report(self) -> dict[str, Any]:
         return {
@@ -123,6 +124,7 @@ class _Group:
             "reference_median_chars": statistics.median(self.reference_lengths)
             if self.reference_lengths else None,
             "all_five_parts": _share(self.all_parts, self.summarized),
+            "not_shorter_than_abstract": _share(self.not_shorter, self.summarized),
             "quantitative_result": _share(self.quant_results, self.with_quant_abstract),
             "abstracts_with_number": self.with_quant_abstract,
         }
@@ -181,6 +183,7 @@ def evaluate(
             group.summarized += 1
             group.system.add(text, ref_tokens)
             group.all_parts += all(getattr(summary, p).strip() for p in SUMMARY_PARTS)
+            group.not_shorter += len(text) >= len(abstract)
             if quant_abstract:
                 group.with_quant_abstract += 1
                 group.quant_results += has_quantitative(summary.results)

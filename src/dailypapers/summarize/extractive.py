@@ -28,50 +28,46 @@ ROLES = ("objective", "method", "result", "implication")
 _CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
     "objective": [
         (re.compile(r"\b(?:we|this (?:paper|work|study)|our (?:goal|aim|work))\s+"
-                    r"(?:aims?|seeks?|sets? out|strives?)\b", re.I), 3.0),
-        (re.compile(r"\b(?:goal|objective|aim) (?:is|of this)\b", re.I), 3.0),
+                    r"(?:aims?|seeks?|sets? out|strives?)\b"), 3.0),
+        (re.compile(r"\b(?:goal|objective|aim) (?:is|of this)\b"), 3.0),
         (re.compile(r"\b(?:we|this (?:paper|work|study))\s+(?:study|studies|investigates?|"
                     r"explores?|examines?|addresses|address|tackles?|asks?|revisits?|"
-                    r"analy[sz]es?|focus(?:es)? on)\b", re.I), 2.5),
-        (re.compile(r"\b(?:however|yet|despite|although|while)\b", re.I), 1.2),
+                    r"analy[sz]es?|focus(?:es)? on)\b"), 2.5),
+        (re.compile(r"\b(?:however|yet|despite|although|while)\b"), 1.2),
         (re.compile(r"\b(?:challeng\w*|problem\w*|limitation\w*|bottleneck\w*|lack\w*|"
                     r"struggl\w*|suffer\w*|fail\w*|remains?|unclear|unexplored|costly|"
-                    r"expensive|difficult|hinder\w*|restrict\w*|insufficient|underexplored)\b",
-                    re.I), 1.0),
-        (re.compile(r"\b(?:whether|how to|question)\b", re.I), 1.0),
+                    r"expensive|difficult|hinder\w*|restrict\w*|insufficient|underexplored)\b",), 1.0),
+        (re.compile(r"\b(?:whether|how to|question)\b"), 1.0),
     ],
     "method": [
         (re.compile(r"\b(?:we|this (?:paper|work|study))\s+(?:\w+ly\s+)?(?:propose|introduce|"
                     r"present|develop|design|construct|build|devise|formulate|curate|"
                     r"collect|create|train|adopt|employ|leverage|use|utili[sz]e|combine|"
-                    r"extend|adapt)s?\b", re.I), 2.5),
+                    r"extend|adapt)s?\b"), 2.5),
         (re.compile(r"\b(?:framework|approach|method|architecture|pipeline|algorithm|"
-                    r"mechanism|module|model|strategy|technique|objective function|loss)\b",
-                    re.I), 0.7),
+                    r"mechanism|module|model|strategy|technique|objective function|loss)\b",), 0.7),
         (re.compile(r"\b(?:consists? of|compris\w+|based on|leverag\w+|by (?:using|"
                     r"leveraging|combining|training|introducing|incorporating|integrating)|"
-                    r"first|then|specifically|which|through)\b", re.I), 0.6),
+                    r"first|then|specifically|which|through)\b"), 0.6),
     ],
     "result": [
         (re.compile(r"\b(?:achiev\w*|outperform\w*|surpass\w*|exceed\w*|improv\w*|"
                     r"boost\w*|reduc\w*|increas\w*|gains?|speed-?ups?|faster|lower|higher|"
-                    r"state-of-the-art|sota|competitive|superior|better|matches|rivals?)\b",
-                    re.I), 1.2),
+                    r"state-of-the-art|sota|competitive|superior|better|matches|rivals?)\b",), 1.2),
         (re.compile(r"\b(?:experiment\w*|results?|evaluations?|empirical\w*|benchmarks?)\s+"
-                    r"(?:\w+\s+){0,3}(?:show|demonstrate|indicate|reveal|confirm|suggest)\w*",
-                    re.I), 2.0),
+                    r"(?:\w+\s+){0,3}(?:show|demonstrate|indicate|reveal|confirm|suggest)\w*",), 2.0),
         (re.compile(r"\b(?:we (?:find|found|show|observe|demonstrate)|accuracy|success rate|"
-                    r"score|win rate|pass@\d)\b", re.I), 1.0),
+                    r"score|win rate|pass@\d)\b"), 1.0),
     ],
     "implication": [
         (re.compile(r"\b(?:suggest\w*|implication\w*|highlight\w*|pav\w+ the way|opens?|"
                     r"insights?|promising|future|potential|valuable|practical|underscor\w*|"
                     r"shed\w* light|we hope|facilitat\w*|foundation|step toward\w*|"
-                    r"enabl\w*|broad\w*|general\w*|real-world|scalable|applicab\w*)\b", re.I),
+                    r"enabl\w*|broad\w*|general\w*|real-world|scalable|applicab\w*)\b"),
          1.0),
-        (re.compile(r"\b(?:these|our) (?:results|findings|work)\b", re.I), 1.0),
+        (re.compile(r"\b(?:these|our) (?:results|findings|work)\b"), 1.0),
         (re.compile(r"\b(?:this|our) (?:work|study|paper|framework|approach) "
-                    r"(?:demonstrates|shows|provides|offers|establishes)\b", re.I), 1.5),
+                    r"(?:demonstrates|shows|provides|offers|establishes)\b"), 1.5),
     ],
 }
 
@@ -100,7 +96,7 @@ _BOILERPLATE_RE = re.compile(
 _LEADIN_RE = re.compile(
     r"^(?:(?:to this end|in addition|additionally|furthermore|moreover|specifically|notably|"
     r"finally|besides|in particular|importantly|overall|consequently|therefore|thus|hence|"
-    r"as a result|in this (?:paper|work|study)|here|in summary|to summarize|concretely|"
+    r"as a result|in (?:this|our) (?:paper|work|study)|here|in summary|to summarize|concretely|"
     r"meanwhile|second(?:ly)?|third(?:ly)?|first(?:ly)?|lastly|then|also|however|yet|"
     r"nevertheless|nonetheless|crucially|interestingly|surprisingly|ultimately),?\s+)+",
     re.I,
@@ -119,7 +115,7 @@ _IMPL_LEADIN_RE = re.compile(
     r"findings?|results?)|these (?:results|findings|observations)|overall,? (?:our|these) "
     r"(?:results|findings)|we believe|we hope|we argue)"
     r"(?: \w+){0,3}? (?:demonstrates?|shows?|suggests?|highlights?|underscores?|reveals?|"
-    r"indicates?|confirms?|establishes|believe|hope|argue)(?: that)?,?\s+",
+    r"indicates?|confirms?|establishes|believe|hope|argue) that,?\s+",
     re.I,
 )
 _AIM_RE = re.compile(
@@ -157,6 +153,9 @@ _PROBLEM_RE = re.compile(
     r"inefficien\w*|prohibitive|unreliable|vulnerab\w*|overlook\w*|neglect\w*)\b",
     re.I,
 )
+_PRESENTS_RE = re.compile(
+    r"\b(?:this|the|our) (?:paper|work|study|report|article) (?:proposes|introduces|presents|"
+    r"develops|describes)\b", re.I)
 _PRONOUNS = [
     (re.compile(r"\bWe\b"), "The authors"),
     (re.compile(r"\bwe\b"), "the authors"),
@@ -176,8 +175,8 @@ _STOP = frozenset(
     ["a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "but", "with", "by", "from", "as", "at", "is", "are", "was", "were", "be", "been", "being", "this", "that", "these", "those", "it", "its", "their", "our", "we", "they", "them", "which", "what", "who", "how", "when", "where", "while", "can", "could", "may", "might", "will", "would", "should", "must", "do", "does", "did", "not", "no", "than", "then", "so", "such", "via", "into", "over", "under", "between", "across", "about", "also", "more", "most", "less", "both", "each", "other", "any", "all", "some", "many", "new", "novel", "based", "using", "use", "used", "show", "shows", "shown", "paper", "work", "study", "approach", "method", "methods", "model", "models", "propose", "proposed", "present", "introduce", "results", "result", "achieve", "achieves", "existing", "however", "further", "well", "large", "first", "two", "three", "one"]
 )
 
-_PART_BUDGET = {"one_line": 240, "objective": 230, "method": 260, "results": 300,
-                "implication": 230}
+_PART_BUDGET = {"one_line": 280, "objective": 260, "method": 300, "results": 340,
+                "implication": 260}
 
 
 @dataclass
@@ -190,6 +189,11 @@ class Candidate:
     total: int
     scores: dict[str, float] = field(default_factory=dict)
     quantitative: bool = False
+    contrib: bool = False  # "we propose/introduce X", "we bridge ... by presenting X"
+    aim: bool = False  # "we aim to", "this paper investigates"
+    purpose: bool = False  # "..., aiming to X"
+    problem: bool = False  # "however, existing methods lack ..."
+    impl_cue: bool = False
 
 
 def has_quantitative(text: str) -> bool:
@@ -198,7 +202,8 @@ def has_quantitative(text: str) -> bool:
 
 
 def _score(text: str, index: int, total: int, section: str) -> dict[str, float]:
-    scores = {role: sum(w for pat, w in _CUES[role] if pat.search(text)) for role in ROLES}
+    low = text.lower()  # cue patterns are lowercase: faster than re.I
+    scores = {role: sum(w for pat, w in _CUES[role] if pat.search(low)) for role in ROLES}
     rel = index / max(total - 1, 1)
     # Abstracts run problem -> method -> results -> implication; position breaks ties.
     scores["objective"] += 1.2 * (1 - rel) if index > 0 or total < 4 else 0.6
@@ -214,13 +219,16 @@ def _score(text: str, index: int, total: int, section: str) -> dict[str, float]:
     return scores
 
 
+_NOT_LETTER_RE = re.compile(r"[\W\d_]+")
+
+
 def _usable(sentence: str) -> bool:
     words = sentence.split()
     if len(words) < 5 or len(sentence) > 900:
         return False
     if _INJECTION_RE.search(sentence) or _BOILERPLATE_RE.search(sentence):
         return False
-    letters = sum(c.isalpha() for c in sentence)
+    letters = len(_NOT_LETTER_RE.sub("", sentence))
     return letters >= 0.55 * len(sentence)
 
 
@@ -232,9 +240,21 @@ def _candidates(text: str, section: str, limit: int | None = None) -> list[Candi
     total = len(sentences)
     out = []
     for i, s in enumerate(sentences):
-        out.append(Candidate(s, section, i, total, _score(s, i, total, section),
-                             has_quantitative(s)))
+        out.append(_candidate(s, section, i, total))
     return out
+
+
+def _candidate(text: str, section: str, index: int, total: int) -> Candidate:
+    scores = _score(text, index, total, section)
+    lead = _strip_leadin(text)
+    return Candidate(
+        text, section, index, total, scores, has_quantitative(text),
+        contrib=bool(_CONTRIB_RE.match(text) or _BYGERUND_RE.match(text)),
+        aim=bool(_AIM_RE.match(lead) or _STUDY_RE.match(lead)),
+        purpose=_PURPOSE_RE.search(text) is not None,
+        problem=_PROBLEM_RE.search(text) is not None,
+        impl_cue=any(p.search(text.lower()) for p, _ in _CUES["implication"]),
+    )
 
 
 def looks_english(text: str) -> bool:
@@ -272,7 +292,7 @@ def _depersonalize(text: str) -> str:
 
 def _lower_first(text: str, context: str) -> str:
     """Lowercase the first word if it is an ordinary word (never a name or acronym)."""
-    match = re.match(r"([A-Z][a-z]+)\b", text)
+    match = re.match(r"([A-Z][a-z]*)\b", text)
     if not match:
         return text
     word = match.group(1)
@@ -382,20 +402,24 @@ def _implication(c: Candidate, context: str) -> str:
         text, context)
 
 
+# Words with two capitals or a digit: "MoE", "GPT-4o", "LongLLaVA" (not "The").
+_NAME_RE = re.compile(
+    r"\b(?=[A-Za-z0-9.\-]*(?:\d|[A-Z][a-z0-9.\-]*[A-Z]))[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*\b"
+)
+_WORD_RE = re.compile(r"(?<![\w-])[a-z][a-z\-]{3,}(?![\w-])")
+
+
 def keywords(title: str, text: str, limit: int = 6) -> list[str]:
     """Names and frequent content words, deterministically (title words weigh double)."""
     names: list[str] = []
-    for m in re.finditer(r"\b[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*\b", f"{title} {text}"):
-        word = m.group(0)
-        is_name = (sum(ch.isupper() for ch in word) >= 2 or any(ch.isdigit() for ch in word)) \
-            and len(word) > 1
-        if is_name and word not in names:
+    for word in _NAME_RE.findall(f"{title} {text}"):
+        if word not in names:
             names.append(word)
     counts: Counter[str] = Counter()
-    for w in re.findall(r"(?<![\w-])[a-z][a-z\-]{3,}(?![\w-])", text.lower()):
+    for w in _WORD_RE.findall(text.lower()):
         if w not in _STOP:
             counts[w] += 1
-    for w in re.findall(r"(?<![\w-])[a-z][a-z\-]{3,}(?![\w-])", title.lower()):
+    for w in _WORD_RE.findall(title.lower()):
         if w not in _STOP:
             counts[w] += 2
     words = [w for w, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if n >= 2]
@@ -409,14 +433,17 @@ def keywords(title: str, text: str, limit: int = 6) -> list[str]:
 
 
 def _split_clauses(c: Candidate) -> list[Candidate]:
-    """Break one long sentence into clause-level pseudo-sentences (few-sentence abstracts)."""
-    parts = re.split(r";\s+|,\s+(?=(?:and |while |which |whereas |but |thereby |where )?"
-                     r"(?:we|it|this|they|our|the|these)\b)", c.text)
-    pieces = [p.strip(" ,;.") for p in parts if len(p.split()) >= 5]
+    """Break one long sentence into clause-level pseudo-sentences (few-sentence abstracts).
+
+    Splits at semicolons and at ", while/whereas/and/but" before a new clause; a clause
+    that starts with "which" stays with the one it describes.
+    """
+    parts = re.split(r";\s+|,\s+(?:while|whereas|and|but|and then|thereby)\s+(?=\S+\s+\S+\s+\S+)",
+                     c.text)
+    pieces = [p.strip(" ,;.") for p in parts if len(p.split()) >= 4]
     if len(pieces) < 2:
         return [c]
-    return [Candidate(_sentence(p), c.section, c.index, c.total, dict(c.scores),
-                      has_quantitative(p)) for p in pieces]
+    return [_candidate(_sentence(p), c.section, c.index, c.total) for p in pieces]
 
 
 class ExtractiveSummarizer(Summarizer):
@@ -464,7 +491,7 @@ def summarize_paper(paper: Paper, fulltext: FullText | None = None) -> Summary:
         raise SummarizerError(
             f"cannot summarize {paper.arxiv_id}: no usable English sentence in the text")
 
-    context = " ".join(c.text for c in cands)
+    context = " ".join(c.text.rstrip(".") + "." for c in cands)
     chosen = _select(cands, extra)
     one_line = _one_line(chosen["one_line"], title, context) if chosen["one_line"] \
         else f"This paper presents {title}" if title else ""
@@ -478,6 +505,15 @@ def summarize_paper(paper: Paper, fulltext: FullText | None = None) -> Summary:
     }
     parts = _fill_missing(parts, title)
     final = {name: _sentence(_trim(text, _PART_BUDGET[name])) for name, text in parts.items()}
+    # A summary is worth reading only if it is shorter than the abstract: for short
+    # abstracts drop the connectives, then trim harder.
+    limit = 0.9 * len(clean_text(abstract))
+    if _rendered_length(final) > limit:
+        final = {name: _sentence(_compact(text)) for name, text in final.items()}
+    if _rendered_length(final) > limit:
+        ratio = max(0.4, limit / _rendered_length(final))
+        final = {name: _sentence(_trim(text, int(_PART_BUDGET[name] * ratio)))
+                 for name, text in final.items()}
     return Summary(
         arxiv_id=paper.arxiv_id,
         one_line=final["one_line"],
@@ -492,6 +528,27 @@ def summarize_paper(paper: Paper, fulltext: FullText | None = None) -> Summary:
         source=fulltext.source if fulltext else "abstract",
         keywords=keywords(title, clean_text(abstract)),
     )
+
+
+_COMPACT = [
+    ("The primary objective is to address the problem that ", ""),
+    ("The primary objective is to ", "The aim is to "),
+    ("The work starts from the observation that ", ""),
+    ("Methodologically, ", ""),
+    ("The primary results show that ", ""),
+    ("The principal implication for AI practitioners is that ", ""),
+]
+
+
+def _compact(text: str) -> str:
+    for long, short in _COMPACT:
+        if text.startswith(long):
+            return short + text[len(long):]
+    return text
+
+
+def _rendered_length(parts: dict[str, str]) -> int:
+    return sum(len(t) + 1 for t in parts.values() if t)
 
 
 def _fill_missing(parts: dict[str, str], title: str) -> dict[str, str]:
@@ -535,14 +592,17 @@ def _select(cands: Sequence[Candidate], extra: Sequence[Candidate]) -> dict[
     n = len(cands)
 
     def contrib(c: Candidate) -> tuple[float, ...] | None:
-        if _CONTRIB_RE.match(c.text) or _BYGERUND_RE.match(c.text):
+        if c.contrib:
             return (2.0, -c.index)
-        if re.search(r"\b(?:this|the) (?:paper|work|study) (?:proposes|introduces|presents|"
-                     r"develops)\b", c.text, re.I):
+        if _PRESENTS_RE.search(c.text):
             return (1.5, -c.index)
         return (c.scores["method"] - 2.0, -c.index) if n <= 3 else None
 
     def result_key(c: Candidate) -> tuple[float, ...]:
+        # The contribution sentence is the one-line summary's; results take it only when
+        # the abstract is too short to spare it.
+        if (c.contrib or _PRESENTS_RE.search(c.text)) and n > 3:
+            return (-1.0, c.scores["result"])
         return (float(c.quantitative), c.scores["result"] + 0.3 * min(
             len(_QUANT_RE.findall(c.text)), 3) - (c.index == 0) * 2, -len(c.text) / 1000)
 
@@ -557,37 +617,54 @@ def _select(cands: Sequence[Candidate], extra: Sequence[Candidate]) -> dict[
             if res is not None:
                 used.discard(cands.index(res))
             take("results", pool, lambda c: (c.scores["result"], -len(c.text) / 1000))
+    res = chosen["results"]
+    if res is not None and not res.quantitative and res.scores["result"] < 1.2 and n > 3:
+        # Not a result at all (a method or context sentence): the stock sentence is honest.
+        if res in cands:
+            used.discard(cands.index(res))
+        chosen["results"] = None
     take("one_line", cands, contrib)
-    take("implication", cands, lambda c: (c.scores["implication"] + (c.index == n - 1)
-                                          * 0.5,) if (c.index >= n // 2 or n <= 3) and any(
-        p.search(c.text) for p, _ in _CUES["implication"]) else None)
-    def objective_key(c: Candidate) -> tuple[float, ...] | None:
-        pivot = chosen["one_line"].index if chosen["one_line"] is not None else 2
-        strong = bool(_AIM_RE.match(_strip_leadin(c.text)) or _STUDY_RE.match(
-            _strip_leadin(c.text)))
-        purpose = _PURPOSE_RE.search(c.text) is not None
-        problem = _PROBLEM_RE.search(c.text) is not None
-        if not (strong or c.index <= pivot or n <= 4):
+    pivot = chosen["one_line"].index if chosen["one_line"] is not None else 1
+
+    def implication_key(c: Candidate) -> tuple[float, ...] | None:
+        if not (c.index >= n // 2 or n <= 3) or not c.impl_cue:
             return None
-        return (float(strong) * 2 + float(problem) + float(purpose) * 0.5
+        return (c.scores["implication"] + (c.index == n - 1) * 0.5
+                - 0.3 * c.scores["method"],)
+
+    take("implication", cands, implication_key)
+
+    def objective_key(c: Candidate) -> tuple[float, ...] | None:
+        if not (c.aim or c.index <= pivot or n <= 4):
+            return None
+        return (float(c.aim) * 2 + float(c.problem) + float(c.purpose) * 0.5
                 + c.scores["objective"] * 0.3 - 0.3 * max(0, c.index - pivot),)
 
     take("objective", cands, objective_key)
-    if chosen["objective"] is None and chosen["one_line"] is not None and _PURPOSE_RE.search(
-            chosen["one_line"].text):
+    if chosen["objective"] is None and chosen["one_line"] is not None and chosen[
+            "one_line"].purpose:
         chosen["objective"] = chosen["one_line"]
-    take("method", cands, lambda c: (c.scores["method"] - 0.2 * abs(
-        c.index - (chosen["one_line"].index + 1 if chosen["one_line"] else 1))
-        - 0.8 * bool(re.match(r"(?:it|this|they|these|its)\b", c.text, re.I)),))
+    # The method is told after the contribution sentence, not in the motivation before it.
+    after = any(i not in used and c.index > pivot for i, c in enumerate(cands))
+
+    def method_key(c: Candidate) -> tuple[float, ...] | None:
+        if after and c.index <= pivot:
+            return None
+        return (c.scores["method"] - 0.2 * abs(c.index - (pivot + 1))
+                - 0.8 * bool(re.match(r"(?:it|this|they|these|its)\b", c.text, re.I)),)
+
+    take("method", cands, method_key)
     if chosen["one_line"] is None:
         take("one_line", cands, lambda c: (c.scores["method"], -c.index))
     if chosen["objective"] is None:
-        take("objective", cands, lambda c: (c.scores["objective"],))
+        take("objective", cands, lambda c: (c.scores["objective"],) if c.index <= pivot + 1
+             else None)
         if chosen["objective"] is None and extra:
             intro = [c for c in extra if c.section == "introduction" and 60 <= len(c.text) <= 300]
             take("objective", intro, lambda c: (c.scores["objective"], -c.index))
     if chosen["implication"] is None:
-        take("implication", cands, lambda c: (c.scores["implication"],))
+        take("implication", cands, lambda c: (c.scores["implication"] - 0.3 * c.scores[
+            "method"],) if c.index >= n // 2 else None)
         if chosen["implication"] is None and extra:
             concl = [c for c in extra if c.section == "conclusion" and 60 <= len(c.text) <= 300
                      and not c.quantitative]

@@ -29,7 +29,12 @@ _LATEX_SIMPLE = {
     r"\pm": "±", r"\cdot": "·", r"\rightarrow": "→", r"\to": "→", r"\ldots": "...",
     r"\dots": "...", r"\infty": "∞", r"\alpha": "α", r"\beta": "β", r"\gamma": "γ",
     r"\lambda": "λ", r"\mu": "μ", r"\sigma": "σ", r"\tau": "τ", r"\theta": "θ",
-    r"\epsilon": "ε", r"\delta": "δ", r"\pi": "π", r"\%%": "%",
+    r"\epsilon": "ε", r"\delta": "δ", r"\pi": "π", r"\%%": "%", r"\ell": "ℓ",
+    r"\gg": "≫", r"\ll": "≪", r"\neq": "≠", r"\in": "∈", r"\log": " log", r"\exp": " exp",
+    r"\max": " max", r"\min": " min", r"\sum": "∑", r"\prod": "∏", r"\sqrt": "√",
+    r"\nabla": "∇", r"\partial": "∂", r"\Delta": "Δ", r"\Omega": "Ω", r"\omega": "ω",
+    r"\phi": "φ", r"\psi": "ψ", r"\rho": "ρ", r"\eta": "η", r"\kappa": "κ", r"\xi": "ξ",
+    r"\uparrow": "↑", r"\downarrow": "↓", r"\leftarrow": "←", r"\Rightarrow": "⇒",
 }
 _LATEX_SIMPLE_RE = re.compile(
     "|".join(re.escape(k) + (r"(?![A-Za-z])" if k[-1].isalpha() else "")
@@ -44,6 +49,8 @@ def clean_text(text: str) -> str:
     Digits are never altered (no NFKC: it would fold superscripts and change numbers).
     """
     text = text.translate(_LIGATURES).replace("\ufffe", "-").replace("\u00ad", "")
+    # "82. 42%": a decimal point that a copy-paste split from its digits.
+    text = re.sub(r"(?<=\d)\. (?=\d+\s*\\?%)", ".", text)
     if "\\" in text or "$" in text or "~" in text:
         for _ in range(2):  # nested \textbf{\emph{x}}
             text = _LATEX_TEXT_CMD.sub(r"\1", text)
