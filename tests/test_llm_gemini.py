@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from llm_fakes import GOOD, Answer, FakeLLM, Seen, gemini_body, paper, serve
 
 from dailypapers.config import Settings
 from dailypapers.errors import MissingKeyError
+from dailypapers.fulltext.download import Downloaded, PdfCache
 from dailypapers.summarize import get_summarizer
 from dailypapers.summarize.gemini_backend import GeminiSummarizer
 
@@ -68,6 +70,26 @@ def test_sends_the_pdf_itself_with_a_response_schema(tmp_path: Path) -> None:
     assert (summary.backend, summary.model, summary.source) == ("gemini", "g1", "pdf")
     assert summary.results == GOOD["results"]
     assert summary.usage["tokens_in"] == 100
+
+
+def test_finds_the_pdf_in_the_fetch_stage_cache(tmp_path: Path) -> None:
+    settings_dir = tmp_path / "work"
+    tmp = tmp_path / "download.part"
+    tmp.write_bytes(PDF)
+    sha = hashlib.sha256(PDF).hexdigest()
+    PdfCache(settings_dir / "cache" / "pdf").store(
+        Downloaded(tmp, sha, len(PDF), "https://arxiv.org/pdf/2501.00001v1", "application/pdf",
+                   ""), "2501.00001", 1,
+    )
+    with serve(FakeLLM()) as fake:
+        summarizer = make(fake, dir=settings_dir)
+        p, ft = paper()
+        ft.stats["pdf_sha256"] = sha
+        summarizer.summarize(p, ft)
+        ft.stats["pdf_sha256"] = "0" * 64  # the text came from another PDF: don't send this one
+        summarizer.summarize(p, ft)
+    assert "inlineData" in fake.seen[0].body["contents"][0]["parts"][0]
+    assert "BEGIN PAPER" in fake.seen[1].body["contents"][0]["parts"][0]["text"]
 
 
 def test_falls_back_to_text_without_a_pdf() -> None:

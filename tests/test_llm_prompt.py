@@ -13,8 +13,8 @@ from dailypapers.errors import ConfigError
 from dailypapers.models import FullText, Paper, Section
 from dailypapers.summarize.openai_backend import OpenAISummarizer
 from dailypapers.summarize.prompt import (
-    fit_local,
     load_prompt,
+    paper_text,
     parse_output,
     user_message,
 )
@@ -81,19 +81,21 @@ def test_parse_output_accepts_fenced_json_and_rejects_the_rest() -> None:
         parse_output(None)
 
 
-def test_fit_keeps_priority_sections_within_budget() -> None:
+def test_paper_text_keeps_priority_sections_within_budget() -> None:
     sections = [
-        Section("abstract", "Abstract", "A" * 300),
-        Section("related", "Related work", "R" * 3000),
-        Section("introduction", "1 Introduction", "I" * 400),
-        Section("results", "4 Results", "S" * 500),
-        Section("conclusion", "5 Conclusion", "C" * 200),
+        Section("abstract", "Abstract", "Abstract text. " * 20),
+        Section("related", "Related work", "Related text. " * 300),
+        Section("introduction", "1 Introduction", "Intro text. " * 30),
+        Section("results", "4 Results", "We reach 88.5% accuracy. " * 20),
+        Section("conclusion", "5 Conclusion", "Conclusion text. " * 10),
     ]
-    ft = FullText("2501.00001", 1, "pdf", "x", sections=sections)
-    text = fit_local(ft, 2000)
+    ft = FullText("2501.00001", 1, "pdf", "\n\n".join(s.text for s in sections),
+                  sections=sections)
+    text = paper_text(Paper(arxiv_id="2501.00001", title="T"), ft, 2000)
     assert len(text) <= 2000
-    for kind in ("Abstract", "1 Introduction", "4 Results", "5 Conclusion"):
-        assert kind in text
-    assert "Related work" not in text or text.count("R") < 3000
-    # Paper order is kept: the introduction comes before the results.
-    assert text.index("1 Introduction") < text.index("4 Results")
+    for heading in ("Abstract", "1 Introduction", "4 Results", "5 Conclusion"):
+        assert heading in text
+    assert text.index("1 Introduction") < text.index("4 Results")  # paper order kept
+    abstract_only = paper_text(Paper(arxiv_id="2501.00001", title="T", abstract="A. " * 900),
+                               None, 1000)
+    assert len(abstract_only) <= 1000

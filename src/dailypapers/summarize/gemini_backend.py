@@ -2,11 +2,12 @@
 
 As the reference system did, the model gets the paper's PDF (``Part.from_bytes(...,
 mime_type="application/pdf")``) and answers under ``response_schema``. The PDF is the one the
-fulltext stage cached, found through ``FullText.stats["pdf_path"]``; without it (or when it is
-over the inline-request limit) the fitted text goes in a delimited block instead, exactly as
-the openai backend sends it. The key is ``GEMINI_API_KEY`` (or ``GOOGLE_API_KEY``), sent in a
-header; the base URL is ``Settings.gemini_base_url`` so a local server can stand in. The SDK's
-retries are off by default and stay off: :mod:`.llm` retries through the rate limiter.
+fetch stage cached (``FullText.stats["pdf_path"]``, or the PDF cache entry whose SHA-256 the
+fetch stage recorded); without one (or over the inline-request limit) the fitted text goes
+in a delimited block instead, exactly as the openai backend sends it. The key is
+``GEMINI_API_KEY`` (or ``GOOGLE_API_KEY``), sent in a header; the base URL is
+``Settings.gemini_base_url`` so a local server can stand in. The SDK's retries are off by
+default and stay off: :mod:`.llm` retries through the rate limiter.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any, ClassVar
 
 from ..config import Settings
 from ..errors import ConfigError, MissingKeyError, SummarizerError
+from ..fulltext.download import PdfCache
 from ..http import retry_after_seconds
 from ..models import FullText, Paper
 from ..secrets import get_secret, redact
@@ -44,21 +46,38 @@ def _import_genai() -> tuple[Any, Any]:
     return genai, types
 
 
-def pdf_of(fulltext: FullText | None) -> bytes | None:
-    """The cached PDF bytes for this full text, if the fulltext stage left one we can send."""
-    if fulltext is None:
+def pdf_path_of(settings: Settings, fulltext: FullText | None) -> Path | None:
+    """Where the PDF behind this full text is cached, if it is.
+
+    ``stats["pdf_path"]`` wins when a caller set it; otherwise the fetch stage's PDF cache is
+    asked for this id and version, and its file is used only if it is the very PDF the text
+    was extracted from (same SHA-256), so the model and the verifier read the same paper.
+    """
+    if fulltext is None or fulltext.source != "pdf":
         return None
-    raw = fulltext.stats.get("pdf_path")
-    if not raw:
+    explicit = fulltext.stats.get("pdf_path")
+    if explicit:
+        return Path(str(explicit))
+    sha = fulltext.stats.get("pdf_sha256")
+    if not sha:
         return None
-    path = Path(str(raw))
+    cached = PdfCache(settings.cache_path / "pdf").lookup(fulltext.arxiv_id, fulltext.version)
+    if cached is None or cached.sha256 != sha:
+        return None
+    return cached.path
+
+
+def read_pdf(path: Path | None, arxiv_id: str) -> bytes | None:
+    """The PDF's bytes if they can be sent inline; None means: send the text instead."""
+    if path is None:
+        return None
     try:
         if path.stat().st_size > MAX_INLINE_PDF:
-            log.info("%s: PDF over the inline limit; sending its text", fulltext.arxiv_id)
+            log.info("%s: PDF over the inline limit; sending its text", arxiv_id)
             return None
         data = path.read_bytes()
     except OSError as exc:
-        log.info("%s: cached PDF unreadable (%s); sending its text", fulltext.arxiv_id, exc)
+        log.info("%s: cached PDF unreadable (%s); sending its text", arxiv_id, exc)
         return None
     return data if data.startswith(b"%PDF-") else None
 
@@ -87,7 +106,7 @@ class GeminiSummarizer(LLMSummarizer):
         )
 
     def _context(self, paper: Paper, fulltext: FullText | None) -> PaperContext:
-        pdf = pdf_of(fulltext)
+        pdf = read_pdf(pdf_path_of(self.settings, fulltext), paper.arxiv_id)
         if pdf is None:
             return super()._context(paper, fulltext)
         message = user_message(paper, None, pdf_attached=True)

@@ -25,14 +25,11 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..config import Settings
 from ..errors import ConfigError
+from ..fulltext import fit_sections
 from ..models import SUMMARY_PARTS, CheckedItem, FullText, Paper, Summary
 
 # Bump when the framing of messages below changes in a way that changes what models see.
 PROMPT_FORMAT = "dailypapers-prompt-1"
-DEFAULT_PRIORITY = (
-    "title", "abstract", "introduction", "results", "conclusion", "experiments", "method",
-    "discussion", "limitations", "related", "other",
-)
 
 
 class SummaryOut(BaseModel):
@@ -121,46 +118,11 @@ def _cut(text: str, limit: int) -> str:
     return head[: end + 1] if end > limit * 0.6 else head
 
 
-def fit_local(
-    fulltext: FullText, max_chars: int, priority: Sequence[str] = DEFAULT_PRIORITY
-) -> str:
-    """Sections chosen by priority until ``max_chars`` is spent, printed in paper order."""
-    if not fulltext.sections:
-        return _cut(fulltext.text, max_chars)
-    chosen: dict[int, str] = {}
-    remaining = max_chars
-    for kind in priority:
-        for index, section in enumerate(fulltext.sections):
-            if section.kind != kind or index in chosen or remaining <= 0:
-                continue
-            block = section.text
-            if section.heading:
-                block = f"{section.heading}\n{section.text}".strip()
-            if len(block) + 2 <= remaining:
-                chosen[index] = block
-                remaining -= len(block) + 2
-            elif remaining > 500:
-                chosen[index] = _cut(block, remaining - 2)
-                remaining = 0
-    return "\n\n".join(chosen[i] for i in sorted(chosen))
-
-
-def fit_text(fulltext: FullText, max_chars: int) -> str:
-    """The full text fitted to the context budget, by section priority.
-
-    Uses the fulltext package's ``fit_sections`` when it is installed (one rule for the
-    whole project), else the local rule above.
-    """
-    try:
-        from ..fulltext import fit_sections  # type: ignore[attr-defined,import-not-found,unused-ignore]
-    except ImportError:
-        return fit_local(fulltext, max_chars)
-    return str(fit_sections(fulltext, max_chars))
-
-
 def paper_text(paper: Paper, fulltext: FullText | None, max_chars: int) -> str:
+    """The text a model reads: the full text fitted to the context budget by section
+    priority (abstract, introduction, results, conclusion first), else the abstract."""
     if fulltext is not None and fulltext.text.strip():
-        return fit_text(fulltext, max_chars)
+        return fit_sections(fulltext, max_chars)
     return _cut(paper.abstract, max_chars)
 
 
