@@ -139,3 +139,11 @@ def test_errors_fall_back_and_never_leak_the_key(caplog: pytest.LogCaptureFixtur
     assert summary.fallback_from == "gemini:g1" and summary.backend == "extractive"
     assert "403" in summary.usage["fallback_reason"]
     assert KEY not in caplog.text and KEY not in json.dumps(summary.to_dict())
+
+
+def test_hang_past_the_timeout_falls_back() -> None:
+    with serve(FakeLLM(lambda seen: Answer(delay=3.0))) as fake:
+        summarizer = make(fake, request_timeout=0.3, http_retries=2)
+        summary = summarizer.summarize(*paper())
+    assert len(fake.seen) == 2  # one retry, then the offline summary
+    assert summary.fallback_from == "gemini:g1" and summary.backend == "extractive"

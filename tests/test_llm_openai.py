@@ -12,7 +12,7 @@ import pytest
 from llm_fakes import GOOD, Answer, FakeLLM, Seen, chat_body, paper, serve
 
 from dailypapers.config import Settings
-from dailypapers.errors import ConfigError, MissingKeyError
+from dailypapers.errors import ConfigError, MissingKeyError, SummarizerError
 from dailypapers.models import FullText, Paper
 from dailypapers.summarize import get_summarizer
 from dailypapers.summarize.llm import EST_OUTPUT_TOKENS
@@ -325,6 +325,10 @@ def test_the_key_never_leaks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert fake.seen[0].headers["authorization"] == f"Bearer {key}"  # it was used...
     assert summary.fallback_from == "openai:m1"
     assert "401" in summary.usage["fallback_reason"]
+    with serve(FakeLLM(lambda seen: Answer(401, echo))) as fake, \
+            pytest.raises(SummarizerError) as info:
+        make(fake)._summarize_with("m1", *paper())
+    assert "401" in str(info.value) and key not in str(info.value)
     with Store(tmp_path / "db.sqlite") as store:
         store.migrate()
         store.upsert_paper(paper()[0])
