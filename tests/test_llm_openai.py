@@ -154,6 +154,14 @@ def test_persistent_500s_end_in_the_extractive_fallback() -> None:
     assert summarizer.usage_totals["fallbacks"] == 1
 
 
+def test_a_200_that_is_not_a_completion_is_retried() -> None:
+    answers = iter([Answer(body="<html>proxy says hi</html>"), Answer()])
+    with serve(FakeLLM(lambda seen: next(answers))) as fake:
+        summary = make(fake).summarize(*paper())
+    assert len(fake.seen) == 2
+    assert summary.backend == "openai" and summary.usage["retries"] == 1
+
+
 def test_hang_past_the_timeout() -> None:
     with serve(FakeLLM(lambda seen: Answer(delay=3.0))) as fake:
         summarizer = make(fake, request_timeout=0.3, http_retries=2)

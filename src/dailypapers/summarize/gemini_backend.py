@@ -147,8 +147,9 @@ class GeminiSummarizer(LLMSummarizer):
                 headers = getattr(exc.response, "headers", None) or {}
                 raise RetryableCall(f"HTTP {code}", retry_after_seconds(headers)) from exc
             raise SummarizerError(f"HTTP {code}: {detail}") from exc
-        except ValueError as exc:  # the SDK's own parsing of an odd answer
-            raise SummarizerError(f"unreadable answer: {redact(str(exc))[:300]}") from exc
+        except ValueError as exc:
+            # A 200 that isn't a response (a proxy's HTML page, a truncated body).
+            raise RetryableCall(f"unreadable answer ({type(exc).__name__})") from exc
         meta = response.usage_metadata
         try:
             text = response.text

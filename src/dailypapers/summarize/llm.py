@@ -212,10 +212,10 @@ class LLMSummarizer(Summarizer):
                 try:
                     summary = self._summarize_with(model, paper, fulltext)
                 except BudgetExceeded as exc:
-                    reasons.append(f"{model}: {exc}")
+                    reasons.append(_about(model, exc))
                     break
                 except SummarizerError as exc:
-                    reasons.append(f"{model}: {exc}")
+                    reasons.append(_about(model, exc))
                     log.warning("%s: %s failed: %s", paper.arxiv_id, model, redact(str(exc)))
                     continue
                 if model != self.models[0]:
@@ -396,6 +396,11 @@ class LLMSummarizer(Summarizer):
                     yield paper, future.result()
                 except Exception as exc:  # a bug for one paper must not sink the day
                     yield paper, exc
+
+
+def _about(model: str, exc: Exception) -> str:
+    text = str(exc)
+    return text if text.startswith(f"{model}:") else f"{model}: {text}"
 
 
 def _tokens(text: str) -> int:

@@ -125,6 +125,9 @@ class OpenAISummarizer(LLMSummarizer):
             raise SummarizerError(f"HTTP {status}: {detail}") from exc
         except oa.OpenAIError as exc:
             raise SummarizerError(f"{type(exc).__name__}: {redact(str(exc))[:300]}") from exc
+        except ValueError as exc:
+            # A 200 that isn't a completion (a proxy's HTML page, a truncated body).
+            raise RetryableCall(f"unreadable answer ({type(exc).__name__})") from exc
         if not response.choices:
             raise RetryableCall("answer without choices")
         message = response.choices[0].message
