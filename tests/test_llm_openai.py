@@ -182,6 +182,7 @@ def test_fallback_model_when_the_first_is_missing() -> None:
         summary = summarizer.summarize(*paper())
     assert [s.body["model"] for s in fake.seen] == ["big", "small"]  # 404: no retry
     assert (summary.backend, summary.model) == ("openai", "small")
+    assert summary.usage["calls"] == 2  # the failed call is part of this paper's usage
     assert summary.fallback_from == "openai:big"
     assert summarizer.cache_keys() == [
         ("openai", "big", summarizer.prompt_hash), ("openai", "small", summarizer.prompt_hash),

@@ -207,10 +207,12 @@ class LLMSummarizer(Summarizer):
 
     def summarize(self, paper: Paper, fulltext: FullText | None = None) -> Summary:
         reasons: list[str] = []
+        # One tally across the chain: tokens a failed model used are part of this paper's cost.
+        usage = _Usage()
         if not self.budget.exhausted:
             for model in self.models:
                 try:
-                    summary = self._summarize_with(model, paper, fulltext)
+                    summary = self._summarize_with(model, paper, fulltext, usage)
                 except BudgetExceeded as exc:
                     reasons.append(_about(model, exc))
                     break
@@ -225,20 +227,27 @@ class LLMSummarizer(Summarizer):
                 return summary
         else:
             reasons.append("the run's LLM budget is spent")
-        return self._offline(paper, fulltext, "; ".join(reasons))
+        return self._offline(paper, fulltext, "; ".join(reasons), usage)
 
-    def _offline(self, paper: Paper, fulltext: FullText | None, reason: str) -> Summary:
+    def _offline(
+        self, paper: Paper, fulltext: FullText | None, reason: str, usage: _Usage
+    ) -> Summary:
         summary = self._fallback(paper, fulltext)
         summary.fallback_from = f"{self.id}:{self.models[0]}"
-        summary.usage = {**summary.usage, "fallback_reason": redact(reason)[:500]}
+        summary.usage = {**summary.usage, **usage.as_dict(self.models[-1]),
+                         "fallback_reason": redact(reason)[:500]}
+        if not usage.calls:
+            summary.usage.pop("model")
         log.warning("%s: offline summary published instead (%s)", paper.arxiv_id,
                     summary.usage["fallback_reason"])
         self._count(papers=1, fallbacks=1)
         return summary
 
-    def _summarize_with(self, model: str, paper: Paper, fulltext: FullText | None) -> Summary:
+    def _summarize_with(
+        self, model: str, paper: Paper, fulltext: FullText | None, usage: _Usage | None = None
+    ) -> Summary:
         ctx = self._context(paper, fulltext)
-        usage = _Usage()
+        usage = usage if usage is not None else _Usage()
         turns = [Turn("user", ctx.message)]
         out, raw = self._ask(model, turns, ctx, usage, repair=True)
         summary = self._to_summary(out, paper, model, ctx)
@@ -341,6 +350,14 @@ class LLMSummarizer(Summarizer):
                 log.info("%s: %s; retry %d of %d in %.1f s", model, redact(str(exc)),
                          failures, attempts - 1, wait)
                 continue
+            except BudgetExceeded:
+                raise  # nothing was reserved or sent
+            except SummarizerError:
+                # Sent and refused for good (401, 404...): a call, though not a billed one.
+                self.budget.settle(reserved, 0, 0.0)
+                usage.calls += 1
+                self._count(calls=1)
+                raise
             except BaseException:
                 self.budget.settle(reserved, 0, 0.0)
                 raise
