@@ -16,6 +16,7 @@ from dailypapers.errors import MissingKeyError
 from dailypapers.fulltext.download import Downloaded, PdfCache
 from dailypapers.summarize import get_summarizer
 from dailypapers.summarize.gemini_backend import GeminiSummarizer
+from dailypapers.summarize.prompt import output_schema
 
 KEY = "gk-test-NEVER-SHOW-0b5e55ed"
 PDF = b"%PDF-1.5\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -65,7 +66,9 @@ def test_sends_the_pdf_itself_with_a_response_schema(tmp_path: Path) -> None:
     assert "BEGIN PAPER" not in parts[1]["text"]  # the PDF is the paper; no text copy
     config = seen.body["generationConfig"]
     assert config["responseMimeType"] == "application/json"
-    assert "results" in json.dumps(config.get("responseSchema") or config["responseJsonSchema"])
+    schema = config["responseSchema"]
+    assert set(schema["properties"]) == set(output_schema()["properties"])  # no drift
+    assert set(schema["required"]) == set(output_schema()["required"])
     assert seen.body["systemInstruction"]["parts"][0]["text"] == summarizer.prompt.text
     assert (summary.backend, summary.model, summary.source) == ("gemini", "g1", "pdf")
     assert summary.results == GOOD["results"]

@@ -20,10 +20,10 @@ from ..config import Settings
 from ..errors import ConfigError, MissingKeyError, SummarizerError
 from ..fulltext.download import PdfCache
 from ..http import retry_after_seconds
-from ..models import FullText, Paper
+from ..models import SUMMARY_PARTS, FullText, Paper
 from ..secrets import get_secret, redact
 from .llm import LLMSummarizer, PaperContext, Reply, RetryableCall, Turn, _tokens
-from .prompt import SummaryOut, user_message
+from .prompt import user_message
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +32,18 @@ MAX_INLINE_PDF = 19_000_000
 # Gemini bills a PDF page as an image of about 258 tokens.
 TOKENS_PER_PAGE = 258
 RETRY_STATUS = frozenset({408, 409, 425, 429, 500, 502, 503, 504})
+# The output schema in Gemini's own Schema dialect (an OpenAPI subset): written out rather
+# than derived from the pydantic model, whose ``additionalProperties`` that dialect lacks.
+# The answer is still validated against :class:`~.prompt.SummaryOut`, extras refused.
+GEMINI_SCHEMA: dict[str, Any] = {
+    "type": "OBJECT",
+    "properties": {
+        **{part: {"type": "STRING"} for part in SUMMARY_PARTS},
+        "keywords": {"type": "ARRAY", "items": {"type": "STRING"}},
+    },
+    "required": [*SUMMARY_PARTS, "keywords"],
+    "propertyOrdering": [*SUMMARY_PARTS, "keywords"],
+}
 
 
 def _import_genai() -> tuple[Any, Any]:
@@ -126,7 +138,7 @@ class GeminiSummarizer(LLMSummarizer):
         config: dict[str, Any] = {
             "system_instruction": system,
             "response_mime_type": "application/json",
-            "response_schema": SummaryOut,
+            "response_schema": GEMINI_SCHEMA,
         }
         if self.settings.llm_temperature is not None:
             config["temperature"] = self.settings.llm_temperature
