@@ -72,6 +72,14 @@ class Settings(BaseSettings):
     max_cost: float | None = None
     prompt_file: str | None = None
     context_chars: int = 60_000
+    gemini_base_url: str | None = None
+    # Sampling temperature sent to the model; None leaves the server's default (some
+    # reasoning models reject any other value).
+    llm_temperature: float | None = None
+    # Prices for cost accounting and max_cost: "MODEL=INPUT,OUTPUT" in USD per 1M tokens.
+    llm_prices: list[str] = []
+    # First backoff step for LLM retries without Retry-After (doubles each attempt).
+    retry_base_wait: float = 1.0
 
     # --- delivery
     channels: Annotated[list[str], NoDecode] = []
