@@ -477,17 +477,11 @@ def summarize_paper(paper: Paper, fulltext: FullText | None = None) -> Summary:
         for c in cands:
             expanded.extend(_split_clauses(c) if len(cands) < 4 else [c])
         cands = expanded
-    extra: list[Candidate] = []
-    if fulltext is not None and fulltext.sections:
-        for kind in ("introduction", "results", "experiments", "conclusion", "discussion"):
-            text = fulltext.section_text(kind)
-            if text:
-                # Bounded: the first sentences of a section carry its point; long
-                # sections would only cost time.
-                extra.extend(_candidates(text[:30000], kind, limit=120))
-    elif fulltext is not None and not cands and fulltext.text.strip():
-        cands = _candidates(fulltext.text[:20000], "abstract", limit=40)
-    if not cands and not extra:
+    extra = _Sections(fulltext)
+    if not cands and fulltext is not None:
+        cands = extra.get("introduction")[:40] or _candidates(
+            fulltext.text[:20000], "abstract", limit=40)
+    if not cands:
         raise SummarizerError(
             f"cannot summarize {paper.arxiv_id}: no usable English sentence in the text")
 
@@ -551,6 +545,27 @@ def _rendered_length(parts: dict[str, str]) -> int:
     return sum(len(t) + 1 for t in parts.values() if t)
 
 
+class _Sections:
+    """Full-text sentences by section kind, split only when a part needs them (speed)."""
+
+    def __init__(self, fulltext: FullText | None) -> None:
+        self.fulltext = fulltext
+        self._cache: dict[str, list[Candidate]] = {}
+
+    def __bool__(self) -> bool:
+        return self.fulltext is not None and bool(self.fulltext.sections)
+
+    def get(self, *kinds: str) -> list[Candidate]:
+        out: list[Candidate] = []
+        for kind in kinds:
+            if kind not in self._cache:
+                text = self.fulltext.section_text(kind) if self.fulltext is not None else ""
+                # Bounded: a section's first sentences carry its point; the rest costs time.
+                self._cache[kind] = _candidates(text[:30000], kind, limit=120) if text else []
+            out.extend(self._cache[kind])
+        return out
+
+
 def _fill_missing(parts: dict[str, str], title: str) -> dict[str, str]:
     """Honest stock sentences for parts the text gives nothing for (all five are present)."""
     if not parts["one_line"]:
@@ -567,7 +582,7 @@ def _fill_missing(parts: dict[str, str], title: str) -> dict[str, str]:
     return parts
 
 
-def _select(cands: Sequence[Candidate], extra: Sequence[Candidate]) -> dict[
+def _select(cands: Sequence[Candidate], extra: _Sections) -> dict[
         str, Candidate | None]:
     used: set[int] = set()
     chosen: dict[str, Candidate | None] = dict.fromkeys(
@@ -610,8 +625,8 @@ def _select(cands: Sequence[Candidate], extra: Sequence[Candidate]) -> dict[
     take("results", cands, result_key)
     res = chosen["results"]
     if (res is None or not res.quantitative) and extra:
-        pool = [c for c in extra if c.quantitative and c.section in (
-            "results", "experiments", "conclusion") and c.scores["result"] >= 1.2
+        pool = [c for c in extra.get("results", "experiments", "conclusion")
+                if c.quantitative and c.scores["result"] >= 1.2
             and 60 <= len(c.text) <= 320]
         if pool:
             if res is not None:
@@ -660,14 +675,14 @@ def _select(cands: Sequence[Candidate], extra: Sequence[Candidate]) -> dict[
         take("objective", cands, lambda c: (c.scores["objective"],) if c.index <= pivot + 1
              else None)
         if chosen["objective"] is None and extra:
-            intro = [c for c in extra if c.section == "introduction" and 60 <= len(c.text) <= 300]
+            intro = [c for c in extra.get("introduction") if 60 <= len(c.text) <= 300]
             take("objective", intro, lambda c: (c.scores["objective"], -c.index))
     if chosen["implication"] is None:
         take("implication", cands, lambda c: (c.scores["implication"] - 0.3 * c.scores[
             "method"],) if c.index >= n // 2 else None)
         if chosen["implication"] is None and extra:
-            concl = [c for c in extra if c.section == "conclusion" and 60 <= len(c.text) <= 300
-                     and not c.quantitative]
+            concl = [c for c in extra.get("conclusion", "discussion")
+                     if 60 <= len(c.text) <= 300 and not c.quantitative]
             take("implication", concl, lambda c: (c.scores["implication"], -c.index))
     if chosen["method"] is None:
         take("method", cands, lambda c: (c.scores["method"],))
