@@ -201,9 +201,11 @@ def has_quantitative(text: str) -> bool:
     return _QUANT_RE.search(text) is not None
 
 
-def _score(text: str, index: int, total: int, section: str) -> dict[str, float]:
+def _score(text: str, index: int, total: int, section: str) -> tuple[dict[str, float], bool]:
+    """Role scores from cues, position and section; and whether an implication cue fired."""
     low = text.lower()  # cue patterns are lowercase: faster than re.I
     scores = {role: sum(w for pat, w in _CUES[role] if pat.search(low)) for role in ROLES}
+    impl_cue = scores["implication"] > 0
     rel = index / max(total - 1, 1)
     # Abstracts run problem -> method -> results -> implication; position breaks ties.
     scores["objective"] += 1.2 * (1 - rel) if index > 0 or total < 4 else 0.6
@@ -216,7 +218,7 @@ def _score(text: str, index: int, total: int, section: str) -> dict[str, float]:
         scores["implication"] += 1.0
     elif section == "introduction":
         scores["objective"] += 0.5
-    return scores
+    return scores, impl_cue
 
 
 _NOT_LETTER_RE = re.compile(r"[\W\d_]+")
@@ -245,7 +247,7 @@ def _candidates(text: str, section: str, limit: int | None = None) -> list[Candi
 
 
 def _candidate(text: str, section: str, index: int, total: int) -> Candidate:
-    scores = _score(text, index, total, section)
+    scores, impl_cue = _score(text, index, total, section)
     lead = _strip_leadin(text)
     return Candidate(
         text, section, index, total, scores, has_quantitative(text),
@@ -253,7 +255,7 @@ def _candidate(text: str, section: str, index: int, total: int) -> Candidate:
         aim=bool(_AIM_RE.match(lead) or _STUDY_RE.match(lead)),
         purpose=_PURPOSE_RE.search(text) is not None,
         problem=_PROBLEM_RE.search(text) is not None,
-        impl_cue=any(p.search(text.lower()) for p, _ in _CUES["implication"]),
+        impl_cue=impl_cue,
     )
 
 
