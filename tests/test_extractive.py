@@ -29,9 +29,9 @@ ABSTRACT = (
     "https://github.com/example/slimattn."
 )
 TEMPLATE_WORDS = set(
-    "the paper this primary objective is to address problem that results show methodologically"
-    " principal implication for ai practitioners authors their them they work starts from "
-    "observation proposes introduces presents".split()
+    """the paper this primary objective is to address problem that results show
+    methodologically principal implication for ai practitioners authors their them they work
+    starts from observation proposes introduces presents""".split()  # noqa: SIM905
 )
 
 

@@ -60,7 +60,7 @@ _ENUM_RE = re.compile(
     re.M,
 )
 _CITATION_RE = re.compile(r"\[\d+(?:\s*[,\u2013\-]\s*\d+)*\]")
-_WORD_NUMBERS = {
+_WORD_NUMBERS: dict[str, int | Decimal] = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
     "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
@@ -388,11 +388,9 @@ class SourceIndex:
         if name in self.names:
             return self.names[name]
         # Names split by spaces in the source: "Llama 3 8B", "GPT 4o".
-        if self._word_positions is None:
-            self._index_words()
-        assert self._word_positions is not None  # set just above; for the type checker
+        positions = self._word_index()
         for cut in range(1, len(name)):
-            for pos_index in self._word_positions.get(name[:cut], ()):
+            for pos_index in positions.get(name[:cut], ()):
                 joined = name[:cut]
                 k = pos_index + 1
                 while len(joined) < len(name) and k < len(self._words) and k <= pos_index + 4:
@@ -404,13 +402,16 @@ class SourceIndex:
                     return self._words[pos_index][1]
         return None
 
-    def _index_words(self) -> None:
-        self._word_positions = {}
-        for m in re.finditer(r"[A-Za-z0-9][A-Za-z0-9.+]*", self.text):
-            word = normalize_name(m.group(0))
-            if word:
-                self._word_positions.setdefault(word, []).append(len(self._words))
-                self._words.append((word, m.start()))
+    def _word_index(self) -> dict[str, list[int]]:
+        """Normalized words -> their indices in ``_words``; built on first use (costly)."""
+        if self._word_positions is None:
+            self._word_positions = {}
+            for m in re.finditer(r"[A-Za-z0-9][A-Za-z0-9.+]*", self.text):
+                word = normalize_name(m.group(0))
+                if word:
+                    self._word_positions.setdefault(word, []).append(len(self._words))
+                    self._words.append((word, m.start()))
+        return self._word_positions
 
     def snippet(self, pos: int, width: int = 70) -> str:
         start = max(0, pos - width)

@@ -36,7 +36,8 @@ _CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
         (re.compile(r"\b(?:however|yet|despite|although|while)\b"), 1.2),
         (re.compile(r"\b(?:challeng\w*|problem\w*|limitation\w*|bottleneck\w*|lack\w*|"
                     r"struggl\w*|suffer\w*|fail\w*|remains?|unclear|unexplored|costly|"
-                    r"expensive|difficult|hinder\w*|restrict\w*|insufficient|underexplored)\b",), 1.0),
+                    r"expensive|difficult|hinder\w*|restrict\w*|insufficient|"
+                    r"underexplored)\b"), 1.0),
         (re.compile(r"\b(?:whether|how to|question)\b"), 1.0),
     ],
     "method": [
@@ -45,7 +46,7 @@ _CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
                     r"collect|create|train|adopt|employ|leverage|use|utili[sz]e|combine|"
                     r"extend|adapt)s?\b"), 2.5),
         (re.compile(r"\b(?:framework|approach|method|architecture|pipeline|algorithm|"
-                    r"mechanism|module|model|strategy|technique|objective function|loss)\b",), 0.7),
+                    r"mechanism|module|model|strategy|technique|objective function|loss)\b"), 0.7),
         (re.compile(r"\b(?:consists? of|compris\w+|based on|leverag\w+|by (?:using|"
                     r"leveraging|combining|training|introducing|incorporating|integrating)|"
                     r"first|then|specifically|which|through)\b"), 0.6),
@@ -53,9 +54,10 @@ _CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
     "result": [
         (re.compile(r"\b(?:achiev\w*|outperform\w*|surpass\w*|exceed\w*|improv\w*|"
                     r"boost\w*|reduc\w*|increas\w*|gains?|speed-?ups?|faster|lower|higher|"
-                    r"state-of-the-art|sota|competitive|superior|better|matches|rivals?)\b",), 1.2),
+                    r"state-of-the-art|sota|competitive|superior|better|matches|rivals?)\b"), 1.2),
         (re.compile(r"\b(?:experiment\w*|results?|evaluations?|empirical\w*|benchmarks?)\s+"
-                    r"(?:\w+\s+){0,3}(?:show|demonstrate|indicate|reveal|confirm|suggest)\w*",), 2.0),
+                    r"(?:\w+\s+){0,3}(?:show|demonstrate|indicate|reveal|confirm|suggest)\w*"),
+         2.0),
         (re.compile(r"\b(?:we (?:find|found|show|observe|demonstrate)|accuracy|success rate|"
                     r"score|win rate|pass@\d)\b"), 1.0),
     ],
@@ -103,10 +105,11 @@ _LEADIN_RE = re.compile(
 )
 _REPORT_LEADIN_RE = re.compile(
     r"^(?:(?:extensive |comprehensive |our |the |empirical |experimental |evaluation |"
-    r"these |both |further |key |main |primary |all |numerical |\w+-scale )*(?:experiments?|experimental results|results|evaluations?|"
-    r"analys[ie]s|findings|studies|evidence)(?: \w+){0,6}? (?:show|shows|demonstrate|"
-    r"demonstrates|indicate|indicates|reveal|reveals|confirm|confirms|suggest|suggests|"
-    r"highlight|highlights|validate|validates)(?: that)?,?\s+"
+    r"these |both |further |key |main |primary |all |numerical |\w+-scale )*"
+    r"(?:experiments?|experimental results|results|evaluations?|analys[ie]s|findings|"
+    r"studies|evidence)(?: \w+){0,6}? (?:show|shows|demonstrate|demonstrates|indicate|"
+    r"indicates|reveal|reveals|confirm|confirms|suggest|suggests|highlight|highlights|"
+    r"validate|validates)(?: that)?,?\s+"
     r"|we (?:find|found|show|observe|demonstrate|discover|reveal|confirm)(?: that)?,?\s+)",
     re.I,
 )
@@ -172,7 +175,15 @@ _TRIM_CLAUSE_RE = re.compile(
     r" (?:thus|therefore|hence))\b[^,;]*$"
 )
 _STOP = frozenset(
-    ["a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "but", "with", "by", "from", "as", "at", "is", "are", "was", "were", "be", "been", "being", "this", "that", "these", "those", "it", "its", "their", "our", "we", "they", "them", "which", "what", "who", "how", "when", "where", "while", "can", "could", "may", "might", "will", "would", "should", "must", "do", "does", "did", "not", "no", "than", "then", "so", "such", "via", "into", "over", "under", "between", "across", "about", "also", "more", "most", "less", "both", "each", "other", "any", "all", "some", "many", "new", "novel", "based", "using", "use", "used", "show", "shows", "shown", "paper", "work", "study", "approach", "method", "methods", "model", "models", "propose", "proposed", "present", "introduce", "results", "result", "achieve", "achieves", "existing", "however", "further", "well", "large", "first", "two", "three", "one"]
+    """
+    a an the of to in on for and or but with by from as at is are was were be been being
+    this that these those it its their our we they them which what who how when where
+    while can could may might will would should must do does did not no than then so
+    such via into over under between across about also more most less both each other
+    any all some many new novel based using use used show shows shown paper work study
+    approach method methods model models propose proposed present introduce results
+    result achieve achieves existing however further well large first two three one
+    """.split()  # noqa: SIM905 - a word list reads better as words
 )
 
 _PART_BUDGET = {"one_line": 280, "objective": 260, "method": 300, "results": 340,
@@ -269,7 +280,10 @@ def looks_english(text: str) -> bool:
 
 
 _ENGLISH_COMMON = frozenset(
-    ["the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "with", "as", "we", "by", "this", "are", "be", "an", "which", "from", "it", "at", "or", "our", "can", "these", "their", "its", "has", "have", "not", "such", "than", "more", "into", "both", "show", "how"]
+    """
+    the of and to in a is that for on with as we by this are be an which from it at or
+    our can these their its has have not such than more into both show how
+    """.split()  # noqa: SIM905 - a word list reads better as words
 )
 
 
