@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     summarizer: str = "extractive"
     fulltext: bool = True
     pdf_max_bytes: int = 60_000_000
+    # Seconds one PDF may take to extract before its worker process is killed.
+    pdf_timeout: float = 120.0
 
     # --- LLM summarizers
     openai_base_url: str | None = None

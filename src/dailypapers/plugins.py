@@ -6,6 +6,7 @@ the groups ``dailypapers.sources``, ``dailypapers.summarizers`` and ``dailypaper
 
 from __future__ import annotations
 
+from importlib import import_module
 from importlib.metadata import entry_points
 from typing import Any
 
@@ -24,7 +25,16 @@ def available(kind: str) -> dict[str, Any]:
 
 
 def load(kind: str, name: str) -> Any:
-    """The backend class registered as ``name``; an unknown id lists the known ones."""
+    """The backend class registered as ``name``; an unknown id lists the known ones.
+
+    ``package.module:Class`` loads a class directly, for backends that are not packaged.
+    """
+    if ":" in name:
+        module_name, _, attr = name.partition(":")
+        try:
+            return getattr(import_module(module_name), attr)
+        except (ImportError, AttributeError) as exc:
+            raise ConfigError(f"cannot load {kind} {name!r}: {exc}") from exc
     known = available(kind)
     if name not in known:
         names = ", ".join(sorted(known)) or "none installed"

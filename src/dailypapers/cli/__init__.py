@@ -1,15 +1,13 @@
 """The ``dailypapers`` command: a thin shell over the library.
 
-Each command group lives in its own module here and is registered below. Errors from the
-library become one line of advice and an exit status (see ``ExitCode``), in one place.
+Each command group lives in its own module here and registers itself on ``main`` when
+imported below. Errors from the library become one line of advice and an exit status
+(see ``ExitCode``), in one place.
 """
 
 from __future__ import annotations
 
+from . import core, evaluate, text  # noqa: F401
 from ._common import ExitCode, main
-
-# Commands register themselves on ``main`` when their module is imported.
-from . import core  # noqa: E402, F401
-from . import evaluate  # noqa: E402, F401
 
 __all__ = ["ExitCode", "main"]

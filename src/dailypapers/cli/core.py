@@ -1,3 +1,228 @@
 """Core commands: run, collect, summarize, publish, status."""
 
 from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from .. import pipeline
+from ..errors import EmptyDayError
+from ..pipeline import RunReport, parse_date
+from ..store import Store
+from ._common import ExitCode, dir_option, handle_errors, main, settings_from
+
+_STATUS_EXIT = {
+    "ok": ExitCode.OK,
+    "partial": ExitCode.PARTIAL,
+    "empty": ExitCode.EMPTY,
+    "failed": ExitCode.FAILURE,
+}
+
+date_option = click.option(
+    "--date", "day", default="today", show_default=True,
+    help="Day of the list, YYYY-MM-DD (or 'today', 'yesterday'; UTC).",
+)
+source_options = [
+    click.option("--source", help="Source id: hf-daily (default), arxiv, ids, file."),
+    click.option(
+        "--input", "source_input",
+        help="Source input: ids (comma-separated or a file of ids), a JSON file for 'file', "
+        "or 'query:<arXiv search query>' for 'arxiv'.",
+    ),
+]
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _add(options: list[Callable[[F], F]]) -> Callable[[F], F]:
+    def decorate(func: F) -> F:
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return decorate
+
+
+def _finish(report: RunReport) -> None:
+    click.echo(report.line())
+    sys.exit(_STATUS_EXIT[report.status])
+
+
+@main.command()
+@dir_option
+@date_option
+@_add(source_options)
+@click.option("--summarizer", help="Summary backend id (default: extractive).")
+@click.option("--model", help="Model for LLM backends.")
+@click.option("--fallback-model", "fallback_models", multiple=True,
+              help="Model to try when the first fails (repeatable).")
+@click.option("--concurrency", type=int, help="LLM requests in flight at once.")
+@click.option("--refresh", is_flag=True, help="Summarize again even when cached.")
+@click.option("--no-fulltext", is_flag=True, help="Summarize from abstracts only.")
+@click.option("--backfill", type=int, default=0, show_default=True,
+              help="Also run missed weekdays among the N days before --date.")
+@click.pass_context
+@handle_errors
+def run(
+    ctx: click.Context, day: str, source: str | None, source_input: str | None,
+    summarizer: str | None, model: str | None, fallback_models: tuple[str, ...],
+    concurrency: int | None, refresh: bool, no_fulltext: bool, backfill: int,
+) -> None:
+    """Collect, read, summarize, verify and publish a day (today by default)."""
+    settings = settings_from(
+        ctx, source=source, summarizer=summarizer, model=model,
+        fallback_models=list(fallback_models) or None, concurrency=concurrency,
+        fulltext=False if no_fulltext else None,
+    )
+    day = parse_date(day)
+    with Store(settings.db_path) as store:
+        for missed in list(pipeline.missing_weekdays(store, day, backfill)):
+            report = pipeline.run_day(store, settings, missed, source_input=source_input)
+            click.echo(report.line())
+        report = pipeline.run_day(
+            store, settings, day, source_input=source_input, refresh=refresh
+        )
+    _finish(report)
+
+
+@main.command()
+@dir_option
+@date_option
+@_add(source_options)
+@click.pass_context
+@handle_errors
+def collect(ctx: click.Context, day: str, source: str | None, source_input: str | None) -> None:
+    """Fetch and store a day's list of papers."""
+    settings = settings_from(ctx, source=source)
+    day = parse_date(day)
+    with Store(settings.db_path) as store:
+        try:
+            day_list = pipeline.collect(store, settings, day, source_input=source_input)
+        except EmptyDayError as exc:
+            click.echo(f"Empty: {day}: {exc}")
+            sys.exit(ExitCode.EMPTY)
+    skipped = f", {len(day_list.skipped)} malformed items skipped" if day_list.skipped else ""
+    click.echo(
+        f"Collected {len(day_list.entries)} papers for {day} from {day_list.source}{skipped}"
+    )
+    sys.exit(ExitCode.PARTIAL if day_list.skipped else ExitCode.OK)
+
+
+@main.command()
+@dir_option
+@date_option
+@click.pass_context
+@handle_errors
+def fetch(ctx: click.Context, day: str) -> None:
+    """Fetch the full text of every stored paper of a day (PDF, else HTML, else abstract)."""
+    settings = settings_from(ctx, fulltext=True)
+    day = parse_date(day)
+    report = RunReport(date=day)
+    with Store(settings.db_path) as store:
+        texts = pipeline.fetch_fulltexts(store, settings, day, report)
+    if not texts:
+        click.echo(f"{day}: no papers stored; run 'dailypapers collect --date {day}' first")
+        sys.exit(ExitCode.FAILURE)
+    from_pdf = sum(1 for t in texts.values() if t.source == "pdf")
+    click.echo(f"Full text for {day}: {len(texts)} papers, {from_pdf} from PDF")
+    for arxiv_id, reason in report.fulltext_fallbacks.items():
+        click.echo(f"  {arxiv_id}: {reason}")
+    sys.exit(ExitCode.PARTIAL if report.fulltext_fallbacks else ExitCode.OK)
+
+
+@main.command()
+@dir_option
+@date_option
+@click.option("--summarizer", help="Summary backend id.")
+@click.option("--model", help="Model for LLM backends.")
+@click.option("--fallback-model", "fallback_models", multiple=True)
+@click.option("--concurrency", type=int)
+@click.option("--refresh", is_flag=True, help="Summarize again even when cached.")
+@click.pass_context
+@handle_errors
+def summarize(
+    ctx: click.Context, day: str, summarizer: str | None, model: str | None,
+    fallback_models: tuple[str, ...], concurrency: int | None, refresh: bool,
+) -> None:
+    """Summarize and verify the stored papers of a day."""
+    settings = settings_from(
+        ctx, summarizer=summarizer, model=model, fallback_models=list(fallback_models) or None,
+        concurrency=concurrency,
+    )
+    day = parse_date(day)
+    with Store(settings.db_path) as store:
+        report = pipeline.summarize_day(store, settings, day, refresh=refresh)
+    if report.failed or report.fallbacks:
+        report.status = "partial"
+    _finish(report)
+
+
+@main.command()
+@dir_option
+@date_option
+@click.pass_context
+@handle_errors
+def publish(ctx: click.Context, day: str) -> None:
+    """Write the day's archive page, JSON and the README from the store."""
+    settings = settings_from(ctx)
+    day = parse_date(day)
+    with Store(settings.db_path) as store:
+        changed = pipeline.publish(store, settings, day)
+    click.echo(f"Published {day}: {len(changed)} files changed")
+    for path in changed:
+        click.echo(f"  {path}")
+
+
+@main.command()
+@dir_option
+@date_option
+@click.pass_context
+@handle_errors
+def status(ctx: click.Context, day: str) -> None:
+    """Show what the store holds for a day."""
+    settings = settings_from(ctx)
+    day = parse_date(day)
+    with Store(settings.db_path) as store:
+        digest = store.load_digest(day)
+        runs = store.runs(day, limit=5)
+        errors = store.day_errors(day, digest.source) if digest else {}
+    if digest is None:
+        click.echo(f"{day}: nothing stored")
+    else:
+        summarized = sum(1 for e in digest.entries if e.summary)
+        flagged = sum(1 for e in digest.entries if e.verification and e.verification.unsupported)
+        click.echo(
+            f"{day} ({digest.source}, fetched {digest.fetched_at}): {len(digest.entries)} papers,"
+            f" {summarized} summarized, {flagged} with unsupported numbers"
+        )
+        for e in digest.entries:
+            mark = "✓" if e.summary else "·"
+            how = f"{e.summary.backend}" if e.summary else errors.get(e.paper.arxiv_id, "pending")
+            text = e.fulltext_source or "-"
+            click.echo(f"  {mark} {e.rank:>2} {e.paper.arxiv_id:<12} [{text:<8}] {how}")
+    for r in runs:
+        click.echo(f"  run {r['id']} {r['started_at']} {r['status']} {r['counts']}")
+
+
+@main.command()
+@dir_option
+@click.argument("query", nargs=-1, required=True)
+@click.option("--limit", default=10, show_default=True, help="How many results.")
+@click.pass_context
+@handle_errors
+def search(ctx: click.Context, query: tuple[str, ...], limit: int) -> None:
+    """Search stored titles, authors, abstracts, summaries and keywords (best first)."""
+    settings = settings_from(ctx)
+    with Store(settings.db_path) as store:
+        hits = store.search(" ".join(query), limit=limit)
+    if not hits:
+        click.echo("No matches.")
+        sys.exit(ExitCode.FAILURE)
+    for arxiv_id, title, snippet in hits:
+        click.echo(f"{arxiv_id}  {' '.join(title.split())}")
+        if snippet:
+            click.echo(f"    {' '.join(snippet.split())}")

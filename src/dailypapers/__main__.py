@@ -1,0 +1,5 @@
+"""``python -m dailypapers``."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,308 @@
+"""Orchestration of a day: collect -> fetch -> summarize -> verify -> publish -> deliver.
+
+Each stage reads and writes the store and is idempotent: a re-run does only what is missing
+or stale. Failures are isolated per paper (recorded on the day's row, counted in the report);
+one bad paper never sinks the day. No CLI code here: commands call these functions.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from .config import Settings
+from .errors import DailyPapersError, EmptyDayError, SummarizerError
+from .fulltext import FullTextFetcher, abstract_fulltext
+from .models import DayList, FullText, Paper, Summary, Verification
+from .progress import progress
+from .render import markdown
+from .secrets import redact
+from .store import Store
+from .summarize import Summarizer, get_summarizer
+from .verify import verify
+
+log = logging.getLogger(__name__)
+
+
+def today() -> str:
+    return datetime.now(UTC).date().isoformat()
+
+
+def parse_date(value: str) -> str:
+    """Validate ``YYYY-MM-DD`` (also accepts ``today`` and ``yesterday``)."""
+    if value == "today":
+        return today()
+    if value == "yesterday":
+        return (datetime.now(UTC).date() - timedelta(days=1)).isoformat()
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError as exc:
+        raise DailyPapersError(f"not a date: {value!r}", hint="use YYYY-MM-DD") from exc
+
+
+@dataclass
+class RunReport:
+    """What a run did, for the closing line and the exit status."""
+
+    date: str
+    status: str = "ok"  # ok | partial | empty | failed
+    papers: int = 0
+    summarized: int = 0  # newly written this run
+    cached: int = 0  # summaries reused from the store
+    failed: dict[str, str] = field(default_factory=dict)  # arxiv_id -> reason
+    fallbacks: dict[str, str] = field(default_factory=dict)  # arxiv_id -> what it fell back to
+    fulltext_fallbacks: dict[str, str] = field(default_factory=dict)
+    unsupported: int = 0  # summaries published with unsupported numbers
+    skipped_items: int = 0  # malformed items the source returned
+    written: list[str] = field(default_factory=list)
+    delivered: int = 0
+    message: str = ""
+    seconds: float = 0.0
+
+    def counts(self) -> dict[str, Any]:
+        return {
+            "papers": self.papers, "summarized": self.summarized, "cached": self.cached,
+            "failed": len(self.failed), "fallbacks": len(self.fallbacks),
+            "fulltext_fallbacks": len(self.fulltext_fallbacks),
+            "unsupported": self.unsupported, "skipped_items": self.skipped_items,
+            "delivered": self.delivered,
+        }
+
+    def line(self) -> str:
+        """The one line of counts a run ends with."""
+        if self.status == "empty":
+            return f"Empty: {self.date}: {self.message}"
+        if self.status == "failed":
+            return f"Failed: {self.date}: {self.message}"
+        parts = [f"{self.papers} papers", f"{self.summarized + self.cached} summarized"]
+        if self.cached:
+            parts[-1] += f" ({self.cached} from cache)"
+        if self.fulltext_fallbacks:
+            first = next(iter(self.fulltext_fallbacks.items()))
+            parts.append(
+                f"{len(self.fulltext_fallbacks)} without full text ({first[0]}: {first[1]})"
+            )
+        if self.fallbacks:
+            first = next(iter(self.fallbacks.items()))
+            parts.append(f"{len(self.fallbacks)} fell back ({first[0]}: {first[1]})")
+        if self.failed:
+            first = next(iter(self.failed.items()))
+            parts.append(f"{len(self.failed)} failed ({first[0]}: {first[1]})")
+        parts.append(f"{self.unsupported} with unsupported numbers")
+        if self.skipped_items:
+            parts.append(f"{self.skipped_items} malformed items skipped")
+        if self.delivered:
+            parts.append(f"{self.delivered} sent")
+        head = "Done" if self.status == "ok" else "Partial"
+        note = f" [{self.message}]" if self.message else ""
+        return f"{head}: {self.date}: {', '.join(parts)} in {self.seconds:.0f}s{note}"
+
+
+# --------------------------------------------------------------------------- stages
+
+
+def collect(
+    store: Store, settings: Settings, day: str, *, source: str | None = None,
+    source_input: str | None = None,
+) -> DayList:
+    """Fetch the day's list from a source and store it (replacing the earlier list)."""
+    from .sources import get_source
+
+    with get_source(source or settings.source, settings, input=source_input) as src:
+        day_list = src.fetch(day)
+    store.save_day(day_list)
+    return day_list
+
+
+def fetch_fulltexts(
+    store: Store, settings: Settings, day: str, report: RunReport | None = None
+) -> dict[str, FullText]:
+    """Give every paper of the day a full text (PDF, else HTML, else the abstract)."""
+    day_list = store.load_day(day)
+    if day_list is None:
+        return {}
+    texts: dict[str, FullText] = {}
+    todo = []
+    for entry in day_list.entries:
+        paper = entry.paper
+        have = store.get_fulltext(paper.arxiv_id, paper.version)
+        # An abstract-only fallback is retried on the next run; a PDF/HTML text is kept.
+        if have is not None and have.source != "abstract":
+            texts[paper.arxiv_id] = have
+        else:
+            todo.append(paper)
+    if todo and settings.fulltext:
+        with FullTextFetcher(settings) as fetcher:
+            for paper in progress(todo, total=len(todo), desc="full text"):
+                fulltext = fetcher.fetch(paper)
+                store.save_fulltext(fulltext)
+                texts[paper.arxiv_id] = fulltext
+    for paper in todo:
+        texts.setdefault(paper.arxiv_id, abstract_fulltext(paper, ["full text disabled"]))
+    if report is not None:
+        for arxiv_id, text in texts.items():
+            if text.source != "pdf":
+                reason = "; ".join(text.fallback_reasons) or f"used {text.source}"
+                report.fulltext_fallbacks[arxiv_id] = reason
+    return texts
+
+
+def _verify(summary: Summary, fulltext: FullText | None, paper: Paper) -> Verification:
+    if fulltext is not None and fulltext.text:
+        # The abstract is part of the source even when the PDF text missed it.
+        source_text = paper.abstract + "\n\n" + fulltext.text
+        return verify(summary, source_text, flattened=fulltext.flattened_numbers,
+                      source=fulltext.source)
+    return verify(summary, paper.abstract, source="abstract")
+
+
+def summarize_day(
+    store: Store, settings: Settings, day: str, *, summarizer: Summarizer | None = None,
+    fulltexts: dict[str, FullText] | None = None, refresh: bool = False,
+    report: RunReport | None = None,
+) -> RunReport:
+    """Summarize and verify every paper of the day that has no summary from this backend yet."""
+    report = report or RunReport(date=day)
+    day_list = store.load_day(day)
+    if day_list is None:
+        raise DailyPapersError(
+            f"no list stored for {day}", hint=f"run 'dailypapers collect --date {day}' first"
+        )
+    summarizer = summarizer or get_summarizer(settings.summarizer, settings)
+    fulltexts = fulltexts if fulltexts is not None else {}
+    report.papers = len(day_list.entries)
+
+    todo: list[tuple[Paper, FullText | None]] = []
+    for entry in day_list.entries:
+        paper = entry.paper
+        if paper.arxiv_id not in fulltexts:
+            stored = store.get_fulltext(paper.arxiv_id, paper.version)
+            if stored is not None:
+                fulltexts[paper.arxiv_id] = stored
+        cached = None if refresh else store.find_summary(
+            paper.arxiv_id, paper.version, summarizer.id, summarizer.model, summarizer.prompt_hash
+        )
+        if cached is not None:
+            summary_id, summary, verification = cached
+            store.attach_summary(day, day_list.source, paper.arxiv_id, summary_id)
+            report.cached += 1
+            _count_summary(report, paper, summary, verification)
+        else:
+            todo.append((paper, fulltexts.get(paper.arxiv_id)))
+
+    results = summarizer.summarize_many(todo)
+    for paper, result in progress(results, total=len(todo), desc="summarize"):
+        fulltext = fulltexts.get(paper.arxiv_id)
+        if isinstance(result, Exception):
+            rescued = _last_resort(settings, summarizer, paper, fulltext, result, report)
+            if rescued is None:
+                continue
+            result = rescued
+        verification = _verify(result, fulltext, paper)
+        summary_id = store.save_summary(result, verification)
+        store.attach_summary(day, day_list.source, paper.arxiv_id, summary_id)
+        report.summarized += 1
+        _count_summary(report, paper, result, verification)
+    return report
+
+
+def _last_resort(
+    settings: Settings, summarizer: Summarizer, paper: Paper, fulltext: FullText | None,
+    error: Exception, report: RunReport,
+) -> Summary | None:
+    """When a backend fails on a paper, publish its own abstract rather than drop it."""
+    reason = redact(str(error)) or type(error).__name__
+    if not isinstance(error, DailyPapersError):
+        log.warning("%s: %s failed unexpectedly: %r", paper.arxiv_id, summarizer.id, error)
+    if summarizer.id == "abstract":
+        report.failed[paper.arxiv_id] = reason
+        return None
+    try:
+        summary = get_summarizer("abstract", settings).summarize(paper, fulltext)
+    except SummarizerError as exc:
+        report.failed[paper.arxiv_id] = f"{reason}; {exc}"
+        return None
+    summary.fallback_from = summarizer.id
+    report.fallbacks[paper.arxiv_id] = f"{summarizer.id} failed ({reason}), used the abstract"
+    return summary
+
+
+def _count_summary(
+    report: RunReport, paper: Paper, summary: Summary, verification: Verification | None
+) -> None:
+    if verification is not None and verification.unsupported:
+        report.unsupported += 1
+    if summary.fallback_from and paper.arxiv_id not in report.fallbacks:
+        report.fallbacks[paper.arxiv_id] = f"{summary.fallback_from} -> {summary.backend}"
+
+
+def publish(store: Store, settings: Settings, day: str) -> list[str]:
+    """Write the day's outputs and the indexes from the store; returns changed paths."""
+    digest = store.load_digest(day)
+    if digest is None or not digest.entries:
+        raise EmptyDayError(f"nothing to publish for {day}: no papers stored")
+    root = settings.root
+    changed = markdown.write_day(
+        root, digest, max_authors=settings.max_authors, min_papers=settings.min_papers
+    )
+    all_dates = store.days()
+    latest = [d for d in (store.load_digest(x) for x in all_dates[: settings.readme_days]) if d]
+    changed += markdown.write_indexes(
+        root, latest, all_dates, title=settings.site_title, max_authors=settings.max_authors
+    )
+    return [str(p.relative_to(root)) for p in changed]
+
+
+# --------------------------------------------------------------------------- the whole day
+
+
+def run_day(
+    store: Store, settings: Settings, day: str, *, source_input: str | None = None,
+    refresh: bool = False, deliver: bool = True,
+) -> RunReport:
+    """collect -> fetch -> summarize -> verify -> publish -> deliver for one day."""
+    started = time.monotonic()
+    report = RunReport(date=day)
+    run_id = store.start_run(day, "run")
+    try:
+        # Settings and keys are checked before anything touches the network.
+        summarizer = get_summarizer(settings.summarizer, settings)
+        try:
+            day_list = collect(store, settings, day, source_input=source_input)
+        except EmptyDayError as exc:
+            report.status, report.message = "empty", str(exc)
+            return report
+        report.skipped_items = len(day_list.skipped)
+        fulltexts = fetch_fulltexts(store, settings, day, report) if settings.fulltext else {}
+        summarize_day(store, settings, day, summarizer=summarizer, fulltexts=fulltexts,
+                      refresh=refresh, report=report)
+        report.written = publish(store, settings, day)
+        if report.failed or report.fallbacks or report.fulltext_fallbacks or report.skipped_items:
+            report.status = "partial"
+        if len(day_list.entries) < settings.min_papers:
+            report.status = "partial"
+            report.message = (
+                f"only {len(day_list.entries)} papers (min_papers={settings.min_papers}):"
+                " the list may still be filling"
+            )
+        return report
+    except DailyPapersError as exc:
+        report.status, report.message = "failed", redact(str(exc))
+        raise
+    finally:
+        report.seconds = time.monotonic() - started
+        store.finish_run(run_id, report.status, report.counts(), report.message or None)
+
+
+def missing_weekdays(store: Store, end: str, days: int) -> Iterator[str]:
+    """Weekdays in the ``days`` before ``end`` that have no stored list (for backfills)."""
+    have = set(store.days())
+    last = date.fromisoformat(end)
+    for back in range(days, 0, -1):
+        candidate = last - timedelta(days=back)
+        if candidate.weekday() < 5 and candidate.isoformat() not in have:
+            yield candidate.isoformat()

@@ -1,0 +1,1 @@
+"""Publishing: everything here renders from the store's models into files, never from output."""

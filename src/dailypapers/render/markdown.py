@@ -1,0 +1,183 @@
+"""The markdown archive: ``archive/YYYY/MM/DD.md``, ``README.md`` and ``data/YYYY/MM/DD.json``.
+
+The day page keeps the reference format (a header and a three-column GFM table). Every cell
+goes through :func:`escape_cell`, so no title, author or summary can break the table: line
+breaks are folded, and ``|``, backslashes, backticks, HTML and ``$`` (LaTeX) are escaped.
+Everything is rendered from the store's :class:`~dailypapers.models.DayDigest`, never from
+earlier output, and written only when its content changed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ..models import DayDigest, DigestEntry
+from .files import write_if_changed
+
+# Characters that GFM would read as markup inside a table cell.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|$~])")
+_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+# GFM turns bare URLs into links; an escaped ':' or '.' keeps them plain text.
+_AUTOLINK = re.compile(r"(?i)\b(https?|ftp)://|\b(www)\.")
+
+TABLE_HEADER = "| Title | Authors | Summary |\n|-------|---------|---------|\n"
+
+
+def escape_cell(text: str | None) -> str:
+    """Plain text made safe for one GFM table cell: one line, nothing interpreted."""
+    if not text:
+        return ""
+    text = " ".join(text.split())  # newlines, tabs, runs of spaces
+    text = "".join(ch for ch in text if ch.isprintable())
+    text = _ENTITY.sub("&amp;", text)  # "&lt;" in a title stays literally "&lt;"
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return _AUTOLINK.sub(lambda m: f"{m[1]}\\://" if m[1] else f"{m[2]}\\.", text)
+
+
+def format_authors(authors: Sequence[str], max_authors: int) -> str:
+    names = [" ".join(a.split()) for a in authors if a and a.strip()]
+    if not names:
+        return "Unknown authors"
+    if max_authors > 0 and len(names) > max_authors:
+        return ", ".join(names[:max_authors]) + " et al."
+    return ", ".join(names)
+
+
+def summary_text(entry: DigestEntry) -> str:
+    """The summary cell's text, with any unsupported numbers named after it."""
+    if entry.summary is None:
+        return "Summary not available yet."
+    text = entry.summary.render()
+    if entry.verification is not None and entry.verification.unsupported:
+        items = ", ".join(dict.fromkeys(i.text for i in entry.verification.unsupported))
+        text += f" [Unverified numbers, not found in the paper: {items}]"
+    return text
+
+
+def render_row(entry: DigestEntry, *, max_authors: int) -> str:
+    paper = entry.paper
+    title = (
+        f"{escape_cell(paper.title)} (Read more on [arXiv]({paper.abs_url})"
+        f" or [HuggingFace]({paper.hf_url}))"
+    )
+    authors = escape_cell(format_authors(paper.authors, max_authors))
+    return f"| {title}| {authors} | {escape_cell(summary_text(entry))} |\n"
+
+
+def render_table(digest: DayDigest, *, max_authors: int) -> str:
+    rows = "".join(render_row(e, max_authors=max_authors) for e in digest.entries)
+    return TABLE_HEADER + rows
+
+
+def render_day(digest: DayDigest, *, max_authors: int = 5, min_papers: int = 0) -> str:
+    """One day's archive page in the reference format."""
+    text = f"\n\n## Papers for {digest.date}\n\n"
+    if len(digest.entries) < min_papers:
+        text += (
+            f"> Note: only {len(digest.entries)} papers were listed when this page was made;"
+            " the day's list may still have been filling.\n\n"
+        )
+    return text + render_table(digest, max_authors=max_authors)
+
+
+def render_readme(
+    digests: Sequence[DayDigest], *, title: str, max_authors: int = 5, archive_days: int = 0
+) -> str:
+    """The front page: an intro, the latest days, and a pointer to the rest of the archive."""
+    lines = [
+        f"# {title}",
+        "",
+        "The AI papers picked each weekday on Hugging Face Daily Papers, each summarized from"
+        " its full text with every number checked against the paper. Built by"
+        " [dailypapers](https://pypi.org/project/dailypapers/).",
+        "",
+    ]
+    if not digests:
+        lines.append("No days published yet.")
+    for digest in digests:
+        lines += [
+            f"## Papers for {digest.date}",
+            "",
+            render_table(digest, max_authors=max_authors).rstrip("\n"),
+            "",
+        ]
+    if archive_days > len(digests):
+        lines += [
+            "## Archive",
+            "",
+            f"{archive_days} days in all: see the [archive](archive/README.md).",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def render_archive_index(dates: Sequence[str]) -> str:
+    lines = ["# Archive", ""]
+    current_month = ""
+    for date in dates:
+        month = date[:7]
+        if month != current_month:
+            lines += ["", f"## {month}", ""]
+            current_month = month
+        year, mon, day = date.split("-")
+        lines.append(f"- [{date}]({year}/{mon}/{day}.md)")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def day_data(digest: DayDigest) -> dict[str, Any]:
+    """Every structured field of a day, for ``data/YYYY/MM/DD.json``."""
+    return {
+        "date": digest.date,
+        "source": digest.source,
+        "fetched_at": digest.fetched_at,
+        "count": len(digest.entries),
+        "papers": [
+            {
+                "rank": e.rank,
+                "upvotes": e.upvotes,
+                "fulltext_source": e.fulltext_source,
+                "paper": e.paper.to_dict(),
+                "summary": e.summary.to_dict() if e.summary else None,
+                "summary_text": e.summary.render() if e.summary else None,
+                "verification": e.verification.to_dict() if e.verification else None,
+            }
+            for e in digest.entries
+        ],
+    }
+
+
+def day_path(root: Path, folder: str, date: str, suffix: str) -> Path:
+    year, month, day = date.split("-")
+    return root / folder / year / month / f"{day}{suffix}"
+
+
+def write_day(root: Path, digest: DayDigest, *, max_authors: int, min_papers: int) -> list[Path]:
+    """Write the day's archive page and JSON; returns the files that changed."""
+    changed = []
+    md = day_path(root, "archive", digest.date, ".md")
+    if write_if_changed(md, render_day(digest, max_authors=max_authors, min_papers=min_papers)):
+        changed.append(md)
+    data = day_path(root, "data", digest.date, ".json")
+    text = json.dumps(day_data(digest), ensure_ascii=False, indent=2) + "\n"
+    if write_if_changed(data, text):
+        changed.append(data)
+    return changed
+
+
+def write_indexes(
+    root: Path, latest: Sequence[DayDigest], all_dates: Sequence[str], *, title: str,
+    max_authors: int,
+) -> list[Path]:
+    changed = []
+    readme = root / "README.md"
+    text = render_readme(latest, title=title, max_authors=max_authors, archive_days=len(all_dates))
+    if write_if_changed(readme, text):
+        changed.append(readme)
+    index = root / "archive" / "README.md"
+    if write_if_changed(index, render_archive_index(all_dates)):
+        changed.append(index)
+    return changed

@@ -1,0 +1,145 @@
+"""The store: migrations, day lists, summaries cache, deliveries, search, crash safety."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from dailypapers.models import (
+    CheckedItem,
+    DayEntry,
+    DayList,
+    FullText,
+    Paper,
+    Summary,
+    Verification,
+)
+from dailypapers.store import Store
+
+
+def make_day(date: str = "2025-01-15", n: int = 3, source: str = "hf-daily") -> DayList:
+    entries = [
+        DayEntry(
+            Paper(arxiv_id=f"2501.0000{i}", title=f"Paper {i} on lightning attention",
+                  abstract=f"Abstract {i} reaches 88.{i}% accuracy.",
+                  authors=[f"Ann {i}", "Bo Li"]),
+            rank=i + 1, upvotes=10 - i,
+        )
+        for i in range(n)
+    ]
+    return DayList(date=date, source=source, entries=entries)
+
+
+def make_summary(arxiv_id: str, backend: str = "abstract") -> Summary:
+    return Summary(arxiv_id=arxiv_id, one_line="A model.", objective="To test.", method="Tests.",
+                   results="It reaches 88.1%.", implication="Useful.", backend=backend)
+
+
+def test_migrations_are_numbered_and_idempotent(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite"
+    with Store(path) as store:
+        version = store.schema_version
+        assert version >= 1
+    with Store(path) as store:  # reopening applies nothing twice
+        assert store.schema_version == version
+
+
+def test_save_day_replaces_not_duplicates(tmp_path: Path) -> None:
+    with Store(tmp_path / "db") as store:
+        store.save_day(make_day(n=3))
+        store.save_day(make_day(n=3))
+        day = store.load_day("2025-01-15")
+        assert day is not None
+        assert [e.paper.arxiv_id for e in day.entries] == [f"2501.0000{i}" for i in range(3)]
+        assert store.count_papers() == 3
+        store.save_day(make_day(n=2))
+        day = store.load_day("2025-01-15")
+        assert day is not None and len(day.entries) == 2
+
+
+def test_summary_cache_key_and_attach(tmp_path: Path) -> None:
+    with Store(tmp_path / "db") as store:
+        store.save_day(make_day())
+        verification = Verification(items=[CheckedItem("88.1%", "percent", "grounded")])
+        sid = store.save_summary(make_summary("2501.00001"), verification)
+        assert store.find_summary("2501.00001", None, "abstract", None, None) is not None
+        assert store.find_summary("2501.00001", None, "openai", "gpt", "h") is None
+        store.attach_summary("2025-01-15", "hf-daily", "2501.00001", sid)
+        # Re-saving the same day list keeps the attached summary.
+        store.save_day(make_day())
+        digest = store.load_digest("2025-01-15")
+        assert digest is not None
+        attached = [e for e in digest.entries if e.summary is not None]
+        assert [e.paper.arxiv_id for e in attached] == ["2501.00001"]
+        assert attached[0].verification is not None
+        assert attached[0].verification.status == "grounded"
+        assert store.search("lightning attention")[0][0].startswith("2501.0000")
+
+
+def test_upsert_keeps_richer_metadata(tmp_path: Path) -> None:
+    with Store(tmp_path / "db") as store:
+        store.upsert_paper(Paper(arxiv_id="2501.1", title="T", version=2, github_repo="https://g"))
+        store.upsert_paper(Paper(arxiv_id="2501.1", title="T2"))
+        paper = store.get_paper("2501.1")
+        assert paper is not None
+        assert (paper.title, paper.version, paper.github_repo) == ("T2", 2, "https://g")
+
+
+def test_fulltext_versions_are_kept(tmp_path: Path) -> None:
+    with Store(tmp_path / "db") as store:
+        store.upsert_paper(Paper(arxiv_id="2501.1", title="T"))
+        store.save_fulltext(FullText("2501.1", 1, "pdf", "old text"))
+        store.save_fulltext(FullText("2501.1", 2, "pdf", "new text"))
+        latest = store.get_fulltext("2501.1")
+        old = store.get_fulltext("2501.1", 1)
+        assert latest is not None and latest.text == "new text"
+        assert old is not None and old.text == "old text"
+
+
+def test_failed_transaction_leaves_store_unchanged(tmp_path: Path) -> None:
+    with Store(tmp_path / "db") as store:
+        store.save_day(make_day(n=2))
+        bad = make_day(n=3)
+        bad.entries[2].paper.title = None  # type: ignore[assignment]  # NOT NULL violation
+        with pytest.raises(sqlite3.IntegrityError):
+            store.save_day(bad)
+        day = store.load_day("2025-01-15")
+        assert day is not None and len(day.entries) == 2
+
+
+def test_deliveries_record_once(tmp_path: Path) -> None:
+    with Store(tmp_path / "db") as store:
+        assert not store.delivered("telegram", "42", "day:2025-01-15")
+        store.record_delivery("telegram", "42", "day:2025-01-15", status="failed", error="429")
+        assert not store.delivered("telegram", "42", "day:2025-01-15")
+        store.record_delivery("telegram", "42", "day:2025-01-15", status="sent", message_id="7")
+        assert store.delivered("telegram", "42", "day:2025-01-15")
+        (row,) = store.deliveries("telegram")
+        assert row["attempts"] == 2 and row["message_id"] == "7"
+
+
+def test_not_a_database(tmp_path: Path) -> None:
+    from dailypapers.errors import StoreError
+
+    path = tmp_path / "db"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError, match="cannot open"):
+        Store(path)
+
+
+def test_search_command_finds_a_paper_by_title_words(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from dailypapers.cli import main
+
+    with Store(tmp_path / "dailypapers.db") as store:
+        store.save_day(make_day(n=3))
+        store.upsert_paper(Paper(arxiv_id="2501.99999", title="Quantum sheep herding",
+                                 abstract="We herd sheep."))
+    result = CliRunner().invoke(main, ["search", "--dir", str(tmp_path), "sheep", "herding"])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0] == "2501.99999  Quantum sheep herding"
+    missing = CliRunner().invoke(main, ["search", "--dir", str(tmp_path), "zebra"])
+    assert missing.exit_code == 1 and "No matches" in missing.output
