@@ -17,7 +17,7 @@ as a whole: "GPT-40" is not grounded by a "40" elsewhere in the text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -49,11 +49,23 @@ _FOLLOW_RE = re.compile(
     r"\s?(%|×|(?:percent(?:age)?(?: points?)?|pct|points?|pp|pts?|times|-?fold|x|"
     r"thousand|million|billion|trillion|bn|mln)(?![A-Za-z0-9]))",
 )
+# Exponents: "2.3×10^19", "10^{-4}" (only searched when the text has a caret) and "1e-4"
+# (a pattern that starts with a digit, so the scan skips ahead fast; borders checked after).
 _EXP_RE = re.compile(
     r"(?P<mant>\d+(?:\.\d+)?)\s*(?:[×x·*]|\\times|\\cdot)\s*10\s*\^\s*\{?\s*(?P<exp>[-−]?\d+)\}?"
     r"|(?<![\w.])10\s*\^\s*\{?\s*(?P<exp2>[-−]?\d+)\}?"
-    r"|(?<![\w.])(?P<emant>\d+(?:\.\d+)?)[eE](?P<eexp>[-+]?\d+)(?![\w.])"
 )
+_ENOTATION_RE = re.compile(r"(?P<emant>\d+(?:\.\d+)?)[eE](?P<eexp>[-+]?\d+)")
+
+
+def _exponents(text: str) -> Iterator[re.Match[str]]:
+    if "^" in text:
+        yield from _EXP_RE.finditer(text)
+    for m in _ENOTATION_RE.finditer(text):
+        before = text[m.start() - 1: m.start()] if m.start() else " "
+        after = text[m.end(): m.end() + 1] or " "
+        if not (before.isalnum() or before in "._") and not (after.isalnum() or after in "._"):
+            yield m
 # List markers ("(1)", "2)", "3. " at a line start) are not claims.
 _ENUM_RE = re.compile(
     r"(?:^|(?<=[\s:;]))(?:\(\d{1,2}\)|\d{1,2}\))|(?:^|(?<=\n)|(?<=[:;] ))\s*\d{1,2}\.(?=\s)",
@@ -150,7 +162,7 @@ def _token_mentions(text: str, *, skip_markers: bool = True,
     """Every token holding a digit, classified (numbers, ranges, names)."""
     out: list[Mention] = []
     skip: list[tuple[int, int]] = [(m.start(), m.end()) for m in _CITATION_RE.finditer(text)]
-    for m in _EXP_RE.finditer(text):
+    for m in _exponents(text):
         skip.append((m.start(), m.end()))
         out.append(_exponent_mention(m))
     skip_pos = {i for a, b in skip for i in range(a, b)}
@@ -200,9 +212,10 @@ def _token_mentions(text: str, *, skip_markers: bool = True,
 
 
 def _exponent_mention(m: re.Match[str]) -> Mention:
-    if m.group("exp2") is not None:
+    groups = m.groupdict()
+    if groups.get("exp2") is not None:
         mant, exp = "1", m.group("exp2")
-    elif m.group("eexp") is not None:
+    elif groups.get("eexp") is not None:
         mant, exp = m.group("emant"), m.group("eexp")
     else:
         mant, exp = m.group("mant"), m.group("exp")
