@@ -89,10 +89,13 @@ _INJECTION_RE = re.compile(
     r"instructions? (?:to|for) (?:the )?(?:model|assistant|ai|llm|summarizer|reviewer)s?)",
     re.I,
 )
-_BOILERPLATE_RE = re.compile(
-    r"(?:https?://|www\.|github\.com|\b(?:code|data|dataset|models?|weights|demo|project "
-    r"page|checkpoints?|resources?)\b[^.]{0,60}\b(?:available|released|publicly|open-source"
-    r"d?|can be found|at)\b[^.]{0,40}(?:\.|$)|\baccepted (?:at|by|to)\b|\bpreprint\b)",
+_URL_RE = re.compile(r"https?://|www\.|github\.com|huggingface\.co/", re.I)
+# "Code and models are publicly available." Only short sentences: a long one that says its
+# dataset "will be released" is usually the contribution sentence itself.
+_AVAILABILITY_RE = re.compile(
+    r"\b(?:code|data|dataset|models?|weights|demo|project page|checkpoints?|resources?)\b"
+    r"[^.]{0,60}\b(?:available|released|publicly|open-sourced?|can be found)\b"
+    r"|\baccepted (?:at|by|to)\b|\bpreprint\b",
     re.I,
 )
 _LEADIN_RE = re.compile(
@@ -100,7 +103,9 @@ _LEADIN_RE = re.compile(
     r"finally|besides|in particular|importantly|overall|consequently|therefore|thus|hence|"
     r"as a result|in (?:this|our) (?:paper|work|study)|here|in summary|to summarize|concretely|"
     r"meanwhile|second(?:ly)?|third(?:ly)?|first(?:ly)?|lastly|then|also|however|yet|"
-    r"nevertheless|nonetheless|crucially|interestingly|surprisingly|ultimately),?\s+)+",
+    r"nevertheless|nonetheless|crucially|interestingly|surprisingly|ultimately|"
+    r"in other words|in practice|in particular|to this end|as such|on average|"
+    r"[a-z]+ly),?\s+)+",
     re.I,
 )
 _REPORT_LEADIN_RE = re.compile(
@@ -133,13 +138,15 @@ _STUDY_RE = re.compile(
     re.I,
 )
 _CONTRIB_RE = re.compile(
-    r"^(?:(?:in this (?:paper|work|study)|to (?:this end|address|tackle|bridge|overcome|fill|"
-    r"mitigate|solve|remedy|alleviate|close)[^,]{0,120}|here|specifically|therefore|"
-    r"accordingly|motivated by[^,]{0,120}|inspired by[^,]{0,120}),?\s+)?"
+    # Any short lead-in clause: "To address this, ", "Building on these observations, ".
+    r"^(?:(?:in this (?:paper|work|study)|here|[A-Za-z][^,;:]{0,110}),?\s+)?"
     r"we\s+(?:(?:first|further|also|then|thus|hence|newly)\s+)?(propose|introduce|present|"
     r"develop|design|construct|build|devise|formulate|curate|create|release|contribute)\s+",
     re.I,
 )
+# A weaker contribution: "In this paper, we show/study ...": a one-liner when nothing better.
+_THIS_PAPER_WE_RE = re.compile(
+    r"^in this (?:paper|work|study|report),?\s+we\s+(?:\w+ly\s+)?([a-z]+)\s+", re.I)
 _BYGERUND_RE = re.compile(
     r"^(?:in this (?:paper|work|study),?\s+)?we\s+(?:\w+\s+){0,5}?by\s+(presenting|introducing|"
     r"proposing|developing|designing|constructing|building|creating|releasing)\s+",
@@ -208,8 +215,19 @@ class Candidate:
 
 
 def has_quantitative(text: str) -> bool:
-    """Whether ``text`` states a measured number (not only a year or a model name)."""
-    return _QUANT_RE.search(text) is not None
+    """Whether ``text`` states a measured number (not only a year or a model name).
+
+    A bare decimal right after a capitalized word is a version ("LLaDA 1.5", "Gemini 2.5",
+    "Table 3.2"), not a measurement.
+    """
+    for match in _QUANT_RE.finditer(text):
+        number = match.group(0)
+        if "." in number and number.replace(".", "").isdigit():
+            before = text[: match.start()].rstrip().rsplit(" ", 1)[-1]
+            if before[:1].isupper() and any(ch.isalpha() for ch in before):
+                continue
+        return True
+    return False
 
 
 def _score(text: str, index: int, total: int, section: str) -> tuple[dict[str, float], bool]:
@@ -239,7 +257,9 @@ def _usable(sentence: str) -> bool:
     words = sentence.split()
     if len(words) < 5 or len(sentence) > 900:
         return False
-    if _INJECTION_RE.search(sentence) or _BOILERPLATE_RE.search(sentence):
+    if _INJECTION_RE.search(sentence) or _URL_RE.search(sentence):
+        return False
+    if len(sentence) < 160 and _AVAILABILITY_RE.search(sentence):
         return False
     letters = len(_NOT_LETTER_RE.sub("", sentence))
     return letters >= 0.55 * len(sentence)
@@ -368,6 +388,10 @@ def _one_line(c: Candidate, title: str, context: str) -> str:
             and not verb.endswith(("sign", "struct", "velop")) else verb
         rest = text[match.end():]
         return f"This paper {_third_person(verb)} {rest}"
+    match = _THIS_PAPER_WE_RE.match(text)
+    if match and not match.group(1).endswith("ed"):
+        return f"This paper {_third_person(match.group(1))} " + _depersonalize(
+            text[match.end():])
     text = _strip_leadin(text)
     return _depersonalize(text)
 
@@ -518,6 +542,8 @@ def summarize_paper(paper: Paper, fulltext: FullText | None = None) -> Summary:
     # A summary is worth reading only if it is shorter than the abstract: for short
     # abstracts drop the connectives, then trim harder.
     limit = 0.9 * len(clean_text(abstract))
+    if any(c is not None and c.section != "abstract" for c in chosen.values()):
+        limit = max(limit, 1100.0)  # parts from the full text: the abstract is no yardstick
     if _rendered_length(final) > limit:
         final = {name: _sentence(_compact(text)) for name, text in final.items()}
     if _rendered_length(final) > limit:
@@ -627,17 +653,17 @@ def _select(cands: Sequence[Candidate], extra: _Sections) -> dict[
             return (2.0, -c.index)
         if _PRESENTS_RE.search(c.text):
             return (1.5, -c.index)
+        if _THIS_PAPER_WE_RE.match(c.text):
+            return (1.0, -c.index)
         return (c.scores["method"] - 2.0, -c.index) if n <= 3 else None
 
     def result_key(c: Candidate) -> tuple[float, ...]:
-        # The contribution sentence is the one-line summary's; results take it only when
-        # the abstract is too short to spare it.
-        if (c.contrib or _PRESENTS_RE.search(c.text)) and n > 3:
-            return (-1.0, c.scores["result"])
         return (float(c.quantitative), c.scores["result"] + 0.3 * min(
             len(_QUANT_RE.findall(c.text)), 3) - (c.index == 0) * 2, -len(c.text) / 1000)
 
-    # Results first: the quantitative finding is the part readers check.
+    # The contribution sentence is the one-line summary; then the quantitative finding,
+    # the part readers check, from what is left.
+    take("one_line", cands, contrib)
     take("results", cands, result_key)
     res = chosen["results"]
     if (res is None or not res.quantitative) and extra:
@@ -654,7 +680,6 @@ def _select(cands: Sequence[Candidate], extra: _Sections) -> dict[
         if res in cands:
             used.discard(cands.index(res))
         chosen["results"] = None
-    take("one_line", cands, contrib)
     pivot = chosen["one_line"].index if chosen["one_line"] is not None else 1
 
     def implication_key(c: Candidate) -> tuple[float, ...] | None:
@@ -682,7 +707,8 @@ def _select(cands: Sequence[Candidate], extra: _Sections) -> dict[
         if after and c.index <= pivot:
             return None
         return (c.scores["method"] - 0.2 * abs(c.index - (pivot + 1))
-                - 0.8 * bool(re.match(r"(?:it|this|they|these|its)\b", c.text, re.I)),)
+                - 0.8 * bool(re.match(r"(?:it|this|they|these|its)\b", c.text, re.I))
+                - 0.5 * c.quantitative * c.scores["result"],)
 
     take("method", cands, method_key)
     if chosen["one_line"] is None:
