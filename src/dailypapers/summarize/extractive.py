@@ -112,7 +112,7 @@ _REPORT_LEADIN_RE = re.compile(
     r"^(?:(?:extensive |comprehensive |our |the |empirical |experimental |evaluation |"
     r"these |both |further |key |main |primary |all |numerical |\w+-scale )*"
     r"(?:experiments?|experimental results|results|evaluations?|analys[ie]s|findings|"
-    r"studies|evidence)(?: \w+){0,6}? (?:show|shows|demonstrate|demonstrates|indicate|"
+    r"studies|evidence)(?: [\w-]+){0,6}? (?:show|shows|demonstrate|demonstrates|indicate|"
     r"indicates|reveal|reveals|confirm|confirms|suggest|suggests|highlight|highlights|"
     r"validate|validates)(?: that)?,?\s+"
     r"|we (?:find|found|show|observe|demonstrate|discover|reveal|confirm)(?: that)?,?\s+)",
@@ -166,13 +166,14 @@ _PROBLEM_RE = re.compile(
 _PRESENTS_RE = re.compile(
     r"\b(?:this|the|our) (?:paper|work|study|report|article) (?:proposes|introduces|presents|"
     r"develops|describes)\b", re.I)
+# Pronouns, not names that contain them ("We-Math", "US-based").
 _PRONOUNS = [
-    (re.compile(r"\bWe\b"), "The authors"),
-    (re.compile(r"\bwe\b"), "the authors"),
-    (re.compile(r"\bOur\b"), "Their"),
-    (re.compile(r"\bour\b"), "their"),
-    (re.compile(r"\bourselves\b"), "themselves"),
-    (re.compile(r"\bus\b"), "them"),
+    (re.compile(r"(?<![\w-])We(?![\w-])"), "The authors"),
+    (re.compile(r"(?<![\w-])we(?![\w-])"), "the authors"),
+    (re.compile(r"(?<![\w-])Our(?![\w-])"), "Their"),
+    (re.compile(r"(?<![\w-])our(?![\w-])"), "their"),
+    (re.compile(r"(?<![\w-])ourselves(?![\w-])"), "themselves"),
+    (re.compile(r"(?<![\w-])us(?![\w-])"), "them"),
 ]
 # Trailing clauses that can go when a part is too long (never when they hold digits).
 _TRIM_CLAUSE_RE = re.compile(
@@ -180,6 +181,10 @@ _TRIM_CLAUSE_RE = re.compile(
     r"resulting|offering|providing|paving|highlighting|demonstrating|suggesting|"
     r"underscoring|showing|indicating|including|such as|as well as|and thus|and"
     r" (?:thus|therefore|hence))\b[^,;]*$"
+)
+_TAIL_RE = re.compile(
+    r",\s+(?:which|where|while|whereas|including|such as|e\.g\.|i\.e\.|thereby|enabling|"
+    r"allowing|making|leading to|resulting in)\b"
 )
 _STOP = frozenset(
     """
@@ -360,6 +365,11 @@ def _trim(text: str, budget: int) -> str:
     if len(text) > budget:
         text = re.sub(r"\s*\((?=[^()]{25,}\))[^()\d]*\)", "", text)
     if len(text) > budget:
+        # A long descriptive tail ("..., which pairs A with B and evaluates (i) ... (iv)").
+        tail = _TAIL_RE.search(text, 60)
+        if tail is not None and not any(ch.isdigit() for ch in text[tail.start():]):
+            text = text[: tail.start()]
+    if len(text) > budget:
         colon = text.find(": ", 60)
         if colon > 0 and not any(ch.isdigit() for ch in text[colon:]):
             text = text[:colon]
@@ -427,9 +437,20 @@ def _method(c: Candidate, context: str) -> str:
     return "Methodologically, " + _depersonalize(_lower_first(text, context))
 
 
+def _strip_report(text: str) -> str:
+    """"Experiments show that X" -> "X"; kept when it carries a number or no "that" clause."""
+    match = _REPORT_LEADIN_RE.match(text)
+    if match is None:
+        return text
+    leadin = match.group(0)
+    if not leadin.rstrip(" ,").lower().endswith("that") or any(ch.isdigit() for ch in leadin):
+        return text
+    return text[match.end():]
+
+
 def _results(c: Candidate, context: str) -> str:
     text = _strip_leadin(c.text)
-    text = _REPORT_LEADIN_RE.sub("", text)
+    text = _strip_report(text)
     text = _depersonalize(text)
     return "The primary results show that " + _lower_first(text, context)
 
