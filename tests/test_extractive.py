@@ -225,3 +225,31 @@ def test_real_abstracts(shared_data: Path) -> None:
             quant_results += has_quantitative(summary.results)
     assert statistics.median(lengths) <= 1100
     assert quant_results >= 0.9 * quant_abstracts
+
+
+def test_rewrites_keep_names_and_numbers() -> None:
+    abstract = (
+        "Visual math reasoning is weak in current models. We introduce MathPix, a dataset of "
+        "40,000 diagrams with step-by-step solutions. MathPix pairs each diagram with a "
+        "question and a verified answer. Experiments on 12 open models show that training on "
+        "MathPix improves accuracy on We-Math and MathVista. These results suggest that "
+        "diagram data is a practical lever for multimodal reasoning."
+    )
+    summary = summarize(make_paper(abstract, "MathPix"))
+    text = summary.render()
+    assert "We-Math" in text and "The authors-Math" not in text
+    # A lead-in that carries a number is kept whole: the number is part of the finding.
+    assert "12 open models" in summary.results
+    assert verify(summary, abstract).unsupported == []
+
+
+def test_contribution_after_any_lead_in_is_the_one_line() -> None:
+    abstract = (
+        "Agents that search the web are slow. Building on these observations, we introduce "
+        "FastSearch, an agent that caches queries across episodes. FastSearch answers 2.1x "
+        "faster than the strongest baseline on WebShop. This shows that caching is a cheap "
+        "win for web agents."
+    )
+    summary = summarize(make_paper(abstract, "FastSearch"))
+    assert summary.one_line.startswith("This paper introduces FastSearch")
+    assert "2.1x" in summary.results
