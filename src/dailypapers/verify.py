@@ -385,7 +385,11 @@ class SourceIndex:
         """A source value that rounds to ``raw`` at its precision (>= 2 significant digits)."""
         raw = abs(raw)
         exponent = raw.as_tuple().exponent
-        if not isinstance(exponent, int) or len(raw.as_tuple().digits) < 2 or raw == 0:
+        if not isinstance(exponent, int) or raw == 0:
+            return None
+        # Normalized Decimals drop trailing zeros ("50" is 5E+1): count integer digits.
+        significant = len(str(int(raw))) if exponent >= 0 else len(raw.as_tuple().digits)
+        if significant < 2:
             return None
         quantum = Decimal(1).scaleb(min(exponent, 0))
         for source_value, pos in self._all_values:
@@ -454,9 +458,11 @@ def _check(mention: Mention, index: SourceIndex) -> tuple[str, int | None]:
         if pos is not None:
             return "grounded", pos
         mant, exp = mention.name.split("|")
-        flat = ("" if mant == "1" else mant) + "10" + exp.lstrip("+")
-        flat_alt = "10" + exp.lstrip("+")
-        for form in (flat, flat_alt):
+        exp = exp.lstrip("+")
+        forms = [("" if mant == "1" else mant) + "10" + exp, "10" + exp]
+        if exp.startswith("-"):  # PDFs flatten 10^-9 to "10−9" with a real minus sign
+            forms += ["10−" + exp[1:], "10-" + exp[1:]]
+        for form in forms:
             found = index.text.find(form)
             if found >= 0 or normalize_name(form) in index.flattened:
                 return "unverifiable", (found if found >= 0 else None)
