@@ -64,6 +64,12 @@ def test_split_sentences(text: str, expected: int) -> None:
     assert len(split_sentences(text)) == expected
 
 
+def test_latex_comment_marks_between_sentences() -> None:
+    text = clean_text("Data are key. % With more data, it helps. % Only 50 % of runs and 5\\% gains.")
+    assert split_sentences(text) == [
+        "Data are key.", "With more data, it helps.", "Only 50 % of runs and 5% gains."]
+
+
 def test_clean_text_latex_and_split_decimals() -> None:
     raw = r"Models~(MLLMs) reach 87.2\% with $\mathcal{O}(N^2)$ cost and \textbf{bold} 82. 42% gain"
     cleaned = clean_text(raw)

@@ -740,6 +740,9 @@ def _select(cands: Sequence[Candidate], extra: _Sections) -> dict[
         if chosen["objective"] is None and extra:
             intro = [c for c in extra.get("introduction") if 60 <= len(c.text) <= 300]
             take("objective", intro, lambda c: (c.scores["objective"], -c.index))
+        if chosen["objective"] is None:
+            # A leftover sentence of the abstract says more than the title would.
+            take("objective", cands, lambda c: (c.scores["objective"] - 0.5 * c.quantitative,))
     if chosen["implication"] is None:
         take("implication", cands, lambda c: (c.scores["implication"] - 0.3 * c.scores[
             "method"],) if c.index >= n // 2 else None)

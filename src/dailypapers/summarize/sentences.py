@@ -53,6 +53,9 @@ def clean_text(text: str) -> str:
     Digits are never altered (no NFKC: it would fold superscripts and change numbers).
     """
     text = text.translate(_LIGATURES).replace("\ufffe", "-").replace("\u00ad", "")
+    # "datasets. % With ...": LaTeX comment marks left between sentences (not "50 %").
+    if "%" in text:
+        text = re.sub(r"(?<=[^\d\s])\s+%(?=\s)", " ", text)
     # "82. 42%": a decimal point that a copy-paste split from its digits.
     text = re.sub(r"(?<=\d)\. (?=\d+\s*\\?%)", ".", text)
     if "\\" in text or "$" in text or "~" in text:
