@@ -65,7 +65,8 @@ def test_split_sentences(text: str, expected: int) -> None:
 
 
 def test_latex_comment_marks_between_sentences() -> None:
-    text = clean_text("Data are key. % With more data, it helps. % Only 50 % of runs and 5\\% gains.")
+    text = clean_text(
+        "Data are key. % With more data, it helps. % Only 50 % of runs and 5\\% gains.")
     assert split_sentences(text) == [
         "Data are key.", "With more data, it helps.", "Only 50 % of runs and 5% gains."]
 
