@@ -272,7 +272,8 @@ def _usable(sentence: str) -> bool:
 
 def _candidates(text: str, section: str, limit: int | None = None) -> list[Candidate]:
     cleaned = strip_citations(clean_text(text))
-    sentences = [s for s in split_sentences(cleaned) if _usable(s)]
+    # dict.fromkeys: drop repeated sentences (copy-paste accidents), keep the order.
+    sentences = [s for s in dict.fromkeys(split_sentences(cleaned)) if _usable(s)]
     if limit is not None:
         sentences = sentences[:limit]
     total = len(sentences)
