@@ -142,7 +142,7 @@ def test_verify_command(tmp_path: Path) -> None:
     runner = CliRunner()
     result = runner.invoke(main, ["verify", "--summary", str(good), "--source", str(source)])
     assert result.exit_code == 0, result.output
-    assert "0 unsupported" in result.output
+    assert "3 items: 3 grounded, 0 unsupported, 0 unverifiable" in result.output
     result = runner.invoke(main, ["verify", "--summary", str(bad), "--source", str(source),
                                   "--json"])
     assert result.exit_code == 3

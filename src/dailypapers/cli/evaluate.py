@@ -95,8 +95,10 @@ def verify_command(summary_file: Path, source_file: Path, flattened: tuple[str, 
     else:
         for item in items:
             click.echo(_item_line(item))
-        click.echo(f"{len(items)} items: {len(items) - len(unsupported)} not contradicted, "
-                   f"{len(unsupported)} unsupported")
+        counts = {s: sum(i.status == s for i in items)
+                  for s in ("grounded", "unsupported", "unverifiable")}
+        click.echo(f"{len(items)} items: {counts['grounded']} grounded, "
+                   f"{counts['unsupported']} unsupported, {counts['unverifiable']} unverifiable")
     if unsupported:
         sys.exit(ExitCode.PARTIAL)
 
