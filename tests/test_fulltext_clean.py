@@ -149,3 +149,20 @@ def test_fit_sections_on_a_real_paper(shared_data: Path) -> None:
     assert 6000 < len(out) <= 8000
     assert out.startswith("ABSTRACT\nWe investigate the potential")
     assert "1 INTRODUCTION" in out and "5 CONCLUSION" in out and "PERFORMANCE EVALUATION" in out
+
+
+def test_named_appendix_ends_the_references() -> None:
+    lines = [
+        "A Title", "Abstract", "We do things.", "", "1 Introduction", "Intro text.",
+        "2 Conclusion", "Done.", "References", "[1] A. B. Author. A paper. 2020.",
+        "Appendix A: Prompt Details", "Prompts used.", "A.1 More", "More text.",
+        "B Other Things", "Other text.",
+    ]
+    fulltext = build_fulltext(["\n".join(lines)], "x", None)
+    got = [(s.kind, s.heading) for s in fulltext.sections if s.heading]
+    assert got[-3:] == [
+        ("appendix", "Appendix A: Prompt Details"), ("appendix", "A.1 More"),
+        ("appendix", "B Other Things"),
+    ]
+    assert "Author. A paper" not in fulltext.text
+    assert "Other text." in fulltext.text

@@ -128,6 +128,11 @@ def test_new_version_is_a_new_text_and_old_is_kept(
     assert len(cached_blobs(tmp_path)) == 2
     refs = sorted(p.name for p in (tmp_path / "cache" / "pdf" / "refs").glob("*.json"))
     assert "2501.00001v1.json" in refs and "2501.00001v2.json" in refs
+    # Asking again without a version reuses the newest one we have, with no request.
+    requests = len(httpserver.log)
+    latest = fetch(httpserver, tmp_path, paper(None))
+    assert latest.version == 2 and "Second version" in latest.text
+    assert len(httpserver.log) == requests
 
 
 def test_versionless_request_learns_version_from_redirect(
@@ -260,6 +265,7 @@ def test_image_only_pdf(httpserver: HTTPServer, tmp_path: Path) -> None:
     result = fetch(httpserver, tmp_path)
     assert result.source == "abstract"
     assert "no text layer" in result.fallback_reasons[0]
+    assert cached_blobs(tmp_path) == []
 
 
 def test_html_fallback_uses_the_arxiv_page(
@@ -351,3 +357,30 @@ def test_cli_text_by_arxiv_id(
     assert missing.exit_code == 1
     assert "fallback: pdf: not found (HTTP 404)" in missing.output
     assert "no full text for 2501.00002" in missing.output
+
+
+def test_worker_timeout_is_recorded_and_the_worker_restarts(tmp_path: Path) -> None:
+    from dailypapers.fulltext.pdf import PdfError
+    from dailypapers.fulltext.worker import ExtractionWorker
+
+    pdf = tmp_path / "good.pdf"
+    pdf.write_bytes(GOOD_PDF)
+    worker = ExtractionWorker(timeout=0.0)  # no time at all: every job times out
+    try:
+        with pytest.raises(PdfError, match="timed out"):
+            worker.extract(pdf, "2501.00001", 1)
+        worker.timeout = 60.0
+        fulltext = worker.extract(pdf, "2501.00001", 1)  # a fresh child takes over
+    finally:
+        worker.close()
+    assert fulltext.source == "pdf" and "number 11." in fulltext.text
+
+
+def test_garbage_between_pdf_header_and_eof(httpserver: HTTPServer, tmp_path: Path) -> None:
+    httpserver.expect_request("/pdf/2501.00001v1").respond_with_data(
+        b"%PDF-1.7\n" + b"\x00garbage" * 200 + b"\n%%EOF\n", content_type="application/pdf")
+    no_html(httpserver)
+    result = fetch(httpserver, tmp_path)
+    assert result.source == "abstract"
+    assert result.fallback_reasons[0].startswith("pdf: unreadable")
+    assert cached_blobs(tmp_path) == []  # the next run downloads it again

@@ -141,6 +141,10 @@ def fetch_fulltexts(
                 fulltext = fetcher.fetch(paper)
                 store.save_fulltext(fulltext)
                 texts[paper.arxiv_id] = fulltext
+                if fulltext.version and paper.version != fulltext.version:
+                    # arXiv told us the version: later stages key their caches on it.
+                    paper.version = fulltext.version
+                    store.upsert_paper(paper)
     for paper in todo:
         texts.setdefault(paper.arxiv_id, abstract_fulltext(paper, ["full text disabled"]))
     if report is not None:

@@ -115,7 +115,13 @@ class FullTextFetcher:
     def fetch_pdf(self, paper: Paper) -> FullText:
         """Download (or reuse) and extract the PDF; raises FetchError with a reason."""
         cached = self.downloader.get(paper.arxiv_id, paper.version)
-        fulltext = self._extract_cached(cached)
+        try:
+            fulltext = self._extract_cached(cached)
+        except PdfError:
+            # Keep no file that cannot give text: the next run asks arXiv again (its refs
+            # dangle without the blob and count as missing).
+            cached.path.unlink(missing_ok=True)
+            raise
         fulltext.stats.update(pdf_bytes=cached.bytes, pdf_sha256=cached.sha256,
                               downloaded=cached.downloaded)
         return fulltext

@@ -40,30 +40,36 @@ LIGATURES = str.maketrans(
 )
 
 # "arXiv:2508.10683v1 [cs.CL] 14 Aug 2025" (also old-style ids "hep-th/9901001v2").
+_LIGATURE_PAIRS = tuple((chr(k), v) for k, v in LIGATURES.items() if isinstance(v, str))
+# Starts with the literal "arXiv:" (fast scan); the lookbehind pins it to a line start.
 STAMP_RE = re.compile(
-    r"^\s*arXiv:\s?(?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})v\d+\s+\[[^\]\n]{1,30}\]"
+    r"arXiv:(?<![^\n\f]arXiv:)\s?(?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})v\d+\s+\[[^\]\n]{1,30}\]"
     r"\s+\d{1,2}\s+[A-Z][a-z]{2}\s+\d{4}[ \t]*(?=\n|\f|$)",
-    re.MULTILINE,
 )
 _DIGITS_RE = re.compile(r"\d+")
 _TAIL_WORD_RE = re.compile(r"\w+$")
 _HEAD_WORD_RE = re.compile(r"\w+")
 # Hyphenated words: found by scanning for the hyphen first (a leading \w+ is slow).
 _HYPHENATED_RE = re.compile(r"-\w+")
-_LIGATURE_RE = re.compile("[\ufb00-\ufb06\u00ad]")
+# Ligatures, soft hyphens or control characters: anything clean_pages must fix first.
+_RARE_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ufb00-\ufb06\u00ad]")
 # A line that is a heading on its own: numbered ("3.1 Method", "A.2 Prompts", "IV. RESULTS")
 # or one of the common unnumbered ones. Decided here only to keep it off the previous line.
 _HEADING_LINE_RE = re.compile(
     r"^(?:(?:\d{1,2}|[A-H]|[IVX]{1,5})(?:\.\d{1,2}){0,3}\.?\s+[A-Z][^\n]{1,90}"
     r"|(?i:abstract|introduction|related work|background|conclusions?|discussion|limitations"
-    r"|acknowledge?ments?|references|bibliography|appendix|appendices|contents)[.:]?)$",
+    r"|acknowledge?ments?|references|bibliography|appendix|appendices|contents)[.:]?"
+    r"|(?i:appendix|supplementary)\s+[A-Z0-9]{1,2}\b[.:]?(?:\s+[A-Z][^.\n]{0,80})?)$",
 )
 _SENTENCE_END = (".", "?", "!", ":", ";")
+# Line ends that leave a sentence open ("in Appendix D,"), beside letters (a digit may
+# end a table row, which must keep its line).
+_MID_SENTENCE_END = ",)]”’"
 # Flattened exponents: "2.3 · 1019", "×106", "10−5" (a minus sign glued to 10 is an
 # exponent, since a range would be written "10–15" with an en dash).
 # Two patterns that each start with a literal, so the scan is fast.
 _FLAT_TIMES_RE = re.compile(r"[·×∗] ?(10\d{1,3})\b")
-_FLAT_MINUS_RE = re.compile(r"(?<![\w.])10−\d{1,2}\b")
+_FLAT_MINUS_RE = re.compile(r"10−\d{1,2}\b")  # the char before is checked by hand
 # Lines that interrupt running text: footnotes ("1Listing ...", "2" + URL, "∗Equal ..."),
 # captions, and bare footnote marks.
 _INTERRUPT_RE = re.compile(
@@ -78,7 +84,9 @@ _LIST_ITEM_RE = re.compile(r"^\d{1,2}\.\s")
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _GLUED_MARK_RE = re.compile("\ufffe(\\d{1,3})(?=\n|\f|$)")
 # Lines that start a new block even when the previous line looks wrapped.
-_BLOCK_START_RE = re.compile(r"^(?:abstract|index terms|keywords)\b", re.IGNORECASE)
+_BLOCK_START_RE = re.compile(
+    r"^(?:Abstract|ABSTRACT|Index Terms|INDEX TERMS|Keywords|KEYWORDS|Key words)\b"
+)
 
 
 @dataclass
@@ -254,14 +262,30 @@ def _join_lines(pages: list[list[str]]) -> list[str]:
                 out.append(s)
                 out.append("")
                 continue
-            if buf and buf[-1].endswith(SOFT_HYPHEN):
+            if len(s) <= 2 and s[0] in ".,;:)" and not s[-1].isalnum() and (buf or out):
+                # Punctuation left alone after a footnote mark ("agents 1" + ".").
+                if buf:
+                    buf[-1] = buf[-1] + s
+                else:
+                    last = len(out) - 1
+                    while last >= 0 and not out[last]:
+                        last -= 1
+                    if last >= 0:
+                        out[last] += s
+                        continue
+                    buf.append(s)
+            elif buf and buf[-1].endswith(SOFT_HYPHEN):
                 buf[-1] = buf[-1] + s  # the hyphen rule decides later
             elif buf and buf[-1].endswith("-") and buf[-1][-2:-1].isalpha() and s[0].islower():
                 # A printed hyphen at the end of a line is part of the word ("task-specific").
                 buf[-1] = buf[-1] + s
             else:
                 buf.append(s)
-            if s.endswith(SOFT_HYPHEN) or (s.endswith("-") and s[-2:-1].isalpha()):
+            if (
+                s.endswith(SOFT_HYPHEN) or (s.endswith("-") and s[-2:-1].isalpha())
+                # A fragment after a footnote mark (", over"): the sentence goes on.
+                or (s[0] in ",;:)" and not s.endswith(_SENTENCE_END))
+            ):
                 continuing = True
                 continue
             tail = _visual_tail(s)
@@ -271,7 +295,7 @@ def _join_lines(pages: list[list[str]]) -> list[str]:
             if s.endswith(_SENTENCE_END):
                 flush()
                 out.append("")
-            elif tail >= part and s[-1].isalpha():
+            elif tail >= part and (s[-1].isalpha() or s[-1] in _MID_SENTENCE_END):
                 continue
             else:
                 flush()
@@ -336,10 +360,12 @@ def clean_pages(raw_pages: list[str]) -> CleanText:
     """Clean the raw text of each page (as PDFium returns it) into one document."""
     stats: dict[str, int] = {}
     joined_raw = "\f".join(raw_pages).replace("\r\n", "\n")
-    if _CONTROL_RE.search(joined_raw):
+    if _RARE_RE.search(joined_raw):  # one scan; the fixes below are rarely needed
         joined_raw = _CONTROL_RE.sub("", joined_raw)
-    if _LIGATURE_RE.search(joined_raw):  # rare in pypdfium2 output; translate() is slow
-        joined_raw = joined_raw.translate(LIGATURES)
+        # str.replace per ligature: much faster than str.translate on long text.
+        for ligature, letters in _LIGATURE_PAIRS:
+            if ligature in joined_raw:
+                joined_raw = joined_raw.replace(ligature, letters)
     joined_raw, stamps = STAMP_RE.subn("", joined_raw)
     # A footnote mark on the line after a hyphen break gets glued to it ("lemma\ufffe2").
     joined_raw = _GLUED_MARK_RE.sub("\ufffe\n\\1", joined_raw)
@@ -352,5 +378,9 @@ def clean_pages(raw_pages: list[str]) -> CleanText:
     stats["hyphens_kept"] = kept
     stats["hyphens_joined"] = joined
     text = re.sub(r"\n{3,}", "\n\n", text).strip()
-    flattened = sorted(set(_FLAT_TIMES_RE.findall(text)) | set(_FLAT_MINUS_RE.findall(text)))
-    return CleanText(lines=text.split("\n"), flattened_numbers=flattened, stats=stats)
+    flattened = set(_FLAT_TIMES_RE.findall(text))
+    for m in _FLAT_MINUS_RE.finditer(text):
+        before = text[m.start() - 1 : m.start()]
+        if not (before.isalnum() or before in "._"):
+            flattened.add(m.group(0))
+    return CleanText(lines=text.split("\n"), flattened_numbers=sorted(flattened), stats=stats)

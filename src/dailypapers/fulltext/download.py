@@ -149,8 +149,9 @@ class PdfCache:
         record = {k: v for k, v in asdict(entry).items() if k not in ("path", "downloaded")}
         payload = json.dumps(record, indent=1).encode()
         _atomic_write_bytes(self.refs / f"{ref_name(arxiv_id, version)}.json", payload)
-        if version is not None and self.lookup(arxiv_id, None) is None:
-            # A later versionless request can reuse the newest known version.
+        latest = self.lookup(arxiv_id, None)
+        if version is not None and (latest is None or (latest.version or 0) < version):
+            # A later versionless request reuses the newest version we have.
             _atomic_write_bytes(self.refs / f"{ref_name(arxiv_id, None)}.json", payload)
         return entry
 
@@ -181,7 +182,11 @@ def stream_to_file(
             pacer.wait()
         wait: float | None = None
         try:
-            with client.stream("GET", url) as response:
+            with client.stream(
+                "GET", url, follow_redirects=True,
+                # arXiv asks robots to say who they are, also on an injected client.
+                headers={"User-Agent": settings.user_agent},
+            ) as response:
                 status = response.status_code
                 if status in RETRY_STATUS:
                     if attempt < attempts:

@@ -49,8 +49,8 @@ def extract_raw_pages(path: Path) -> list[str]:
             if "password" in message or "security" in message:
                 raise PdfError("encrypted (password required)") from exc
             raise PdfError(f"unreadable ({exc})") from exc
+        pages: list[str] = []
         try:
-            pages: list[str] = []
             for index in range(len(doc)):
                 page = doc[index]
                 try:
@@ -61,9 +61,11 @@ def extract_raw_pages(path: Path) -> list[str]:
                         textpage.close()
                 finally:
                     page.close()
-            return pages
+        except pdfium.PdfiumError as exc:
+            raise PdfError(f"unreadable page {len(pages) + 1} ({exc})") from exc
         finally:
             doc.close()
+        return pages
 
 
 def extract_pdf(

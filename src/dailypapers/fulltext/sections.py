@@ -51,6 +51,12 @@ _UNNUMBERED_RE = re.compile(
     r"|impact statement|contents|table of contents)[.:]?$",
     re.IGNORECASE,
 )
+# "Appendix A: Prompts", "APPENDIX", "Supplementary Material": they also end the references.
+_APPENDIX_RE = re.compile(
+    r"^(?:appendix|appendices|supplementary materials?|supplementary)"
+    r"(?:\s+[A-Z0-9]{1,2}\b)?[.:]?(?:\s+[A-Z][^.]*)?$",
+    re.IGNORECASE,
+)
 _NUMBERED_RE = re.compile(r"^(\d{1,2})((?:\.\d{1,2}){0,3})\.?\s+(\S.{0,90})$")
 _ROMAN_RE = re.compile(r"^([IVX]{1,5})\.\s+(\S.{0,90})$")
 _LETTER_RE = re.compile(r"^([A-H])((?:\.\d{1,2}){0,3})\.?\s+(\S.{0,90})$")
@@ -207,6 +213,11 @@ def split_sections(lines: Sequence[str]) -> tuple[list[Section], dict[str, int]]
                 m.group(1)
             ):
                 new_heading = (classify(m.group(2)), line)
+        if new_heading is None and len(line) <= 80 and _APPENDIX_RE.match(line):
+            new_heading = ("appendix", line)
+            # "Appendix A: ..." is followed by "A.1 ..." and then "B ..." headings.
+            letter = re.match(r"^\w+\s+([A-H])\b", line)
+            numbering.letter = letter.group(1) if letter else ""
         if new_heading is None and _UNNUMBERED_RE.match(line):
             name = classify(line)
             if line.lower().startswith("acknowledg") or line.lower().startswith("ethics"):
@@ -214,9 +225,7 @@ def split_sections(lines: Sequence[str]) -> tuple[list[Section], dict[str, int]]
             new_heading = (name, line)
 
         if new_heading is not None:
-            if in_refs and not new_heading[1].lower().startswith(("appendi", "suppl")) and not (
-                _LETTER_RE.match(new_heading[1])
-            ):
+            if in_refs and new_heading[0] != "appendix":
                 # Still inside the references: only an appendix ends them.
                 ref_lines += 1
                 continue
@@ -261,8 +270,6 @@ def split_sections(lines: Sequence[str]) -> tuple[list[Section], dict[str, int]]
             kind, heading = "other", ""
         body.append(line)
     close()
-    if not in_refs:
-        pass
     sections = [s for s in sections if s.text or s.kind not in ("title", "other")]
     for s in sections:
         s.text = re.sub(r"\n{3,}", "\n\n", s.text)
