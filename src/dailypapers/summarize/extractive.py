@@ -475,6 +475,10 @@ def keywords(title: str, text: str, limit: int = 6) -> list[str]:
     """Names and frequent content words, deterministically (title words weigh double)."""
     names: list[str] = []
     for word in _NAME_RE.findall(f"{title} {text}"):
+        # A name with digits must be checkable against the body text too: some callers
+        # verify against the abstract and full text without the title.
+        if any(ch.isdigit() for ch in word) and word not in text:
+            continue
         if word not in names:
             names.append(word)
     counts: Counter[str] = Counter()
