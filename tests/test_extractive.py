@@ -77,6 +77,8 @@ def test_clean_text_latex_and_split_decimals() -> None:
     raw = r"Models~(MLLMs) reach 87.2\% with $\mathcal{O}(N^2)$ cost and \textbf{bold} 82. 42% gain"
     cleaned = clean_text(raw)
     assert cleaned == "Models (MLLMs) reach 87.2% with O(N^2) cost and bold 82.42% gain"
+    assert clean_text("a 4.05times speedup on 256times256, 3 times faster") == (
+        "a 4.05× speedup on 256×256, 3 times faster")
 
 
 # --- summaries ---------------------------------------------------------------------------

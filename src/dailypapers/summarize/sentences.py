@@ -58,6 +58,9 @@ def clean_text(text: str) -> str:
     # "datasets. % With ...": LaTeX comment marks left between sentences (not "50 %").
     if "%" in text:
         text = re.sub(r"(?<=[^\d\s])\s+%(?=\s)", " ", text)
+    # "4.05times", "256times256": LaTeX \times that lost its backslash on the way.
+    if "times" in text:
+        text = re.sub(r"(?<=\d)times(?=\s|\d|$)", "×", text)
     # "82. 42%": a decimal point that a copy-paste split from its digits.
     text = re.sub(r"(?<=\d)\. (?=\d+\s*\\?%)", ".", text)
     if "\\" in text or "$" in text or "~" in text:
