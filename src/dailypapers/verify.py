@@ -24,7 +24,6 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from .models import SUMMARY_PARTS, CheckedItem, Summary, Verification
 
 _NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?|\.\d+"
-_NUM_RE = re.compile(rf"^(?:{_NUM})$")
 _SCALES = {
     "k": Decimal(10) ** 3, "K": Decimal(10) ** 3, "thousand": Decimal(10) ** 3,
     "M": Decimal(10) ** 6, "million": Decimal(10) ** 6, "mln": Decimal(10) ** 6,
@@ -37,8 +36,6 @@ _ONE = Decimal(1)
 _MULT_UNITS = {"x", "X", "×", "fold", "times"}
 _PERCENT_UNITS = {"%", "percent", "percentage", "pct"}
 _POINT_UNITS = {"points", "point", "pp", "pts", "pt"}
-# Characters a token may contain; ".,-/" only between alphanumerics.
-_TOKEN_CHARS = re.compile(r"[A-Za-z0-9_+]|[.,\-/\u2013](?=[A-Za-z0-9])")
 # Only tokens that hold a digit: the lookahead fails fast on plain words, so a full text of
 # 100k+ characters is scanned in C rather than word by word in Python.
 _TOKEN_RE = re.compile(
@@ -252,7 +249,7 @@ def prepare(text: str) -> str:
     """
     if "\\" in text:
         text = text.replace("\\%", "%")
-        text = re.sub(r"\\to(?=\s*\d)", " ", text)
+        text = _BACKSLASH_TO_RE.sub(" ", text)
     if "times" in text:
         text = _TIMES_WORD_RE.sub(_times, text)
         text = _SPACED_TIMES_RE.sub(r"\1×", text.replace("\\×", "×"))
