@@ -142,7 +142,7 @@ def test_verify_command(tmp_path: Path) -> None:
     runner = CliRunner()
     result = runner.invoke(main, ["verify", "--summary", str(good), "--source", str(source)])
     assert result.exit_code == 0, result.output
-    assert "0 unsupported" in result.output
+    assert "3 items: 3 grounded, 0 unsupported, 0 unverifiable" in result.output
     result = runner.invoke(main, ["verify", "--summary", str(bad), "--source", str(source),
                                   "--json"])
     assert result.exit_code == 3
@@ -151,3 +151,25 @@ def test_verify_command(tmp_path: Path) -> None:
     assert data["counts"] == {"grounded": 2, "unsupported": 1, "unverifiable": 0}
     flagged = [i for i in data["items"] if i["status"] == "unsupported"]
     assert flagged[0]["text"] == "GPT-40" and flagged[0]["part"] == "one_line"
+
+
+def test_eval_check_references(tmp_path: Path) -> None:
+    abstracts, references = _write_data(tmp_path, n=2)
+    with references.open("a") as handle:
+        handle.write(json.dumps({"arxiv_id": "2501.00000",
+                                 "summary": "SlimAttn beats GPT-40 by 9.9 points."}) + "\n")
+    result = CliRunner().invoke(main, [
+        "eval", "--abstracts", str(abstracts), "--references", str(references),
+        "--check-references", "--json"])
+    assert result.exit_code == 0, result.output
+    refs = json.loads(result.output)["references_verifier"]
+    assert refs["references"] == 3  # the paper with an empty abstract is not checked
+    # REFERENCE's numbers are all in ABSTRACT; the added one has two made-up items.
+    assert refs["unsupported"] == 2
+    assert refs["references_flagged"] == 1
+    assert refs["gpt40_examples"] == [{"arxiv_id": "2501.00000", "item": "GPT-40"}]
+    assert 0 < refs["share_not_in_abstract"] < 1
+    text = CliRunner().invoke(main, [
+        "eval", "--abstracts", str(abstracts), "--references", str(references),
+        "--check-references"])
+    assert "not in the abstract" in text.output

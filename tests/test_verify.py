@@ -149,8 +149,16 @@ def _abstracts(shared: Path) -> dict[str, dict[str, str]]:
 
 def _rewrite(token: str) -> str | None:
     """Another normal form of a number or name, as a careful human would write it."""
+    if re.fullmatch(r"\d{1,3}(?:,000)+", token):
+        return token.replace(",000", "", 1).replace(",", "") + "k"  # 25,000 -> 25k
     if re.fullmatch(r"\d{1,3}(?:,\d{3})+", token):
         return token.replace(",", "")
+    match = re.fullmatch(r"([1-9]\d*\.\d)(\d)(%?)", token)
+    if match and match.group(2) != "5":
+        # 88.47% -> 88.5%: rounded to one decimal, two significant digits at least (the
+        # verifier accepts rounding only then); a tie would be ambiguous, so skipped.
+        rounded = Decimal(match.group(1) + match.group(2)).quantize(Decimal("0.1"))
+        return f"{rounded}{match.group(3)}"
     if re.fullmatch(r"\d{4,}", token) and not re.fullmatch(r"(?:19|20)\d\d", token):
         return f"{int(token):,}"
     match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(%|percent)", token)
@@ -234,3 +242,10 @@ def test_every_gpt40_for_gpt4o_in_reference_summaries_is_flagged(shared_data: Pa
                            for i in items)
     assert total > 20
     assert flagged == total
+
+
+def test_rounded_and_flattened_negative_exponents() -> None:
+    source = "Accuracy rises from 45.1% to 50.4%, with the loss at 10−9 after 39.7 hours."
+    found = statuses("a ~50% accuracy, loss 1e-9, 10^-9, after 40 hours, 5% better", source)
+    assert found == {"50%": "grounded", "1e-9": "unverifiable", "10^-9": "unverifiable",
+                     "40": "grounded", "5%": "unsupported"}
