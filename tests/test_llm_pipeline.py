@@ -90,3 +90,25 @@ def test_all_models_failing_publishes_the_marked_extractive_summary(tmp_path: Pa
         assert entry.summary.backend == "extractive"
         assert entry.summary.fallback_from == "openai:m1"
         assert "HTTP 500" in json.dumps(entry.summary.usage)
+
+
+def test_summary_from_the_fallback_model_is_reused_on_the_next_run(tmp_path: Path) -> None:
+    """m1 always fails, m2 answers: the re-run finds m2's summaries and calls nobody."""
+
+    def script(seen: Seen) -> Answer:
+        if seen.body.get("model") == "m1":
+            return Answer(500, {"error": {"message": "m1 is down"}})
+        return Answer(body=chat_body(GOOD))
+
+    with serve(FakeLLM(script)) as fake, day_store(tmp_path, 2) as store:
+        settings = settings_for(fake, tmp_path, fallback_models=["m2"], http_retries=1)
+        first = pipeline.summarize_day(store, settings, DAY, summarizer=OpenAISummarizer(settings))
+        assert first.summarized == 2
+        calls = len(fake.seen)
+        assert {s.body["model"] for s in fake.seen} == {"m1", "m2"}
+        again = pipeline.summarize_day(store, settings, DAY, summarizer=OpenAISummarizer(settings))
+        assert len(fake.seen) == calls  # zero calls
+        assert again.cached == 2
+        digest = store.load_digest(DAY)
+    assert digest is not None
+    assert {e.summary.model for e in digest.entries if e.summary} == {"m2"}

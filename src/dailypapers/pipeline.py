@@ -60,6 +60,7 @@ class RunReport:
     skipped_items: int = 0  # malformed items the source returned
     written: list[str] = field(default_factory=list)
     delivered: int = 0
+    usage: dict[str, Any] = field(default_factory=dict)  # LLM tokens, calls, cost
     message: str = ""
     seconds: float = 0.0
 
@@ -73,7 +74,7 @@ class RunReport:
             "failed": len(self.failed), "fallbacks": len(self.fallbacks),
             "fulltext_fallbacks": len(self.fulltext_fallbacks),
             "unsupported": self.unsupported, "skipped_items": self.skipped_items,
-            "delivered": self.delivered,
+            "delivered": self.delivered, "usage": self.usage,
         }
 
     def line(self) -> str:
@@ -99,6 +100,12 @@ class RunReport:
         parts.append(f"{self.unsupported} with unsupported numbers")
         if self.skipped_items:
             parts.append(f"{self.skipped_items} malformed items skipped")
+        if self.usage.get("calls"):
+            tokens = self.usage.get("tokens_in", 0) + self.usage.get("tokens_out", 0)
+            spent = f"{self.usage['calls']} LLM calls, {tokens:,} tokens"
+            if self.usage.get("cost"):
+                spent += f", ${self.usage['cost']:.4f}"
+            parts.append(spent)
         if self.delivered:
             parts.append(f"{self.delivered} sent")
         head = "Done" if self.status == "ok" else "Partial"
@@ -162,10 +169,11 @@ def fetch_fulltexts(
 def _verify(summary: Summary, fulltext: FullText | None, paper: Paper) -> Verification:
     if fulltext is not None and fulltext.text:
         # The abstract is part of the source even when the PDF text missed it.
-        source_text = paper.abstract + "\n\n" + fulltext.text
+        # The title and abstract are part of the source even when the PDF text missed them.
+        source_text = "\n\n".join((paper.title, paper.abstract, fulltext.text))
         return verify(summary, source_text, flattened=fulltext.flattened_numbers,
                       source=fulltext.source)
-    return verify(summary, paper.abstract, source="abstract")
+    return verify(summary, paper.title + "\n\n" + paper.abstract, source="abstract")
 
 
 def summarize_day(
@@ -191,9 +199,11 @@ def summarize_day(
             stored = store.get_fulltext(paper.arxiv_id, paper.version)
             if stored is not None:
                 fulltexts[paper.arxiv_id] = stored
-        cached = None if refresh else store.find_summary(
-            paper.arxiv_id, paper.version, summarizer.id, summarizer.model, summarizer.prompt_hash
-        )
+        cached = None
+        for backend, model, prompt_hash in [] if refresh else summarizer.cache_keys():
+            cached = store.find_summary(paper.arxiv_id, paper.version, backend, model, prompt_hash)
+            if cached is not None:
+                break
         if cached is not None:
             summary_id, summary, verification = cached
             store.attach_summary(day, day_list.source, paper.arxiv_id, summary_id)
@@ -215,6 +225,7 @@ def summarize_day(
         store.attach_summary(day, day_list.source, paper.arxiv_id, summary_id)
         report.summarized += 1
         _count_summary(report, paper, result, verification)
+    report.usage = summarizer.usage
     return report
 
 

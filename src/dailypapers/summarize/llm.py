@@ -179,7 +179,11 @@ class LLMSummarizer(Summarizer):
     def prompt_hash(self) -> str:
         return self.prompt.hash
 
-    def cache_keys(self) -> list[tuple[str, str, str]]:
+    @property
+    def usage(self) -> dict[str, Any]:
+        return dict(self.usage_totals)
+
+    def cache_keys(self) -> list[tuple[str, str | None, str | None]]:
         """(backend, model, prompt hash) for each model of the chain, in the order tried.
 
         A summary written by a fallback model is stored under that model; looking these up
