@@ -1,6 +1,6 @@
 # Two entry points on a fresh machine (see README):
 #   make run    set up and publish today's digest into ./digest (offline summarizer, no key)
-#   make test   set up (Python deps + Debian chromium/espeak-ng) and run ruff, mypy, pytest
+#   make test   set up (Python deps + Debian chromium/espeak-ng/openssl) and run ruff, mypy, pytest
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -27,11 +27,11 @@ run: $(BIN)/.core
 
 # Browser and speech tests need Debian packages; install them when we can (root + apt).
 system-deps:
-	@if command -v chromium >/dev/null && command -v espeak-ng >/dev/null && command -v ffmpeg >/dev/null; then :; \
+	@if command -v chromium >/dev/null && command -v espeak-ng >/dev/null && command -v openssl >/dev/null; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-			chromium espeak-ng ffmpeg fonts-dejavu-core >/dev/null; \
-	else echo "note: chromium/espeak-ng/ffmpeg missing and not root: those tests will skip"; fi
+			chromium espeak-ng openssl fonts-dejavu-core >/dev/null; \
+	else echo "note: chromium/espeak-ng/openssl missing and not root: those tests will skip"; fi
 
 lint: $(BIN)/.dev
 	$(BIN)/ruff check src tests bench

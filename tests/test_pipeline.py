@@ -15,7 +15,7 @@ import gfm
 import pytest
 from click.testing import CliRunner, Result
 from pytest_httpserver import HTTPServer
-from replay import hf_dates, hf_day, serve_hf_days
+from replay import hf_dates, hf_day, json_response, serve_hf_days
 
 from dailypapers.cli import main
 from dailypapers.store import Store
@@ -191,3 +191,73 @@ def test_kill_mid_run_then_rerun_gives_the_same_result(
         assert store.conn.execute("SELECT count(*) FROM day_papers").fetchone()[0] == 10
     rows = archive_rows(isolated_env / "k", "2025-01-15")
     assert len(rows) == len({i["paper"]["id"] for i in items}) == 10
+
+
+def test_full_text_path_and_fallbacks_are_counted(
+    httpserver: HTTPServer, shared_data: Path, monkeypatch: pytest.MonkeyPatch,
+    isolated_env: Path,
+) -> None:
+    """One paper gets a real PDF, the others 404: nobody is dropped, fallbacks are counted."""
+    serve_hf_days(httpserver, shared_data, ["2025-01-15"])
+    pdf = (shared_data / "pdfs" / "2508.10683v1_coptic_french_nmt.pdf").read_bytes()
+    first = hf_day(shared_data, "2025-01-15")[0]["paper"]["id"]
+    httpserver.expect_request(f"/pdf/{first}").respond_with_data(
+        pdf, content_type="application/pdf")
+    base = httpserver.url_for("/").rstrip("/")
+    monkeypatch.setenv("DAILYPAPERS_HF_URL", base)
+    monkeypatch.setenv("DAILYPAPERS_ARXIV_URL", base)
+    monkeypatch.setenv("DAILYPAPERS_RETRY_MAX_WAIT", "0")
+    result = run_cli("run", "--date", "2025-01-15")
+    assert result.exit_code == 3, result.output  # partial: 9 papers had no full text
+    assert result.output.startswith("Partial: 2025-01-15: 10 papers, 10 summarized")
+    assert "9 without full text" in result.output
+    with Store(isolated_env / "dailypapers.db") as store:
+        digest = store.load_digest("2025-01-15")
+        assert digest is not None
+        sources = {e.paper.arxiv_id: e.fulltext_source for e in digest.entries}
+        assert sources[first] == "pdf"
+        assert sorted(set(sources.values())) == ["abstract", "pdf"]
+        assert all(e.summary and e.verification for e in digest.entries)
+        text = store.get_fulltext(first)
+        assert text is not None and "Coptic" in text.text
+    rows = archive_rows(isolated_env, "2025-01-15")
+    assert len(rows) == 10
+    # A second run downloads nothing new for the PDF it has, and retries the others.
+    again = run_cli("run", "--date", "2025-01-15")
+    assert again.exit_code == 3 and "10 from cache" in again.output
+    pdf_requests = [r for r, _ in httpserver.log if r.path == f"/pdf/{first}"]
+    assert len(pdf_requests) == 1
+
+
+def test_run_delivers_once_and_alerts_on_an_empty_day(
+    httpserver: HTTPServer, shared_data: Path, monkeypatch: pytest.MonkeyPatch,
+    isolated_env: Path,
+) -> None:
+    serve_hf_days(httpserver, shared_data, ["2025-01-15"])
+    posts: list[dict[str, object]] = []
+
+    def hook(request):  # type: ignore[no-untyped-def]
+        posts.append(json.loads(request.get_data()))
+        return json_response({"ok": True})
+
+    httpserver.expect_request("/hook", method="POST").respond_with_handler(hook)
+    base = httpserver.url_for("/").rstrip("/")
+    monkeypatch.setenv("DAILYPAPERS_HF_URL", base)
+    monkeypatch.setenv("DAILYPAPERS_WEBHOOK_URL", f"{base}/hook")
+    monkeypatch.setenv("DAILYPAPERS_CHANNELS", "webhook")
+    monkeypatch.setenv("DAILYPAPERS_ALERT_CHANNEL", "webhook")
+    monkeypatch.setenv("DAILYPAPERS_RETRY_MAX_WAIT", "0")
+    result = run_cli("run", "--date", "2025-01-15", "--no-fulltext")
+    assert result.exit_code == 0, result.output
+    assert "sent" in result.output
+    sent_text = json.dumps(posts)
+    assert posts and all(
+        p["id"] in sent_text for p in expected_papers(shared_data, "2025-01-15"))
+    count = len(posts)
+    again = run_cli("run", "--date", "2025-01-15", "--no-fulltext")
+    assert again.exit_code == 0 and len(posts) == count  # nothing sent twice
+
+    empty = run_cli("run", "--date", "2025-01-18", "--no-fulltext")
+    assert empty.exit_code == 4
+    assert len(posts) == count + 1  # the alert
+    assert "2025-01-18" in json.dumps(posts[-1])

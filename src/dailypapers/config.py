@@ -7,12 +7,18 @@ Secrets never live here: see :mod:`dailypapers.secrets`.
 
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import ValidationError
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic import ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 from .errors import ConfigError
 
@@ -54,6 +60,8 @@ class Settings(BaseSettings):
     summarizer: str = "extractive"
     fulltext: bool = True
     pdf_max_bytes: int = 60_000_000
+    # Seconds one PDF may take to extract before its worker process is killed.
+    pdf_timeout: float = 120.0
 
     # --- LLM summarizers
     openai_base_url: str | None = None
@@ -67,18 +75,57 @@ class Settings(BaseSettings):
     max_cost: float | None = None
     prompt_file: str | None = None
     context_chars: int = 60_000
+    gemini_base_url: str | None = None
+    # Sampling temperature sent to the model; None leaves the server's default (some
+    # reasoning models reject any other value).
+    llm_temperature: float | None = None
+    # Prices for cost accounting and max_cost: "MODEL=INPUT,OUTPUT" in USD per 1M tokens.
+    llm_prices: list[str] = []
+    # First backoff step for LLM retries without Retry-After (doubles each attempt).
+    retry_base_wait: float = 1.0
 
     # --- delivery
-    channels: list[str] = []
+    channels: Annotated[list[str], NoDecode] = []
     telegram_url: str = "https://api.telegram.org"
     telegram_chat_id: str | None = None
     telegram_top_n: int | None = None
     telegram_audio: bool = True
+    # One voice note per paper as well as the day's episode (off: it doubles the messages).
+    telegram_voice: bool = False
+    # Telegram allows about 20 messages a minute in a group chat.
+    telegram_per_minute: float = 20.0
     email_from: str | None = None
-    email_to: list[str] = []
+    # A list in TOML; in the environment JSON or comma-separated ("a@x.org, b@y.org").
+    email_to: Annotated[list[str], NoDecode] = []
+    # List-Unsubscribe target (https: URL or mailto:); default mailto:<email_from>.
+    email_unsubscribe: str | None = None
     webhook_kind: str = "slack"
-    tts: str = "espeak"
+    tts: str = "espeak"  # espeak | openai | none
+    tts_voice: str | None = None  # espeak voice (en-us) or OpenAI voice (alloy)
+    tts_model: str = "gpt-4o-mini-tts"
+    tts_rate: int = 175  # words per minute (espeak)
+    # Write spoken summaries and the podcast feed under site/ on every delivery.
+    podcast: bool = False
     alert_channel: str | None = None
+
+    @field_validator("telegram_chat_id", mode="before")
+    @classmethod
+    def _chat_id_text(cls, value: Any) -> Any:
+        # TOML users write chat_id = -1001234567890; the API takes it as text either way.
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+    @field_validator("email_to", "channels", mode="before")
+    @classmethod
+    def _split_list(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                try:
+                    return json.loads(text)
+                except json.JSONDecodeError as exc:
+                    raise ValueError(f"not a JSON list: {exc}") from exc
+            return [part.strip() for part in text.split(",") if part.strip()]
+        return value
 
     @property
     def root(self) -> Path:

@@ -16,6 +16,7 @@ from typing import Any
 
 from .config import Settings
 from .errors import DailyPapersError, EmptyDayError, SummarizerError
+from .fulltext import FullTextFetcher, abstract_fulltext
 from .models import DayList, FullText, Paper, Summary, Verification
 from .progress import progress
 from .render import markdown
@@ -59,8 +60,13 @@ class RunReport:
     skipped_items: int = 0  # malformed items the source returned
     written: list[str] = field(default_factory=list)
     delivered: int = 0
+    usage: dict[str, Any] = field(default_factory=dict)  # LLM tokens, calls, cost
     message: str = ""
     seconds: float = 0.0
+
+    def note(self, text: str) -> None:
+        """Add a remark to the closing line."""
+        self.message = "; ".join(m for m in (self.message, text) if m)
 
     def counts(self) -> dict[str, Any]:
         return {
@@ -68,7 +74,7 @@ class RunReport:
             "failed": len(self.failed), "fallbacks": len(self.fallbacks),
             "fulltext_fallbacks": len(self.fulltext_fallbacks),
             "unsupported": self.unsupported, "skipped_items": self.skipped_items,
-            "delivered": self.delivered,
+            "delivered": self.delivered, "usage": self.usage,
         }
 
     def line(self) -> str:
@@ -94,6 +100,12 @@ class RunReport:
         parts.append(f"{self.unsupported} with unsupported numbers")
         if self.skipped_items:
             parts.append(f"{self.skipped_items} malformed items skipped")
+        if self.usage.get("calls"):
+            tokens = self.usage.get("tokens_in", 0) + self.usage.get("tokens_out", 0)
+            spent = f"{self.usage['calls']} LLM calls, {tokens:,} tokens"
+            if self.usage.get("cost"):
+                spent += f", ${self.usage['cost']:.4f}"
+            parts.append(spent)
         if self.delivered:
             parts.append(f"{self.delivered} sent")
         head = "Done" if self.status == "ok" else "Partial"
@@ -124,8 +136,6 @@ def fetch_fulltexts(
     day_list = store.load_day(day)
     if day_list is None:
         return {}
-    from .fulltext import FullTextFetcher
-
     texts: dict[str, FullText] = {}
     todo = []
     for entry in day_list.entries:
@@ -142,8 +152,12 @@ def fetch_fulltexts(
                 fulltext = fetcher.fetch(paper)
                 store.save_fulltext(fulltext)
                 texts[paper.arxiv_id] = fulltext
+                if fulltext.version and paper.version != fulltext.version:
+                    # arXiv told us the version: later stages key their caches on it.
+                    paper.version = fulltext.version
+                    store.upsert_paper(paper)
     for paper in todo:
-        texts.setdefault(paper.arxiv_id, _abstract_text(paper, "full text disabled"))
+        texts.setdefault(paper.arxiv_id, abstract_fulltext(paper, ["full text disabled"]))
     if report is not None:
         for arxiv_id, text in texts.items():
             if text.source != "pdf":
@@ -152,20 +166,14 @@ def fetch_fulltexts(
     return texts
 
 
-def _abstract_text(paper: Paper, reason: str) -> FullText:
-    return FullText(
-        arxiv_id=paper.arxiv_id, version=paper.version, source="abstract",
-        text=paper.abstract, fallback_reasons=[reason],
-    )
-
-
 def _verify(summary: Summary, fulltext: FullText | None, paper: Paper) -> Verification:
     if fulltext is not None and fulltext.text:
         # The abstract is part of the source even when the PDF text missed it.
-        source_text = paper.abstract + "\n\n" + fulltext.text
+        # The title and abstract are part of the source even when the PDF text missed them.
+        source_text = "\n\n".join((paper.title, paper.abstract, fulltext.text))
         return verify(summary, source_text, flattened=fulltext.flattened_numbers,
                       source=fulltext.source)
-    return verify(summary, paper.abstract, source="abstract")
+    return verify(summary, paper.title + "\n\n" + paper.abstract, source="abstract")
 
 
 def summarize_day(
@@ -191,9 +199,11 @@ def summarize_day(
             stored = store.get_fulltext(paper.arxiv_id, paper.version)
             if stored is not None:
                 fulltexts[paper.arxiv_id] = stored
-        cached = None if refresh else store.find_summary(
-            paper.arxiv_id, paper.version, summarizer.id, summarizer.model, summarizer.prompt_hash
-        )
+        cached = None
+        for backend, model, prompt_hash in [] if refresh else summarizer.cache_keys():
+            cached = store.find_summary(paper.arxiv_id, paper.version, backend, model, prompt_hash)
+            if cached is not None:
+                break
         if cached is not None:
             summary_id, summary, verification = cached
             store.attach_summary(day, day_list.source, paper.arxiv_id, summary_id)
@@ -215,6 +225,7 @@ def summarize_day(
         store.attach_summary(day, day_list.source, paper.arxiv_id, summary_id)
         report.summarized += 1
         _count_summary(report, paper, result, verification)
+    report.usage = summarizer.usage
     return report
 
 
@@ -289,11 +300,13 @@ def run_day(
         summarize_day(store, settings, day, summarizer=summarizer, fulltexts=fulltexts,
                       refresh=refresh, report=report)
         report.written = publish(store, settings, day)
-        if report.failed or report.fallbacks or report.skipped_items:
+        if deliver and (settings.channels or settings.podcast):
+            _deliver(store, settings, day, report)
+        if report.failed or report.fallbacks or report.fulltext_fallbacks or report.skipped_items:
             report.status = "partial"
         if len(day_list.entries) < settings.min_papers:
             report.status = "partial"
-            report.message = (
+            report.note(
                 f"only {len(day_list.entries)} papers (min_papers={settings.min_papers}):"
                 " the list may still be filling"
             )
@@ -304,6 +317,20 @@ def run_day(
     finally:
         report.seconds = time.monotonic() - started
         store.finish_run(run_id, report.status, report.counts(), report.message or None)
+        if report.status in ("failed", "empty") and settings.alert_channel:
+            from .deliver import send_alert
+
+            send_alert(settings, f"dailypapers: {report.line()}")
+
+
+def _deliver(store: Store, settings: Settings, day: str, report: RunReport) -> None:
+    from .deliver import deliver_day
+
+    delivery = deliver_day(store, settings, day)
+    report.delivered = delivery.sent
+    if delivery.status in ("partial", "failed"):
+        report.status = "partial"
+        report.note(delivery.line())
 
 
 def missing_weekdays(store: Store, end: str, days: int) -> Iterator[str]:

@@ -115,6 +115,28 @@ def collect(ctx: click.Context, day: str, source: str | None, source_input: str 
 @main.command()
 @dir_option
 @date_option
+@click.pass_context
+@handle_errors
+def fetch(ctx: click.Context, day: str) -> None:
+    """Fetch the full text of every stored paper of a day (PDF, else HTML, else abstract)."""
+    settings = settings_from(ctx, fulltext=True)
+    day = parse_date(day)
+    report = RunReport(date=day)
+    with Store(settings.db_path) as store:
+        texts = pipeline.fetch_fulltexts(store, settings, day, report)
+    if not texts:
+        click.echo(f"{day}: no papers stored; run 'dailypapers collect --date {day}' first")
+        sys.exit(ExitCode.FAILURE)
+    from_pdf = sum(1 for t in texts.values() if t.source == "pdf")
+    click.echo(f"Full text for {day}: {len(texts)} papers, {from_pdf} from PDF")
+    for arxiv_id, reason in report.fulltext_fallbacks.items():
+        click.echo(f"  {arxiv_id}: {reason}")
+    sys.exit(ExitCode.PARTIAL if report.fulltext_fallbacks else ExitCode.OK)
+
+
+@main.command()
+@dir_option
+@date_option
 @click.option("--summarizer", help="Summary backend id.")
 @click.option("--model", help="Model for LLM backends.")
 @click.option("--fallback-model", "fallback_models", multiple=True)

@@ -16,6 +16,7 @@ import click
 
 from ..errors import DailyPapersError
 from ..models import SUMMARY_PARTS, CheckedItem, Summary
+from ..summarize import evaluation
 from ..summarize.base import get_summarizer
 from ..summarize.evaluation import evaluate, load_pairs, result_line
 from ..verify import verify, verify_text
@@ -94,8 +95,10 @@ def verify_command(summary_file: Path, source_file: Path, flattened: tuple[str, 
     else:
         for item in items:
             click.echo(_item_line(item))
-        click.echo(f"{len(items)} items: {len(items) - len(unsupported)} not contradicted, "
-                   f"{len(unsupported)} unsupported")
+        counts = {s: sum(i.status == s for i in items)
+                  for s in ("grounded", "unsupported", "unverifiable")}
+        click.echo(f"{len(items)} items: {counts['grounded']} grounded, "
+                   f"{counts['unsupported']} unsupported, {counts['unverifiable']} unverifiable")
     if unsupported:
         sys.exit(ExitCode.PARTIAL)
 
@@ -108,11 +111,14 @@ def verify_command(summary_file: Path, source_file: Path, flattened: tuple[str, 
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="Write each generated summary as a JSON line.")
+@click.option("--check-references", is_flag=True,
+              help="Also verify the reference summaries' numbers against their abstracts.")
 @dir_option
 @click.pass_context
 @handle_errors
 def eval_command(ctx: click.Context, abstracts: Path, references: Path, summarizer_name: str,
-                 limit: int | None, as_json: bool, out_file: Path | None) -> None:
+                 limit: int | None, as_json: bool, out_file: Path | None,
+                 check_references: bool) -> None:
     """Summarize each abstract and score it against the reference summaries."""
     settings = settings_from(ctx)
     summarizer = get_summarizer(summarizer_name, settings)
@@ -131,6 +137,8 @@ def eval_command(ctx: click.Context, abstracts: Path, references: Path, summariz
         if out is not None:
             out.close()
     report["references_without_abstract"] = unmatched
+    if check_references:
+        report["references_verifier"] = evaluation.check_references(pairs, limit=limit)
     if as_json:
         click.echo(json.dumps(report, indent=2))
         return
@@ -155,10 +163,17 @@ def _print_report(report: dict[str, Any]) -> None:
                        f"{scores['mean_chars']:9.1f}")
         click.echo(f"{group:10}reference median chars {data['reference_median_chars']}; "
                    f"all five parts {data['all_five_parts']}; quantitative result "
-                   f"{data['quantitative_result']} of {data['abstracts_with_number']}")
+                   f"{data['quantitative_result']} of {data['abstracts_with_number']}; "
+                   f"not shorter than the abstract {data['not_shorter_than_abstract']}")
     verifier = report["verifier"]
     click.echo(f"verifier: {verifier['grounded']} grounded, {verifier['unsupported']} "
                f"unsupported, {verifier['unverifiable']} unverifiable; "
                f"{verifier['summaries_flagged']} summaries flagged")
+    refs = report.get("references_verifier")
+    if refs:
+        click.echo(f"references: {refs['references']} checked against their abstracts: "
+                   f"{refs['grounded']} grounded, {refs['unsupported']} not in the abstract "
+                   f"({refs['share_not_in_abstract']:.1%}), {refs['unverifiable']} unverifiable;"
+                   f" {refs['references_flagged']} references flagged")
     for arxiv_id, message in report["error_examples"].items():
         click.echo(f"error {arxiv_id}: {message}")

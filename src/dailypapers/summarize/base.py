@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from ..config import Settings
 from ..models import FullText, Paper, Summary
@@ -33,6 +33,19 @@ class Summarizer(ABC):
     @property
     def prompt_hash(self) -> str | None:
         return None
+
+    def cache_keys(self) -> list[tuple[str, str | None, str | None]]:
+        """(backend, model, prompt hash) of every summary this backend may write, best first.
+
+        The pipeline reuses the first one stored; a backend with a fallback chain lists each
+        of its models so a summary written by a fallback model is reused too.
+        """
+        return [(self.id, self.model, self.prompt_hash)]
+
+    @property
+    def usage(self) -> dict[str, Any]:
+        """Tokens, calls and cost spent so far by this instance (empty for offline backends)."""
+        return {}
 
     @abstractmethod
     def summarize(self, paper: Paper, fulltext: FullText | None = None) -> Summary: ...

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..models import SUMMARY_PARTS, Paper, Summary, Verification
-from ..verify import verify
+from ..verify import verify, verify_text
 from .base import Summarizer
 from .extractive import has_quantitative
 from .rouge import rouge_l, rouge_n, tokenize
@@ -113,6 +113,7 @@ class _Group:
     all_parts: int = 0
     with_quant_abstract: int = 0
     quant_results: int = 0
+    not_shorter: int = 0
 
     def report(self) -> dict[str, Any]:
         return {
@@ -123,6 +124,7 @@ class _Group:
             "reference_median_chars": statistics.median(self.reference_lengths)
             if self.reference_lengths else None,
             "all_five_parts": _share(self.all_parts, self.summarized),
+            "not_shorter_than_abstract": _share(self.not_shorter, self.summarized),
             "quantitative_result": _share(self.quant_results, self.with_quant_abstract),
             "abstracts_with_number": self.with_quant_abstract,
         }
@@ -181,6 +183,7 @@ def evaluate(
             group.summarized += 1
             group.system.add(text, ref_tokens)
             group.all_parts += all(getattr(summary, p).strip() for p in SUMMARY_PARTS)
+            group.not_shorter += len(text) >= len(abstract)
             if quant_abstract:
                 group.with_quant_abstract += 1
                 group.quant_results += has_quantitative(summary.results)
@@ -194,6 +197,44 @@ def evaluate(
         "verifier": {**statuses, "summaries_flagged": flagged},
         "papers_per_second": round(count / busy, 1) if busy else None,
         **{name: group.report() for name, group in groups.items()},
+    }
+
+
+def check_references(pairs: Iterable[Pair], *, limit: int | None = None) -> dict[str, Any]:
+    """Verify the reference summaries themselves against title + abstract.
+
+    A number a reference states that its abstract does not is not necessarily wrong (the
+    references were written from full PDFs), but no reader could check it against the
+    abstract: this measures how much of that there is, and catches misreadings ("GPT-40").
+    """
+    counts = {"grounded": 0, "unsupported": 0, "unverifiable": 0}
+    kinds: dict[str, dict[str, int]] = {}
+    flagged = checked = 0
+    examples: list[dict[str, str]] = []
+    for pair in pairs:
+        if limit is not None and checked >= limit:
+            break
+        if not pair.paper.abstract.strip():
+            continue  # nothing to check against
+        checked += 1
+        source = f"{pair.paper.title}\n\n{pair.paper.abstract}"
+        items = verify_text(pair.reference, source)
+        for item in items:
+            counts[item.status] += 1
+            by_kind = kinds.setdefault(item.kind, {"grounded": 0, "unsupported": 0,
+                                                   "unverifiable": 0})
+            by_kind[item.status] += 1
+            if item.status == "unsupported" and "GPT-40" in item.text and len(examples) < 10:
+                examples.append({"arxiv_id": pair.paper.arxiv_id, "item": item.text})
+        flagged += any(i.status == "unsupported" for i in items)
+    total = sum(counts.values())
+    return {
+        "references": checked,
+        **counts,
+        "share_not_in_abstract": _share(counts["unsupported"], total),
+        "references_flagged": flagged,
+        "by_kind": kinds,
+        "gpt40_examples": examples,
     }
 
 

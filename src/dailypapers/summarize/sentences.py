@@ -12,9 +12,14 @@ import re
 
 # Words whose trailing period is part of the word, not the end of a sentence.
 _ABBREVIATIONS = frozenset(
-    ["e.g", "i.e", "etc", "al", "vs", "cf", "fig", "figs", "eq", "eqs", "sec", "secs", "tab", "tabs", "ref", "refs", "approx", "resp", "dr", "prof", "mr", "mrs", "ms", "no", "nos", "vol", "pp", "ch", "app", "def", "thm", "lem", "prop", "cor", "st", "inc", "ltd", "co", "corp", "jr", "sr", "ca", "viz", "est", "dept", "univ", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
+    """
+    e.g i.e etc al vs cf fig figs eq eqs sec secs tab tabs ref refs approx resp dr prof
+    mr mrs ms no nos vol pp ch app def thm lem prop cor st inc ltd co corp jr sr ca viz
+    est dept univ jan feb mar apr jun jul aug sep sept oct nov dec
+    """.split()  # noqa: SIM905 - a word list reads better as words
 )
 
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LIGATURES = str.maketrans(
     {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
      "\ufb05": "st", "\ufb06": "st"}
@@ -29,7 +34,12 @@ _LATEX_SIMPLE = {
     r"\pm": "±", r"\cdot": "·", r"\rightarrow": "→", r"\to": "→", r"\ldots": "...",
     r"\dots": "...", r"\infty": "∞", r"\alpha": "α", r"\beta": "β", r"\gamma": "γ",
     r"\lambda": "λ", r"\mu": "μ", r"\sigma": "σ", r"\tau": "τ", r"\theta": "θ",
-    r"\epsilon": "ε", r"\delta": "δ", r"\pi": "π", r"\%%": "%",
+    r"\epsilon": "ε", r"\delta": "δ", r"\pi": "π", r"\%%": "%", r"\ell": "ℓ",
+    r"\gg": "≫", r"\ll": "≪", r"\neq": "≠", r"\in": "∈", r"\log": " log", r"\exp": " exp",
+    r"\max": " max", r"\min": " min", r"\sum": "∑", r"\prod": "∏", r"\sqrt": "√",
+    r"\nabla": "∇", r"\partial": "∂", r"\Delta": "Δ", r"\Omega": "Ω", r"\omega": "ω",
+    r"\phi": "φ", r"\psi": "ψ", r"\rho": "ρ", r"\eta": "η", r"\kappa": "κ", r"\xi": "ξ",
+    r"\uparrow": "↑", r"\downarrow": "↓", r"\leftarrow": "←", r"\Rightarrow": "⇒",
 }
 _LATEX_SIMPLE_RE = re.compile(
     "|".join(re.escape(k) + (r"(?![A-Za-z])" if k[-1].isalpha() else "")
@@ -44,6 +54,15 @@ def clean_text(text: str) -> str:
     Digits are never altered (no NFKC: it would fold superscripts and change numbers).
     """
     text = text.translate(_LIGATURES).replace("\ufffe", "-").replace("\u00ad", "")
+    text = _CONTROL_RE.sub(" ", text)
+    # "datasets. % With ...": LaTeX comment marks left between sentences (not "50 %").
+    if "%" in text:
+        text = re.sub(r"(?<=[^\d\s])\s+%(?=\s)", " ", text)
+    # "4.05times", "256times256": LaTeX \times that lost its backslash on the way.
+    if "times" in text:
+        text = re.sub(r"(?<=\d)times(?=\s|\d|$)", "×", text)
+    # "82. 42%": a decimal point that a copy-paste split from its digits.
+    text = re.sub(r"(?<=\d)\. (?=\d+\s*\\?%)", ".", text)
     if "\\" in text or "$" in text or "~" in text:
         for _ in range(2):  # nested \textbf{\emph{x}}
             text = _LATEX_TEXT_CMD.sub(r"\1", text)
@@ -89,9 +108,8 @@ def _ends_sentence(before: str, after: str) -> bool:
     if bare in _ABBREVIATIONS or bare.rstrip(".") in _ABBREVIATIONS:
         return False
     # Initials ("J. Smith") and dotted abbreviations ("U.S.") but not acronyms ("LLM.").
-    if re.fullmatch(r"[A-Z]", word) or re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]?", word):
-        return False
-    return True
+    initials = re.fullmatch(r"[A-Z]|(?:[A-Za-z]\.)+[A-Za-z]?", word)
+    return initials is None
 
 
 def split_sentences(text: str) -> list[str]:
@@ -105,7 +123,7 @@ def split_sentences(text: str) -> list[str]:
         end = match.end()
         before = text[start : match.end()].rstrip()
         after = text[end:]
-        if _inside_unclosed(text[start:end]):
+        if _inside_unclosed(text[start:end]) and _closes_soon(text, end):
             continue
         if _ends_sentence(before, after):
             sentences.append(before)
@@ -116,6 +134,29 @@ def split_sentences(text: str) -> list[str]:
     return [s for s in sentences if s]
 
 
+def _closes_soon(text: str, position: int) -> bool:
+    """A bracket that never closes (a typo) must not swallow the rest of the text."""
+    depth = 1
+    for ch in text[position : position + 150]:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+            if depth == 0:
+                return True
+    return False
+
+
 def _inside_unclosed(chunk: str) -> bool:
-    """A period inside an open bracket (e.g. "(see Sec. 3. For ...)") is not an end."""
-    return chunk.count("(") > chunk.count(")") or chunk.count("[") > chunk.count("]")
+    """A period inside an open bracket (e.g. "(see Sec. 3. for ...)") is not an end."""
+    for open_char, close_char in (("(", ")"), ("[", "]")):
+        depth = 0
+        for i in range(len(chunk) - 1, max(-1, len(chunk) - 200), -1):
+            ch = chunk[i]
+            if ch == close_char:
+                depth += 1
+            elif ch == open_char:
+                if depth == 0:
+                    return True
+                depth -= 1
+    return False

@@ -1,0 +1,206 @@
+"""Delivery: every day's papers to the configured channels, exactly once.
+
+:func:`deliver_day` is the last stage of a run. For each channel it composes the day's items
+(see :mod:`.base`), drops those the store records as sent to that target, and sends the rest
+in order, recording each success the moment the service confirms it. A failure is recorded
+too and retried on the next run; what succeeded is never sent again. A channel that cannot
+go on (rate limit past ``retry_max_wait``, bad token, network down) is stopped for the run
+without touching the others.
+
+The one gap no sender can close: a process killed after the service accepted a message but
+before the store recorded it will send that one message again on the next run.
+
+:func:`send_alert` reports a failed or empty day to ``Settings.alert_channel``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..config import Settings
+from ..errors import ConfigError, DailyPapersError, DeliveryError
+from ..models import DayDigest
+from ..secrets import redact
+from ..store import Store
+from .base import Channel, ChannelDown, Item, get_channel
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ChannelResult:
+    """What happened on one channel for one day."""
+
+    channel: str
+    sent: list[str] = field(default_factory=list)  # item keys sent this run
+    already: int = 0  # items found already delivered
+    failed: dict[str, str] = field(default_factory=dict)  # item key -> error
+    pending: list[Item] = field(default_factory=list)  # dry run: what would go out
+    error: str | None = None  # the channel could not run or was stopped
+    note: str | None = None  # e.g. why audio was left out
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and not self.failed
+
+
+@dataclass
+class DeliveryReport:
+    date: str
+    dry_run: bool = False
+    channels: list[ChannelResult] = field(default_factory=list)
+    message: str = ""
+    audio: list[str] = field(default_factory=list)  # files written for the site
+    empty: bool = False  # no papers stored for the day
+    audio_failed: bool = False  # podcast on, but audio could not be made
+
+    @property
+    def sent(self) -> int:
+        return sum(len(c.sent) for c in self.channels)
+
+    @property
+    def failed(self) -> int:
+        return sum(len(c.failed) for c in self.channels)
+
+    @property
+    def status(self) -> str:
+        """ok | partial (something failed, something went) | failed | empty | nothing."""
+        if self.empty:
+            return "empty"
+        if not self.channels:
+            if self.audio_failed:
+                return "failed"
+            return "ok" if self.audio else "nothing"
+        bad = [c for c in self.channels if not c.ok]
+        if not bad:
+            return "partial" if self.audio_failed else "ok"
+        if len(bad) == len(self.channels) and not any(c.sent or c.already for c in bad):
+            return "failed"
+        return "partial"
+
+    def line(self) -> str:
+        if not self.channels:
+            audio = f"; {len(self.audio)} audio files written" if self.audio else ""
+            return f"Delivery: {self.date}: {self.message}{audio}"
+        parts = []
+        for c in self.channels:
+            if self.dry_run:
+                text = f"{c.channel}: {len(c.pending)} to send, {c.already} already sent"
+            else:
+                text = f"{c.channel}: {len(c.sent)} sent, {c.already} already sent"
+                if c.failed:
+                    first = next(iter(c.failed.items()))
+                    text += f", {len(c.failed)} failed ({first[0]}: {first[1]})"
+            if c.error:
+                text += f" [stopped: {c.error}]"
+            if c.note:
+                text += f" [{c.note}]"
+            parts.append(text)
+        head = "Would deliver" if self.dry_run else "Delivered"
+        tail = f" [{self.message}]" if self.message else ""
+        return f"{head}: {self.date}: " + "; ".join(parts) + tail
+
+
+def deliver_day(
+    store: Store, settings: Settings, date: str, *,
+    channels: Sequence[str] | None = None, dry_run: bool = False,
+) -> DeliveryReport:
+    """Send what is missing of a day to each channel (default: ``settings.channels``)."""
+    names = list(channels) if channels is not None else list(settings.channels)
+    report = DeliveryReport(date=date, dry_run=dry_run)
+    digest = store.load_digest(date)
+    if digest is None or not digest.entries:
+        report.message = f"no papers stored for {date}: nothing to deliver"
+        report.empty = True
+        return report
+    if settings.podcast and not dry_run:
+        from .podcast import publish_audio
+
+        try:
+            report.audio = [str(p) for p in publish_audio(store, settings, date)]
+        except DailyPapersError as exc:
+            report.message = f"audio not published: {_message(exc)}"
+            report.audio_failed = True
+    if not names:
+        report.message = report.message or "no channels configured (set channels = [...])"
+        return report
+    for name in names:
+        report.channels.append(_deliver_channel(store, settings, name, digest, dry_run=dry_run))
+    return report
+
+
+def _deliver_channel(
+    store: Store, settings: Settings, name: str, digest: DayDigest, *, dry_run: bool
+) -> ChannelResult:
+    result = ChannelResult(name)
+    try:
+        channel = get_channel(name, settings)
+    except ConfigError as exc:
+        result.error = _message(exc)
+        return result
+    try:
+        items = channel.items(digest)
+        result.note = channel.note
+        pending = [i for i in items if not store.delivered(name, i.target, i.key)]
+        result.already = len(items) - len(pending)
+        if dry_run:
+            result.pending = pending
+            return result
+        for batch in channel.batches(pending):
+            try:
+                message_id = channel.send(batch)
+            except (ChannelDown, ConfigError) as exc:
+                result.error = _message(exc)
+                _record_failed(store, name, batch, result, result.error)
+                break
+            except DeliveryError as exc:
+                _record_failed(store, name, batch, result, _message(exc))
+                continue
+            for item in batch:
+                store.record_delivery(name, item.target, item.key, status="sent",
+                                      message_id=message_id)
+                result.sent.append(item.key)
+    finally:
+        channel.close()
+    return result
+
+
+def _record_failed(
+    store: Store, name: str, batch: list[Item], result: ChannelResult, error: str
+) -> None:
+    for item in batch:
+        store.record_delivery(name, item.target, item.key, status="failed", error=error)
+        result.failed[item.key] = error
+    log.warning("%s: %s: %s", name, ", ".join(i.key for i in batch), error)
+
+
+def _message(exc: DailyPapersError) -> str:
+    text = redact(str(exc))
+    return f"{text} ({redact(exc.hint)})" if exc.hint else text
+
+
+def send_alert(settings: Settings, message: str) -> bool:
+    """Send an operator alert to ``settings.alert_channel``; False when none or it failed.
+
+    Alerts are not recorded: a day that keeps failing should keep saying so.
+    """
+    if not settings.alert_channel:
+        log.info("no alert_channel set; alert not sent: %s", message)
+        return False
+    channel: Channel | None = None
+    try:
+        channel = get_channel(settings.alert_channel, settings)
+        for item in channel.alert_items(redact(message)):
+            channel.send([item])
+    except DailyPapersError as exc:
+        log.warning("alert to %s failed: %s", settings.alert_channel, _message(exc))
+        return False
+    finally:
+        if channel is not None:
+            channel.close()
+    return True
+
+
+__all__ = ["Channel", "ChannelResult", "DeliveryReport", "Item", "deliver_day", "send_alert"]

@@ -1,0 +1,171 @@
+"""The channel interface every delivery backend implements, and how one is looked up by id.
+
+A channel turns a day's digest into *items*: the smallest things whose delivery is recorded
+(a Telegram message, one recipient's email, one paper in a webhook post). Composing items is
+pure; :meth:`Channel.send` is the one method that talks to the outside world. The delivery
+loop (:mod:`dailypapers.deliver`) skips items the store already records as sent, so a channel
+never has to remember anything itself.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from ..config import Settings
+from ..errors import DeliveryError
+from ..models import DayDigest, DigestEntry
+
+
+class ChannelDown(DeliveryError):
+    """The channel cannot take more messages this run (rate limit, auth, network down).
+
+    The delivery loop stops that channel for the run; what was not sent goes next run.
+    """
+
+
+@dataclass
+class Item:
+    """One recorded unit of delivery.
+
+    ``key`` is stable across runs ("day:2025-01-15", "paper:2025-01-15:2501.08313"); together
+    with the channel id and ``target`` it is the store's delivery key. ``preview`` is what a
+    dry run shows. ``body`` is channel-specific (text, HTML, a file to synthesize...).
+    """
+
+    key: str
+    target: str
+    preview: str
+    body: Any = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+class Channel(ABC):
+    """A delivery backend.
+
+    ``id`` is the name users pick it by; ``key_env`` names the environment variable holding
+    its secret (``None`` if it needs none); ``options`` names the settings it reads. ``send``
+    delivers one batch of items as one message and returns the remote message id (or
+    ``None``), or raises :class:`~dailypapers.errors.DeliveryError`; a batch is either all
+    sent or not sent.
+    """
+
+    id: ClassVar[str]
+    key_env: ClassVar[str | None] = None
+    options: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        # Something the report should say about this run (e.g. why audio was left out).
+        self.note: str | None = None
+
+    @abstractmethod
+    def items(self, digest: DayDigest) -> list[Item]:
+        """Everything this channel delivers for a day, in sending order (pure)."""
+
+    def batches(self, items: list[Item]) -> list[list[Item]]:
+        """Group the items still to send into messages; by default one item a message."""
+        return [[item] for item in items]
+
+    @abstractmethod
+    def alert_items(self, text: str) -> list[Item]:
+        """Items that carry an operator alert (not recorded in the store)."""
+
+    @abstractmethod
+    def send(self, batch: list[Item]) -> str | None:
+        """Deliver one message; returns the remote message id when the service gives one."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook, most channels hold nothing
+        """Release connections; the default has none."""
+
+
+def selected_entries(digest: DayDigest, top_n: int | None) -> list[DigestEntry]:
+    """The papers a channel sends: all in rank order, or the top N by upvotes (rank breaks ties)."""
+    entries = sorted(digest.entries, key=lambda e: e.rank)
+    if top_n is None or top_n <= 0 or top_n >= len(entries):
+        return entries
+    ranked = sorted(entries, key=lambda e: (-(_upvotes(e)), e.rank))[:top_n]
+    return sorted(ranked, key=lambda e: e.rank)
+
+
+def _upvotes(entry: DigestEntry) -> int:
+    if entry.upvotes is not None:
+        return entry.upvotes
+    return entry.paper.upvotes or 0
+
+
+@dataclass
+class PaperView:
+    """One paper as every channel shows it: plain text fields, escaped by each channel."""
+
+    number: int
+    arxiv_id: str
+    title: str
+    meta: str  # authors and upvotes
+    one_line: str
+    body: str  # the rest of the summary, or the abstract when there is no summary
+    notes: list[str]  # abstract-only, numbers not found in the paper
+    abs_url: str
+    pdf_url: str
+    hf_url: str
+    code_url: str | None
+
+
+def one_line(text: str) -> str:
+    """Whitespace (newlines in titles included) folded to single spaces."""
+    return " ".join(text.split())
+
+
+def paper_view(settings: Settings, entry: DigestEntry, number: int) -> PaperView:
+    paper = entry.paper
+    names = [one_line(a) for a in paper.authors if a.strip()]
+    meta = ", ".join(names[: settings.max_authors])
+    if len(names) > settings.max_authors:
+        meta += " et al."
+    upvotes = entry.upvotes if entry.upvotes is not None else paper.upvotes
+    if upvotes:
+        meta = f"{meta} · ▲ {upvotes}" if meta else f"▲ {upvotes}"
+    summary = entry.summary
+    notes: list[str] = []
+    if summary is not None:
+        head = one_line(summary.one_line)
+        rest = [summary.objective, summary.method, summary.results, summary.implication]
+        body = " ".join(one_line(p) for p in rest if p.strip())
+    else:
+        head = ""
+        body = one_line(paper.abstract)
+        notes.append("no summary yet: this is the abstract")
+    if (summary and summary.source == "abstract") or entry.fulltext_source == "abstract":
+        notes.append("summarized from the abstract only")
+    if entry.verification is not None and entry.verification.unsupported:
+        missing = ", ".join(i.text for i in entry.verification.unsupported[:5])
+        notes.append(f"not found in the paper: {missing}")
+    return PaperView(
+        number=number, arxiv_id=paper.arxiv_id, title=one_line(paper.title), meta=meta,
+        one_line=head, body=body, notes=notes, abs_url=paper.abs_url, pdf_url=paper.pdf_url,
+        hf_url=paper.hf_url, code_url=paper.github_repo or None,
+    )
+
+
+def paper_key(date: str, arxiv_id: str) -> str:
+    return f"paper:{date}:{arxiv_id}"
+
+
+def day_key(date: str) -> str:
+    return f"day:{date}"
+
+
+def site_day_url(settings: Settings, date: str) -> str | None:
+    """The day's page on the published site, when a site URL is configured."""
+    if not settings.site_url:
+        return None
+    year, month, day = date.split("-")
+    return f"{settings.site_url.rstrip('/')}/{year}/{month}/{day}/"
+
+
+def get_channel(name: str, settings: Settings) -> Channel:
+    from ..plugins import load
+
+    cls: type[Channel] = load("channel", name)
+    return cls(settings)

@@ -1,0 +1,240 @@
+"""Webhooks: the day as JSON posts to a Slack- or Discord-style incoming webhook.
+
+The URL is a secret (``DAILYPAPERS_WEBHOOK_URL``: whoever has it can post); its kind is the
+setting ``webhook_kind`` (``slack`` or ``discord``). Each paper is one recorded item; papers
+are packed into as few posts as the service allows (Slack: 50 blocks a message, 3,000
+characters a text block; Discord: 10 embeds and 6,000 embed characters a message, 4,096 a
+description, 256 a title), so a re-run posts only the papers that are missing.
+
+Text is sent so it shows as written: Slack gets titles and summaries as ``plain_text``
+(nothing to escape) and links as escaped ``mrkdwn``; Discord gets Markdown-escaped
+descriptions, and mentions are disabled so a title saying ``@everyone`` pings no one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+import httpx2 as httpx
+
+from ..config import Settings
+from ..errors import ConfigError, DeliveryError
+from ..http import Pacer, make_client, request
+from ..models import DayDigest
+from ..secrets import require_secret
+from .base import (
+    Channel,
+    ChannelDown,
+    Item,
+    PaperView,
+    day_key,
+    paper_key,
+    paper_view,
+    selected_entries,
+    site_day_url,
+)
+
+SLACK_MAX_BLOCKS = 50
+SLACK_MAX_TEXT = 3000
+DISCORD_MAX_EMBEDS = 10
+DISCORD_MAX_EMBED_CHARS = 6000
+DISCORD_MAX_DESCRIPTION = 4096
+DISCORD_MAX_TITLE = 256
+DISCORD_MAX_CONTENT = 2000
+KINDS = ("slack", "discord")
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def slack_escape(text: str) -> str:
+    """Slack mrkdwn: only &, < and > are control characters."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def slack_link(url: str, label: str) -> str:
+    # Inside <url|label> a '|' or '>' would end the link early; our labels are fixed words.
+    return f"<{url.replace('|', '%7C').replace('>', '%3E')}|{slack_escape(label)}>"
+
+
+_DISCORD_MD = re.compile(r"([\\*_~`|\[\]])")
+_DISCORD_LINE_START = re.compile(r"^([#>-])", re.MULTILINE)
+
+
+def discord_escape(text: str) -> str:
+    """Backslash-escape Discord Markdown (inline marks anywhere, block marks at line start)."""
+    return _DISCORD_LINE_START.sub(r"\\\1", _DISCORD_MD.sub(r"\\\1", text))
+
+
+def _target(url: str) -> str:
+    return "sha256:" + hashlib.sha256(url.encode()).hexdigest()[:16]
+
+
+class WebhookChannel(Channel):
+    id = "webhook"
+    key_env = "DAILYPAPERS_WEBHOOK_URL"
+    options = ("webhook_kind", "telegram_top_n", "site_url", "site_title")
+
+    def __init__(self, settings: Settings, *, client: httpx.Client | None = None) -> None:
+        super().__init__(settings)
+        if settings.webhook_kind not in KINDS:
+            raise ConfigError(f"unknown webhook_kind {settings.webhook_kind!r}",
+                              hint=f"known: {', '.join(KINDS)}")
+        self.kind = settings.webhook_kind
+        self.url = require_secret("DAILYPAPERS_WEBHOOK_URL", purpose="webhook",
+                                  alternative="remove webhook from channels")
+        self.target = _target(self.url)
+        self._client = client
+        # Discord allows 5 posts per 2 s per webhook and Slack about 1 a second.
+        self.pacer = Pacer(1.0)
+
+    # -------------------------------------------------------------------- composing
+
+    def items(self, digest: DayDigest) -> list[Item]:
+        entries = selected_entries(digest, self.settings.telegram_top_n)
+        total = len(digest.entries)
+        head = f"{self.settings.site_title} — {digest.date}: {total} paper{'s' * (total != 1)}"
+        if len(entries) < total:
+            head += f", the top {len(entries)} by upvotes"
+        url = site_day_url(self.settings, digest.date)
+        items = [Item(f"{day_key(digest.date)}:header", self.target, head,
+                      body=self._header(head, url))]
+        for number, entry in enumerate(entries, 1):
+            view = paper_view(self.settings, entry, number)
+            items.append(Item(paper_key(digest.date, view.arxiv_id), self.target,
+                              f"{number}. {view.title}", body=self._paper(view)))
+        return items
+
+    def _header(self, head: str, url: str | None) -> dict[str, Any]:
+        if self.kind == "slack":
+            blocks: list[dict[str, Any]] = [
+                {"type": "header", "text": {"type": "plain_text", "text": _clip(head, 150)}}]
+            if url:
+                blocks.append({"type": "context", "elements": [
+                    {"type": "mrkdwn", "text": slack_link(url, "Read them all on the site")}]})
+            return {"blocks": blocks, "text": head}
+        content = f"**{discord_escape(head)}**" + (f"\n<{url}>" if url else "")
+        return {"content": content, "text": head}
+
+    def _paper(self, view: PaperView) -> dict[str, Any]:
+        summary = " ".join(p for p in [view.one_line, view.body] if p)
+        notes = "; ".join(view.notes)
+        if self.kind == "slack":
+            links = " · ".join([slack_link(view.abs_url, "arXiv"), slack_link(view.pdf_url, "PDF"),
+                                slack_link(view.hf_url, "Hugging Face")]
+                               + ([slack_link(view.code_url, "Code")] if view.code_url else []))
+            context = [{"type": "mrkdwn", "text": links}]
+            if view.meta:
+                context.insert(0, {"type": "plain_text", "text": _clip(view.meta, 2000)})
+            blocks: list[dict[str, Any]] = [
+                {"type": "section", "text": {"type": "plain_text", "emoji": True,
+                                             "text": _clip(f"{view.number}. {view.title}", 3000)}},
+            ]
+            if summary:
+                blocks.append({"type": "section", "text": {
+                    "type": "plain_text", "emoji": True, "text": _clip(summary, SLACK_MAX_TEXT)}})
+            if notes:
+                blocks.append({"type": "context", "elements": [
+                    {"type": "plain_text", "text": _clip("⚠ " + notes, 2000)}]})
+            blocks.append({"type": "context", "elements": context})
+            blocks.append({"type": "divider"})
+            return {"blocks": blocks, "text": f"{view.number}. {view.title}"}
+        description = discord_escape(summary)
+        if notes:
+            description += "\n*" + discord_escape("⚠ " + notes) + "*"
+        markdown_links = [f"[arXiv]({view.abs_url})", f"[PDF]({view.pdf_url})",
+                          f"[Hugging Face]({view.hf_url})"]
+        if view.code_url:
+            markdown_links.append(f"[Code]({view.code_url})")
+        description += "\n" + " · ".join(markdown_links)
+        embed: dict[str, Any] = {
+            "title": _clip(f"{view.number}. {view.title}", DISCORD_MAX_TITLE),
+            "url": view.abs_url,
+            "description": _clip(description, DISCORD_MAX_DESCRIPTION),
+        }
+        if view.meta:
+            embed["footer"] = {"text": _clip(view.meta, 2048)}
+        return {"embed": embed, "text": f"{view.number}. {view.title}"}
+
+    def batches(self, items: list[Item]) -> list[list[Item]]:
+        batches: list[list[Item]] = []
+        current: list[Item] = []
+        for item in items:
+            if current and not self._fits([*current, item]):
+                batches.append(current)
+                current = []
+            current.append(item)
+        if current:
+            batches.append(current)
+        return batches
+
+    def _fits(self, batch: list[Item]) -> bool:
+        if self.kind == "slack":
+            return sum(len(i.body.get("blocks", [])) for i in batch) <= SLACK_MAX_BLOCKS
+        embeds = [i.body["embed"] for i in batch if "embed" in i.body]
+        chars = sum(len(e["title"]) + len(e["description"]) + len(e.get("footer", {}).get(
+            "text", "")) for e in embeds)
+        return len(embeds) <= DISCORD_MAX_EMBEDS and chars <= DISCORD_MAX_EMBED_CHARS
+
+    def payload(self, batch: list[Item]) -> dict[str, Any]:
+        fallback = _clip("\n".join(i.body["text"] for i in batch), DISCORD_MAX_CONTENT)
+        if self.kind == "slack":
+            blocks = [b for i in batch for b in i.body["blocks"]]
+            return {"text": fallback, "blocks": blocks, "unfurl_links": False}
+        contents = [i.body["content"] for i in batch if "content" in i.body]
+        return {
+            "content": _clip("\n".join(contents), DISCORD_MAX_CONTENT) if contents else "",
+            "embeds": [i.body["embed"] for i in batch if "embed" in i.body],
+            "allowed_mentions": {"parse": []},
+        }
+
+    def alert_items(self, text: str) -> list[Item]:
+        body: dict[str, Any]
+        if self.kind == "slack":
+            body = {"blocks": [{"type": "section", "text": {
+                "type": "plain_text", "text": _clip("dailypapers alert: " + text, 3000)}}],
+                "text": "dailypapers alert"}
+        else:
+            body = {"content": _clip("**dailypapers alert:** " + discord_escape(text),
+                                     DISCORD_MAX_CONTENT), "text": "dailypapers alert"}
+        return [Item("alert", self.target, text, body=body)]
+
+    # -------------------------------------------------------------------- sending
+
+    @property
+    def client(self) -> httpx.Client:
+        if self._client is None:
+            self._client = make_client(self.settings)
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def send(self, batch: list[Item]) -> str | None:
+        params = {"wait": "true"} if self.kind == "discord" else None
+        self.pacer.wait()
+        try:
+            response = request(
+                self.client, "POST", self.url, json=self.payload(batch), params=params,
+                attempts=self.settings.http_retries, max_wait=self.settings.retry_max_wait,
+            )
+        except httpx.TransportError as exc:
+            raise ChannelDown(f"webhook unreachable ({type(exc).__name__})") from exc
+        if response.status_code in (401, 403, 404):
+            raise ChannelDown(f"webhook refused: HTTP {response.status_code} (revoked URL?)")
+        if response.status_code == 429:
+            raise ChannelDown("webhook rate limited; the rest goes next run")
+        if response.status_code >= 300:
+            raise DeliveryError(f"webhook answered HTTP {response.status_code}: "
+                                f"{response.text[:200]}")
+        if self.kind == "discord":
+            try:
+                return str(response.json().get("id") or "") or None
+            except ValueError:
+                return None
+        return None

@@ -1,0 +1,158 @@
+"""Full text of a paper: PDF -> arXiv HTML -> the abstract alone, recorded as such.
+
+The pipeline calls one thing::
+
+    with FullTextFetcher(settings) as fetcher:
+        fulltext = fetcher.fetch(paper)   # never raises for a paper-level failure
+
+``fetch`` downloads the PDF once per id and version (cached under ``cache/pdf``), extracts
+it in a worker process (cached under ``cache/text`` by the PDF's hash), and falls back to
+the HTML page, then to the abstract; every step that failed leaves a line in
+``FullText.fallback_reasons``, and nothing from a failed download is kept or published.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from types import TracebackType
+
+import httpx2 as httpx
+
+from ..config import Settings
+from ..errors import FetchError
+from ..http import Pacer, make_client
+from ..models import FullText, Paper, Section
+from .download import CachedPdf, DownloadError, PdfCache, PdfDownloader, _atomic_write_bytes
+from .html import parse_arxiv_html
+from .pdf import PdfError, extract_pdf
+from .sections import DEFAULT_PRIORITY, KINDS, classify, fit_sections
+from .worker import ExtractionWorker
+
+log = logging.getLogger(__name__)
+
+# Bump when cleaning or sectioning changes, so cached extractions are redone.
+EXTRACTOR_VERSION = 1
+# An HTML page with less text than this is an error page or a stub, not the paper.
+MIN_HTML_CHARS = 2000
+
+__all__ = [
+    "DEFAULT_PRIORITY", "KINDS", "DownloadError", "FullTextFetcher", "PdfError",
+    "abstract_fulltext", "classify", "extract_pdf", "fit_sections", "parse_arxiv_html",
+]
+
+
+def abstract_fulltext(paper: Paper, reasons: list[str]) -> FullText:
+    """The last fallback: the paper's title and abstract as its whole text."""
+    sections = [Section(kind="title", heading="", text=paper.title)]
+    if paper.abstract:
+        sections.append(Section(kind="abstract", heading="Abstract", text=paper.abstract))
+    return FullText(
+        arxiv_id=paper.arxiv_id, version=paper.version, source="abstract",
+        text=paper.abstract, sections=sections, fallback_reasons=list(reasons),
+        stats={"chars": len(paper.abstract)},
+    )
+
+
+class FullTextFetcher:
+    """Gets each paper's best available full text; one instance serves a whole day."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        client: httpx.Client | None = None,
+        *,
+        pacer: Pacer | None = None,
+        in_process: bool = False,
+    ) -> None:
+        self.settings = settings
+        self._own_client = client is None
+        self.client = client if client is not None else make_client(settings)
+        # One pacer for PDF and HTML requests alike: both count against arXiv's limit.
+        self.pacer = pacer if pacer is not None else Pacer(settings.arxiv_delay)
+        self.cache = PdfCache(settings.cache_path / "pdf")
+        self.text_cache = settings.cache_path / "text"
+        self.downloader = PdfDownloader(settings, self.client, self.cache, self.pacer)
+        self._in_process = in_process
+        self._worker: ExtractionWorker | None = None
+
+    def __enter__(self) -> FullTextFetcher:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None
+        if self._own_client:
+            self.client.close()
+
+    def fetch(self, paper: Paper) -> FullText:
+        reasons: list[str] = []
+        if not self.settings.fulltext:
+            return abstract_fulltext(paper, ["full text disabled (fulltext = false)"])
+        try:
+            return self.fetch_pdf(paper)
+        except FetchError as exc:
+            reasons.append(f"pdf: {_reason(exc)}")
+            log.warning("%s: PDF failed (%s); trying HTML", paper.arxiv_id, _reason(exc))
+        try:
+            fulltext = self.fetch_html(paper)
+            fulltext.fallback_reasons = reasons
+            return fulltext
+        except FetchError as exc:
+            reasons.append(f"html: {_reason(exc)}")
+            log.warning("%s: HTML failed (%s); using the abstract", paper.arxiv_id,
+                        _reason(exc))
+        return abstract_fulltext(paper, reasons)
+
+    def fetch_pdf(self, paper: Paper) -> FullText:
+        """Download (or reuse) and extract the PDF; raises FetchError with a reason."""
+        cached = self.downloader.get(paper.arxiv_id, paper.version)
+        try:
+            fulltext = self._extract_cached(cached)
+        except PdfError:
+            # Keep no file that cannot give text: the next run asks arXiv again (its refs
+            # dangle without the blob and count as missing).
+            cached.path.unlink(missing_ok=True)
+            raise
+        fulltext.stats.update(pdf_bytes=cached.bytes, pdf_sha256=cached.sha256,
+                              downloaded=cached.downloaded)
+        return fulltext
+
+    def fetch_html(self, paper: Paper) -> FullText:
+        html = self.downloader.get_html(paper.arxiv_id, paper.version)
+        fulltext = parse_arxiv_html(html, paper.arxiv_id, paper.version)
+        body = sum(len(s.text) for s in fulltext.sections if s.kind != "title")
+        if body < MIN_HTML_CHARS:
+            raise DownloadError(f"page has no article text ({body} characters)")
+        return fulltext
+
+    def _extract_cached(self, cached: CachedPdf) -> FullText:
+        key = self.text_cache / f"{cached.sha256}-x{EXTRACTOR_VERSION}.json"
+        try:
+            fulltext = FullText.from_dict(json.loads(key.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError, KeyError):
+            fulltext = self._extract(cached.path, cached.arxiv_id, cached.version)
+            payload = json.dumps(fulltext.to_dict(), ensure_ascii=False).encode("utf-8")
+            _atomic_write_bytes(key, payload)
+        fulltext.arxiv_id, fulltext.version = cached.arxiv_id, cached.version
+        return fulltext
+
+    def _extract(self, path: Path, arxiv_id: str, version: int | None) -> FullText:
+        if self._in_process:
+            return extract_pdf(path, arxiv_id, version)
+        if self._worker is None:
+            self._worker = ExtractionWorker(self.settings.pdf_timeout)
+        return self._worker.extract(path, arxiv_id, version)
+
+
+def _reason(exc: FetchError) -> str:
+    reason = getattr(exc, "reason", None)
+    return str(reason) if reason else str(exc)
