@@ -355,3 +355,12 @@ def test_tag_labels_agree_between_full_and_incremental_bookkeeping() -> None:
         sql = index.tag_counts(settings.site_tag_min_papers)
     assert [(t.key, t.label, t.count) for t in sql] == [("llm", "LLM", 3)]
     assert {k: (t.label, t.count) for k, t in python.items()} == {"llm": ("LLM", 3)}
+
+
+def test_cli_package_registers_site_and_serve() -> None:
+    import subprocess
+    import sys
+
+    code = ("from dailypapers.cli import main; import sys; "
+            "sys.exit(0 if {'site', 'serve'} <= set(main.commands) else 1)")
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
