@@ -364,3 +364,39 @@ def test_cli_package_registers_site_and_serve() -> None:
     code = ("from dailypapers.cli import main; import sys; "
             "sys.exit(0 if {'site', 'serve'} <= set(main.commands) else 1)")
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+@pytest.mark.shared
+def test_real_hf_days_publish_cleanly(isolated_env: Path, shared_data: Path) -> None:
+    """Real API captures (newlines and LaTeX in titles, non-ASCII names, hidden authors)."""
+    import feedparser
+
+    from dailypapers.config import load_settings
+    from dailypapers.models import Summary
+    from dailypapers.sources.hf_daily import parse_daily
+
+    settings = load_settings(isolated_env)
+    titles: dict[str, str] = {}
+    with Store(settings.db_path) as store:
+        for path in sorted((shared_data / "hf_daily").glob("*.json"))[:4]:
+            day = parse_daily(json.loads(path.read_text(encoding="utf-8")), date=path.stem)
+            store.save_day(day)
+            for entry in day.entries:
+                paper = entry.paper
+                titles[paper.arxiv_id] = " ".join(paper.title.split())
+                if paper.ai_summary:
+                    sid = store.save_summary(Summary(
+                        arxiv_id=paper.arxiv_id, one_line=paper.ai_summary, objective="",
+                        method="", results="", implication="", keywords=paper.ai_keywords,
+                        backend="hf-ai-summary"))
+                    store.attach_summary(day.date, day.source, paper.arxiv_id, sid)
+        report = build_site(store, settings)
+    site = isolated_env / "site"
+    assert report.papers == len(titles) > 20
+    for arxiv_id, title in titles.items():
+        page = parse(site / paper_path(arxiv_id))
+        assert title in " ".join(" ".join(page.text).split())
+        assert "script" not in [tag for tag, _ in page.tags]
+    parsed = feedparser.parse((site / "atom.xml").read_bytes())
+    assert not parsed.bozo and parsed.entries
+    assert all(e.title == titles[e.id.split(":")[-1]] for e in parsed.entries)
