@@ -14,14 +14,16 @@ from ..store import Store
 from ._common import dir_option, handle_errors, main, settings_from
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+class _LoggingHandler(http.server.SimpleHTTPRequestHandler):
+    """Logs each request as one line on stderr (the default handler adds a date)."""
+
     def log_message(self, format: str, *args: object) -> None:
         click.echo(f"{self.address_string()} {format % args}", err=True)
 
 
 def make_server(root: Path, port: int) -> http.server.ThreadingHTTPServer:
     """A static file server for ``root`` on 127.0.0.1 only (port 0 picks a free one)."""
-    handler = functools.partial(_QuietHandler, directory=str(root))
+    handler = functools.partial(_LoggingHandler, directory=str(root))
     return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
 
 
