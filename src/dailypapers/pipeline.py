@@ -20,6 +20,7 @@ from .fulltext import FullTextFetcher, abstract_fulltext
 from .models import DayList, FullText, Paper, Summary, Verification
 from .progress import progress
 from .render import markdown
+from .render.site import build_site
 from .secrets import redact
 from .store import Store
 from .summarize import Summarizer, get_summarizer
@@ -273,7 +274,11 @@ def publish(store: Store, settings: Settings, day: str) -> list[str]:
     changed += markdown.write_indexes(
         root, latest, all_dates, title=settings.site_title, max_authors=settings.max_authors
     )
-    return [str(p.relative_to(root)) for p in changed]
+    written = [str(p.relative_to(root)) for p in changed]
+    if settings.site:
+        site = build_site(store, settings, dates=[day])
+        written.append(f"site/ ({site.written} files changed)")
+    return written
 
 
 # --------------------------------------------------------------------------- the whole day
