@@ -13,8 +13,11 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+import httpx2 as httpx
+
 from ..config import Settings
 from ..errors import DeliveryError
+from ..http import make_client
 from ..models import DayDigest, DigestEntry
 
 
@@ -78,6 +81,29 @@ class Channel(ABC):
 
     def close(self) -> None:  # noqa: B027 - optional hook, most channels hold nothing
         """Release connections; the default has none."""
+
+
+class HttpChannel(Channel):
+    """A channel that talks HTTP: one client, built on first use, closed with the channel.
+
+    An injected client (tests, shared pools) belongs to the caller and is left open.
+    """
+
+    def __init__(self, settings: Settings, *, client: httpx.Client | None = None) -> None:
+        super().__init__(settings)
+        self._client = client
+        self._own_client = client is None
+
+    @property
+    def client(self) -> httpx.Client:
+        if self._client is None:
+            self._client = make_client(self.settings)
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None and self._own_client:
+            self._client.close()
+            self._client = None
 
 
 def selected_entries(digest: DayDigest, top_n: int | None) -> list[DigestEntry]:

@@ -26,13 +26,13 @@ import httpx2 as httpx
 
 from ..config import Settings
 from ..errors import ConfigError, DeliveryError
-from ..http import Pacer, make_client
+from ..http import Pacer
 from ..models import DayDigest, DigestEntry
 from ..secrets import require_secret
 from . import tts
 from .base import (
-    Channel,
     ChannelDown,
+    HttpChannel,
     Item,
     day_key,
     one_line,
@@ -180,14 +180,14 @@ def paper_lines(settings: Settings, entry: DigestEntry, number: int) -> list[Lin
 # ------------------------------------------------------------------------------ the channel
 
 
-class TelegramChannel(Channel):
+class TelegramChannel(HttpChannel):
     id = "telegram"
     key_env = "TELEGRAM_BOT_TOKEN"
     options = ("telegram_url", "telegram_chat_id", "telegram_top_n", "telegram_audio",
                "telegram_voice", "telegram_per_minute", "site_url", "site_title", "tts")
 
     def __init__(self, settings: Settings, *, client: httpx.Client | None = None) -> None:
-        super().__init__(settings)
+        super().__init__(settings, client=client)
         chat = settings.telegram_chat_id or _env_chat_id()
         if not chat:
             raise ConfigError(
@@ -196,7 +196,6 @@ class TelegramChannel(Channel):
                 " [telegram] chat_id in dailypapers.toml)",
             )
         self.chat_id = str(chat)
-        self._client = client
         self._token: str | None = None
         interval = 60.0 / settings.telegram_per_minute if settings.telegram_per_minute > 0 else 0
         self.pacer = Pacer(interval)
@@ -289,17 +288,6 @@ class TelegramChannel(Channel):
                 alternative="create a bot with @BotFather and set its token",
             )
         return f"{self.settings.telegram_url.rstrip('/')}/bot{self._token}/{method}"
-
-    @property
-    def client(self) -> httpx.Client:
-        if self._client is None:
-            self._client = make_client(self.settings)
-        return self._client
-
-    def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
-            self._client = None
 
     def call(self, method: str, **kwargs: Any) -> dict[str, Any]:
         """One Bot API call with bounded retries; returns ``result`` or raises.

@@ -21,12 +21,12 @@ import httpx2 as httpx
 
 from ..config import Settings
 from ..errors import ConfigError, DeliveryError
-from ..http import Pacer, make_client, request
+from ..http import Pacer, request
 from ..models import DayDigest
 from ..secrets import require_secret
 from .base import (
-    Channel,
     ChannelDown,
+    HttpChannel,
     Item,
     PaperView,
     day_key,
@@ -73,13 +73,13 @@ def _target(url: str) -> str:
     return "sha256:" + hashlib.sha256(url.encode()).hexdigest()[:16]
 
 
-class WebhookChannel(Channel):
+class WebhookChannel(HttpChannel):
     id = "webhook"
     key_env = "DAILYPAPERS_WEBHOOK_URL"
     options = ("webhook_kind", "telegram_top_n", "site_url", "site_title")
 
     def __init__(self, settings: Settings, *, client: httpx.Client | None = None) -> None:
-        super().__init__(settings)
+        super().__init__(settings, client=client)
         if settings.webhook_kind not in KINDS:
             raise ConfigError(f"unknown webhook_kind {settings.webhook_kind!r}",
                               hint=f"known: {', '.join(KINDS)}")
@@ -87,7 +87,6 @@ class WebhookChannel(Channel):
         self.url = require_secret("DAILYPAPERS_WEBHOOK_URL", purpose="webhook",
                                   alternative="remove webhook from channels")
         self.target = _target(self.url)
-        self._client = client
         # Discord allows 5 posts per 2 s per webhook and Slack about 1 a second.
         self.pacer = Pacer(1.0)
 
@@ -203,17 +202,6 @@ class WebhookChannel(Channel):
         return [Item("alert", self.target, text, body=body)]
 
     # -------------------------------------------------------------------- sending
-
-    @property
-    def client(self) -> httpx.Client:
-        if self._client is None:
-            self._client = make_client(self.settings)
-        return self._client
-
-    def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
-            self._client = None
 
     def send(self, batch: list[Item]) -> str | None:
         params = {"wait": "true"} if self.kind == "discord" else None
