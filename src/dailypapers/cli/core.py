@@ -35,6 +35,15 @@ source_options = [
 ]
 
 
+summarizer_options = [
+    click.option("--summarizer", help="Summary backend id (default: extractive)."),
+    click.option("--model", help="Model for LLM backends."),
+    click.option("--fallback-model", "fallback_models", multiple=True,
+                 help="Model to try when the first fails (repeatable)."),
+    click.option("--concurrency", type=int, help="LLM requests in flight at once."),
+    click.option("--refresh", is_flag=True, help="Summarize again even when cached."),
+]
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -56,12 +65,7 @@ def _finish(report: RunReport) -> None:
 @dir_option
 @date_option
 @_add(source_options)
-@click.option("--summarizer", help="Summary backend id (default: extractive).")
-@click.option("--model", help="Model for LLM backends.")
-@click.option("--fallback-model", "fallback_models", multiple=True,
-              help="Model to try when the first fails (repeatable).")
-@click.option("--concurrency", type=int, help="LLM requests in flight at once.")
-@click.option("--refresh", is_flag=True, help="Summarize again even when cached.")
+@_add(summarizer_options)
 @click.option("--no-fulltext", is_flag=True, help="Summarize from abstracts only.")
 @click.option("--backfill", type=int, default=0, show_default=True,
               help="Also run missed weekdays among the N days before --date.")
@@ -137,11 +141,7 @@ def fetch(ctx: click.Context, day: str) -> None:
 @main.command()
 @dir_option
 @date_option
-@click.option("--summarizer", help="Summary backend id.")
-@click.option("--model", help="Model for LLM backends.")
-@click.option("--fallback-model", "fallback_models", multiple=True)
-@click.option("--concurrency", type=int)
-@click.option("--refresh", is_flag=True, help="Summarize again even when cached.")
+@_add(summarizer_options)
 @click.pass_context
 @handle_errors
 def summarize(
