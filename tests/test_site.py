@@ -400,3 +400,13 @@ def test_real_hf_days_publish_cleanly(isolated_env: Path, shared_data: Path) -> 
     parsed = feedparser.parse((site / "atom.xml").read_bytes())
     assert not parsed.bozo and parsed.entries
     assert all(e.title == titles[e.id.split(":")[-1]] for e in parsed.entries)
+
+
+def test_incremental_without_its_index_falls_back_to_full(isolated_env: Path) -> None:
+    settings, store, _site = build(isolated_env)
+    for path in settings.cache_path.glob("site-index.sqlite*"):
+        path.unlink()
+    report = build_site(store, settings, dates=["2025-01-15"])
+    assert report.mode == "full"
+    assert report.written == 1  # the same pages; only the manifest's new index token
+    assert build_site(store, settings, dates=["2025-01-15"]).mode == "incremental"

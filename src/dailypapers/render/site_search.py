@@ -41,6 +41,7 @@ MANIFEST = "search/manifest.json"
 INDEX_VERSION = 1
 
 _WORD = re.compile(r"[^\W_]+")
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
 _MARKS = re.compile("[\u0300-\u036f]")
 _STOP_TEXT = (
     "the of and an in on for to with by is are we this that from as at be its our or it "
@@ -68,9 +69,9 @@ _TERM_CACHE_MAX = 500_000
 
 def _words(text: str) -> list[str]:
     text = text.lower()
-    if not text.isascii():
-        text = _MARKS.sub("", unicodedata.normalize("NFKD", text))
-    return _WORD.findall(text)
+    if text.isascii():  # the same words as _WORD finds, twice as fast
+        return _ASCII_WORD.findall(text)
+    return _WORD.findall(_MARKS.sub("", unicodedata.normalize("NFKD", text)))
 
 
 def _lookup(word: str) -> str:
@@ -124,7 +125,7 @@ def doc_terms(entry: DigestEntry) -> str:
     for mask, text in zip((4, 2, 1), entry_fields(entry), strict=True):
         for term in term_set(text):
             masks[term] = masks.get(term, 0) | mask
-    return " ".join(f"{term} {mask}" for term, mask in sorted(masks.items()))
+    return " ".join(map("%s %d".__mod__, sorted(masks.items())))
 
 
 def segment_shards(segment: int, docs: Sequence[tuple[int, str | None]]) -> list[str]:
