@@ -143,3 +143,12 @@ def test_search_command_finds_a_paper_by_title_words(tmp_path: Path) -> None:
     assert result.output.splitlines()[0] == "2501.99999  Quantum sheep herding"
     missing = CliRunner().invoke(main, ["search", "--dir", str(tmp_path), "zebra"])
     assert missing.exit_code == 1 and "No matches" in missing.output
+
+
+def test_search_rows_follow_the_paper_not_duplicate(tmp_path: Path) -> None:
+    with Store(tmp_path / "db") as store:
+        for title in ("First title about llamas", "Second title about alpacas"):
+            store.upsert_paper(Paper(arxiv_id="2501.5", title=title))
+        assert store.conn.execute("SELECT count(*) FROM search").fetchone()[0] == 1
+        assert store.search("alpacas")[0][0] == "2501.5"
+        assert store.search("llamas") == []

@@ -343,7 +343,9 @@ class Store:
 
     def _index_paper(self, conn: sqlite3.Connection, arxiv_id: str) -> None:
         """Refresh the paper's full-text search row from its data and latest summary."""
-        row = conn.execute("SELECT data FROM papers WHERE arxiv_id=?", (arxiv_id,)).fetchone()
+        row = conn.execute(
+            "SELECT rowid, data FROM papers WHERE arxiv_id=?", (arxiv_id,)
+        ).fetchone()
         if row is None:
             return
         paper = Paper.from_dict(json.loads(row["data"]))
@@ -354,11 +356,13 @@ class Store:
         ).fetchone()
         summary = Summary.from_dict(json.loads(srow["data"])) if srow else None
         keywords = list(paper.ai_keywords) + (summary.keywords if summary else [])
-        conn.execute("DELETE FROM search WHERE arxiv_id=?", (arxiv_id,))
+        # The search row shares the paper's rowid: replacing it is an indexed lookup, where
+        # a delete by the (unindexed) arxiv_id column would scan the whole index.
+        conn.execute("DELETE FROM search WHERE rowid=?", (row["rowid"],))
         conn.execute(
-            "INSERT INTO search (arxiv_id, title, authors, abstract, summary, keywords) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (arxiv_id, paper.title, ", ".join(paper.authors), paper.abstract,
+            "INSERT INTO search (rowid, arxiv_id, title, authors, abstract, summary, keywords) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (row["rowid"], arxiv_id, paper.title, ", ".join(paper.authors), paper.abstract,
              summary.render() if summary else "", ", ".join(keywords)),
         )
 
