@@ -10,8 +10,9 @@ never has to remember anything itself.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import httpx2 as httpx
 
@@ -104,6 +105,26 @@ class HttpChannel(Channel):
         if self._client is not None and self._own_client:
             self._client.close()
             self._client = None
+
+
+T = TypeVar("T")
+
+
+def pack(things: Sequence[T], fits: Callable[[list[T]], bool]) -> list[list[T]]:
+    """Greedy packing in order: start a new group when adding the next thing would not fit.
+
+    A thing that does not fit even alone still gets a group of its own.
+    """
+    groups: list[list[T]] = []
+    current: list[T] = []
+    for thing in things:
+        if current and not fits([*current, thing]):
+            groups.append(current)
+            current = []
+        current.append(thing)
+    if current:
+        groups.append(current)
+    return groups
 
 
 def selected_entries(digest: DayDigest, top_n: int | None) -> list[DigestEntry]:

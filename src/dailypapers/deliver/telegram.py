@@ -36,6 +36,7 @@ from .base import (
     Item,
     day_key,
     one_line,
+    pack,
     paper_key,
     paper_view,
     selected_entries,
@@ -126,16 +127,7 @@ def split_lines(lines: list[Line], budget: int = TEXT_BUDGET) -> list[list[Line]
                 used += width
         if current:
             flat.append(current)
-    messages: list[list[Line]] = []
-    chunk: list[Line] = []
-    for line in flat:
-        if chunk and visible_len([*chunk, line]) > budget:
-            messages.append(chunk)
-            chunk = []
-        chunk.append(line)
-    if chunk:
-        messages.append(chunk)
-    return messages
+    return pack(flat, lambda chunk: visible_len(chunk) <= budget)
 
 
 # --------------------------------------------------------------------------- message text

@@ -30,6 +30,7 @@ from .base import (
     Item,
     PaperView,
     day_key,
+    pack,
     paper_key,
     paper_view,
     selected_entries,
@@ -159,16 +160,7 @@ class WebhookChannel(HttpChannel):
         return {"embed": embed, "text": f"{view.number}. {view.title}"}
 
     def batches(self, items: list[Item]) -> list[list[Item]]:
-        batches: list[list[Item]] = []
-        current: list[Item] = []
-        for item in items:
-            if current and not self._fits([*current, item]):
-                batches.append(current)
-                current = []
-            current.append(item)
-        if current:
-            batches.append(current)
-        return batches
+        return pack(items, self._fits)
 
     def _fits(self, batch: list[Item]) -> bool:
         if self.kind == "slack":
