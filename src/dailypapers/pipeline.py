@@ -23,6 +23,7 @@ from .render import markdown
 from .render.site import build_site
 from .secrets import redact
 from .store import Store
+from .store.buffer import WriteBuffer
 from .summarize import Summarizer, get_summarizer
 from .verify import verify
 
@@ -148,10 +149,10 @@ def fetch_fulltexts(
         else:
             todo.append(paper)
     if todo and settings.fulltext:
-        with FullTextFetcher(settings) as fetcher:
+        with FullTextFetcher(settings) as fetcher, WriteBuffer(store.save_fulltexts) as saved:
             for paper in progress(todo, total=len(todo), desc="full text"):
                 fulltext = fetcher.fetch(paper)
-                store.save_fulltext(fulltext)
+                saved.add(fulltext)
                 texts[paper.arxiv_id] = fulltext
                 if fulltext.version and paper.version != fulltext.version:
                     # arXiv told us the version: later stages key their caches on it.
@@ -194,6 +195,7 @@ def summarize_day(
     report.papers = len(day_list.entries)
 
     todo: list[tuple[Paper, FullText | None]] = []
+    reused: dict[str, int] = {}
     for entry in day_list.entries:
         paper = entry.paper
         if paper.arxiv_id not in fulltexts:
@@ -207,12 +209,29 @@ def summarize_day(
                 break
         if cached is not None:
             summary_id, summary, verification = cached
-            store.attach_summary(day, day_list.source, paper.arxiv_id, summary_id)
+            reused[paper.arxiv_id] = summary_id
             report.cached += 1
             _count_summary(report, paper, summary, verification)
         else:
             todo.append((paper, fulltexts.get(paper.arxiv_id)))
 
+    store.attach_summaries(day, day_list.source, reused)
+
+    def save(done: list[tuple[Summary, Verification | None]]) -> None:
+        store.save_summaries(day, day_list.source, done)
+
+    # Bounded in time too: a crash loses at most a second of (paid) summaries.
+    with WriteBuffer(save, size=50, seconds=1.0) as saved:
+        _summarize_todo(settings, summarizer, todo, fulltexts, saved, report)
+    report.usage = summarizer.usage
+    return report
+
+
+def _summarize_todo(
+    settings: Settings, summarizer: Summarizer, todo: list[tuple[Paper, FullText | None]],
+    fulltexts: dict[str, FullText], saved: WriteBuffer[tuple[Summary, Verification | None]],
+    report: RunReport,
+) -> None:
     results = summarizer.summarize_many(todo)
     for paper, result in progress(results, total=len(todo), desc="summarize"):
         fulltext = fulltexts.get(paper.arxiv_id)
@@ -222,12 +241,9 @@ def summarize_day(
                 continue
             result = rescued
         verification = _verify(result, fulltext, paper)
-        summary_id = store.save_summary(result, verification)
-        store.attach_summary(day, day_list.source, paper.arxiv_id, summary_id)
+        saved.add((result, verification))
         report.summarized += 1
         _count_summary(report, paper, result, verification)
-    report.usage = summarizer.usage
-    return report
 
 
 def _last_resort(
