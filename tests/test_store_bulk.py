@@ -8,13 +8,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from test_store import make_day, make_summary
 
 from dailypapers.models import CheckedItem, FullText, Paper, Summary, Verification
 from dailypapers.store import Store
 from dailypapers.store.base import split_sql
 from dailypapers.store.buffer import WriteBuffer
 from dailypapers.store.migrations import m001_initial
-from test_store import make_day, make_summary
 
 
 def index_is_sound(store: Store) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from . import durable
 from .config import Settings
 from .errors import DailyPapersError, EmptyDayError, SummarizerError
 from .fulltext import FullTextFetcher, abstract_fulltext
@@ -149,15 +150,7 @@ def fetch_fulltexts(
         else:
             todo.append(paper)
     if todo and settings.fulltext:
-        with FullTextFetcher(settings) as fetcher, WriteBuffer(store.save_fulltexts) as saved:
-            for paper in progress(todo, total=len(todo), desc="full text"):
-                fulltext = fetcher.fetch(paper)
-                saved.add(fulltext)
-                texts[paper.arxiv_id] = fulltext
-                if fulltext.version and paper.version != fulltext.version:
-                    # arXiv told us the version: later stages key their caches on it.
-                    paper.version = fulltext.version
-                    store.upsert_paper(paper)
+        texts.update(_fetch_texts(store, settings, todo))
     for paper in todo:
         texts.setdefault(paper.arxiv_id, abstract_fulltext(paper, ["full text disabled"]))
     if report is not None:
@@ -176,6 +169,20 @@ def _verify(summary: Summary, fulltext: FullText | None, paper: Paper) -> Verifi
         return verify(summary, source_text, flattened=fulltext.flattened_numbers,
                       source=fulltext.source)
     return verify(summary, paper.title + "\n\n" + paper.abstract, source="abstract")
+
+
+def _fetch_texts(store: Store, settings: Settings, papers: list[Paper]) -> dict[str, FullText]:
+    texts: dict[str, FullText] = {}
+    with FullTextFetcher(settings) as fetcher, WriteBuffer(store.save_fulltexts) as saved:
+        for paper in progress(papers, total=len(papers), desc="full text"):
+            fulltext = fetcher.fetch(paper)
+            saved.add(fulltext)
+            texts[paper.arxiv_id] = fulltext
+            if fulltext.version and paper.version != fulltext.version:
+                # arXiv told us the version: later stages key their caches on it.
+                paper.version = fulltext.version
+                store.upsert_paper(paper)
+    return texts
 
 
 def summarize_day(
@@ -216,6 +223,13 @@ def summarize_day(
             todo.append((paper, fulltexts.get(paper.arxiv_id)))
 
     store.attach_summaries(day, day_list.source, reused)
+    # A text restored from the durable files is only a note of where it came from: a paper
+    # that must be summarized again gets its text fetched again (the PDF cache, else arXiv).
+    restored = [p for p, t in todo if t is not None and t.stats.get("restored")]
+    if restored and settings.fulltext:
+        fetched = _fetch_texts(store, settings, restored)
+        fulltexts.update(fetched)
+        todo = [(p, fetched.get(p.arxiv_id, t)) for p, t in todo]
 
     def save(done: list[tuple[Summary, Verification | None]]) -> None:
         store.save_summaries(day, day_list.source, done)
@@ -290,6 +304,7 @@ def publish(store: Store, settings: Settings, day: str) -> list[str]:
     changed += markdown.write_indexes(
         root, latest, all_dates, title=settings.site_title, max_authors=settings.max_authors
     )
+    durable.note(store, root, [durable.data_path(root, day)])
     written = [str(p.relative_to(root)) for p in changed]
     if settings.site:
         site = build_site(store, settings, dates=[day])
@@ -338,10 +353,18 @@ def run_day(
     finally:
         report.seconds = time.monotonic() - started
         store.finish_run(run_id, report.status, report.counts(), report.message or None)
+        _write_ledger(store, settings, day)
         if report.status in ("failed", "empty") and settings.alert_channel:
             from .deliver import send_alert
 
             send_alert(settings, f"dailypapers: {report.line()}")
+
+
+def _write_ledger(store: Store, settings: Settings, day: str) -> None:
+    try:
+        durable.write_ledger(store, settings, day)
+    except OSError as exc:  # the database still has it: the next run writes it again
+        log.warning("could not write the ledger of %s: %s", day, exc)
 
 
 def _deliver(store: Store, settings: Settings, day: str, report: RunReport) -> None:
