@@ -33,7 +33,8 @@ from dailypapers.models import (
     Verification,
 )
 from dailypapers.render import markdown
-from dailypapers.render.site import build_site, day_path, paper_path
+from dailypapers.render.paths import day_path, paper_path
+from dailypapers.render.site import build_site
 from dailypapers.store import Store
 
 GOLDEN = Path(__file__).parent / "golden"
