@@ -29,8 +29,9 @@ TOPICS = [
      "reranking"],
     ["protein structure", "drug discovery", "binding affinity", "biology", "docking"],
 ]
-FILLER = ("we propose a method that improves results on standard benchmarks while reducing "
-          "cost and we release code and data for future work").split()
+FILLER = ["we", "propose", "a", "method", "that", "improves", "results", "on", "standard",
+          "benchmarks", "while", "reducing", "cost", "and", "release", "code", "data", "for",
+          "future", "work"]
 
 
 @dataclass

@@ -89,7 +89,8 @@ def test_empty_holiday_feed_is_an_empty_day(httpserver: HTTPServer) -> None:
 
 def test_weekend_and_not_yet_announced(httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
                                        ) -> None:
-    base = serve_feeds(httpserver, {"cs.CL": rss_feed("cs.CL", DAY, [Item("2508.00001", title="T", abstract="a.")])})
+    feed = rss_feed("cs.CL", DAY, [Item("2508.00001", title="T", abstract="a.")])
+    base = serve_feeds(httpserver, {"cs.CL": feed})
     with pytest.raises(EmptyDayError, match="weekend"):
         _fetch(base, "cs.CL", date="2025-08-23")
     monkeypatch.setattr(arxiv_new, "utc_today", lambda: dt.date(2025, 8, 21))
