@@ -29,7 +29,7 @@ from typing import Any
 
 from .config import Settings
 from .models import DayEntry, DayList, FullText, Paper, Summary, Verification
-from .render.markdown import day_path
+from .render.markdown import dated_file
 from .store import Store
 
 log = logging.getLogger(__name__)
@@ -44,11 +44,11 @@ CACHE_PATHS = ("dailypapers.db", "cache")
 
 
 def ledger_path(root: Path, date: str) -> Path:
-    return day_path(root, "ledger", date, ".json")
+    return dated_file(root, "ledger", date, ".json")
 
 
 def data_path(root: Path, date: str) -> Path:
-    return day_path(root, "data", date, ".json")
+    return dated_file(root, "data", date, ".json")
 
 
 def _dump(data: Any) -> str:

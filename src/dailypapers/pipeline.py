@@ -26,7 +26,7 @@ from .secrets import redact
 from .store import Store
 from .store.buffer import WriteBuffer
 from .summarize import Summarizer, get_summarizer
-from .verify import verify
+from .verify import source_of, verify_paper
 
 log = logging.getLogger(__name__)
 
@@ -161,16 +161,6 @@ def fetch_fulltexts(
     return texts
 
 
-def _verify(summary: Summary, fulltext: FullText | None, paper: Paper) -> Verification:
-    if fulltext is not None and fulltext.text:
-        # The abstract is part of the source even when the PDF text missed it.
-        # The title and abstract are part of the source even when the PDF text missed them.
-        source_text = "\n\n".join((paper.title, paper.abstract, fulltext.text))
-        return verify(summary, source_text, flattened=fulltext.flattened_numbers,
-                      source=fulltext.source)
-    return verify(summary, paper.title + "\n\n" + paper.abstract, source="abstract")
-
-
 def _fetch_texts(store: Store, settings: Settings, papers: list[Paper]) -> dict[str, FullText]:
     texts: dict[str, FullText] = {}
     with FullTextFetcher(settings) as fetcher, WriteBuffer(store.save_fulltexts) as saved:
@@ -254,7 +244,10 @@ def _summarize_todo(
             if rescued is None:
                 continue
             result = rescued
-        verification = _verify(result, fulltext, paper)
+        # Verified once: a backend that checked its summary (the LLM repair turn) hands
+        # that verification over; every other summary is checked here, the same way.
+        verification = summarizer.verification_of(result) or verify_paper(
+            result, source_of(paper, fulltext))
         saved.add((result, verification))
         report.summarized += 1
         _count_summary(report, paper, result, verification)
