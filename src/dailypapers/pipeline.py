@@ -21,8 +21,10 @@ from .models import DayList, FullText, Paper, Summary, Verification
 from .progress import progress
 from .render import markdown
 from .render.site import build_site
+from .runlock import process_id
 from .secrets import redact
 from .store import Store
+from .store.claims import mark_crashed_runs, set_run_owner
 from .summarize import Summarizer, get_summarizer
 from .verify import verify
 
@@ -291,7 +293,12 @@ def run_day(
     """collect -> fetch -> summarize -> verify -> publish -> deliver for one day."""
     started = time.monotonic()
     report = RunReport(date=day)
+    me = process_id()
+    crashed = mark_crashed_runs(store, me)
+    if crashed:
+        report.note(f"earlier run(s) {', '.join(map(str, crashed))} had crashed")
     run_id = store.start_run(day, "run")
+    set_run_owner(store, run_id, me)
     try:
         # Settings and keys are checked before anything touches the network.
         summarizer = get_summarizer(settings.summarizer, settings)
@@ -318,6 +325,13 @@ def run_day(
         return report
     except DailyPapersError as exc:
         report.status, report.message = "failed", redact(str(exc))
+        raise
+    except KeyboardInterrupt:
+        report.status, report.message = "failed", "interrupted"
+        raise
+    except Exception as exc:  # a bug or an unforeseen fault: recorded, then shown as is
+        report.status = "failed"
+        report.message = redact(f"{type(exc).__name__}: {exc}")[:500]
         raise
     finally:
         report.seconds = time.monotonic() - started
