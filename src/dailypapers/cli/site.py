@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from ..errors import ConfigError, StoreError
+from ..render import paths
 from ..render.site import build_site
 from ..store import Store
 from ._common import dir_option, handle_errors, hold_dir, main, settings_from, wait_option
@@ -54,8 +55,8 @@ def site_command(ctx: click.Context, dates: tuple[str, ...], lock_wait: float | 
 def serve_command(ctx: click.Context, port: int) -> None:
     """Preview the built site on http://127.0.0.1:PORT/ (Ctrl-C stops)."""
     settings = settings_from(ctx)
-    root = settings.root / "site"
-    if not (root / "index.html").is_file():
+    root = paths.site_root(settings)
+    if not (root / paths.HOME).is_file():
         raise ConfigError(f"no site in {root}", hint="build it first: dailypapers site")
     try:
         server = make_server(root, port)

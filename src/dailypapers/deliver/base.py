@@ -20,6 +20,7 @@ from ..config import Settings
 from ..errors import DeliveryError
 from ..http import make_client
 from ..models import DayDigest, DigestEntry
+from ..render.paths import SiteUrls
 
 
 class ChannelDown(DeliveryError):
@@ -205,10 +206,7 @@ def day_key(date: str) -> str:
 
 def site_day_url(settings: Settings, date: str) -> str | None:
     """The day's page on the published site, when a site URL is configured."""
-    if not settings.site_url:
-        return None
-    year, month, day = date.split("-")
-    return f"{settings.site_url.rstrip('/')}/{year}/{month}/{day}/"
+    return SiteUrls.of(settings).day(date)
 
 
 def get_channel(name: str, settings: Settings) -> Channel:

@@ -28,6 +28,7 @@ from typing import Any, ClassVar, Literal
 from ..config import Settings
 from ..errors import ConfigError, DeliveryError
 from ..models import DayDigest, DigestEntry
+from ..render import paths
 from ..secrets import require_secret
 
 AudioFormat = Literal["ogg", "mp3"]
@@ -334,16 +335,15 @@ def episode_script(digest: DayDigest, title: str, entries: Sequence[DigestEntry]
 
 
 def audio_dir(settings: Settings) -> Path:
-    return settings.root / "site" / "audio"
+    return paths.file_of(settings, paths.AUDIO)
 
 
 def paper_audio_path(settings: Settings, date: str, arxiv_id: str, fmt: AudioFormat) -> Path:
-    safe = arxiv_id.replace("/", "_")
-    return audio_dir(settings) / date / f"{safe}.{fmt}"
+    return paths.file_of(settings, paths.paper_audio_path(date, arxiv_id, fmt))
 
 
 def episode_audio_path(settings: Settings, date: str, fmt: AudioFormat = "mp3") -> Path:
-    return audio_dir(settings) / f"{date}.{fmt}"
+    return paths.file_of(settings, paths.episode_path(date, fmt))
 
 
 @dataclass

@@ -150,7 +150,8 @@ def day_data(digest: DayDigest) -> dict[str, Any]:
     }
 
 
-def day_path(root: Path, folder: str, date: str, suffix: str) -> Path:
+def dated_file(root: Path, folder: str, date: str, suffix: str) -> Path:
+    """``<root>/<folder>/YYYY/MM/DD<suffix>``: where the archive and data files of a day live."""
     year, month, day = date.split("-")
     return root / folder / year / month / f"{day}{suffix}"
 
@@ -158,10 +159,10 @@ def day_path(root: Path, folder: str, date: str, suffix: str) -> Path:
 def write_day(root: Path, digest: DayDigest, *, max_authors: int, min_papers: int) -> list[Path]:
     """Write the day's archive page and JSON; returns the files that changed."""
     changed = []
-    md = day_path(root, "archive", digest.date, ".md")
+    md = dated_file(root, "archive", digest.date, ".md")
     if write_if_changed(md, render_day(digest, max_authors=max_authors, min_papers=min_papers)):
         changed.append(md)
-    data = day_path(root, "data", digest.date, ".json")
+    data = dated_file(root, "data", digest.date, ".json")
     text = json.dumps(day_data(digest), ensure_ascii=False, indent=2) + "\n"
     if write_if_changed(data, text):
         changed.append(data)
