@@ -42,9 +42,8 @@ def dead_owner() -> str:
 
 
 def test_second_holder_is_refused_with_the_holder_named(tmp_path: Path) -> None:
-    with DirLock(tmp_path, "run"):
-        with pytest.raises(BusyError) as err:
-            DirLock(tmp_path, "publish").acquire()
+    with DirLock(tmp_path, "run"), pytest.raises(BusyError) as err:
+        DirLock(tmp_path, "publish").acquire()
     assert "'run'" in str(err.value) and f"pid {os.getpid()}" in str(err.value)
     assert "--wait" in (err.value.hint or "")
     with DirLock(tmp_path, "publish"):  # released: free again
@@ -152,7 +151,7 @@ def _pair(root: Path, chat: ChatServer, wait: bool) -> tuple[int, int]:
     procs = [popen(root, *args, *extra) for _ in range(2)]
     codes = []
     for proc in procs:
-        out, err = proc.communicate(timeout=180)
+        _out, err = proc.communicate(timeout=180)
         codes.append(proc.returncode)
         assert "Traceback" not in err, err
     return codes[0], codes[1]
