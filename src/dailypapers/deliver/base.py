@@ -21,6 +21,7 @@ from ..errors import DeliveryError
 from ..http import make_client
 from ..models import DayDigest, DigestEntry
 from ..render.paths import SiteUrls
+from ..safety import clean_text, safe_url
 
 
 class ChannelDown(DeliveryError):
@@ -161,8 +162,9 @@ class PaperView:
 
 
 def one_line(text: str) -> str:
-    """Whitespace (newlines in titles included) folded to single spaces."""
-    return " ".join(text.split())
+    """Whitespace (newlines in titles included) folded to single spaces; control and bidi
+    characters dropped (:func:`~dailypapers.safety.clean_text`)."""
+    return " ".join(clean_text(text).split())
 
 
 def paper_view(settings: Settings, entry: DigestEntry, number: int) -> PaperView:
@@ -192,7 +194,7 @@ def paper_view(settings: Settings, entry: DigestEntry, number: int) -> PaperView
     return PaperView(
         number=number, arxiv_id=paper.arxiv_id, title=one_line(paper.title), meta=meta,
         one_line=head, body=body, notes=notes, abs_url=paper.abs_url, pdf_url=paper.pdf_url,
-        hf_url=paper.hf_url, code_url=paper.github_repo or None,
+        hf_url=paper.hf_url, code_url=safe_url(paper.github_repo),
     )
 
 

@@ -37,6 +37,7 @@ import jinja2
 from ..config import Settings
 from ..errors import RenderError
 from ..models import DayDigest, DigestEntry, Verification
+from ..safety import safe_url
 from ..store import Store, queries
 from ..store.site_index import DocRow, SiteIndex
 from . import paths, site_search
@@ -629,10 +630,10 @@ def _entry_view(ctx: _Context, entry: DigestEntry) -> dict[str, Any]:
     authors = [clean_text(a) for a in paper.authors]
     limit = max(1, ctx.settings.max_authors)
     links = [("arXiv", paper.abs_url), ("Hugging Face", paper.hf_url), ("PDF", paper.pdf_url)]
-    if paper.github_repo:
-        links.append(("Code", paper.github_repo))
-    if paper.project_page:
-        links.append(("Project page", paper.project_page))
+    for label, url in (("Code", safe_url(paper.github_repo)),
+                       ("Project page", safe_url(paper.project_page))):
+        if url:  # links are data: only plain http(s) ones become links
+            links.append((label, url))
     parts = [(label, clean_text(getattr(summary, name))) for name, label in _PART_LABELS
              ] if summary else []
     abstract = clean_text(paper.abstract)
