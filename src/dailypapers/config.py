@@ -25,6 +25,8 @@ from .errors import ConfigError
 CONFIG_FILE = "dailypapers.toml"
 # Names that may not appear in the config file: secrets come from the environment only.
 _SECRET_WORDS = ("token", "api_key", "password", "secret")
+# Top-level tables kept whole rather than flattened into fields.
+_TABLES = ("profiles",)
 
 
 class Settings(BaseSettings):
@@ -141,13 +143,27 @@ class Settings(BaseSettings):
             raise ValueError("out of range: " + ", ".join(bad))
         return self
 
+    # --- arxiv-new source, interest profiles, ranking (issue 12; see dailypapers.foryou)
+    arxiv_rss_url: str = "https://rss.arxiv.org"
+    # Categories of the arxiv-new source when no --input is given ("cs.CL, cs.LG").
+    arxiv_categories: Annotated[list[str], NoDecode] = []
+    arxiv_replacements: bool = False  # also list replaced (new version) papers
+    # [profiles.NAME] tables, read by dailypapers.foryou.profiles (kept as tables).
+    profiles: dict[str, dict[str, Any]] = {}
+    # [[readers]]: a channel target that receives one profile's ranked selection.
+    readers: list[dict[str, Any]] = []
+    zotero_url: str = "https://api.zotero.org"
+    embeddings_url: str | None = None  # an OpenAI-compatible base URL, e.g. http://x/v1
+    embeddings_model: str = "text-embedding-3-small"
+    rank_half_life_days: float = 365.0  # an example paper counts half after this many days
+
     @field_validator("telegram_chat_id", mode="before")
     @classmethod
     def _chat_id_text(cls, value: Any) -> Any:
         # TOML users write chat_id = -1001234567890; the API takes it as text either way.
         return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
-    @field_validator("email_to", "channels", mode="before")
+    @field_validator("email_to", "channels", "arxiv_categories", mode="before")
     @classmethod
     def _split_list(cls, value: Any) -> Any:
         if isinstance(value, str):
@@ -210,7 +226,7 @@ def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     flat: dict[str, Any] = {}
     for key, value in table.items():
         name = f"{prefix}{key}".replace("-", "_")
-        if isinstance(value, dict):
+        if isinstance(value, dict) and name not in _TABLES:
             flat.update(_flatten(value, f"{name}_"))
         else:
             flat[name] = value
