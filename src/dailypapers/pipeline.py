@@ -60,7 +60,8 @@ class RunReport:
     fallbacks: dict[str, str] = field(default_factory=dict)  # arxiv_id -> what it fell back to
     fulltext_fallbacks: dict[str, str] = field(default_factory=dict)
     unsupported: int = 0  # summaries published with unsupported numbers
-    skipped_items: int = 0  # malformed items the source returned
+    skipped_items: int = 0  # malformed items (or dropped links, a cut list) of the source
+    first_skipped: str = ""  # the first of them, for the run line
     written: list[str] = field(default_factory=list)
     delivered: int = 0
     usage: dict[str, Any] = field(default_factory=dict)  # LLM tokens, calls, cost
@@ -102,7 +103,8 @@ class RunReport:
             parts.append(f"{len(self.failed)} failed ({first[0]}: {first[1]})")
         parts.append(f"{self.unsupported} with unsupported numbers")
         if self.skipped_items:
-            parts.append(f"{self.skipped_items} malformed items skipped")
+            parts.append(f"{self.skipped_items} list problems skipped"
+                         + (f" ({self.first_skipped})" if self.first_skipped else ""))
         if self.usage.get("calls"):
             tokens = self.usage.get("tokens_in", 0) + self.usage.get("tokens_out", 0)
             spent = f"{self.usage['calls']} LLM calls, {tokens:,} tokens"
@@ -301,6 +303,9 @@ def run_day(
             report.status, report.message = "empty", str(exc)
             return report
         report.skipped_items = len(day_list.skipped)
+        if day_list.skipped:
+            position, reason = day_list.skipped[0]
+            report.first_skipped = f"item {position}: {reason}"[:200]
         fulltexts = fetch_fulltexts(store, settings, day, report) if settings.fulltext else {}
         summarize_day(store, settings, day, summarizer=summarizer, fulltexts=fulltexts,
                       refresh=refresh, report=report)

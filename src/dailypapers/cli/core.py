@@ -208,6 +208,7 @@ def status(ctx: click.Context, day: str) -> None:
         digest = store.load_digest(day)
         runs = store.runs(day, limit=5)
         errors = store.day_errors(day, digest.source) if digest else {}
+        day_list = store.load_day(day, digest.source) if digest else None
     if digest is None:
         click.echo(f"{day}: nothing stored")
     else:
@@ -222,8 +223,13 @@ def status(ctx: click.Context, day: str) -> None:
             how = f"{e.summary.backend}" if e.summary else errors.get(e.paper.arxiv_id, "pending")
             text = e.fulltext_source or "-"
             click.echo(f"  {mark} {e.rank:>2} {e.paper.arxiv_id:<12} [{text:<8}] {how}")
+        if day_list is not None and day_list.skipped:
+            click.echo(f"  {len(day_list.skipped)} list problems skipped:")
+            for position, reason in day_list.skipped[:20]:
+                click.echo(f"    item {position}: {reason}")
     for r in runs:
-        click.echo(f"  run {r['id']} {r['started_at']} {r['status']} {r['counts']}")
+        line = f"  run {r['id']} {r['started_at']} {r['status']} {r['counts']}"
+        click.echo(line + (f" {r['message']}" if r.get("message") else ""))
 
 
 @main.command()

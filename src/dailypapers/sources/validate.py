@@ -53,7 +53,9 @@ def bounded_int(value: Any, what: str) -> int | None:
     if not isinstance(value, int):
         return None
     if not INT64_MIN <= value <= INT64_MAX:
-        raise BadValue(f"{what} {str(value)[:24]}… does not fit a 64-bit integer")
+        digits = str(value)
+        shown = digits if len(digits) <= 24 else digits[:24] + "…"
+        raise BadValue(f"{what} {shown} does not fit a 64-bit integer")
     return value
 
 
