@@ -43,7 +43,7 @@ class Settings(BaseSettings):
     site_title: str = "Daily Papers"
     site: bool = True  # build the static site and feeds in publish
     site_feed_days: int = 3  # days in the main Atom/RSS feeds
-    site_tag_min_papers: int = 2  # a keyword gets a tag page once this many papers share it
+    site_tag_min_papers: int = 3  # a keyword gets a tag page once this many papers share it
     site_workers: int = 0  # processes for a full site build; 0 = one per CPU
 
     # --- remote services (every base URL is a setting)
