@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import itertools
 import json
 import pkgutil
 import sqlite3
@@ -53,7 +54,12 @@ def _migrations() -> list[tuple[int, str, str]]:
         if info.name.startswith("m") and info.name[1:4].isdigit():
             module = importlib.import_module(f"{migrations.__name__}.{info.name}")
             found.append((int(info.name[1:4]), info.name, module.SQL))
-    return sorted(found)
+    found.sort()
+    for (number, first, _), (other, second, _) in itertools.pairwise(found):
+        if number == other:  # the second would be skipped as already applied
+            raise StoreError(f"two migrations numbered {number}: {first}, {second}",
+                             hint="renumber the newer one to the next free number")
+    return found
 
 
 def split_sql(script: str) -> list[str]:
