@@ -90,7 +90,7 @@ def test_telegram_gets_a_voice_note_per_paper_and_the_episode(
 
 
 def make_titles() -> list[str]:
-    from test_telegram_standin import NASTY_TITLES
+    from fakes.days import NASTY_TITLES
 
     return NASTY_TITLES
 
