@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from store import CACHE, DATA, ROOT, baseline_src  # noqa: E402
+from store import CACHE, DATA, ROOT, baseline_src
 
 
 def replay_plan(papers: int) -> list[tuple[str, Path, int]]:
