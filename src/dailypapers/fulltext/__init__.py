@@ -21,12 +21,12 @@ from types import TracebackType
 import httpx2 as httpx
 
 from ..config import Settings
-from ..errors import FetchError
+from ..errors import DownloadError, FetchError, PdfError
 from ..http import Pacer, make_client
 from ..models import FullText, Paper, Section
-from .download import CachedPdf, DownloadError, PdfCache, PdfDownloader, _atomic_write_bytes
+from .download import CachedPdf, PdfCache, PdfDownloader, _atomic_write_bytes
 from .html import parse_arxiv_html
-from .pdf import PdfError, extract_pdf
+from .pdf import extract_pdf
 from .sections import DEFAULT_PRIORITY, KINDS, classify, fit_sections
 from .worker import ExtractionWorker
 
