@@ -36,12 +36,13 @@ import jinja2
 
 from ..config import Settings
 from ..errors import SiteError
-from ..models import DayDigest, DigestEntry, Verification
+from ..models import DayDigest, DigestEntry
 from ..store import Store, queries
 from ..store.site_index import DocRow, SiteIndex
 from ..view import SOURCE_LABELS, paper_view, plain, short_authors
 from . import paths, site_search
 from .feed import FeedInfo, FeedItem, atom_feed, clean_text, entry_html, rss_feed
+from .markdown import dated_file
 from .paths import day_json_path, day_path, paper_path, tag_feed_path, tag_path, tag_slug
 from .tags import canonical
 
@@ -622,28 +623,21 @@ def _render_day(
 
 
 def _day_json(digest: DayDigest) -> str:
+    """The day's index: each paper's place and page, and where the full record is.
+
+    The full record (metadata, summary, verification) is the working directory's
+    ``data/YYYY/MM/DD.json``, next to ``site/``: it is linked, not copied (issue 17).
+    """
     data = {
         "date": digest.date, "source": digest.source, "fetched_at": digest.fetched_at,
+        "data": "../../" + dated_file(Path(), "data", digest.date, ".json").as_posix(),
         "entries": [
-            {
-                "rank": e.rank, "upvotes": e.upvotes, "fulltext_source": e.fulltext_source,
-                "page": paper_path(e.paper.arxiv_id), "paper": vars(e.paper),
-                "summary": vars(e.summary) if e.summary else None,
-                "verification": _verification_dict(e.verification),
-            }
+            {"rank": e.rank, "arxiv_id": e.paper.arxiv_id, "upvotes": e.upvotes,
+             "page": paper_path(e.paper.arxiv_id)}
             for e in digest.entries
         ],
     }
-    # Compact on purpose: indent= switches json to its pure-Python encoder (20x slower).
     return json.dumps(data, ensure_ascii=False) + "\n"
-
-
-def _verification_dict(verification: Verification | None) -> dict[str, Any] | None:
-    """``Verification.to_dict`` without ``dataclasses.asdict``'s deep copies (hot at 10^5)."""
-    if verification is None:
-        return None
-    return {"items": [vars(i) for i in verification.items], "source": verification.source,
-            "status": verification.status}
 
 
 def _render_paper(
