@@ -21,6 +21,7 @@ import math
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from .mentions import Mention, normalize_name, sentence_bounds
 from .source import Occurrence, SourceIndex
@@ -44,10 +45,12 @@ _UNIT_AFTER_RE = re.compile(
     r"epochs?|steps?|layers?|k|m|b|db|hz|khz|fps|w|kwh|usd|\$)\b", re.IGNORECASE)
 _SPEED_RE = re.compile(r"faster|slower|speed|fold|×|times|reduc|compress|fewer|cheaper",
                        re.IGNORECASE)
-_ENTITY_RE = re.compile(r"(?<![\w\-])[A-Za-z][A-Za-z0-9]*(?:[\-.][A-Za-z0-9]+)*\+*")
+# A word with a capital or a digit after its first letter: "MMLU", "GSM8K", "HumanEval".
+_ENTITY_RE = re.compile(r"(?<![\w\-])[A-Za-z][a-z]*[A-Z0-9][A-Za-z0-9]*(?:[\-.][A-Za-z0-9]+)*\+*")
 _NAME_BEFORE_RE = re.compile(
     r"(?:[A-Za-z][A-Za-z0-9.\-]*[ \-])(?:[A-Za-z0-9][A-Za-z0-9.]*[ \-]){0,2}$")
 _NAME_AFTER_RE = re.compile(r"[ \-]([0-9][0-9.]*[A-Za-z]+|[A-Z][A-Za-z]+)(?![\w\-])")
+_OF_RE = re.compile(r"[^A-Z]{0,30}?(?:\b(?:on|in|for|at|across|over)\s|\()[^A-Z]{0,20}$")
 _CLAUSE_RE = re.compile(r"[,;]|\s(?:and|while|whereas|but|versus|vs\.?|compared (?:to|with)|"
                         r"respectively|against)\s")
 _NOT_ENTITIES = _wordset(
@@ -70,6 +73,7 @@ class Verdict:
     note: str | None = None
 
 
+@lru_cache(maxsize=16384)
 def stem(word: str) -> str:
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
@@ -80,8 +84,9 @@ def stem(word: str) -> str:
     return word
 
 
-def words(text: str) -> set[str]:
-    return {stem(w) for w in _WORD_RE.findall(text.lower()) if w not in _STOP}
+@lru_cache(maxsize=4096)
+def words(text: str) -> frozenset[str]:
+    return frozenset({stem(w) for w in _WORD_RE.findall(text.lower()) if w not in _STOP})
 
 
 def nouns_after(text: str, end: int, own: str = "") -> set[str]:
@@ -127,8 +132,12 @@ def binding(text: str, start: int, end: int, pos: int, skip: tuple[int, int] = (
         if skip[0] <= m.start() < skip[1]:
             continue
         key = _entity_key(m.group(0))
-        if key is not None:
-            found.setdefault(key, m.group(0))
+        if key is None:
+            continue
+        # "85.2% on MMLU", "85.2 (MMLU)": the name the number is said of, when it follows.
+        if m.start() >= skip[1] and _OF_RE.match(text, skip[1], m.start()) is not None:
+            return key, m.group(0)
+        found.setdefault(key, m.group(0))
     return next(iter(found.items())) if len(found) == 1 else None
 
 
@@ -146,6 +155,7 @@ class Grounder:
     def __init__(self, index: SourceIndex) -> None:
         self.index = index
         self._noun_counts: dict[str, set[Decimal]] = {}
+        self._bags: dict[tuple[int, int], frozenset[str]] = {}
 
     # ------------------------------------------------------------------ numbers
 
@@ -294,15 +304,20 @@ class Grounder:
                 note = "in the paper for " + ", ".join(others)
         return Verdict(status, self._closest(sentence, [o.start for o in pool]), note)
 
+    def _bag(self, pos: int) -> frozenset[str]:
+        """The words of the source sentence around ``pos`` (cached by sentence)."""
+        bounds = self.index.sentence(pos)
+        bag = self._bags.get(bounds)
+        if bag is None:
+            bag = self._bags[bounds] = words(self.index.text[bounds[0]:bounds[1]])
+        return bag
+
     def _closest(self, sentence: str, positions: list[int]) -> int:
         """The position whose sentence shares the most (rarest) words with ``sentence``."""
         if len(positions) == 1:
             return positions[0]
         target = words(sentence)
-        bags = []
-        for pos in positions:
-            a, b = self.index.sentence(pos)
-            bags.append(words(self.index.text[a:b]))
+        bags = [self._bag(pos) for pos in positions]
         df: dict[str, int] = {}
         for bag in bags:
             for w in bag & target:

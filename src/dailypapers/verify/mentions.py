@@ -42,12 +42,6 @@ _EXP_RE = re.compile(
     r"|(?<![\w.])10\s*\^\s*\{?\s*(?P<exp2>[-−]?\d+)\}?"
 )
 _ENOTATION_RE = re.compile(r"(?P<emant>\d+(?:\.\d+)?)[eE](?P<eexp>[-+]?\d+)")
-# List markers: "(1)", "2)", "3. " at a line start or after ":", ";" or a sentence end.
-_ENUM_RE = re.compile(
-    r"(?:^|(?<=[\s:;]))(?:\(\d{1,2}\)|\d{1,2}\))"
-    r"|(?:^|(?<=\n)|(?<=[:;] ))\s*\d{1,2}\.(?=\s)|(?<=[.!?] )\d{1,2}\.(?=\s+[A-Z])",
-    re.M,
-)
 _CITATION_RE = re.compile(r"\[\d+(?:\s*[,\u2013\-]\s*\d+)*\]")
 # A number right after one of these words names a place in the paper, not a quantity.
 _PLACE_RE = re.compile(
@@ -251,13 +245,13 @@ def summary_mentions(text: str) -> list[Mention]:
         skip.append((m.start(), m.end()))
         out.append(exponent_mention(m))
     skipped = Spans(skip)
-    markers = {m.start() + len(m.group(0)) - len(m.group(0).lstrip("( \n"))
-               for m in _ENUM_RE.finditer(text)}
     for m in TOKEN_RE.finditer(text):
         token = m.group(0)
         if m.start() in skipped:
             continue
-        if m.start() in markers and re.fullmatch(r"\d{1,2}", token):
+        digits = token.rstrip(".")
+        if len(digits) <= 2 and digits.isdigit() and list_marker(
+                text, m.start(), m.start() + len(digits)):
             continue
         token = token.rstrip(".,+")
         if _PLAIN_RE.fullmatch(token) and place_number(text, m.start()):
@@ -292,11 +286,26 @@ def list_marker(text: str, start: int, end: int) -> bool:
 
 
 def sentence_bounds(text: str, pos: int, reach: int = 600) -> tuple[int, int]:
-    """(start, end) of the sentence (or line) around ``pos``, bounded by ``reach``."""
+    """(start, end) of the sentence (or line) around ``pos``, bounded by ``reach``.
+
+    A sentence ends at a newline, or at ".", "!" or "?" followed by whitespace and a capital
+    letter, "(" or "[" (so "88.5", "e.g. the" and "Fig. 3" do not end one)."""
     lo = max(0, pos - reach)
     start = lo
-    for m in _SENTENCE_END_RE.finditer(text, lo, pos):
-        start = m.end()
+    cut = text.rfind("\n", lo, pos)
+    if cut >= 0:
+        lo = start = cut + 1
+    i = pos
+    while i > lo:
+        i = max(text.rfind(". ", lo, i), text.rfind("! ", lo, i), text.rfind("? ", lo, i))
+        if i < 0:
+            break
+        j = i + 1
+        while j < pos and text[j] in " \t":
+            j += 1
+        if j < pos and (text[j].isupper() or text[j] in "(["):
+            start = j
+            break
     hi = min(len(text), pos + reach)
     m2 = _SENTENCE_END_RE.search(text, pos, hi)
     end = m2.end() if m2 is not None else hi

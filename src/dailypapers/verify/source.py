@@ -107,6 +107,7 @@ class SourceIndex:
         self.names: dict[str, list[int]] = {}
         self._words: list[tuple[str, int]] = []
         self._word_positions: dict[str, list[int]] | None = None
+        self._sentences: dict[int, tuple[int, int]] = {}
         wanted_keys = wanted_signatures(wanted) if wanted is not None else None
         skip = excluded_spans(text) + citations(text)
         for m in exponents(text):
@@ -214,7 +215,10 @@ class SourceIndex:
         return self._word_positions
 
     def sentence(self, pos: int) -> tuple[int, int]:
-        return sentence_bounds(self.text, pos)
+        bounds = self._sentences.get(pos)
+        if bounds is None:
+            bounds = self._sentences[pos] = sentence_bounds(self.text, pos)
+        return bounds
 
     def evidence(self, pos: int, limit: int = 320) -> str:
         """The sentence around ``pos``, whitespace folded, cut around ``pos`` when long."""

@@ -19,6 +19,7 @@ _SPLIT_DECIMAL_RE = re.compile(r"(\d)\. (?=\d+\s*%)")  # "53. 6%", a copy-paste 
 _SPACED_PERCENT_RE = re.compile(r"\s+%")
 _BRACES_RE = re.compile(r"[{}$]")
 _BACKSLASH_TO_RE = re.compile(r"\\to(?=\s*\d)")
+_UNIT_SLASH_RE = re.compile(r"\b(percent(?:age)?|points?|times|fold)/(?=\d)")
 _SPACED_TIMES_RE = re.compile(r"(\d) +×")
 
 
@@ -49,6 +50,8 @@ def prepare(text: str) -> str:
         text = _LATEX_CMD_RE.sub(" ", text)
     if "{" in text or "$" in text or "}" in text:
         text = _BRACES_RE.sub("", text)
+    if "/" in text:  # "7.8 percent/5.3 percent": the slash is not part of a name
+        text = _UNIT_SLASH_RE.sub(r"\1 / ", text)
     if "%" in text:
         if ". " in text:
             text = _SPLIT_DECIMAL_RE.sub(r"\1.", text)
@@ -97,7 +100,7 @@ def excluded_spans(text: str) -> list[tuple[int, int]]:
     """Character ranges of ``text`` whose numbers are not the paper's claims."""
     spans: list[tuple[int, int]] = []
     if "eferences" in text or "EFERENCES" in text or "ibliography" in text \
-            or "BIBLIOGRAPHY" in text or "ited" in text or "ITED" in text:
+            or "BIBLIOGRAPHY" in text or "Cited" in text or "CITED" in text:
         for m in _REFS_RE.finditer(text):
             after = _APPENDIX_RE.search(text, m.end() + 1)
             spans.append((m.start(), after.start() if after is not None else len(text)))
@@ -121,7 +124,8 @@ def excluded_spans(text: str) -> list[tuple[int, int]]:
                   for m in _DOT_LEADER_RE.finditer(framed)]
     spans += [(m.start(), m.end() - 1) for m in _PAGE_NUMBER_RE.finditer(framed)]
     spans += [(m.start(1) - 1, m.end(1) - 1) for m in _HEADING_NUMBER_RE.finditer(framed)]
-    spans += _running_lines(text)
+    if text.count("\n") >= 20:  # headers repeat page after page: only long texts have them
+        spans += _running_lines(text)
     return spans
 
 
