@@ -30,6 +30,7 @@ from ..errors import ConfigError, DeliveryError
 from ..models import DayDigest, DigestEntry
 from ..render import paths
 from ..secrets import require_secret
+from ..view import paper_view
 
 AudioFormat = Literal["ogg", "mp3"]
 
@@ -314,9 +315,9 @@ def speakable(text: str) -> str:
 
 def paper_script(entry: DigestEntry) -> str:
     """What is said for one paper: its title, then its summary (or its abstract)."""
-    title = speakable(entry.paper.title).rstrip(".")
-    body = entry.summary.render() if entry.summary else entry.paper.abstract
-    return f"{title}. {speakable(body)}"
+    view = paper_view(entry, max_authors=0)
+    title = speakable(view.title).rstrip(".")
+    return f"{title}. {speakable(view.paragraph or view.abstract)}"
 
 
 def episode_script(digest: DayDigest, title: str, entries: Sequence[DigestEntry]) -> str:

@@ -26,9 +26,9 @@ from ..models import DayDigest
 from ..secrets import require_secret
 from .base import (
     ChannelDown,
+    ChannelPaper,
     HttpChannel,
     Item,
-    PaperView,
     day_key,
     pack,
     paper_key,
@@ -115,11 +115,11 @@ class WebhookChannel(HttpChannel):
             if url:
                 blocks.append({"type": "context", "elements": [
                     {"type": "mrkdwn", "text": slack_link(url, "Read them all on the site")}]})
-            return {"blocks": blocks, "text": head}
+            return {"blocks": blocks, "text": slack_escape(head)}
         content = f"**{discord_escape(head)}**" + (f"\n<{url}>" if url else "")
         return {"content": content, "text": head}
 
-    def _paper(self, view: PaperView) -> dict[str, Any]:
+    def _paper(self, view: ChannelPaper) -> dict[str, Any]:
         summary = " ".join(p for p in [view.one_line, view.body] if p)
         notes = "; ".join(view.notes)
         if self.kind == "slack":
@@ -141,7 +141,7 @@ class WebhookChannel(HttpChannel):
                     {"type": "plain_text", "text": _clip("⚠ " + notes, 2000)}]})
             blocks.append({"type": "context", "elements": context})
             blocks.append({"type": "divider"})
-            return {"blocks": blocks, "text": f"{view.number}. {view.title}"}
+            return {"blocks": blocks, "text": slack_escape(f"{view.number}. {view.title}")}
         description = discord_escape(summary)
         if notes:
             description += "\n*" + discord_escape("⚠ " + notes) + "*"

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..models import DayDigest, DigestEntry
+from ..view import PaperView, paper_view, short_authors
 from .files import write_if_changed
 
 # Characters that GFM would read as markup inside a table cell.
@@ -39,33 +40,27 @@ def escape_cell(text: str | None) -> str:
 
 
 def format_authors(authors: Sequence[str], max_authors: int) -> str:
-    names = [" ".join(a.split()) for a in authors if a and a.strip()]
-    if not names:
-        return "Unknown authors"
-    if max_authors > 0 and len(names) > max_authors:
-        return ", ".join(names[:max_authors]) + " et al."
-    return ", ".join(names)
+    return short_authors(authors, max_authors) or "Unknown authors"
 
 
-def summary_text(entry: DigestEntry) -> str:
-    """The summary cell's text, with any unsupported numbers named after it."""
-    if entry.summary is None:
+def summary_text(view: PaperView) -> str:
+    """The summary cell's text: the reference paragraph, then any numbers not found."""
+    if not view.has_summary:
         return "Summary not available yet."
-    text = entry.summary.render()
-    if entry.verification is not None and entry.verification.unsupported:
-        items = ", ".join(dict.fromkeys(i.text for i in entry.verification.unsupported))
-        text += f" [Unverified numbers, not found in the paper: {items}]"
+    text = view.paragraph
+    if view.check.failed:
+        text += f" [Unverified numbers, not found in the paper: {', '.join(view.check.failed)}]"
     return text
 
 
 def render_row(entry: DigestEntry, *, max_authors: int) -> str:
-    paper = entry.paper
+    view = paper_view(entry, max_authors=max_authors)
     title = (
-        f"{escape_cell(paper.title)} (Read more on [arXiv]({paper.abs_url})"
-        f" or [HuggingFace]({paper.hf_url}))"
+        f"{escape_cell(view.title)} (Read more on [arXiv]({view.abs_url})"
+        f" or [HuggingFace]({view.hf_url}))"
     )
-    authors = escape_cell(format_authors(paper.authors, max_authors))
-    return f"| {title}| {authors} | {escape_cell(summary_text(entry))} |\n"
+    authors = escape_cell(view.authors_short or "Unknown authors")
+    return f"| {title}| {authors} | {escape_cell(summary_text(view))} |\n"
 
 
 def render_table(digest: DayDigest, *, max_authors: int) -> str:

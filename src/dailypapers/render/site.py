@@ -25,7 +25,7 @@ import os
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib import resources
@@ -39,16 +39,18 @@ from ..errors import RenderError
 from ..models import DayDigest, DigestEntry, Verification
 from ..store import Store, queries
 from ..store.site_index import DocRow, SiteIndex
+from ..view import SOURCE_LABELS, paper_view, plain, short_authors
 from . import paths, site_search
 from .feed import FeedInfo, FeedItem, atom_feed, clean_text, rss_feed
 from .paths import day_json_path, day_path, paper_path, tag_feed_path, tag_path, tag_slug
+from .tags import canonical
 
 log = logging.getLogger(__name__)
 
 TAG_PAGE_LIMIT = 100  # papers listed on a tag page (newest first); the rest via search
 TAG_FEED_LIMIT = 20
-MAX_TAGS_PER_PAPER = 8
 SNIPPET_CHARS = 220
+RECORD_AUTHORS = 3  # authors named in a search result or tag page line
 SERIAL_BELOW = 2000  # papers; smaller sites build in one process
 # Directories build_site owns: a full rebuild removes files in them that it did not write.
 MANAGED_DIRS = ("days", "papers", "tags", "search", "static")
@@ -85,35 +87,10 @@ class SiteReport:
 # ------------------------------------------------------------------ paths and names
 
 
-def tag_key(label: str) -> str:
-    return " ".join(label.split()).casefold()
-
-
-def _labels(raw: Iterable[Any]) -> list[str]:
-    out: list[str] = []
-    seen: set[str] = set()
-    for value in raw:
-        if not isinstance(value, str):
-            continue
-        label = clean_text(value)
-        key = tag_key(label)
-        if not key or key in seen or len(key) > 80:
-            continue
-        seen.add(key)
-        out.append(label)
-        if len(out) == MAX_TAGS_PER_PAPER:
-            break
-    return out
-
-
-def entry_tags(entry: DigestEntry) -> list[str]:
-    """A paper's keywords: the summary's first, then Hugging Face's."""
-    return _labels([*(entry.summary.keywords if entry.summary else []), *entry.paper.ai_keywords])
-
-
-def _short_authors(authors: Sequence[str], limit: int = 3) -> str:
-    names = ", ".join(clean_text(a) for a in authors[:limit])
-    return names + (" et al." if len(authors) > limit else "")
+def entry_tags(entry: DigestEntry) -> list[tuple[str, str]]:
+    """A paper's tags as (key, label): the summary's keywords first, then Hugging Face's."""
+    return canonical([*(entry.summary.keywords if entry.summary else []),
+                      *entry.paper.ai_keywords])
 
 
 # ------------------------------------------------------------------ writing
@@ -234,8 +211,8 @@ class _Context:
     terms: list[tuple[int, str]] = field(default_factory=list)  # (search id, terms) computed
     doc_of: dict[str, int] = field(default_factory=dict)  # full builds: search id by paper
 
-    def tag_url(self, label: str) -> str | None:
-        tag = self.tags.get(tag_key(label))
+    def tag_url(self, key: str) -> str | None:
+        tag = self.tags.get(key)
         return tag_path(tag.slug) if tag else None
 
     def render(self, template: str, rel: str, **context: Any) -> None:
@@ -310,12 +287,8 @@ def _record(arxiv_id: str, title: str, date: str, authors: Sequence[str], gist: 
     gist = clean_text(gist)
     if len(gist) > SNIPPET_CHARS:
         gist = gist[:SNIPPET_CHARS].rsplit(" ", 1)[0] + "…"
-    return [clean_text(title) or arxiv_id, date, paper_path(arxiv_id), _short_authors(authors),
-            gist]
-
-
-def _keyed(labels: Sequence[str]) -> list[tuple[str, str]]:
-    return [(tag_key(label), label) for label in labels]
+    return [clean_text(title) or arxiv_id, date, paper_path(arxiv_id),
+            short_authors(authors, RECORD_AUTHORS), gist]
 
 
 def _build_full(ctx: _Context) -> None:
@@ -329,7 +302,7 @@ def _build_full(ctx: _Context) -> None:
             record=_record(info["arxiv_id"], info["title"], info["last"], info["authors"],
                            info["one_line"]),
             authors=[clean_text(a) for a in info["authors"]],
-            tags=_keyed(_labels([*info["keywords"], *info["ai_keywords"]])),
+            tags=canonical([*info["keywords"], *info["ai_keywords"]]),
         )
         for info in infos
     ]
@@ -436,7 +409,7 @@ def _build_incremental(ctx: _Context, dates: Sequence[str]) -> None:
             record=_record(arxiv_id, entry.paper.title, date, entry.paper.authors,
                            entry.summary.one_line if entry.summary else ""),
             authors=[clean_text(a) for a in entry.paper.authors],
-            tags=_keyed(entry_tags(entry)), terms=site_search.doc_terms(entry),
+            tags=entry_tags(entry), terms=site_search.doc_terms(entry),
         )
         for arxiv_id, (date, entry) in sorted(latest.items(), key=lambda kv: (kv[1][0], kv[0]))
     ]
@@ -607,53 +580,25 @@ class _Pool:
             ctx.terms.extend(done.terms)
 
 
-_PART_LABELS = (("one_line", "In one line"), ("objective", "Objective"), ("method", "Method"),
-                ("results", "Results"), ("implication", "Implication"))
-_SOURCE_LABELS = {"pdf": "full PDF text", "html": "arXiv HTML text", "abstract": "abstract only"}
-
-
-def _verdict(entry: DigestEntry) -> tuple[str, str]:
-    v = entry.verification
-    if v is None:
-        return "none", "not checked"
-    if v.status == "grounded":
-        return "ok", f"numbers checked: {len(v.items)} found in the paper"
-    if v.status == "unsupported":
-        return "warn", f"{len(v.unsupported)} of {len(v.items)} numbers not found in the paper"
-    return "none", "no numbers to check"
-
-
 def _entry_view(ctx: _Context, entry: DigestEntry) -> dict[str, Any]:
-    """Everything the day and paper templates show about an entry, cleaned once."""
-    paper, summary = entry.paper, entry.summary
-    authors = [clean_text(a) for a in paper.authors]
-    limit = max(1, ctx.settings.max_authors)
-    links = [("arXiv", paper.abs_url), ("Hugging Face", paper.hf_url), ("PDF", paper.pdf_url)]
-    if paper.github_repo:
-        links.append(("Code", paper.github_repo))
-    if paper.project_page:
-        links.append(("Project page", paper.project_page))
-    parts = [(label, clean_text(getattr(summary, name))) for name, label in _PART_LABELS
-             ] if summary else []
-    abstract = clean_text(paper.abstract)
-    gist = parts[0][1] if parts else abstract
+    """What the day and paper templates show about an entry (from the one paper view)."""
+    v = paper_view(entry, max_authors=max(1, ctx.settings.max_authors))
+    gist = v.one_line if v.has_summary else v.abstract
     return {
-        "arxiv_id": paper.arxiv_id, "version": paper.version, "page": paper_path(paper.arxiv_id),
-        "title": clean_text(paper.title) or paper.arxiv_id,
-        "authors": authors,
-        "authors_short": ", ".join(authors[:limit]) + (" et al." if len(authors) > limit else ""),
-        "upvotes": entry.upvotes if entry.upvotes is not None else paper.upvotes,
-        "organization": clean_text(paper.organization) if paper.organization else "",
-        "links": links, "parts": parts, "verdict": _verdict(entry), "abstract": abstract,
+        "arxiv_id": v.arxiv_id, "version": v.version, "page": v.page_path, "title": v.title,
+        "authors": list(v.authors), "authors_short": v.authors_short, "upvotes": v.upvotes,
+        "organization": v.organization,
+        "links": [(link.label, link.url) for link in v.links if link.kind != "page"],
+        "parts": [(p.label, p.text) for p in v.parts],
+        "verdict": (v.check.tone, v.check.label), "abstract": v.abstract,
         "description": gist[:200],
-        "tags": [(label, ctx.tag_url(label)) for label in entry_tags(entry)],
-        "checked": [(clean_text(i.text), i.status, clean_text(i.snippet))
-                  for i in (entry.verification.items if entry.verification else [])],
+        "tags": [(label, ctx.tag_url(key)) for key, label in entry_tags(entry)],
+        "checked": [(plain(i.text), i.status, plain(i.snippet)) for i in v.check.items],
         "by": {
-            "backend": summary.backend or "unknown", "model": summary.model,
-            "source": _SOURCE_LABELS.get(summary.source or "", summary.source),
-            "fallback_from": summary.fallback_from,
-        } if summary else None,
+            "backend": v.backend or "unknown", "model": v.model,
+            "source": SOURCE_LABELS.get(v.summary_source or "", v.summary_source),
+            "fallback_from": v.fallback_from,
+        } if v.has_summary else None,
     }
 
 
@@ -750,7 +695,8 @@ def _feed_items(ctx: _Context) -> list[FeedItem]:
                 link=ctx.absolute(paper_path(paper.arxiv_id)) or paper.abs_url,
                 date=digest.date,
                 summary=clean_text(entry.summary.render() if entry.summary else paper.abstract),
-                authors=[clean_text(a) for a in paper.authors], categories=entry_tags(entry),
+                authors=[clean_text(a) for a in paper.authors],
+                categories=[label for _key, label in entry_tags(entry)],
             ))
     return items
 

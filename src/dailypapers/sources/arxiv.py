@@ -32,7 +32,8 @@ from ..config import Settings
 from ..errors import ConfigError, SourceError
 from ..http import Pacer
 from ..models import DayEntry, DayList, Paper, split_arxiv_id
-from .base import EmptyDay, Source, check_date, looks_like_html, normalize_ws, utc_now
+from .base import EmptyDay, Source, check_date, looks_like_html, utc_now
+from .validate import Limits, text
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +140,10 @@ def parse_feed(xml_bytes: bytes) -> list[Paper]:
     return feed.papers
 
 
+# Bounds of every text an entry may carry (the defaults of the settings of the same names).
+LIMITS = Limits()
+
+
 def parse_entry(entry: ET.Element) -> Paper:
     """One ``<entry>`` -> Paper. Raises ValueError when it has no arXiv id or no title."""
     raw_id = _text(entry, f"{ATOM}id")
@@ -146,17 +151,17 @@ def parse_entry(entry: ET.Element) -> Paper:
         arxiv_id, version = split_arxiv_id(raw_id)
     except ValueError as exc:
         raise ValueError(f"entry id {raw_id[:60]!r} is not an arXiv id") from exc
-    title = _text(entry, f"{ATOM}title")
+    title = _text(entry, f"{ATOM}title", LIMITS.title)
     if not title:
         raise ValueError(f"{arxiv_id}: no title")
     authors: list[str] = []
     affiliations: dict[str, list[str]] = {}
-    for author in entry.findall(f"{ATOM}author"):
-        name = _text(author, f"{ATOM}name")
+    for author in entry.findall(f"{ATOM}author")[: LIMITS.authors]:
+        name = _text(author, f"{ATOM}name", LIMITS.author)
         if not name:
             continue
         authors.append(name)
-        affs = [normalize_ws(a.text or "") for a in author.findall(f"{ARXIV}affiliation")]
+        affs = [text(a.text, LIMITS.author) for a in author.findall(f"{ARXIV}affiliation")[:20]]
         if any(affs):
             affiliations[name] = [a for a in affs if a]
     primary = entry.find(f"{ARXIV}primary_category")
@@ -177,7 +182,7 @@ def parse_entry(entry: ET.Element) -> Paper:
         arxiv_id=arxiv_id,
         version=version,
         title=title,
-        abstract=_text(entry, f"{ATOM}summary"),
+        abstract=_text(entry, f"{ATOM}summary", LIMITS.abstract),
         authors=authors,
         published=_text(entry, f"{ATOM}published") or None,
         categories=[c for c in categories if c],
@@ -185,8 +190,8 @@ def parse_entry(entry: ET.Element) -> Paper:
     )
 
 
-def _text(element: ET.Element, tag: str) -> str:
-    return normalize_ws(element.findtext(tag) or "")
+def _text(element: ET.Element, tag: str, limit: int = 1_000) -> str:
+    return text(element.findtext(tag), limit)
 
 
 # --- id lists
@@ -338,13 +343,25 @@ class ArxivSource(Source):
             raise ConfigError("empty arXiv query", hint="e.g. query:cat:cs.CL")
         day_code = dt.date.fromisoformat(date).strftime("%Y%m%d")
         search = f"({query}) AND submittedDate:[{day_code}0000 TO {day_code}2359]"
+        day = self.fetch_search(search, date, label=f"arXiv query {query!r}")
+        if not day.entries:
+            raise EmptyDay(date, f"no submissions matched {query!r}", source=self.id,
+                           hint="arXiv has no submissions on weekends; check the query")
+        return day
+
+    def fetch_search(self, search: str, date: str, *, label: str) -> DayList:
+        """Every paper matching a full ``search_query``, paged, oldest submission first.
+
+        ``label`` names the search in messages. An empty result is an empty list here; the
+        caller decides whether that is an empty day.
+        """
         day = DayList(date=date, source=self.id, fetched_at=utc_now())
         seen: set[str] = set()
         start = 0
         for _ in range(self.max_pages):
             params = {"search_query": search, "start": start, "max_results": self.page_size,
                       "sortBy": "submittedDate", "sortOrder": "ascending"}
-            what = f"arXiv query {query!r} for {date} (from {start})"
+            what = f"{label} for {date} (from {start})"
             feed = self._query(what, params)
             total = feed.total_results or 0
             if not feed.papers and start < total:
@@ -365,11 +382,7 @@ class ArxivSource(Source):
             if not feed.papers or start >= total:
                 break
         else:
-            log.warning("arXiv query %r for %s: stopped after %d pages", query, date,
-                        self.max_pages)
-        if not day.entries:
-            raise EmptyDay(date, f"no submissions matched {query!r}", source=self.id,
-                           hint="arXiv has no submissions on weekends; check the query")
+            log.warning("%s for %s: stopped after %d pages", label, date, self.max_pages)
         return day
 
     def _query(self, what: str, params: dict[str, Any]) -> Feed:
