@@ -8,10 +8,11 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from ...config import Settings
 from ...models import DayDigest, DigestEntry, Verification
 from ...store import queries
 from ...view import SOURCE_LABELS, Link, paper_view, plain, short_authors
-from ..feed import FeedItem, clean_text
+from ..feed import FeedItem, clean_text, entry_html
 from ..paths import paper_path
 from ..pictures import PaperPicture
 from ..tags import canonical
@@ -133,19 +134,29 @@ def feed_items(ctx: Context) -> list[FeedItem]:
     for digest in sorted(queries.iter_digests(ctx.store, days), key=lambda d: d.date,
                          reverse=True):
         for entry in digest.entries:
-            paper = entry.paper
-            if paper.arxiv_id in seen:  # one entry per paper: its newest day
+            if entry.paper.arxiv_id in seen:  # one entry per paper: its newest day
                 continue
-            seen.add(paper.arxiv_id)
-            items.append(FeedItem(
-                id=f"urn:arxiv:{paper.arxiv_id}", title=clean_text(paper.title) or paper.arxiv_id,
-                link=ctx.absolute(paper_path(paper.arxiv_id)) or paper.abs_url,
-                date=digest.date,
-                summary=clean_text(entry.summary.render() if entry.summary else paper.abstract),
-                authors=[clean_text(a) for a in paper.authors],
-                categories=[label for _key, label in entry_tags(entry)],
-            ))
+            seen.add(entry.paper.arxiv_id)
+            items.append(feed_item(entry, digest.date, ctx.settings))
     return items
+
+
+def feed_item(entry: DigestEntry, date: str, settings: Settings) -> FeedItem:
+    """A paper as a feed entry: the one-line summary, the labelled parts, our page and arXiv."""
+    v = paper_view(entry, max_authors=0, site_url=settings.site_url)
+    parts = [(p.label, p.text) for p in v.present_parts] or [("Abstract", v.abstract)]
+    notes = []
+    if not v.has_summary:
+        notes.append("No summary yet: this is the abstract.")
+    if v.check.failed:
+        notes.append(f"Numbers not found in the paper: {', '.join(v.check.failed)}.")
+    return FeedItem(
+        id=f"urn:arxiv:{v.arxiv_id}", title=v.title, link=v.page_url or v.abs_url,
+        date=date, summary=v.one_line or v.abstract, authors=list(v.authors),
+        categories=[label for _key, label in entry_tags(entry)],
+        content_html=entry_html(parts, notes, [(link.label, link.url) for link in v.links]),
+        related=v.abs_url,
+    )
 
 
 def archive_calendar(ctx: Context) -> list[dict[str, Any]]:
