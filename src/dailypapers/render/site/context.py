@@ -13,7 +13,7 @@ from typing import Any
 import jinja2
 
 from ...config import Settings
-from ...errors import RenderError
+from ...errors import SiteError as SiteError  # re-exported: the package raises it
 from ...store import Store
 from ...store.site_index import SiteIndex
 from .. import paths
@@ -32,10 +32,6 @@ SERIAL_BELOW = 2000  # papers; smaller sites build in one process
 MANAGED_DIRS = ("days", "papers", "tags", "search", "static", paths.IMAGES)
 STATIC_FILES = ("site.css", "search.js", "day.js", "favicon.svg")
 SITE_INDEX = "site-index.sqlite"  # in settings.cache_path
-
-
-class SiteError(RenderError):
-    """The site could not be written (templates broken, disk full...)."""
 
 
 @dataclass
