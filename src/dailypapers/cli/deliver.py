@@ -1,16 +1,18 @@
-"""Delivery commands: ``send`` (a day to the channels, exactly once) and ``init`` (set up)."""
+"""The ``send`` command: a stored day to the channels, exactly once."""
 
 from __future__ import annotations
 
 import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ..deliver import DeliveryReport, deliver_day, send_alert
-from ..pipeline import parse_date
-from ..store import Store
-from ._common import ExitCode, dir_option, handle_errors, main, settings_from
+from ._common import ExitCode, handle_errors, main, settings_from
+from ._store import open_store
+from ._types import CHANNEL, DATE
+
+if TYPE_CHECKING:
+    from ..deliver import DeliveryReport
 
 _STATUS_EXIT = {
     "ok": ExitCode.OK,
@@ -22,10 +24,9 @@ _STATUS_EXIT = {
 
 
 @main.command()
-@dir_option
-@click.option("--date", "day", default="today", show_default=True,
+@click.option("--date", "day", type=DATE, default="today", show_default=True,
               help="Day to deliver, YYYY-MM-DD (or 'today', 'yesterday'; UTC).")
-@click.option("--channel", "channels", multiple=True,
+@click.option("--channel", "channels", type=CHANNEL, multiple=True,
               help="Channel id (repeatable; default: the configured channels).")
 @click.option("--dry-run", is_flag=True, help="Show what would go out; send nothing.")
 @click.option("--alert", "alert", metavar="TEXT",
@@ -36,6 +37,8 @@ def send(
     ctx: click.Context, day: str, channels: tuple[str, ...], dry_run: bool, alert: str | None
 ) -> None:
     """Deliver a stored day to Telegram, email or webhooks; only what was not sent yet."""
+    from ..deliver import deliver_day, send_alert
+
     settings = settings_from(ctx)
     if alert is not None:
         if not settings.alert_channel:
@@ -44,8 +47,7 @@ def send(
         sent = send_alert(settings, alert)
         click.echo(f"Alert {'sent' if sent else 'NOT sent'} to {settings.alert_channel}")
         sys.exit(ExitCode.OK if sent else ExitCode.FAILURE)
-    day = parse_date(day)
-    with Store(settings.db_path) as store:
+    with open_store(settings) as store:
         report = deliver_day(store, settings, day, channels=list(channels) or None,
                              dry_run=dry_run)
     if dry_run:
@@ -60,25 +62,3 @@ def _show_pending(report: DeliveryReport) -> None:
             preview = item.preview if len(item.preview) <= 300 else item.preview[:300] + "…"
             click.echo(f"--- {result.channel} -> {item.target} [{item.key}]")
             click.echo(preview)
-
-
-@main.command()
-@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--github-actions", is_flag=True,
-              help="Also write .github/workflows/dailypapers.yml (weekday schedule).")
-@click.option("--package", default="dailypapers[audio]", show_default=True,
-              help="What the workflow pip-installs (a version pin, a git URL, or '.').")
-@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
-@handle_errors
-def init(directory: Path | None, github_actions: bool, package: str, force: bool) -> None:
-    """Create a working directory: dailypapers.toml, .gitignore, optionally a workflow."""
-    from ..deliver.schedule import init_directory
-
-    written, kept = init_directory(directory or Path("."), github_actions=github_actions,
-                                   force=force, package=package)
-    for path in written:
-        click.echo(f"wrote {path}")
-    for path in kept:
-        click.echo(f"kept {path} (exists; --force to overwrite)")
-    if github_actions:
-        click.echo("Next: add your secrets in the repository settings (see docs/schedule.md).")
