@@ -24,7 +24,7 @@ from dailypapers.fulltext import extract_pdf
 from dailypapers.models import FullText, Paper, Summary
 from dailypapers.summarize.extractive import summarize_paper
 from dailypapers.summarize.sentences import clean_text, split_sentences
-from dailypapers.verify import verify
+from dailypapers.verify import source_of, verify_paper
 
 
 def lead5(paper: Paper) -> Summary:
@@ -44,7 +44,7 @@ def bench_abstracts(data: Path, rounds: int) -> dict[str, float]:
         for _ in range(rounds):
             started, cpu_started = time.perf_counter(), time.process_time()
             for paper in papers:
-                verify(summarize(paper), f"{paper.title}\n\n{paper.abstract}")
+                verify_paper(summarize(paper), source_of(paper, None))
             timings.append(time.perf_counter() - started)
             cpu.append(time.process_time() - cpu_started)
         # The best round: the machine is shared, and slower rounds measure the neighbours.
@@ -56,23 +56,22 @@ def bench_abstracts(data: Path, rounds: int) -> dict[str, float]:
 
 def bench_fulltexts(data: Path, rounds: int) -> dict[str, float]:
     manifest = json.loads((data / "pdfs" / "manifest.json").read_text())
-    items: list[tuple[Paper, FullText, str]] = []
+    items: list[tuple[Paper, FullText]] = []
     chars = []
     for entry in manifest:
         fulltext = extract_pdf(data / "pdfs" / entry["file"], entry["arxiv_id"])
         abstract = fulltext.section_text("abstract")
         paper = Paper(entry["arxiv_id"], entry["title"], abstract)
-        source = f"{paper.title}\n\n{abstract}\n\n{fulltext.text}"
-        items.append((paper, fulltext, source))
+        items.append((paper, fulltext))
         chars.append(len(fulltext.text))
     results: dict[str, float] = {"papers": len(items), "median_chars": statistics.median(chars)}
     for name in ("lead5", "extractive"):
         timings, cpu = [], []
         for _ in range(rounds):
             started, cpu_started = time.perf_counter(), time.process_time()
-            for paper, fulltext, source in items:
+            for paper, fulltext in items:
                 summary = lead5(paper) if name == "lead5" else summarize_paper(paper, fulltext)
-                verify(summary, source, flattened=fulltext.flattened_numbers, source="pdf")
+                verify_paper(summary, source_of(paper, fulltext))
             timings.append(time.perf_counter() - started)
             cpu.append(time.process_time() - cpu_started)
         results[name] = len(items) / min(timings)

@@ -86,7 +86,8 @@ def test_slack_payload_shape_and_intact_text(isolated_env: Path, hook: Hook) -> 
         assert entry.summary is not None and entry.summary.results in everything
     # Links are mrkdwn with escaped labels and no raw '|' inside the URL part.
     assert "<https://arxiv.org/abs/2501.08300|arXiv>" in everything
-    assert "<https://papers.example.org/2025/01/15/|Read them all on the site>" in everything
+    day_link = "<https://papers.example.org/days/2025-01-15.html|Read them all on the site>"
+    assert day_link in everything
     again = deliver_day(store, hook_settings(isolated_env, "slack"), DATE)
     assert again.sent == 0 and len(hook.posts) == 2
 

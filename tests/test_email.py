@@ -140,7 +140,7 @@ def test_one_message_per_recipient_with_both_parts_and_every_paper(
             assert entry.summary.results in text
             assert html.escape(entry.paper.abs_url) in markup
         assert "🚀" in text and "not found in the paper: 88.5%" in page
-        assert "https://papers.example.org/2025/01/15/" in markup
+        assert "https://papers.example.org/days/2025-01-15.html" in markup
     rows = store.deliveries("email")
     assert {r["target"] for r in rows} == {address_target("ann@example.org"),
                                            address_target("bob@example.net")}

@@ -17,6 +17,7 @@ from dailypapers.models import (
     Verification,
 )
 from dailypapers.render import markdown
+from dailypapers.view import paper_view
 
 NASTY_TITLES = [
     "A | B: Pipes | Everywhere",
@@ -92,7 +93,7 @@ def test_unsupported_numbers_are_flagged_in_the_row() -> None:
         CheckedItem("97.3%", "percent", "unsupported", part="one_line"),
         CheckedItem("GPT-40", "model_name", "unsupported", part="one_line"),
     ])
-    text = markdown.summary_text(e)
+    text = markdown.summary_text(paper_view(e, max_authors=5))
     assert text.endswith("[Unverified numbers, not found in the paper: 97.3%, GPT-40]")
     (table,) = gfm.tables(markdown.render_day(DayDigest("2025-01-15", "x", [e])))
     assert "Unverified numbers" in table[1][2].text

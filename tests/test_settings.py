@@ -37,6 +37,8 @@ def _kind(name: str) -> tuple[str, Any]:
         return "literal", typing.get_args(annotation)
     if origin is list:
         return "list", None
+    if origin is dict:
+        return "dict", None
     if origin is typing.Annotated:
         annotation = typing.get_args(annotation)[0]
     return getattr(annotation, "__name__", str(annotation)), None
@@ -62,7 +64,7 @@ def bad_env(name: str) -> list[str]:
     kind, _ = _kind(name)
     values = {
         "int": ["abc", "1.5"], "float": ["abc"], "bool": ["maybe"],
-        "list": ['["unclosed', '{"a": 1}'], "literal": ["bogus"],
+        "list": ['["unclosed', '{"a": 1}'], "literal": ["bogus"], "dict": ["{unclosed", "[1]"],
     }.get(kind, [])
     if kind == "str" and name.endswith("_url"):
         values = ["ftp://example.org"]
@@ -76,7 +78,7 @@ def bad_toml(name: str) -> str:
     kind, _ = _kind(name)
     return {
         "int": '"abc"', "float": '"abc"', "bool": '"maybe"', "list": "5",
-        "literal": '"bogus"', "Path": "[1, 2]",
+        "literal": '"bogus"', "Path": "[1, 2]", "dict": "5",
     }.get(kind, "[1, 2]")  # a text setting given an array
 
 

@@ -152,3 +152,29 @@ def test_search_rows_follow_the_paper_not_duplicate(tmp_path: Path) -> None:
         assert store.conn.execute("SELECT count(*) FROM search").fetchone()[0] == 1
         assert store.search("alpacas")[0][0] == "2501.5"
         assert store.search("llamas") == []
+
+
+def test_the_published_list_is_one_rule_for_every_reader(tmp_path: Path) -> None:
+    from dailypapers.store import queries
+
+    with Store(tmp_path / "db") as store:
+        older = make_day(date="2025-01-15", n=3, source="hf-daily")
+        older.fetched_at = "2025-01-15T08:00:00+00:00"
+        newer = make_day(date="2025-01-15", n=2, source="arxiv-list")
+        newer.fetched_at = "2025-01-15T09:00:00+00:00"
+        store.save_day(older)
+        store.save_day(newer)
+        empty = DayList(date="2025-01-16", source="hf-daily", entries=[],
+                        fetched_at="2025-01-16T09:00:00+00:00")
+        store.save_day(make_day(date="2025-01-16", n=1))
+        store.save_day(empty)  # the newest list of the 16th is empty: not a published day
+
+        digest = store.load_digest("2025-01-15")
+        assert digest is not None and digest.source == "arxiv-list"
+        assert len(digest.entries) == 2
+        assert store.days() == ["2025-01-15"]
+        streamed = list(queries.iter_digests(store))
+        assert [(d.date, d.source, len(d.entries)) for d in streamed] == [
+            ("2025-01-15", "arxiv-list", 2)
+        ]
+        assert queries.day_counts(store) == [("2025-01-15", 2)]

@@ -48,7 +48,7 @@ def test_every_paper_arrives_intact(isolated_env: Path) -> None:
     texts = tg.texts()
     assert len(texts) == 1 + 5  # header + one message per paper
     assert texts[0].startswith("Daily Papers — 2025-01-15") and "5 papers" in texts[0]
-    assert "https://papers.example.org/2025/01/15/" in tg.messages[0].html
+    assert "https://papers.example.org/days/2025-01-15.html" in tg.messages[0].html
     digest = store.load_digest(DATE)
     assert digest is not None
     for entry, text in zip(digest.entries, texts[1:], strict=True):

@@ -35,6 +35,8 @@ EXTRA_ENV = ("DAILYPAPERS_KEY_FILE",)
 _READ_ENV: ContextVar[bool] = ContextVar("dailypapers_read_env", default=True)
 # Names that may not appear in the config file: secrets come from the environment only.
 _SECRET_WORDS = ("token", "password", "secret", "key")
+# Top-level tables kept whole rather than flattened into fields.
+_TABLES = ("profiles",)
 
 
 class Settings(BaseSettings):
@@ -121,6 +123,20 @@ class Settings(BaseSettings):
     podcast: bool = False
     alert_channel: str | None = None
 
+    # --- arxiv-new source, interest profiles, ranking (issue 12; see dailypapers.foryou)
+    arxiv_rss_url: str = "https://rss.arxiv.org"
+    # Categories of the arxiv-new source when no --input is given ("cs.CL, cs.LG").
+    arxiv_categories: Annotated[list[str], NoDecode] = []
+    arxiv_replacements: bool = False  # also list replaced (new version) papers
+    # [profiles.NAME] tables, read by dailypapers.foryou.profiles (kept as tables).
+    profiles: dict[str, dict[str, Any]] = {}
+    # [[readers]]: a channel target that receives one profile's ranked selection.
+    readers: list[dict[str, Any]] = []
+    zotero_url: str = "https://api.zotero.org"
+    embeddings_url: str | None = None  # an OpenAI-compatible base URL, e.g. http://x/v1
+    embeddings_model: str = "text-embedding-3-small"
+    rank_half_life_days: float = 365.0  # an example paper counts half after this many days
+
     @field_validator("telegram_chat_id", mode="before")
     @classmethod
     def _chat_id_text(cls, value: Any) -> Any:
@@ -134,14 +150,16 @@ class Settings(BaseSettings):
         # JSON array ('["a", "b"]') or comma-separated text ("a, b").
         if info.field_name in _LIST_FIELDS and isinstance(value, str):
             return split_list(value)
-        return value
-
-    @field_validator("hf_url", "arxiv_api_url", "arxiv_url", "telegram_url", "openai_base_url",
-                     "gemini_base_url", "site_url")
-    @classmethod
-    def _http_url(cls, value: str | None) -> str | None:
-        if value and not value.lower().startswith(("http://", "https://")):
+        name = info.field_name or ""
+        if name.endswith("_url") and isinstance(value, str) and value.strip() and \
+                not value.strip().lower().startswith(("http://", "https://")):
+            # Every remote base URL is a setting; none may be file:, ftp: or a bare host.
             raise ValueError("not an http:// or https:// URL")
+        if info.field_name in _DICT_FIELDS and isinstance(value, str):
+            try:
+                return json.loads(value)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"not a JSON object ({exc.msg})") from exc
         return value
 
     @property
@@ -175,13 +193,17 @@ _LIST_FIELDS = frozenset(
     name for name, info in Settings.model_fields.items()
     if getattr(info.annotation, "__origin__", None) is list
 )
+_DICT_FIELDS = frozenset(
+    name for name, info in Settings.model_fields.items()
+    if getattr(info.annotation, "__origin__", None) is dict
+)
 
 
 def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     flat: dict[str, Any] = {}
     for key, value in table.items():
         name = f"{prefix}{key}".replace("-", "_")
-        if isinstance(value, dict):
+        if isinstance(value, dict) and name not in _TABLES:
             flat.update(_flatten(value, f"{name}_"))
         else:
             flat[name] = value
@@ -213,7 +235,7 @@ def read_config_file(path: Path) -> dict[str, Any]:
     return data
 
 
-def split_list(text: str) -> list[str]:
+def split_list(text: str) -> list[Any]:
     """A list setting from text: a JSON array, else comma-separated items."""
     text = text.strip()
     if text.startswith(("[", "{")):
@@ -223,7 +245,7 @@ def split_list(text: str) -> list[str]:
             raise ValueError(f"not a JSON list ({exc.msg})") from exc
         if not isinstance(value, list):
             raise ValueError("not a JSON list")
-        return [str(item) for item in value]
+        return value
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
@@ -274,11 +296,10 @@ def _describe(error: Any, origin: dict[str, str]) -> str:
     field = str(error["loc"][0]) if error.get("loc") else "?"
     message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
     where = origin.get(field, field)
-    value = error.get("input")
-    shown = value if isinstance(value, str | int | float | bool) else None
-    if shown is None or isinstance(value, dict):
-        return f"{where}: {message}"
-    return f"{where}={shown!r}: {message}"
+    shown = repr(error.get("input"))
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    return f"{where}={shown}: {message}"
 
 
 def _config_error(exc: ValidationError, origin: dict[str, str]) -> ConfigError:

@@ -212,6 +212,11 @@ class Verification:
     source: str | None = None  # pdf | html | abstract: what it was checked against
 
     @property
+    def full_text(self) -> bool:
+        """Whether the check read the paper's full text (else the abstract only)."""
+        return self.source in ("pdf", "html")
+
+    @property
     def unsupported(self) -> list[CheckedItem]:
         return [i for i in self.items if i.status == "unsupported"]
 

@@ -24,7 +24,7 @@ from .render.site import build_site
 from .secrets import redact
 from .store import Store
 from .summarize import Summarizer, get_summarizer
-from .verify import verify
+from .verify import source_of, verify_paper
 
 log = logging.getLogger(__name__)
 
@@ -167,16 +167,6 @@ def fetch_fulltexts(
     return texts
 
 
-def _verify(summary: Summary, fulltext: FullText | None, paper: Paper) -> Verification:
-    if fulltext is not None and fulltext.text:
-        # The abstract is part of the source even when the PDF text missed it.
-        # The title and abstract are part of the source even when the PDF text missed them.
-        source_text = "\n\n".join((paper.title, paper.abstract, fulltext.text))
-        return verify(summary, source_text, flattened=fulltext.flattened_numbers,
-                      source=fulltext.source)
-    return verify(summary, paper.title + "\n\n" + paper.abstract, source="abstract")
-
-
 def summarize_day(
     store: Store, settings: Settings, day: str, *, summarizer: Summarizer | None = None,
     fulltexts: dict[str, FullText] | None = None, refresh: bool = False,
@@ -221,7 +211,10 @@ def summarize_day(
             if rescued is None:
                 continue
             result = rescued
-        verification = _verify(result, fulltext, paper)
+        # Verified once: a backend that checked its summary (the LLM repair turn) hands
+        # that verification over; every other summary is checked here, the same way.
+        verification = summarizer.verification_of(result) or verify_paper(
+            result, source_of(paper, fulltext))
         summary_id = store.save_summary(result, verification)
         store.attach_summary(day, day_list.source, paper.arxiv_id, summary_id)
         report.summarized += 1

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from .models import SUMMARY_PARTS, CheckedItem, Summary, Verification
+from .models import SUMMARY_PARTS, CheckedItem, FullText, Paper, Summary, Verification
 
 _NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?|\.\d+"
 _SCALES = {
@@ -513,11 +513,39 @@ def _verify_parts(parts: Iterable[tuple[str | None, str]], source_text: str,
     return items
 
 
-def verify(summary: Summary, source_text: str, *, flattened: Sequence[str] = (),
-           source: str | None = None) -> Verification:
+@dataclass(frozen=True)
+class Source:
+    """What a summary is checked against: the text, what it was read from, and the numbers
+    the PDF flattened (``10^19`` -> ``1019``), which the check may not trust."""
+
+    text: str
+    read: str  # pdf | html | abstract
+    flattened: tuple[str, ...] = ()
+
+
+def source_of(paper: Paper, fulltext: FullText | None) -> Source:
+    """The one definition of a paper's source: title + abstract + full text when there is one.
+
+    The title and abstract are part of the source even when the PDF text missed them. A
+    full text that is itself the abstract (the fetcher's last fallback) reads as the abstract.
+    """
+    head = paper.title + "\n\n" + paper.abstract
+    if fulltext is not None and fulltext.text and fulltext.source != "abstract":
+        return Source(head + "\n\n" + fulltext.text, fulltext.source,
+                      tuple(fulltext.flattened_numbers))
+    return Source(head, "abstract")
+
+
+def verify_paper(summary: Summary, source: Source) -> Verification:
     """Check every number and name in every part of ``summary`` (and its keywords)."""
     parts: list[tuple[str | None, str]] = [(name, getattr(summary, name))
                                            for name in SUMMARY_PARTS]
     parts.append(("keywords", " ; ".join(summary.keywords)))
-    return Verification(items=_verify_parts(parts, source_text, flattened),
-                        source=source if source is not None else summary.source)
+    return Verification(items=_verify_parts(parts, source.text, source.flattened),
+                        source=source.read)
+
+
+def verify(summary: Summary, source_text: str, *, flattened: Sequence[str] = (),
+           source: str = "abstract") -> Verification:
+    """:func:`verify_paper` against a plain text (the ``verify`` command, evaluations)."""
+    return verify_paper(summary, Source(source_text, source, tuple(flattened)))

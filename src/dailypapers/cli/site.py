@@ -54,8 +54,10 @@ def site_command(ctx: click.Context, dates: tuple[str, ...]) -> None:
 def serve_command(ctx: click.Context, port: int) -> None:
     """Preview the built site on http://127.0.0.1:PORT/ (Ctrl-C stops)."""
     settings = settings_from(ctx)
-    root = settings.root / "site"
-    if not (root / "index.html").is_file():
+    from ..render import paths
+
+    root = paths.site_root(settings)
+    if not (root / paths.HOME).is_file():
         hint = ("build it first: dailypapers site" if settings.db_path.is_file()
                 else "nothing published here yet: dailypapers run, then dailypapers site "
                 "(or check --dir)")

@@ -20,6 +20,9 @@ from ..config import Settings
 from ..errors import DeliveryError
 from ..http import make_client
 from ..models import DayDigest, DigestEntry
+from ..render.paths import SiteUrls
+from ..view import PaperView, upvotes_of
+from ..view import paper_view as make_view
 
 
 class ChannelDown(DeliveryError):
@@ -132,31 +135,56 @@ def selected_entries(digest: DayDigest, top_n: int | None) -> list[DigestEntry]:
     entries = sorted(digest.entries, key=lambda e: e.rank)
     if top_n is None or top_n <= 0 or top_n >= len(entries):
         return entries
-    ranked = sorted(entries, key=lambda e: (-(_upvotes(e)), e.rank))[:top_n]
+    ranked = sorted(entries, key=lambda e: (-(upvotes_of(e) or 0), e.rank))[:top_n]
     return sorted(ranked, key=lambda e: e.rank)
 
 
-def _upvotes(entry: DigestEntry) -> int:
-    if entry.upvotes is not None:
-        return entry.upvotes
-    return entry.paper.upvotes or 0
+@dataclass(frozen=True)
+class ChannelPaper:
+    """A paper as the channels show it: the one paper view, plus the channel lines made from it.
 
+    Plain text; each channel escapes it for its own format.
+    """
 
-@dataclass
-class PaperView:
-    """One paper as every channel shows it: plain text fields, escaped by each channel."""
-
+    view: PaperView
     number: int
-    arxiv_id: str
-    title: str
     meta: str  # authors and upvotes
-    one_line: str
-    body: str  # the rest of the summary, or the abstract when there is no summary
-    notes: list[str]  # abstract-only, numbers not found in the paper
-    abs_url: str
-    pdf_url: str
-    hf_url: str
-    code_url: str | None
+    notes: list[str]  # abstract-only, no summary yet, numbers not found in the paper
+
+    @property
+    def arxiv_id(self) -> str:
+        return self.view.arxiv_id
+
+    @property
+    def title(self) -> str:
+        return self.view.title
+
+    @property
+    def one_line(self) -> str:
+        return self.view.one_line
+
+    @property
+    def body(self) -> str:
+        """The rest of the summary in one paragraph, or the abstract when there is none."""
+        if not self.view.has_summary:
+            return self.view.abstract
+        return " ".join(p.text for p in self.view.parts[1:] if p.text)
+
+    @property
+    def abs_url(self) -> str:
+        return self.view.abs_url
+
+    @property
+    def pdf_url(self) -> str:
+        return self.view.pdf_url
+
+    @property
+    def hf_url(self) -> str:
+        return self.view.hf_url
+
+    @property
+    def code_url(self) -> str | None:
+        return self.view.code_url
 
 
 def one_line(text: str) -> str:
@@ -164,35 +192,20 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def paper_view(settings: Settings, entry: DigestEntry, number: int) -> PaperView:
-    paper = entry.paper
-    names = [one_line(a) for a in paper.authors if a.strip()]
-    meta = ", ".join(names[: settings.max_authors])
-    if len(names) > settings.max_authors:
-        meta += " et al."
-    upvotes = entry.upvotes if entry.upvotes is not None else paper.upvotes
-    if upvotes:
-        meta = f"{meta} · ▲ {upvotes}" if meta else f"▲ {upvotes}"
-    summary = entry.summary
+def paper_view(settings: Settings, entry: DigestEntry, number: int) -> ChannelPaper:
+    view = make_view(entry, max_authors=settings.max_authors, site_url=settings.site_url,
+                     number=number)
+    meta = view.authors_short
+    if view.upvotes:
+        meta = f"{meta} · ▲ {view.upvotes}" if meta else f"▲ {view.upvotes}"
     notes: list[str] = []
-    if summary is not None:
-        head = one_line(summary.one_line)
-        rest = [summary.objective, summary.method, summary.results, summary.implication]
-        body = " ".join(one_line(p) for p in rest if p.strip())
-    else:
-        head = ""
-        body = one_line(paper.abstract)
+    if not view.has_summary:
         notes.append("no summary yet: this is the abstract")
-    if (summary and summary.source == "abstract") or entry.fulltext_source == "abstract":
+    if view.abstract_only:
         notes.append("summarized from the abstract only")
-    if entry.verification is not None and entry.verification.unsupported:
-        missing = ", ".join(i.text for i in entry.verification.unsupported[:5])
-        notes.append(f"not found in the paper: {missing}")
-    return PaperView(
-        number=number, arxiv_id=paper.arxiv_id, title=one_line(paper.title), meta=meta,
-        one_line=head, body=body, notes=notes, abs_url=paper.abs_url, pdf_url=paper.pdf_url,
-        hf_url=paper.hf_url, code_url=paper.github_repo or None,
-    )
+    if view.check.failed:
+        notes.append(f"not found in the paper: {', '.join(view.check.failed[:5])}")
+    return ChannelPaper(view=view, number=number, meta=meta, notes=notes)
 
 
 def paper_key(date: str, arxiv_id: str) -> str:
@@ -205,10 +218,7 @@ def day_key(date: str) -> str:
 
 def site_day_url(settings: Settings, date: str) -> str | None:
     """The day's page on the published site, when a site URL is configured."""
-    if not settings.site_url:
-        return None
-    year, month, day = date.split("-")
-    return f"{settings.site_url.rstrip('/')}/{year}/{month}/{day}/"
+    return SiteUrls.of(settings).day(date)
 
 
 def get_channel(name: str, settings: Settings) -> Channel:

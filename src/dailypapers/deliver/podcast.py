@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..config import Settings
 from ..errors import DeliveryError
+from ..render import paths
 from ..store import Store
 from . import tts
 
@@ -28,7 +29,7 @@ _EPISODE_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.mp3$")
 
 
 def podcast_path(settings: Settings) -> Path:
-    return settings.root / "site" / "podcast.xml"
+    return paths.file_of(settings, paths.PODCAST)
 
 
 def publish_audio(store: Store, settings: Settings, date: str) -> list[Path]:
@@ -64,9 +65,9 @@ def _hms(seconds: float) -> str:
     return f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"
 
 
-def _url(settings: Settings, relative: str) -> str:
-    base = settings.site_url.rstrip("/")
-    return f"{base}/{relative}" if base else relative
+def _url(settings: Settings, rel: str) -> str:
+    """The absolute URL of a site path, or the path itself (relative to the feed) without one."""
+    return paths.absolute(settings.site_url, rel) or rel
 
 
 def write_podcast(store: Store, settings: Settings) -> Path:
@@ -77,7 +78,7 @@ def write_podcast(store: Store, settings: Settings) -> Path:
     channel = ET.SubElement(rss, "channel")
     title = settings.site_title
     ET.SubElement(channel, "title").text = title
-    ET.SubElement(channel, "link").text = settings.site_url or "./"
+    ET.SubElement(channel, "link").text = paths.absolute(settings.site_url) or "./"
     ET.SubElement(channel, "description").text = (
         f"{title}: the day's AI papers, summarized from their full text and read aloud."
     )
@@ -85,7 +86,7 @@ def write_podcast(store: Store, settings: Settings) -> Path:
     ET.SubElement(channel, "generator").text = "dailypapers"
     if settings.site_url:
         ET.SubElement(channel, f"{{{ATOM}}}link", {
-            "href": _url(settings, "podcast.xml"), "rel": "self",
+            "href": _url(settings, paths.PODCAST), "rel": "self",
             "type": "application/rss+xml"})
     ET.SubElement(channel, f"{{{ITUNES}}}author").text = title
     ET.SubElement(channel, f"{{{ITUNES}}}summary").text = (
@@ -115,7 +116,7 @@ def write_podcast(store: Store, settings: Settings) -> Path:
         ET.SubElement(item, "pubDate").text = format_datetime(published)
         ET.SubElement(item, "guid", {"isPermaLink": "false"}).text = f"dailypapers-{date}"
         ET.SubElement(item, "enclosure", {
-            "url": _url(settings, f"audio/{path.name}"),
+            "url": _url(settings, paths.episode_path(date)),
             "length": str(path.stat().st_size), "type": "audio/mpeg"})
         ET.SubElement(item, f"{{{ITUNES}}}duration").text = _hms(tts.duration(path))
         ET.SubElement(item, f"{{{ITUNES}}}episodeType").text = "full"

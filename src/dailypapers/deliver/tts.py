@@ -28,7 +28,9 @@ from typing import Any, ClassVar, Literal
 from ..config import Settings
 from ..errors import ConfigError, DeliveryError
 from ..models import DayDigest, DigestEntry
+from ..render import paths
 from ..secrets import require_secret
+from ..view import paper_view
 
 AudioFormat = Literal["ogg", "mp3"]
 
@@ -313,9 +315,9 @@ def speakable(text: str) -> str:
 
 def paper_script(entry: DigestEntry) -> str:
     """What is said for one paper: its title, then its summary (or its abstract)."""
-    title = speakable(entry.paper.title).rstrip(".")
-    body = entry.summary.render() if entry.summary else entry.paper.abstract
-    return f"{title}. {speakable(body)}"
+    view = paper_view(entry, max_authors=0)
+    title = speakable(view.title).rstrip(".")
+    return f"{title}. {speakable(view.paragraph or view.abstract)}"
 
 
 def episode_script(digest: DayDigest, title: str, entries: Sequence[DigestEntry]) -> str:
@@ -334,16 +336,15 @@ def episode_script(digest: DayDigest, title: str, entries: Sequence[DigestEntry]
 
 
 def audio_dir(settings: Settings) -> Path:
-    return settings.root / "site" / "audio"
+    return paths.file_of(settings, paths.AUDIO)
 
 
 def paper_audio_path(settings: Settings, date: str, arxiv_id: str, fmt: AudioFormat) -> Path:
-    safe = arxiv_id.replace("/", "_")
-    return audio_dir(settings) / date / f"{safe}.{fmt}"
+    return paths.file_of(settings, paths.paper_audio_path(date, arxiv_id, fmt))
 
 
 def episode_audio_path(settings: Settings, date: str, fmt: AudioFormat = "mp3") -> Path:
-    return audio_dir(settings) / f"{date}.{fmt}"
+    return paths.file_of(settings, paths.episode_path(date, fmt))
 
 
 @dataclass

@@ -26,9 +26,9 @@ from ..models import DayDigest
 from ..secrets import require_secret
 from .base import (
     ChannelDown,
+    ChannelPaper,
     HttpChannel,
     Item,
-    PaperView,
     day_key,
     pack,
     paper_key,
@@ -119,7 +119,7 @@ class WebhookChannel(HttpChannel):
         content = f"**{discord_escape(head)}**" + (f"\n<{url}>" if url else "")
         return {"content": content, "text": head}
 
-    def _paper(self, view: PaperView) -> dict[str, Any]:
+    def _paper(self, view: ChannelPaper) -> dict[str, Any]:
         summary = " ".join(p for p in [view.one_line, view.body] if p)
         notes = "; ".join(view.notes)
         if self.kind == "slack":

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..models import DayDigest, DigestEntry
+from ..view import PaperView, paper_view, short_authors
 from .files import write_if_changed
 
 # Characters that GFM would read as markup inside a table cell.
@@ -39,33 +40,27 @@ def escape_cell(text: str | None) -> str:
 
 
 def format_authors(authors: Sequence[str], max_authors: int) -> str:
-    names = [" ".join(a.split()) for a in authors if a and a.strip()]
-    if not names:
-        return "Unknown authors"
-    if max_authors > 0 and len(names) > max_authors:
-        return ", ".join(names[:max_authors]) + " et al."
-    return ", ".join(names)
+    return short_authors(authors, max_authors) or "Unknown authors"
 
 
-def summary_text(entry: DigestEntry) -> str:
-    """The summary cell's text, with any unsupported numbers named after it."""
-    if entry.summary is None:
+def summary_text(view: PaperView) -> str:
+    """The summary cell's text: the reference paragraph, then any numbers not found."""
+    if not view.has_summary:
         return "Summary not available yet."
-    text = entry.summary.render()
-    if entry.verification is not None and entry.verification.unsupported:
-        items = ", ".join(dict.fromkeys(i.text for i in entry.verification.unsupported))
-        text += f" [Unverified numbers, not found in the paper: {items}]"
+    text = view.paragraph
+    if view.check.failed:
+        text += f" [Unverified numbers, not found in the paper: {', '.join(view.check.failed)}]"
     return text
 
 
 def render_row(entry: DigestEntry, *, max_authors: int) -> str:
-    paper = entry.paper
+    view = paper_view(entry, max_authors=max_authors)
     title = (
-        f"{escape_cell(paper.title)} (Read more on [arXiv]({paper.abs_url})"
-        f" or [HuggingFace]({paper.hf_url}))"
+        f"{escape_cell(view.title)} (Read more on [arXiv]({view.abs_url})"
+        f" or [HuggingFace]({view.hf_url}))"
     )
-    authors = escape_cell(format_authors(paper.authors, max_authors))
-    return f"| {title}| {authors} | {escape_cell(summary_text(entry))} |\n"
+    authors = escape_cell(view.authors_short or "Unknown authors")
+    return f"| {title}| {authors} | {escape_cell(summary_text(view))} |\n"
 
 
 def render_table(digest: DayDigest, *, max_authors: int) -> str:
@@ -150,7 +145,8 @@ def day_data(digest: DayDigest) -> dict[str, Any]:
     }
 
 
-def day_path(root: Path, folder: str, date: str, suffix: str) -> Path:
+def dated_file(root: Path, folder: str, date: str, suffix: str) -> Path:
+    """``<root>/<folder>/YYYY/MM/DD<suffix>``: where the archive and data files of a day live."""
     year, month, day = date.split("-")
     return root / folder / year / month / f"{day}{suffix}"
 
@@ -158,10 +154,10 @@ def day_path(root: Path, folder: str, date: str, suffix: str) -> Path:
 def write_day(root: Path, digest: DayDigest, *, max_authors: int, min_papers: int) -> list[Path]:
     """Write the day's archive page and JSON; returns the files that changed."""
     changed = []
-    md = day_path(root, "archive", digest.date, ".md")
+    md = dated_file(root, "archive", digest.date, ".md")
     if write_if_changed(md, render_day(digest, max_authors=max_authors, min_papers=min_papers)):
         changed.append(md)
-    data = day_path(root, "data", digest.date, ".json")
+    data = dated_file(root, "data", digest.date, ".json")
     text = json.dumps(day_data(digest), ensure_ascii=False, indent=2) + "\n"
     if write_if_changed(data, text):
         changed.append(data)

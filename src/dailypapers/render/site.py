@@ -18,15 +18,12 @@ from __future__ import annotations
 import bisect
 import calendar
 import dataclasses
-import hashlib
 import json
 import logging
 import multiprocessing
 import os
-import re
 import sqlite3
 import time
-import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -42,8 +39,10 @@ from ..errors import RenderError
 from ..models import DayDigest, DigestEntry, Verification
 from ..store import Store, queries
 from ..store.site_index import DocRow, SiteIndex
-from . import site_search
+from ..view import SOURCE_LABELS, paper_view, plain, short_authors
+from . import paths, site_search
 from .feed import FeedInfo, FeedItem, atom_feed, clean_text, rss_feed
+from .paths import day_json_path, day_path, paper_path, tag_feed_path, tag_path, tag_slug
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +50,7 @@ TAG_PAGE_LIMIT = 100  # papers listed on a tag page (newest first); the rest via
 TAG_FEED_LIMIT = 20
 MAX_TAGS_PER_PAPER = 8
 SNIPPET_CHARS = 220
+RECORD_AUTHORS = 3  # authors named in a search result or tag page line
 SERIAL_BELOW = 2000  # papers; smaller sites build in one process
 # Directories build_site owns: a full rebuild removes files in them that it did not write.
 MANAGED_DIRS = ("days", "papers", "tags", "search", "static")
@@ -87,29 +87,8 @@ class SiteReport:
 # ------------------------------------------------------------------ paths and names
 
 
-def paper_path(arxiv_id: str) -> str:
-    """``papers/2501/2501.08313.html``; old-style ids (``hep-th/9901001``) under their archive."""
-    safe = arxiv_id.replace("/", "_")
-    folder = arxiv_id[:4] if arxiv_id[:4].isdigit() else arxiv_id.split("/")[0]
-    return f"papers/{folder}/{safe}.html"
-
-
-def day_path(date: str) -> str:
-    return f"days/{date}.html"
-
-
 def tag_key(label: str) -> str:
     return " ".join(label.split()).casefold()
-
-
-def tag_slug(key: str) -> str:
-    """A file name for a tag: readable ASCII, plus a hash when ASCII alone is ambiguous."""
-    ascii_form = unicodedata.normalize("NFKD", key).encode("ascii", "ignore").decode()
-    base = re.sub(r"[^a-z0-9]+", "-", ascii_form.lower()).strip("-")[:60].strip("-")
-    if base and base.replace("-", " ") == key:
-        return base
-    digest = hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:8]
-    return f"{base}-{digest}" if base else digest
 
 
 def _labels(raw: Iterable[Any]) -> list[str]:
@@ -132,11 +111,6 @@ def _labels(raw: Iterable[Any]) -> list[str]:
 def entry_tags(entry: DigestEntry) -> list[str]:
     """A paper's keywords: the summary's first, then Hugging Face's."""
     return _labels([*(entry.summary.keywords if entry.summary else []), *entry.paper.ai_keywords])
-
-
-def _short_authors(authors: Sequence[str], limit: int = 3) -> str:
-    names = ", ".join(clean_text(a) for a in authors[:limit])
-    return names + (" et al." if len(authors) > limit else "")
 
 
 # ------------------------------------------------------------------ writing
@@ -222,7 +196,11 @@ def make_environment(settings: Settings) -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.globals.update(site_title=settings.site_title, paper_path=paper_path, day_path=day_path)
+    env.globals.update(
+        site_title=settings.site_title, paper_path=paper_path, day_path=day_path,
+        day_json_path=day_json_path, tag_path=tag_path, tag_feed_path=tag_feed_path,
+        paths=paths,
+    )
     env.filters["clean"] = clean_text
     return env
 
@@ -255,10 +233,10 @@ class _Context:
 
     def tag_url(self, label: str) -> str | None:
         tag = self.tags.get(tag_key(label))
-        return f"tags/{tag.slug}.html" if tag else None
+        return tag_path(tag.slug) if tag else None
 
     def render(self, template: str, rel: str, **context: Any) -> None:
-        root = "../" * rel.count("/")
+        root = paths.root_of(rel)
         try:
             html = self.env.get_template(f"site/{template}").render(
                 root=root, tag_url=self.tag_url, **context
@@ -268,8 +246,8 @@ class _Context:
         self.out.write(rel, html)
 
     def absolute(self, rel: str) -> str:
-        base = self.settings.site_url.rstrip("/")
-        return f"{base}/{rel}" if base else ""
+        """``rel``'s URL under ``site_url``, or "" when the site has no public URL."""
+        return paths.absolute(self.settings.site_url, rel) or ""
 
     def load_tags(self) -> None:
         self.tags = {
@@ -287,7 +265,7 @@ def build_site(
     (``<cache>/site-index.sqlite``) is missing or the two do not belong together.
     """
     started = time.perf_counter()
-    root = settings.root / "site"
+    root = paths.site_root(settings)
     out = _Writer(root, fresh=not root.exists())
     try:
         index = SiteIndex(settings.cache_path / SITE_INDEX)
@@ -297,7 +275,7 @@ def build_site(
     with index:
         token = index.get_meta("token")
         incremental = (
-            dates is not None and token is not None and (root / "index.html").is_file()
+            dates is not None and token is not None and (root / paths.HOME).is_file()
             and site_search.read_manifest(out.read(site_search.MANIFEST)) == token
         )
         report = SiteReport(path=root, mode="incremental" if incremental else "full")
@@ -329,8 +307,8 @@ def _record(arxiv_id: str, title: str, date: str, authors: Sequence[str], gist: 
     gist = clean_text(gist)
     if len(gist) > SNIPPET_CHARS:
         gist = gist[:SNIPPET_CHARS].rsplit(" ", 1)[0] + "…"
-    return [clean_text(title) or arxiv_id, date, paper_path(arxiv_id), _short_authors(authors),
-            gist]
+    return [clean_text(title) or arxiv_id, date, paper_path(arxiv_id),
+            short_authors(authors, RECORD_AUTHORS), gist]
 
 
 def _keyed(labels: Sequence[str]) -> list[tuple[str, str]]:
@@ -360,7 +338,7 @@ def _build_full(ctx: _Context) -> None:
         ctx.index.replace_all(rows)
         ctx.index.set_meta("token", token)
         ctx.report.mode = "empty"
-        ctx.render("empty.html", "index.html")
+        ctx.render("empty.html", paths.HOME)
         return
     ctx.all_dates = queries.all_paper_dates(ctx.store)
     workers = _workers(ctx, len(rows))
@@ -433,7 +411,7 @@ def _build_incremental(ctx: _Context, dates: Sequence[str]) -> None:
     gone = sorted({d for d in dates if d not in known})
     for date in gone:
         # A day that is no longer published loses its pages (its neighbours relink below).
-        for rel in (day_path(date), f"days/{date}.json"):
+        for rel in (day_path(date), day_json_path(date)):
             (ctx.out.root / rel).unlink(missing_ok=True)
     wanted = set(changed)
     if ctx.dates:
@@ -471,7 +449,7 @@ def _build_incremental(ctx: _Context, dates: Sequence[str]) -> None:
                 _render_day(ctx, digests[date], home=True)
     if not ctx.dates:
         ctx.report.mode = "empty"
-        ctx.render("empty.html", "index.html")
+        ctx.render("empty.html", paths.HOME)
     clock.lap("day pages")
     seen = queries.paper_dates(ctx.store, sorted(latest))
     for arxiv_id, (date, entry) in latest.items():
@@ -486,13 +464,13 @@ def _build_incremental(ctx: _Context, dates: Sequence[str]) -> None:
         slug = tag_slug(key)
         if tag is None:
             count = ctx.index.tag_count(key)
-            if count is not None and (ctx.out.root / f"tags/{slug}.html").exists():
+            if count is not None and (ctx.out.root / tag_path(slug)).exists():
                 # Below the minimum now, but pages not rebuilt here may still link to it:
                 # keep it current until the next full build drops it and those links.
                 tag = TagInfo(key=key, label=count.label, slug=slug, count=count.count)
             elif count is None:  # no paper carries it any more
-                for suffix in (".html", ".xml"):
-                    (ctx.out.root / f"tags/{slug}{suffix}").unlink(missing_ok=True)
+                for rel in (tag_path(slug), tag_feed_path(slug)):
+                    (ctx.out.root / rel).unlink(missing_ok=True)
         if tag is not None:
             _render_tag(ctx, tag)
     clock.lap(f"{len(touched)} tags")
@@ -626,53 +604,25 @@ class _Pool:
             ctx.terms.extend(done.terms)
 
 
-_PART_LABELS = (("one_line", "In one line"), ("objective", "Objective"), ("method", "Method"),
-                ("results", "Results"), ("implication", "Implication"))
-_SOURCE_LABELS = {"pdf": "full PDF text", "html": "arXiv HTML text", "abstract": "abstract only"}
-
-
-def _verdict(entry: DigestEntry) -> tuple[str, str]:
-    v = entry.verification
-    if v is None:
-        return "none", "not checked"
-    if v.status == "grounded":
-        return "ok", f"numbers checked: {len(v.items)} found in the paper"
-    if v.status == "unsupported":
-        return "warn", f"{len(v.unsupported)} of {len(v.items)} numbers not found in the paper"
-    return "none", "no numbers to check"
-
-
 def _entry_view(ctx: _Context, entry: DigestEntry) -> dict[str, Any]:
-    """Everything the day and paper templates show about an entry, cleaned once."""
-    paper, summary = entry.paper, entry.summary
-    authors = [clean_text(a) for a in paper.authors]
-    limit = max(1, ctx.settings.max_authors)
-    links = [("arXiv", paper.abs_url), ("Hugging Face", paper.hf_url), ("PDF", paper.pdf_url)]
-    if paper.github_repo:
-        links.append(("Code", paper.github_repo))
-    if paper.project_page:
-        links.append(("Project page", paper.project_page))
-    parts = [(label, clean_text(getattr(summary, name))) for name, label in _PART_LABELS
-             ] if summary else []
-    abstract = clean_text(paper.abstract)
-    gist = parts[0][1] if parts else abstract
+    """What the day and paper templates show about an entry (from the one paper view)."""
+    v = paper_view(entry, max_authors=max(1, ctx.settings.max_authors))
+    gist = v.one_line if v.has_summary else v.abstract
     return {
-        "arxiv_id": paper.arxiv_id, "version": paper.version, "page": paper_path(paper.arxiv_id),
-        "title": clean_text(paper.title) or paper.arxiv_id,
-        "authors": authors,
-        "authors_short": ", ".join(authors[:limit]) + (" et al." if len(authors) > limit else ""),
-        "upvotes": entry.upvotes if entry.upvotes is not None else paper.upvotes,
-        "organization": clean_text(paper.organization) if paper.organization else "",
-        "links": links, "parts": parts, "verdict": _verdict(entry), "abstract": abstract,
+        "arxiv_id": v.arxiv_id, "version": v.version, "page": v.page_path, "title": v.title,
+        "authors": list(v.authors), "authors_short": v.authors_short, "upvotes": v.upvotes,
+        "organization": v.organization,
+        "links": [(link.label, link.url) for link in v.links if link.kind != "page"],
+        "parts": [(p.label, p.text) for p in v.parts],
+        "verdict": (v.check.tone, v.check.label), "abstract": v.abstract,
         "description": gist[:200],
         "tags": [(label, ctx.tag_url(label)) for label in entry_tags(entry)],
-        "checked": [(clean_text(i.text), i.status, clean_text(i.snippet))
-                  for i in (entry.verification.items if entry.verification else [])],
+        "checked": [(plain(i.text), i.status, plain(i.snippet)) for i in v.check.items],
         "by": {
-            "backend": summary.backend or "unknown", "model": summary.model,
-            "source": _SOURCE_LABELS.get(summary.source or "", summary.source),
-            "fallback_from": summary.fallback_from,
-        } if summary else None,
+            "backend": v.backend or "unknown", "model": v.model,
+            "source": SOURCE_LABELS.get(v.summary_source or "", v.summary_source),
+            "fallback_from": v.fallback_from,
+        } if v.has_summary else None,
     }
 
 
@@ -683,7 +633,7 @@ def _render_day(
     n = bisect.bisect_left(ctx.dates, digest.date)
     prev_date = ctx.dates[n - 1] if n > 0 else None
     next_date = ctx.dates[n + 1] if n + 1 < len(ctx.dates) else None
-    rel = "index.html" if home else day_path(digest.date)
+    rel = paths.HOME if home else day_path(digest.date)
     ctx.render(
         "day.html", rel, digest=digest, date=digest.date, prev_date=prev_date,
         next_date=next_date, home=home,
@@ -691,7 +641,7 @@ def _render_day(
     )
     if not home:
         ctx.report.days += 1
-        ctx.out.write(f"days/{digest.date}.json", _day_json(digest))
+        ctx.out.write(day_json_path(digest.date), _day_json(digest))
 
 
 def _day_json(digest: DayDigest) -> str:
@@ -730,7 +680,7 @@ def _render_paper(
 
 def _render_tag(ctx: _Context, tag: TagInfo) -> None:
     items = ctx.index.tag_members(tag.key, TAG_PAGE_LIMIT)
-    ctx.render("tag.html", f"tags/{tag.slug}.html", tag=tag, items=items, total=tag.count)
+    ctx.render("tag.html", tag_path(tag.slug), tag=tag, items=items, total=tag.count)
     feed_items = [
         FeedItem(
             id=f"urn:arxiv:{arxiv_id}", title=record[0],
@@ -741,12 +691,12 @@ def _render_tag(ctx: _Context, tag: TagInfo) -> None:
     ]
     info = FeedInfo(
         title=f"{ctx.settings.site_title}: {tag.label}",
-        id=ctx.absolute(f"tags/{tag.slug}.xml") or f"urn:dailypapers:tag:{tag.slug}",
-        home_url=ctx.absolute(f"tags/{tag.slug}.html"),
-        self_url=ctx.absolute(f"tags/{tag.slug}.xml"),
+        id=ctx.absolute(tag_feed_path(tag.slug)) or f"urn:dailypapers:tag:{tag.slug}",
+        home_url=ctx.absolute(tag_path(tag.slug)),
+        self_url=ctx.absolute(tag_feed_path(tag.slug)),
         description=f"Papers tagged {tag.label}",
     )
-    ctx.out.write(f"tags/{tag.slug}.xml", atom_feed(info, feed_items, pretty=False))
+    ctx.out.write(tag_feed_path(tag.slug), atom_feed(info, feed_items, pretty=False))
     ctx.report.tags += 1
 
 
@@ -801,24 +751,24 @@ def _write_common(ctx: _Context) -> None:
     clock = _Clock()
     for name in STATIC_FILES:
         data = (resources.files("dailypapers.render") / "static" / name).read_bytes()
-        ctx.out.write(f"static/{name}", data)
-    ctx.render("search.html", "search.html")
+        ctx.out.write(paths.static_path(name), data)
+    ctx.render("search.html", paths.SEARCH)
     docs = ctx.index.count()
     ctx.out.write("search/meta.js", site_search.meta_script(docs))
     token = ctx.index.get_meta("token") or ""
     ctx.out.write(site_search.MANIFEST, site_search.manifest_text(token, docs))
     if not ctx.dates:
         return
-    ctx.render("archive.html", "archive.html", years=_archive(ctx), days=len(ctx.dates),
+    ctx.render("archive.html", paths.ARCHIVE, years=_archive(ctx), days=len(ctx.dates),
                papers=ctx.index.papers())
     tags = sorted(ctx.tags.values(), key=lambda t: (-t.count, t.key))
-    ctx.render("tags.html", "tags.html", tags=tags)
+    ctx.render("tags.html", paths.TAGS, tags=tags)
     items = _feed_items(ctx)
     title = ctx.settings.site_title
-    for name, maker in (("atom.xml", atom_feed), ("rss.xml", rss_feed)):
+    for name, maker in ((paths.ATOM, atom_feed), (paths.RSS, rss_feed)):
         info = FeedInfo(
             title=title, id=ctx.absolute(name) or "urn:dailypapers:feed",
-            home_url=ctx.absolute("index.html"), self_url=ctx.absolute(name),
+            home_url=ctx.absolute(paths.HOME), self_url=ctx.absolute(name),
             description=f"{title}: summaries of the latest papers",
         )
         ctx.out.write(name, maker(info, items))

@@ -338,13 +338,25 @@ class ArxivSource(Source):
             raise ConfigError("empty arXiv query", hint="e.g. query:cat:cs.CL")
         day_code = dt.date.fromisoformat(date).strftime("%Y%m%d")
         search = f"({query}) AND submittedDate:[{day_code}0000 TO {day_code}2359]"
+        day = self.fetch_search(search, date, label=f"arXiv query {query!r}")
+        if not day.entries:
+            raise EmptyDay(date, f"no submissions matched {query!r}", source=self.id,
+                           hint="arXiv has no submissions on weekends; check the query")
+        return day
+
+    def fetch_search(self, search: str, date: str, *, label: str) -> DayList:
+        """Every paper matching a full ``search_query``, paged, oldest submission first.
+
+        ``label`` names the search in messages. An empty result is an empty list here; the
+        caller decides whether that is an empty day.
+        """
         day = DayList(date=date, source=self.id, fetched_at=utc_now())
         seen: set[str] = set()
         start = 0
         for _ in range(self.max_pages):
             params = {"search_query": search, "start": start, "max_results": self.page_size,
                       "sortBy": "submittedDate", "sortOrder": "ascending"}
-            what = f"arXiv query {query!r} for {date} (from {start})"
+            what = f"{label} for {date} (from {start})"
             feed = self._query(what, params)
             total = feed.total_results or 0
             if not feed.papers and start < total:
@@ -365,11 +377,7 @@ class ArxivSource(Source):
             if not feed.papers or start >= total:
                 break
         else:
-            log.warning("arXiv query %r for %s: stopped after %d pages", query, date,
-                        self.max_pages)
-        if not day.entries:
-            raise EmptyDay(date, f"no submissions matched {query!r}", source=self.id,
-                           hint="arXiv has no submissions on weekends; check the query")
+            log.warning("%s for %s: stopped after %d pages", label, date, self.max_pages)
         return day
 
     def _query(self, what: str, params: dict[str, Any]) -> Feed:

@@ -1,8 +1,8 @@
 """Read-only bulk queries for publishing the whole archive fast (the site, at 10^5 papers).
 
 Functions here take a :class:`~dailypapers.store.Store` and only read. They pick a day's
-source the same way ``Store.load_digest`` does (the most recently fetched list of that date)
-and skip days whose chosen list is empty, so a streamed digest equals ``load_digest(date)``.
+list by the one rule in :mod:`.published` (as ``Store.load_digest`` does) and skip days whose
+published list is empty, so a streamed digest equals ``load_digest(date)``.
 """
 
 from __future__ import annotations
@@ -11,16 +11,10 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from ..models import DayDigest, DigestEntry, Paper, Summary, Verification
+from ..models import DayDigest, DigestEntry
 from . import Store
-
-# The list published for each date: the newest fetch of that date (as Store._pick_source).
-_CHOSEN = """
-    SELECT dl.date, dl.source, dl.fetched_at FROM day_lists dl
-    WHERE dl.count > 0 AND dl.source = (
-        SELECT d2.source FROM day_lists d2 WHERE d2.date = dl.date
-        ORDER BY d2.fetched_at DESC LIMIT 1)
-"""
+from .days import digest_entry
+from .published import CHOSEN
 
 _ENTRIES = """
     SELECT c.date, c.source, c.fetched_at, d.rank, d.upvotes,
@@ -38,7 +32,7 @@ _ENTRIES = """
 def day_counts(store: Store) -> list[tuple[str, int]]:
     """(date, number of papers) of every published day, oldest first."""
     rows = store.conn.execute(
-        f"""WITH chosen AS ({_CHOSEN})
+        f"""WITH chosen AS ({CHOSEN})
             SELECT c.date, count(d.arxiv_id) AS n FROM chosen c
             JOIN day_papers d ON d.date = c.date AND d.source = c.source
             GROUP BY c.date ORDER BY c.date"""
@@ -53,23 +47,12 @@ def first_listed(store: Store) -> list[tuple[str, str]]:
     index give papers ids that never move when a new day arrives.
     """
     rows = store.conn.execute(
-        f"""WITH chosen AS ({_CHOSEN})
+        f"""WITH chosen AS ({CHOSEN})
             SELECT d.arxiv_id, min(c.date) AS first FROM chosen c
             JOIN day_papers d ON d.date = c.date AND d.source = c.source
             GROUP BY d.arxiv_id ORDER BY first, d.arxiv_id"""
     )
     return [(r["arxiv_id"], r["first"]) for r in rows]
-
-
-def _entry(row: Any) -> DigestEntry:
-    return DigestEntry(
-        paper=Paper.from_dict(json.loads(row["pdata"])),
-        rank=row["rank"],
-        upvotes=row["upvotes"],
-        summary=Summary.from_dict(json.loads(row["sdata"])) if row["sdata"] else None,
-        verification=Verification.from_dict(json.loads(row["vdata"])) if row["vdata"] else None,
-        fulltext_source=row["ftsource"],
-    )
 
 
 def _group(rows: Iterable[Any]) -> Iterator[DayDigest]:
@@ -81,7 +64,7 @@ def _group(rows: Iterable[Any]) -> Iterator[DayDigest]:
             current = DayDigest(
                 date=row["date"], source=row["source"], fetched_at=row["fetched_at"]
             )
-        current.entries.append(_entry(row))
+        current.entries.append(digest_entry(row))
     if current is not None:
         yield current
 
@@ -90,7 +73,7 @@ def iter_digests(store: Store, dates: Sequence[str] | None = None) -> Iterator[D
     """Every published day's digest (or those of ``dates``), oldest first, in one query."""
     if dates is None:
         rows = store.conn.execute(
-            f"WITH chosen AS ({_CHOSEN}) {_ENTRIES} ORDER BY c.date, d.rank"
+            f"WITH chosen AS ({CHOSEN}) {_ENTRIES} ORDER BY c.date, d.rank"
         )
         yield from _group(rows)
         return
@@ -100,7 +83,7 @@ def iter_digests(store: Store, dates: Sequence[str] | None = None) -> Iterator[D
         batch = wanted[start:start + 500]
         marks = ",".join("?" * len(batch))
         rows = store.conn.execute(
-            f"""WITH chosen AS ({_CHOSEN} AND dl.date IN ({marks}))
+            f"""WITH chosen AS ({CHOSEN} AND dl.date IN ({marks}))
                 {_ENTRIES} ORDER BY c.date, d.rank""",
             batch,
         )
@@ -115,7 +98,7 @@ def paper_dates(store: Store, arxiv_ids: Sequence[str]) -> dict[str, list[str]]:
         batch = ids[start:start + 500]
         marks = ",".join("?" * len(batch))
         rows = store.conn.execute(
-            f"""WITH chosen AS ({_CHOSEN})
+            f"""WITH chosen AS ({CHOSEN})
                 SELECT d.arxiv_id, c.date FROM chosen c
                 JOIN day_papers d ON d.date = c.date AND d.source = c.source
                 WHERE d.arxiv_id IN ({marks}) ORDER BY c.date""",
@@ -130,7 +113,7 @@ def all_paper_dates(store: Store) -> dict[str, list[str]]:
     """Every published date of every paper, oldest first (one query)."""
     found: dict[str, list[str]] = {}
     rows = store.conn.execute(
-        f"""WITH chosen AS ({_CHOSEN})
+        f"""WITH chosen AS ({CHOSEN})
             SELECT d.arxiv_id, c.date FROM chosen c
             JOIN day_papers d ON d.date = c.date AND d.source = c.source ORDER BY c.date"""
     )
@@ -146,7 +129,7 @@ def paper_index(store: Store) -> list[dict[str, Any]]:
     one_line, upvotes. JSON fields are decoded by SQLite, so this stays cheap at 10^5 papers.
     """
     rows = store.conn.execute(
-        f"""WITH chosen AS MATERIALIZED ({_CHOSEN}),
+        f"""WITH chosen AS MATERIALIZED ({CHOSEN}),
             span AS MATERIALIZED (
                 SELECT d.arxiv_id, min(c.date) AS first, max(c.date) AS last FROM chosen c
                 JOIN day_papers d ON d.date = c.date AND d.source = c.source
@@ -182,7 +165,7 @@ def latest_entries(store: Store, arxiv_ids: Sequence[str]) -> dict[str, tuple[st
         batch = ids[start:start + 500]
         marks = ",".join("?" * len(batch))
         rows = store.conn.execute(
-            f"""WITH chosen AS MATERIALIZED ({_CHOSEN}),
+            f"""WITH chosen AS MATERIALIZED ({CHOSEN}),
                 last AS (SELECT d.arxiv_id, max(c.date) AS date FROM chosen c
                          JOIN day_papers d ON d.date = c.date AND d.source = c.source
                          WHERE d.arxiv_id IN ({marks}) GROUP BY d.arxiv_id)
@@ -200,7 +183,7 @@ def latest_entries(store: Store, arxiv_ids: Sequence[str]) -> dict[str, tuple[st
             batch,
         )
         for row in rows:
-            entry = _entry(row)
+            entry = digest_entry(row)
             found[entry.paper.arxiv_id] = (row["date"], entry)
     return found
 

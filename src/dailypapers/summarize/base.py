@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
 from ..config import Settings
-from ..models import FullText, Paper, Summary
+from ..models import FullText, Paper, Summary, Verification
 
 
 class Summarizer(ABC):
@@ -46,6 +46,12 @@ class Summarizer(ABC):
     def usage(self) -> dict[str, Any]:
         """Tokens, calls and cost spent so far by this instance (empty for offline backends)."""
         return {}
+
+    def verification_of(self, summary: Summary) -> Verification | None:
+        """The verification this backend already made of ``summary`` (from
+        :func:`dailypapers.verify.verify_paper`, against :func:`~dailypapers.verify.source_of`),
+        so the pipeline stores it instead of checking again; None when it made none."""
+        return None
 
     @abstractmethod
     def summarize(self, paper: Paper, fulltext: FullText | None = None) -> Summary: ...

@@ -30,7 +30,7 @@ from ..config import Settings
 from ..errors import BudgetExceeded, SummarizerError
 from ..models import FullText, Paper, Summary, Verification
 from ..secrets import redact
-from ..verify import verify
+from ..verify import Source, source_of, verify_paper
 from .base import Summarizer
 from .extractive import ExtractiveSummarizer
 from .limits import Budget, RateLimiter, cost_of, parse_prices
@@ -48,7 +48,7 @@ from .prompt import (
 
 log = logging.getLogger(__name__)
 
-Verifier = Callable[[Summary, str, FullText | None], Verification | None]
+Verifier = Callable[[Summary, Source], Verification | None]
 # Output budget assumed per request when estimating tokens before the call.
 EST_OUTPUT_TOKENS = 800
 
@@ -109,25 +109,9 @@ class _Usage:
         return data
 
 
-def default_verifier(summary: Summary, source_text: str, fulltext: FullText | None) -> (
-    Verification | None
-):
-    """The project's number checker, with the PDF's flattened exponents marked unverifiable."""
-    flattened = fulltext.flattened_numbers if fulltext is not None else []
-    source = fulltext.source if fulltext is not None and fulltext.text else "abstract"
-    return verify(summary, source_text, flattened=flattened, source=source)
-
-
 def offline_summary(settings: Settings, paper: Paper, fulltext: FullText | None) -> Summary:
     """The offline extractive summary: what a paper gets when no model could answer."""
     return ExtractiveSummarizer(settings).summarize(paper, fulltext)
-
-
-def source_text_of(paper: Paper, fulltext: FullText | None) -> str:
-    """What a summary is checked against: the same text the pipeline's verify stage uses."""
-    if fulltext is not None and fulltext.text:
-        return paper.abstract + "\n\n" + fulltext.text
-    return paper.abstract
 
 
 class LLMSummarizer(Summarizer):
@@ -152,15 +136,17 @@ class LLMSummarizer(Summarizer):
         # At most ``concurrency`` requests in flight; parsing and verifying happen outside.
         self._in_flight = threading.BoundedSemaphore(max(1, settings.concurrency))
         self.budget = Budget(settings.max_tokens_budget, settings.max_cost)
-        self.verifier: Verifier = verifier or default_verifier
+        self.verifier: Verifier = verifier or verify_paper
         self._fallback = fallback or (lambda p, f: offline_summary(self.settings, p, f))
         self._lock = threading.Lock()
         self.usage_totals: dict[str, Any] = {
             "papers": 0, "calls": 0, "tokens_in": 0, "tokens_out": 0, "cost": 0.0,
             "retries": 0, "retry_wait_s": 0.0, "repairs": 0, "flagged": 0, "fallbacks": 0,
         }
-        # The verdict on each returned LLM summary, for the pipeline to store and show.
+        # The verdict on each returned LLM summary, handed to the pipeline with it
+        # (``verification_of``); ``_verified`` holds the summary each verdict is about.
         self.verifications: dict[str, Verification] = {}
+        self._verified: dict[str, Summary] = {}
         if settings.max_cost is not None:
             unpriced = [m for m in self.models if m not in self.prices]
             if unpriced:
@@ -255,8 +241,8 @@ class LLMSummarizer(Summarizer):
         turns = [Turn("user", ctx.message)]
         out, raw = self._ask(model, turns, ctx, usage, repair=True)
         summary = self._to_summary(out, paper, model, ctx)
-        source_text = source_text_of(paper, fulltext)
-        verification = self.verifier(summary, source_text, fulltext)
+        source = source_of(paper, fulltext)
+        verification = self.verifier(summary, source)
         if verification is not None and verification.unsupported:
             usage.repairs += 1
             turns += [Turn("assistant", raw), Turn("user", unsupported_message(
@@ -269,7 +255,7 @@ class LLMSummarizer(Summarizer):
                          paper.arxiv_id, redact(str(exc)))
             else:
                 summary2 = self._to_summary(out2, paper, model, ctx)
-                verification2 = self.verifier(summary2, source_text, fulltext)
+                verification2 = self.verifier(summary2, source)
                 if verification2 is not None and (
                     len(verification2.unsupported) <= len(verification.unsupported)
                 ):
@@ -283,7 +269,15 @@ class LLMSummarizer(Summarizer):
         if verification is not None:
             with self._lock:
                 self.verifications[paper.arxiv_id] = verification
+                self._verified[paper.arxiv_id] = summary
         return summary
+
+    def verification_of(self, summary: Summary) -> Verification | None:
+        """The repair turn's verification of exactly this summary (it is not checked twice)."""
+        with self._lock:
+            if self._verified.get(summary.arxiv_id) is not summary:
+                return None
+            return self.verifications.get(summary.arxiv_id)
 
     def _to_summary(self, out: SummaryOut, paper: Paper, model: str, ctx: PaperContext) -> (
         Summary

@@ -1,0 +1,288 @@
+"""One paper on one day as readers see it: the typed view every output is rendered from.
+
+The site, the markdown archive, the feeds, the channels (Telegram, email, webhooks) and
+speech all show the same facts about a paper: its title, its authors in short form, its
+upvotes, its links, the five parts of its summary with their labels, its keywords and the
+number check. :func:`paper_view` decides each of those once, as plain text (whitespace
+folded, characters XML forbids dropped). Escaping is NOT done here: each output escapes
+for its own format (HTML, GFM cells, Telegram HTML, Slack mrkdwn, Discord Markdown, XML).
+
+Facts owned here (write them nowhere else):
+
+- the short author list: the first ``max_authors`` names, then " et al."
+  (:func:`short_authors`; ``max_authors <= 0`` lists every name);
+- the upvotes: the day's count when the list had one, else the paper's (:func:`upvotes_of`);
+- the links, in the order readers see them: arXiv, Hugging Face, PDF, code, project page,
+  and our own paper page on the site (its absolute URL needs ``site_url``);
+- the five parts with their labels (:data:`PART_LABELS`), each possibly empty: the view
+  keeps all five in order and says which are missing;
+- the number-check badge (:class:`CheckView`): status, counts, which items failed, and what
+  the check read (full text or abstract only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from .models import SUMMARY_PARTS, CheckedItem, DigestEntry, Verification
+from .render.feed import clean_text
+from .render.paths import SiteUrls, paper_path
+
+PART_LABELS: dict[str, str] = {
+    "one_line": "In one line",
+    "objective": "Objective",
+    "method": "Method",
+    "results": "Results",
+    "implication": "Implication",
+}
+# What a summary or a check was made from, in words (``FullText.source`` values).
+SOURCE_LABELS: dict[str, str] = {
+    "pdf": "full PDF text", "html": "arXiv HTML text", "abstract": "abstract only",
+}
+MAX_KEYWORDS = 8
+
+CheckStatus = Literal["grounded", "unsupported", "empty", "unchecked"]
+CheckRead = Literal["full text", "abstract only"]
+
+
+def plain(text: str | None) -> str:
+    """Text as every output starts from it: one line, no characters XML forbids."""
+    return clean_text(text)
+
+
+def short_authors(authors: Iterable[str], max_authors: int) -> str:
+    """``"A, B, C et al."``: the first ``max_authors`` names ("" when there are none)."""
+    names = [name for name in (plain(a) for a in authors) if name]
+    if max_authors > 0 and len(names) > max_authors:
+        return ", ".join(names[:max_authors]) + " et al."
+    return ", ".join(names)
+
+
+def upvotes_of(entry: DigestEntry) -> int | None:
+    """The day's upvote count when the list had one, else the paper's last known count."""
+    return entry.upvotes if entry.upvotes is not None else entry.paper.upvotes
+
+
+@dataclass(frozen=True)
+class Link:
+    kind: str  # arxiv | hf | pdf | code | project | page
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Part:
+    """One labelled part of a summary; ``text`` is "" when the summary left it empty."""
+
+    name: str  # one_line | objective | method | results | implication
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class CheckView:
+    """The number check as a badge shows it.
+
+    ``read`` is what the check compared the summary with: "full text", "abstract only", or
+    None when unknown. It comes from ``Verification.source`` today; the verifier's owner
+    may fill it from richer data without touching any renderer.
+    """
+
+    status: CheckStatus
+    checked: int = 0  # numbers found in the summary
+    found: int = 0  # of those, grounded in the source
+    failed: tuple[str, ...] = ()  # unsupported items, as written, without repeats
+    read: CheckRead | None = None
+    items: tuple[CheckedItem, ...] = ()
+
+    @property
+    def tone(self) -> Literal["ok", "warn", "none"]:
+        if self.status == "grounded":
+            return "ok"
+        return "warn" if self.status == "unsupported" else "none"
+
+    @property
+    def label(self) -> str:
+        """The badge's words."""
+        if self.status == "unchecked":
+            return "not checked"
+        if self.status == "grounded":
+            return f"numbers checked: {self.checked} found in the paper"
+        if self.status == "unsupported":
+            return f"{len(self.failed_items)} of {self.checked} numbers not found in the paper"
+        return "no numbers to check"
+
+    @property
+    def failed_items(self) -> list[CheckedItem]:
+        return [i for i in self.items if i.status == "unsupported"]
+
+
+def check_view(verification: Verification | None) -> CheckView:
+    if verification is None:
+        return CheckView(status="unchecked")
+    read: CheckRead | None = None
+    if verification.source in ("pdf", "html"):
+        read = "full text"
+    elif verification.source == "abstract":
+        read = "abstract only"
+    items = tuple(verification.items)
+    return CheckView(
+        status=verification.status,
+        checked=len(items),
+        found=sum(1 for i in items if i.status == "grounded"),
+        failed=tuple(dict.fromkeys(i.text for i in items if i.status == "unsupported")),
+        read=read,
+        items=items,
+    )
+
+
+@dataclass(frozen=True)
+class PaperView:
+    """Everything readers are shown about one paper on one day, as plain text."""
+
+    arxiv_id: str
+    version: int | None
+    rank: int
+    number: int  # its position in what is being shown (1-based)
+    title: str  # never empty: the arXiv id when the title is
+    authors: tuple[str, ...]
+    authors_short: str  # "" when no authors are listed
+    upvotes: int | None
+    organization: str
+    abstract: str
+    parts: tuple[Part, ...]  # all five, in order; empty when there is no summary
+    keywords: tuple[str, ...]  # the summary's, then Hugging Face's; at most MAX_KEYWORDS
+    check: CheckView
+    links: tuple[Link, ...]
+    page_path: str  # our paper page, as a site path
+    page_url: str | None  # ... and its absolute URL (None without site_url)
+    summary_source: str | None  # what the summary was written from: pdf | html | abstract
+    fulltext_source: str | None
+    backend: str | None
+    model: str | None
+    fallback_from: str | None
+    paragraph: str  # the reference one-paragraph summary ("" when there is none)
+
+    @property
+    def has_summary(self) -> bool:
+        return bool(self.parts)
+
+    @property
+    def one_line(self) -> str:
+        return self.parts[0].text if self.parts else ""
+
+    @property
+    def present_parts(self) -> list[Part]:
+        """The parts with text, in order."""
+        return [p for p in self.parts if p.text]
+
+    @property
+    def missing_parts(self) -> list[str]:
+        """Labels of the parts the summary left empty (all of them when there is none)."""
+        if not self.parts:
+            return list(PART_LABELS.values())
+        return [p.label for p in self.parts if not p.text]
+
+    @property
+    def abstract_only(self) -> bool:
+        """The summary (or the text we had) came from the abstract alone."""
+        return self.summary_source == "abstract" or self.fulltext_source == "abstract"
+
+    def link(self, kind: str) -> str | None:
+        return next((link.url for link in self.links if link.kind == kind), None)
+
+    @property
+    def abs_url(self) -> str:
+        return self.link("arxiv") or ""
+
+    @property
+    def hf_url(self) -> str:
+        return self.link("hf") or ""
+
+    @property
+    def pdf_url(self) -> str:
+        return self.link("pdf") or ""
+
+    @property
+    def code_url(self) -> str | None:
+        return self.link("code")
+
+    @property
+    def project_url(self) -> str | None:
+        return self.link("project")
+
+
+def _keywords(raw: Sequence[object]) -> tuple[str, ...]:
+    out: list[str] = []
+    seen: set[str] = set()
+    for value in raw:
+        if not isinstance(value, str):
+            continue
+        label = plain(value)
+        key = label.casefold()
+        if not key or key in seen:
+            continue
+        seen.add(key)
+        out.append(label)
+        if len(out) == MAX_KEYWORDS:
+            break
+    return tuple(out)
+
+
+def paper_view(
+    entry: DigestEntry, *, max_authors: int, site_url: str = "", number: int | None = None
+) -> PaperView:
+    """The view of ``entry``; ``number`` defaults to its rank."""
+    paper, summary = entry.paper, entry.summary
+    urls = SiteUrls(site_url)
+    links = [Link("arxiv", "arXiv", paper.abs_url), Link("hf", "Hugging Face", paper.hf_url),
+             Link("pdf", "PDF", paper.pdf_url)]
+    if paper.github_repo:
+        links.append(Link("code", "Code", paper.github_repo))
+    if paper.project_page:
+        links.append(Link("project", "Project page", paper.project_page))
+    page_url = urls.paper(paper.arxiv_id)
+    if page_url:
+        links.append(Link("page", "Our summary", page_url))
+    parts = tuple(
+        Part(name, PART_LABELS[name], plain(getattr(summary, name))) for name in SUMMARY_PARTS
+    ) if summary else ()
+    return PaperView(
+        arxiv_id=paper.arxiv_id, version=paper.version, rank=entry.rank,
+        number=entry.rank if number is None else number,
+        title=plain(paper.title) or paper.arxiv_id,
+        authors=tuple(name for name in (plain(a) for a in paper.authors) if name),
+        authors_short=short_authors(paper.authors, max_authors),
+        upvotes=upvotes_of(entry),
+        organization=plain(paper.organization),
+        abstract=plain(paper.abstract),
+        parts=parts,
+        keywords=_keywords([*(summary.keywords if summary else []), *paper.ai_keywords]),
+        check=check_view(entry.verification),
+        links=tuple(links),
+        page_path=paper_path(paper.arxiv_id),
+        page_url=page_url,
+        summary_source=summary.source if summary else None,
+        fulltext_source=entry.fulltext_source,
+        backend=summary.backend if summary else None,
+        model=summary.model if summary else None,
+        fallback_from=summary.fallback_from if summary else None,
+        paragraph=summary.render() if summary else "",
+    )
+
+
+__all__ = [
+    "PART_LABELS",
+    "SOURCE_LABELS",
+    "CheckView",
+    "Link",
+    "PaperView",
+    "Part",
+    "check_view",
+    "paper_view",
+    "plain",
+    "short_authors",
+    "upvotes_of",
+]
