@@ -66,8 +66,11 @@ def add_day(store: Store, date: str, papers: list[tuple[Paper, Summary | None]],
 
 
 def small_site_store(root: Path) -> tuple[Settings, Store]:
-    """Three days, an evil paper, shared tags ("vision" twice, "speech" once), one repeat."""
-    settings = load_settings(root)
+    """Three days, an evil paper, shared tags ("vision" twice, "speech" once), one repeat.
+
+    Tag pages from two papers on (the default minimum is larger than this small store).
+    """
+    settings = load_settings(root).model_copy(update={"site_tag_min_papers": 2})
     store = Store(settings.db_path)
     add_day(store, "2025-01-13", [
         (paper("2501.00001", "Vision Transformers at Scale", keywords=["Vision"]),

@@ -55,3 +55,7 @@ class RenderError(DailyPapersError):
 
 class DeliveryError(DailyPapersError):
     """A channel refused or failed a send."""
+
+
+class BusyError(DailyPapersError):
+    """Another command holds the working directory (see :mod:`dailypapers.runlock`)."""

@@ -21,8 +21,10 @@ from .models import DayList, FullText, Paper, Summary, Verification
 from .progress import progress
 from .render import markdown
 from .render.site import build_site
+from .runlock import process_id
 from .secrets import redact
 from .store import Store
+from .store.claims import mark_crashed_runs, set_run_owner
 from .summarize import Summarizer, get_summarizer
 from .verify import source_of, verify_paper
 
@@ -58,7 +60,8 @@ class RunReport:
     fallbacks: dict[str, str] = field(default_factory=dict)  # arxiv_id -> what it fell back to
     fulltext_fallbacks: dict[str, str] = field(default_factory=dict)
     unsupported: int = 0  # summaries published with unsupported numbers
-    skipped_items: int = 0  # malformed items the source returned
+    skipped_items: int = 0  # malformed items (or dropped links, a cut list) of the source
+    first_skipped: str = ""  # the first of them, for the run line
     written: list[str] = field(default_factory=list)
     delivered: int = 0
     usage: dict[str, Any] = field(default_factory=dict)  # LLM tokens, calls, cost
@@ -100,7 +103,8 @@ class RunReport:
             parts.append(f"{len(self.failed)} failed ({first[0]}: {first[1]})")
         parts.append(f"{self.unsupported} with unsupported numbers")
         if self.skipped_items:
-            parts.append(f"{self.skipped_items} malformed items skipped")
+            parts.append(f"{self.skipped_items} list problems skipped"
+                         + (f" ({self.first_skipped})" if self.first_skipped else ""))
         if self.usage.get("calls"):
             tokens = self.usage.get("tokens_in", 0) + self.usage.get("tokens_out", 0)
             spent = f"{self.usage['calls']} LLM calls, {tokens:,} tokens"
@@ -284,7 +288,12 @@ def run_day(
     """collect -> fetch -> summarize -> verify -> publish -> deliver for one day."""
     started = time.monotonic()
     report = RunReport(date=day)
+    me = process_id()
+    crashed = mark_crashed_runs(store, me)
+    if crashed:
+        report.note(f"earlier run(s) {', '.join(map(str, crashed))} had crashed")
     run_id = store.start_run(day, "run")
+    set_run_owner(store, run_id, me)
     try:
         # Settings and keys are checked before anything touches the network.
         summarizer = get_summarizer(settings.summarizer, settings)
@@ -294,6 +303,9 @@ def run_day(
             report.status, report.message = "empty", str(exc)
             return report
         report.skipped_items = len(day_list.skipped)
+        if day_list.skipped:
+            position, reason = day_list.skipped[0]
+            report.first_skipped = f"item {position}: {reason}"[:200]
         fulltexts = fetch_fulltexts(store, settings, day, report) if settings.fulltext else {}
         summarize_day(store, settings, day, summarizer=summarizer, fulltexts=fulltexts,
                       refresh=refresh, report=report)
@@ -311,6 +323,13 @@ def run_day(
         return report
     except DailyPapersError as exc:
         report.status, report.message = "failed", redact(str(exc))
+        raise
+    except KeyboardInterrupt:
+        report.status, report.message = "failed", "interrupted"
+        raise
+    except Exception as exc:  # a bug or an unforeseen fault: recorded, then shown as is
+        report.status = "failed"
+        report.message = redact(f"{type(exc).__name__}: {exc}")[:500]
         raise
     finally:
         report.seconds = time.monotonic() - started

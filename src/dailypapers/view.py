@@ -29,6 +29,7 @@ from typing import Literal
 from .models import SUMMARY_PARTS, CheckedItem, DigestEntry, Verification
 from .render.feed import clean_text
 from .render.paths import SiteUrls, paper_path
+from .safety import safe_url
 
 PART_LABELS: dict[str, str] = {
     "one_line": "In one line",
@@ -239,10 +240,12 @@ def paper_view(
     urls = SiteUrls(site_url)
     links = [Link("arxiv", "arXiv", paper.abs_url), Link("hf", "Hugging Face", paper.hf_url),
              Link("pdf", "PDF", paper.pdf_url)]
-    if paper.github_repo:
-        links.append(Link("code", "Code", paper.github_repo))
-    if paper.project_page:
-        links.append(Link("project", "Project page", paper.project_page))
+    # Links are data: only plain http(s) ones (dailypapers.safety) reach any renderer.
+    for kind, label, raw in (("code", "Code", paper.github_repo),
+                             ("project", "Project page", paper.project_page)):
+        url = safe_url(raw)
+        if url:
+            links.append(Link(kind, label, url))
     page_url = urls.paper(paper.arxiv_id)
     if page_url:
         links.append(Link("page", "Our summary", page_url))

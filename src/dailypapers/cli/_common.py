@@ -21,10 +21,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ..errors import ConfigError, DailyPapersError
+from ..errors import BusyError, ConfigError, DailyPapersError
 
 if TYPE_CHECKING:
     from ..config import Settings
+    from ..runlock import DirLock
 
 
 class ExitCode(IntEnum):
@@ -36,6 +37,7 @@ class ExitCode(IntEnum):
     PARTIAL = 3  # published, but some papers fell back or failed; see the summary line
     EMPTY = 4  # the source has no papers for the day (weekend, holiday, not yet filled)
     CONFIG = 5  # settings or keys missing/invalid
+    BUSY = 6  # another command holds the working directory (see --wait)
     INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
 
 
@@ -52,6 +54,9 @@ def handle_errors(func: F) -> F:
         except ConfigError as exc:
             _print_error(exc)
             sys.exit(ExitCode.CONFIG)
+        except BusyError as exc:
+            _print_error(exc)
+            sys.exit(ExitCode.BUSY)
         except DailyPapersError as exc:
             _print_error(exc)
             sys.exit(ExitCode.FAILURE)
@@ -181,6 +186,21 @@ def configure_logging(level: int, *, stream: Any = None) -> None:
     logging.getLogger("dailypapers").setLevel(ours)
 
 
+def wait_option(func: F) -> F:
+    """``--wait SECONDS``: queue behind another command holding the directory."""
+    return click.option(
+        "--wait", "lock_wait", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+        help="If another command holds the directory, wait up to this long (default: exit 6).",
+    )(func)
+
+
+def hold_dir(settings: Settings, command: str) -> DirLock:
+    """The directory lock every writing command holds (``with hold_dir(settings, "run"):``)."""
+    from ..runlock import DirLock
+
+    return DirLock(settings.root, command, wait=settings.lock_wait)
+
+
 def settings_from(ctx: click.Context, **flags: Any) -> Settings:
     from ..config import load_settings
 
@@ -213,6 +233,6 @@ def main(ctx: click.Context, directory: Path | None, verbose: int, quiet: int) -
 
 
 __all__ = [
-    "ConfigError", "ExitCode", "configure_logging", "dir_option", "handle_errors", "main",
-    "settings_from", "work_dir",
+    "ConfigError", "ExitCode", "configure_logging", "dir_option", "handle_errors", "hold_dir",
+    "main", "settings_from", "wait_option", "work_dir",
 ]

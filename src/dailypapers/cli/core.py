@@ -9,8 +9,16 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ._common import ExitCode, dir_option, handle_errors, main, settings_from
-from ._store import open_store
+from ._common import (
+    ExitCode,
+    dir_option,
+    handle_errors,
+    hold_dir,
+    main,
+    settings_from,
+    wait_option,
+)
+from ._store import open_store, require_database
 from ._types import DATE, SOURCE, SUMMARIZER
 
 if TYPE_CHECKING:
@@ -97,12 +105,14 @@ def _report_json(report: RunReport) -> dict[str, Any]:
               help="Also run missed weekdays among the N days before --date.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the closing counts as JSON on stdout (one object).")
+@wait_option
 @click.pass_context
 @handle_errors
 def run(
     ctx: click.Context, day: str | None, source: str | None, source_input: str | None,
     summarizer: str | None, model: str | None, fallback_models: tuple[str, ...],
     concurrency: int | None, refresh: bool, no_fulltext: bool, backfill: int, as_json: bool,
+    lock_wait: float | None,
 ) -> None:
     """Collect, read, summarize, verify and publish a day (the latest with a list)."""
     from .. import pipeline
@@ -111,7 +121,7 @@ def run(
     settings = settings_from(
         ctx, source=source, summarizer=summarizer, model=model,
         fallback_models=list(fallback_models) or None, concurrency=concurrency,
-        fulltext=False if no_fulltext else None,
+        fulltext=False if no_fulltext else None, lock_wait=lock_wait,
     )
     if day is None:
         from ..errors import EmptyDayError
@@ -125,7 +135,7 @@ def run(
             sys.exit(ExitCode.EMPTY)
         click.echo(f"No --date given: running {day}, the latest day with a list.", err=True)
     backfilled = []
-    with open_store(settings, create=True) as store:
+    with hold_dir(settings, "run"), open_store(settings, create=True) as store:
         for missed in list(pipeline.missing_weekdays(store, day, backfill)):
             earlier = pipeline.run_day(store, settings, missed, source_input=source_input)
             backfilled.append(earlier)
@@ -150,15 +160,19 @@ def run(
 @dir_option
 @date_option
 @_add(source_options)
+@wait_option
 @click.pass_context
 @handle_errors
-def collect(ctx: click.Context, day: str, source: str | None, source_input: str | None) -> None:
+def collect(
+    ctx: click.Context, day: str, source: str | None, source_input: str | None,
+    lock_wait: float | None,
+) -> None:
     """Fetch and store a day's list of papers."""
     from .. import pipeline
     from ..errors import EmptyDayError
 
-    settings = settings_from(ctx, source=source)
-    with open_store(settings, create=True) as store:
+    settings = settings_from(ctx, source=source, lock_wait=lock_wait)
+    with hold_dir(settings, "collect"), open_store(settings, create=True) as store:
         try:
             day_list = pipeline.collect(store, settings, day, source_input=source_input)
         except EmptyDayError as exc:
@@ -174,15 +188,17 @@ def collect(ctx: click.Context, day: str, source: str | None, source_input: str 
 @main.command()
 @dir_option
 @date_option
+@wait_option
 @click.pass_context
 @handle_errors
-def fetch(ctx: click.Context, day: str) -> None:
+def fetch(ctx: click.Context, day: str, lock_wait: float | None) -> None:
     """Fetch the full text of every stored paper of a day (PDF, else HTML, else abstract)."""
     from .. import pipeline
 
-    settings = settings_from(ctx, fulltext=True)
+    settings = settings_from(ctx, fulltext=True, lock_wait=lock_wait)
     report = pipeline.RunReport(date=day)
-    with open_store(settings) as store:
+    require_database(settings)
+    with hold_dir(settings, "fetch"), open_store(settings) as store:
         texts = pipeline.fetch_fulltexts(store, settings, day, report)
     if not texts:
         click.echo(f"{day}: no papers stored; run 'dailypapers collect --date {day}' first")
@@ -198,20 +214,23 @@ def fetch(ctx: click.Context, day: str) -> None:
 @dir_option
 @date_option
 @_add(summarizer_options)
+@wait_option
 @click.pass_context
 @handle_errors
 def summarize(
     ctx: click.Context, day: str, summarizer: str | None, model: str | None,
     fallback_models: tuple[str, ...], concurrency: int | None, refresh: bool,
+    lock_wait: float | None,
 ) -> None:
     """Summarize and verify the stored papers of a day."""
     from .. import pipeline
 
     settings = settings_from(
         ctx, summarizer=summarizer, model=model, fallback_models=list(fallback_models) or None,
-        concurrency=concurrency,
+        concurrency=concurrency, lock_wait=lock_wait,
     )
-    with open_store(settings) as store:
+    require_database(settings)
+    with hold_dir(settings, "summarize"), open_store(settings) as store:
         report = pipeline.summarize_day(store, settings, day, refresh=refresh)
     if report.failed or report.fallbacks:
         report.status = "partial"
@@ -221,14 +240,16 @@ def summarize(
 @main.command()
 @dir_option
 @date_option
+@wait_option
 @click.pass_context
 @handle_errors
-def publish(ctx: click.Context, day: str) -> None:
+def publish(ctx: click.Context, day: str, lock_wait: float | None) -> None:
     """Write the day's archive page, JSON and the README from the store."""
     from .. import pipeline
 
-    settings = settings_from(ctx)
-    with open_store(settings) as store:
+    settings = settings_from(ctx, lock_wait=lock_wait)
+    require_database(settings)
+    with hold_dir(settings, "publish"), open_store(settings) as store:
         changed = pipeline.publish(store, settings, day)
     click.echo(f"Published {day}: {len(changed)} files changed")
     for path in changed:
@@ -247,6 +268,7 @@ def status(ctx: click.Context, day: str) -> None:
         digest = store.load_digest(day)
         runs = store.runs(day, limit=5)
         errors = store.day_errors(day, digest.source) if digest else {}
+        day_list = store.load_day(day, digest.source) if digest else None
     if digest is None:
         click.echo(f"{day}: nothing stored")
     else:
@@ -261,8 +283,13 @@ def status(ctx: click.Context, day: str) -> None:
             how = f"{e.summary.backend}" if e.summary else errors.get(e.paper.arxiv_id, "pending")
             text = e.fulltext_source or "-"
             click.echo(f"  {mark} {e.rank:>2} {e.paper.arxiv_id:<12} [{text:<8}] {how}")
+        if day_list is not None and day_list.skipped:
+            click.echo(f"  {len(day_list.skipped)} list problems skipped:")
+            for position, reason in day_list.skipped[:20]:
+                click.echo(f"    item {position}: {reason}")
     for r in runs:
-        click.echo(f"  run {r['id']} {r['started_at']} {r['status']} {r['counts']}")
+        line = f"  run {r['id']} {r['started_at']} {r['status']} {r['counts']}"
+        click.echo(line + (f" {r['message']}" if r.get("message") else ""))
 
 
 @main.command()

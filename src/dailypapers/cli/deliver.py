@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from typing import TYPE_CHECKING
 
 import click
 
-from ._common import ExitCode, handle_errors, main, settings_from
-from ._store import open_store
+from ._common import ExitCode, handle_errors, hold_dir, main, settings_from, wait_option
+from ._store import open_store, require_database
 from ._types import CHANNEL, DATE
 
 if TYPE_CHECKING:
@@ -31,15 +32,17 @@ _STATUS_EXIT = {
 @click.option("--dry-run", is_flag=True, help="Show what would go out; send nothing.")
 @click.option("--alert", "alert", metavar="TEXT",
               help="Instead: send TEXT to the alert channel (alert_channel setting).")
+@wait_option
 @click.pass_context
 @handle_errors
 def send(
-    ctx: click.Context, day: str, channels: tuple[str, ...], dry_run: bool, alert: str | None
+    ctx: click.Context, day: str, channels: tuple[str, ...], dry_run: bool, alert: str | None,
+    lock_wait: float | None,
 ) -> None:
     """Deliver a stored day to Telegram, email or webhooks; only what was not sent yet."""
     from ..deliver import deliver_day, send_alert
 
-    settings = settings_from(ctx)
+    settings = settings_from(ctx, lock_wait=lock_wait)
     if alert is not None:
         if not settings.alert_channel:
             click.echo("No alert sent: set alert_channel (e.g. \"telegram\").", err=True)
@@ -47,7 +50,9 @@ def send(
         sent = send_alert(settings, alert)
         click.echo(f"Alert {'sent' if sent else 'NOT sent'} to {settings.alert_channel}")
         sys.exit(ExitCode.OK if sent else ExitCode.FAILURE)
-    with open_store(settings) as store:
+    require_database(settings)
+    lock = contextlib.nullcontext() if dry_run else hold_dir(settings, "send")
+    with lock, open_store(settings) as store:
         report = deliver_day(store, settings, day, channels=list(channels) or None,
                              dry_run=dry_run)
     if dry_run:

@@ -152,6 +152,24 @@ def eval_command(ctx: click.Context, abstracts: Path, references: Path, summariz
     _print_report(report)
 
 
+def _print_parts(group: str, data: dict[str, Any]) -> None:
+    parts = data.get("parts") or {}
+    if parts:
+        click.echo(f"{group:10}per-part ROUGE-L (no connective)   ours  positional  "
+                   f"one-each  refs  ours empty")
+    for part, row in parts.items():
+        best = max(row["positional"], row["positional_single"])
+        mark = "+" if row["system"] > best else "-"
+        click.echo(f"{group:10}  {part:32}{row['system']:6.4f}{row['positional']:12.4f}"
+                   f"{row['positional_single']:10.4f}{row['references']:6d}"
+                   f"{row['system_empty']:11d} {mark}")
+    defects = data.get("defects_per_100") or {}
+    if defects:
+        kinds = ", ".join(f"{k} {v}" for k, v in defects.items() if k != "total")
+        click.echo(f"{group:10}defects per 100 summaries: {defects['total']} ({kinds}); "
+                   f"summaries with a defect {data['summaries_with_defect']}")
+
+
 def _print_report(report: dict[str, Any]) -> None:
     click.echo(f"summarizer {report['summarizer']}: {report['pairs']} pairs, "
                f"{report['errors']} errors, {report['papers_per_second']} papers/s "
@@ -160,7 +178,8 @@ def _print_report(report: dict[str, Any]) -> None:
     click.echo(header)
     for group in ("all", "half0", "half1"):
         data = report[group]
-        for label, key in (("system", "system"), ("whole abstract", "baseline_abstract"),
+        for label, key in (("system", "system"), ("fields, no connective", "system_fields"),
+                           ("whole abstract", "baseline_abstract"),
                            ("lead-5", "baseline_lead5")):
             scores = data.get(key) or {}
             if not scores:
@@ -171,7 +190,10 @@ def _print_report(report: dict[str, Any]) -> None:
         click.echo(f"{group:10}reference median chars {data['reference_median_chars']}; "
                    f"all five parts {data['all_five_parts']}; quantitative result "
                    f"{data['quantitative_result']} of {data['abstracts_with_number']}; "
-                   f"not shorter than the abstract {data['not_shorter_than_abstract']}")
+                   f"not shorter than the abstract {data['not_shorter_than_abstract']}; "
+                   f"over 1,100 chars {data['over_1100_chars']}")
+        _print_parts(group, data)
+
     verifier = report["verifier"]
     click.echo(f"verifier: {verifier['grounded']} grounded, {verifier['unsupported']} "
                f"unsupported, {verifier['unverifiable']} unverifiable; "

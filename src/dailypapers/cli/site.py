@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 import click
 
 from ..errors import ConfigError
-from ._common import handle_errors, main, settings_from
-from ._store import open_store
+from ._common import handle_errors, hold_dir, main, settings_from, wait_option
+from ._store import open_store, require_database
 from ._types import DATE
 
 if TYPE_CHECKING:
@@ -34,14 +34,16 @@ def make_server(root: Path, port: int) -> http.server.ThreadingHTTPServer:
 @main.command("site")
 @click.option("--date", "dates", type=DATE, multiple=True,
               help="Republish just this day (repeatable): its pages, neighbours, indexes, feeds.")
+@wait_option
 @click.pass_context
 @handle_errors
-def site_command(ctx: click.Context, dates: tuple[str, ...]) -> None:
+def site_command(ctx: click.Context, dates: tuple[str, ...], lock_wait: float | None) -> None:
     """Build the static website and feeds into <dir>/site from the store."""
     from ..render.site import build_site
 
-    settings = settings_from(ctx)
-    with open_store(settings) as store:
+    settings = settings_from(ctx, lock_wait=lock_wait)
+    require_database(settings)
+    with hold_dir(settings, "site"), open_store(settings) as store:
         report = build_site(store, settings, dates=list(dates) or None)
     click.echo(report.line())
 

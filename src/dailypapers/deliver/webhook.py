@@ -115,7 +115,7 @@ class WebhookChannel(HttpChannel):
             if url:
                 blocks.append({"type": "context", "elements": [
                     {"type": "mrkdwn", "text": slack_link(url, "Read them all on the site")}]})
-            return {"blocks": blocks, "text": head}
+            return {"blocks": blocks, "text": slack_escape(head)}
         content = f"**{discord_escape(head)}**" + (f"\n<{url}>" if url else "")
         return {"content": content, "text": head}
 
@@ -141,7 +141,7 @@ class WebhookChannel(HttpChannel):
                     {"type": "plain_text", "text": _clip("⚠ " + notes, 2000)}]})
             blocks.append({"type": "context", "elements": context})
             blocks.append({"type": "divider"})
-            return {"blocks": blocks, "text": f"{view.number}. {view.title}"}
+            return {"blocks": blocks, "text": slack_escape(f"{view.number}. {view.title}")}
         description = discord_escape(summary)
         if notes:
             description += "\n*" + discord_escape("⚠ " + notes) + "*"

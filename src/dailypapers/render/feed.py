@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
 
+from .. import safety
+
 ATOM_NS = "http://www.w3.org/2005/Atom"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 # XML 1.0 forbids most C0 controls and U+FFFE/U+FFFF; PDF text and LLM output contain them.
@@ -26,7 +28,7 @@ _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def clean_text(text: str | None) -> str:
     """Text that is safe to put in XML/HTML: forbidden characters dropped, space collapsed."""
-    return " ".join(_XML_BAD.sub("", text or "").split())
+    return " ".join(_XML_BAD.sub("", safety.clean_text(text or "")).split())
 
 
 @dataclass

@@ -7,6 +7,13 @@ the same run (the whole abstract, and its first five sentences), length statisti
 of summaries with all five parts, the share with a quantitative result among papers whose
 abstract has one, verifier counts and throughput. Every figure is also given per half of a
 fixed hash split of arXiv ids (``half_of``), so a tuned number can be checked on unseen papers.
+
+Two views are scored without connective phrases, so shared stock openers earn nothing:
+``system_fields`` is the five fields joined after :func:`strip_connective`; ``parts`` is the
+ROUGE-L of each of our parts against the same part of the reference (split by
+:func:`split_reference`), next to the positional baselines (the abstract's sentences handed
+to the parts by position: in five runs, and one sentence each). ``defects`` counts the
+checker's findings (:mod:`.defects`) per 100 summaries, by kind.
 """
 
 from __future__ import annotations
@@ -23,7 +30,14 @@ from typing import Any
 from ..models import SUMMARY_PARTS, Paper, Summary, Verification
 from ..verify import verify, verify_text
 from .base import Summarizer
+from .defects import DEFECT_KINDS, find_defects
 from .extractive import has_quantitative
+from .reference_parts import (
+    positional_parts,
+    positional_single,
+    split_reference,
+    strip_connective,
+)
 from .rouge import rouge_l, rouge_n, tokenize
 from .sentences import clean_text, split_sentences
 
@@ -103,11 +117,53 @@ class _Scores:
         }
 
 
+def fields_text(summary: Summary) -> str:
+    """The five fields joined with no connective phrase (each field's opener stripped)."""
+    return " ".join(strip_connective(getattr(summary, p)) for p in SUMMARY_PARTS
+                    if getattr(summary, p).strip())
+
+
+_PART_SYSTEMS = ("system", "positional", "positional_single")
+
+
+@dataclass
+class _PartScores:
+    """Per part: ROUGE-L of ours and of the positional baselines against the reference part."""
+
+    scores: dict[str, dict[str, list[float]]] = field(default_factory=lambda: {
+        part: {name: [] for name in _PART_SYSTEMS} for part in SUMMARY_PARTS})
+    empty: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SUMMARY_PARTS, 0))
+
+    def add(self, reference: dict[str, str], texts: dict[str, dict[str, str]]) -> None:
+        for part, ref in reference.items():
+            ref_tokens = tokenize(ref)
+            for name in _PART_SYSTEMS:
+                cand = tokenize(strip_connective(texts[name][part]))
+                self.scores[part][name].append(rouge_l(cand, ref_tokens))
+            self.empty[part] += not texts["system"][part].strip()
+
+    def report(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for part, by_name in self.scores.items():
+            if not by_name["system"]:
+                continue
+            out[part] = {"references": len(by_name["system"]),
+                         "system_empty": self.empty[part],
+                         **{name: round(statistics.fmean(v), 4)
+                            for name, v in by_name.items()}}
+        return out
+
+
 @dataclass
 class _Group:
     system: _Scores = field(default_factory=_Scores)
+    fields: _Scores = field(default_factory=_Scores)
     abstract: _Scores = field(default_factory=_Scores)
     lead5: _Scores = field(default_factory=_Scores)
+    parts: _PartScores = field(default_factory=_PartScores)
+    defects: dict[str, int] = field(default_factory=lambda: dict.fromkeys(DEFECT_KINDS, 0))
+    with_defect: int = 0
+    over_budget: int = 0
     reference_lengths: list[int] = field(default_factory=list)
     summarized: int = 0
     all_parts: int = 0
@@ -116,11 +172,21 @@ class _Group:
     not_shorter: int = 0
 
     def report(self) -> dict[str, Any]:
+        per100 = {k: round(100 * v / self.summarized, 2) if self.summarized else None
+                  for k, v in self.defects.items()}
         return {
             "summarized": self.summarized,
             "system": self.system.report(),
+            "system_fields": self.fields.report(),
             "baseline_abstract": self.abstract.report(),
             "baseline_lead5": self.lead5.report(),
+            "parts": self.parts.report(),
+            "defects_per_100": {
+                **per100,
+                "total": round(100 * sum(self.defects.values()) / self.summarized, 2)
+                if self.summarized else None},
+            "summaries_with_defect": _share(self.with_defect, self.summarized),
+            "over_1100_chars": self.over_budget,
             "reference_median_chars": statistics.median(self.reference_lengths)
             if self.reference_lengths else None,
             "all_five_parts": _share(self.all_parts, self.summarized),
@@ -156,6 +222,7 @@ def evaluate(
         paper = pair.paper
         targets = (groups["all"], groups[f"half{half_of(paper.arxiv_id)}"])
         ref_tokens = tokenize(pair.reference)
+        ref_parts = split_reference(pair.reference)
         abstract = clean_text(paper.abstract)
         lead5 = lead_sentences(paper.abstract)
         for group in targets:
@@ -175,13 +242,24 @@ def evaluate(
             continue
         busy += time.perf_counter() - started
         text = summary.render()
+        joined = fields_text(summary)
         quant_abstract = has_quantitative(paper.abstract)
+        defects = find_defects(summary)
         for item in verification.items:
             statuses[item.status] += 1
         flagged += bool(verification.unsupported)
+        part_texts = {"system": summary.parts(),
+                      "positional": positional_parts(paper.abstract),
+                      "positional_single": positional_single(paper.abstract)}
         for group in targets:
             group.summarized += 1
             group.system.add(text, ref_tokens)
+            group.fields.add(joined, ref_tokens)
+            group.parts.add(ref_parts, part_texts)
+            for defect in defects:
+                group.defects[defect.kind] += 1
+            group.with_defect += bool(defects)
+            group.over_budget += len(text) > 1100
             group.all_parts += all(getattr(summary, p).strip() for p in SUMMARY_PARTS)
             group.not_shorter += len(text) >= len(abstract)
             if quant_abstract:
@@ -247,5 +325,6 @@ def result_line(pair: Pair, summary: Summary | None, verification: Verification 
         "arxiv_id": pair.paper.arxiv_id,
         "fields": summary.to_dict(),
         "rendered": summary.render(),
+        "defects": [vars(d) for d in find_defects(summary)],
         "verification": verification.to_dict(),
     }
