@@ -107,8 +107,8 @@ class Settings(BaseSettings):
     telegram_audio: bool = True
     # One voice note per paper as well as the day's episode (off: it doubles the messages).
     telegram_voice: bool = False
-    # Telegram allows about 20 messages a minute in a group chat.
-    telegram_per_minute: Annotated[float, Field(gt=0)] = 20.0
+    # Telegram allows about 20 messages a minute in a group chat (0: no pacing).
+    telegram_per_minute: Annotated[float, Field(ge=0)] = 20.0
     email_from: str | None = None
     # A list in TOML; in the environment JSON or comma-separated ("a@x.org, b@y.org").
     email_to: Annotated[list[str], NoDecode] = []
