@@ -17,9 +17,11 @@ if TYPE_CHECKING:
 
 def require_database(settings: Settings) -> None:
     """Raise StoreError (with a hint) unless the working directory has a database."""
+    from ..durable import durable_files
+
     path = settings.db_path
-    if path.is_file():
-        return
+    if path.is_file() or durable_files(settings.root):
+        return  # a database, or the durable files it is rebuilt from
     where = settings.root
     if not where.is_dir():
         raise StoreError(f"no database: no such working directory: {where}",
@@ -29,9 +31,10 @@ def require_database(settings: Settings) -> None:
 
 
 def open_store(settings: Settings, *, create: bool = False) -> Store:
-    """The working directory's store; without ``create`` it must exist already."""
-    from ..store import Store
+    """The working directory's store (rebuilt from the durable files when missing or stale,
+    see :mod:`dailypapers.durable`); without ``create`` there must be one to open."""
+    from .. import durable
 
     if not create:
         require_database(settings)
-    return Store(settings.db_path)
+    return durable.open_store(settings)

@@ -55,6 +55,10 @@ def send(
     with lock, open_store(settings) as store:
         report = deliver_day(store, settings, day, channels=list(channels) or None,
                              dry_run=dry_run)
+        if not dry_run:
+            from .. import durable
+
+            durable.write_ledger(store, settings, day)
     if dry_run:
         _show_pending(report)
     click.echo(report.line())
