@@ -26,7 +26,7 @@ CONFIG_FILE = "dailypapers.toml"
 # Names that may not appear in the config file: secrets come from the environment only.
 _SECRET_WORDS = ("token", "api_key", "password", "secret")
 # Top-level tables kept whole rather than flattened into fields.
-_TABLES = ("profiles",)
+_TABLES = ("profiles", "plugins")
 
 
 class Settings(BaseSettings):
@@ -150,6 +150,9 @@ class Settings(BaseSettings):
     arxiv_replacements: bool = False  # also list replaced (new version) papers
     # [profiles.NAME] tables, read by dailypapers.foryou.profiles (kept as tables).
     profiles: dict[str, dict[str, Any]] = {}
+    # Third-party plugins' own settings: the [<plugin id>] tables of dailypapers.toml, read
+    # and validated by the plugin (dailypapers.plugins.plugin_options).
+    plugins: dict[str, dict[str, Any]] = {}
     # [[readers]]: a channel target that receives one profile's ranked selection.
     readers: list[dict[str, Any]] = []
     zotero_url: str = "https://api.zotero.org"
@@ -233,13 +236,34 @@ def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
+def _plugin_tables(raw: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Pop the tables named after an installed plugin that has no built-in settings.
+
+    ``[telegram]`` flattens into ``telegram_*`` settings as always; ``[my-channel]``, for a
+    plugin registered as ``my-channel``, is kept whole for that plugin to validate.
+    """
+    known = set(Settings.model_fields)
+    candidates = [k for k, v in raw.items() if isinstance(v, dict)
+                  and not set(_flatten({k: v})) <= known]
+    if not candidates:
+        return {}
+    from .plugins import all_ids
+
+    ids = all_ids()
+    return {key: raw.pop(key) for key in candidates if key in ids}
+
+
 def read_config_file(path: Path) -> dict[str, Any]:
     if not path.exists():
         return {}
     try:
-        data = _flatten(tomllib.loads(path.read_text(encoding="utf-8")))
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    tables = _plugin_tables(raw)
+    data = _flatten(raw)
+    if tables:
+        data["plugins"] = {**data.get("plugins", {}), **tables}
     secret = [k for k in data if any(w in k for w in _SECRET_WORDS)]
     if secret:
         raise ConfigError(
