@@ -9,13 +9,15 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from fakes.days import make_store
+from fakes.telegram import TOKEN, TelegramStandIn
 from pytest_httpserver import HTTPServer
-from test_telegram_standin import TOKEN, TelegramStandIn, make_store
 from werkzeug import Request, Response
 
 from dailypapers.config import Settings, load_settings
 from dailypapers.deliver import deliver_day, tts
 from dailypapers.deliver.podcast import podcast_path, publish_audio
+from dailypapers.errors import AudioError
 
 sf = pytest.importorskip("soundfile", reason="soundfile (extra 'audio') is not installed")
 np = pytest.importorskip("numpy")
@@ -89,7 +91,7 @@ def test_telegram_gets_a_voice_note_per_paper_and_the_episode(
 
 
 def make_titles() -> list[str]:
-    from test_telegram_standin import NASTY_TITLES
+    from fakes.days import NASTY_TITLES
 
     return NASTY_TITLES
 
@@ -168,7 +170,7 @@ def test_missing_espeak_is_explained_and_text_still_goes(
     settings: Settings = load_settings(isolated_env, tts="espeak")
     reason = tts.audio_unavailable(settings)
     assert reason is not None and "apt-get install espeak-ng" in reason
-    with pytest.raises(tts.AudioError, match="espeak-ng"):
+    with pytest.raises(AudioError, match="espeak-ng"):
         tts.get_speaker(settings).speak("hello")
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
     store = make_store(isolated_env / "dailypapers.db", n=1)

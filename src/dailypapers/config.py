@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import ValidationError, field_validator
+from pydantic import ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -43,7 +43,7 @@ class Settings(BaseSettings):
     site_title: str = "Daily Papers"
     site: bool = True  # build the static site and feeds in publish
     site_feed_days: int = 3  # days in the main Atom/RSS feeds
-    site_tag_min_papers: int = 2  # a keyword gets a tag page once this many papers share it
+    site_tag_min_papers: int = 3  # a keyword gets a tag page once this many papers share it
     site_workers: int = 0  # processes for a full site build; 0 = one per CPU
 
     # --- remote services (every base URL is a setting)
@@ -111,6 +111,38 @@ class Settings(BaseSettings):
     podcast: bool = False
     alert_channel: str | None = None
 
+    # --- faults: locks, bounds and deadlines (issue 16); ranges checked in _check_ranges
+    lock_wait: float = 0.0  # seconds a command waits for another to leave the directory
+    claim_stale_after: float = 3600.0  # a delivery claim from another host goes stale
+    http_deadline: float = 300.0  # seconds for one whole answer (not one read)
+    download_deadline: float = 600.0  # seconds for one whole PDF/HTML download
+    stage_deadline: float = 3600.0  # seconds for the full-text stage of a run
+    max_response_bytes: int = 50_000_000  # a JSON/XML answer larger than this is refused
+    json_max_depth: int = 64
+    hf_max_pages: int = 50  # pages of hf_page_size items; more is reported, not read
+    max_title_chars: int = 1_000
+    max_abstract_chars: int = 20_000
+    max_author_count: int = 2_000  # names kept per paper
+    max_author_chars: int = 300
+    max_url_chars: int = 2_048
+    max_text_chars: int = 3_000_000  # extracted text kept per paper
+    pdf_max_memory: int = 1 << 30  # bytes of address space for the extraction worker
+    llm_max_field_chars: int = 6_000  # characters kept per summary field from a model
+    max_messages_per_paper: int = 4  # chat messages one paper may take
+
+    @model_validator(mode="after")
+    def _check_ranges(self) -> Settings:
+        bad = []
+        for name, low, strict in _RANGES:
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if value < low or (strict and value == low):
+                bad.append(f"{name}={value} (must be {'>' if strict else '>='} {low})")
+        if bad:
+            raise ValueError("out of range: " + ", ".join(bad))
+        return self
+
     # --- arxiv-new source, interest profiles, ranking (issue 12; see dailypapers.foryou)
     arxiv_rss_url: str = "https://rss.arxiv.org"
     # Categories of the arxiv-new source when no --input is given ("cs.CL, cs.LG").
@@ -167,6 +199,27 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         # Environment beats the file values passed as init kwargs; flags are applied after.
         return (env_settings, init_settings)
+
+
+# (setting, lowest value, strictly above it): numbers that make no sense are refused.
+_RANGES: tuple[tuple[str, float, bool], ...] = (
+    ("http_timeout", 0, True), ("http_retries", 1, False), ("retry_max_wait", 0, False),
+    ("arxiv_delay", 0, False), ("readme_days", 1, False), ("max_authors", 1, False),
+    ("min_papers", 0, False), ("site_feed_days", 1, False), ("site_tag_min_papers", 1, False),
+    ("site_workers", 0, False), ("hf_page_size", 1, False), ("pdf_max_bytes", 1, False),
+    ("pdf_timeout", 0, True), ("concurrency", 1, False), ("requests_per_minute", 0, True),
+    ("tokens_per_minute", 0, True), ("request_timeout", 0, True),
+    ("max_tokens_budget", 0, False), ("max_cost", 0, False), ("context_chars", 1, False),
+    ("retry_base_wait", 0, False), ("telegram_per_minute", 0, False), ("tts_rate", 1, False),
+    ("lock_wait", 0, False), ("claim_stale_after", 0, True), ("http_deadline", 0, True),
+    ("download_deadline", 0, True), ("stage_deadline", 0, True),
+    ("max_response_bytes", 1, False), ("json_max_depth", 1, False), ("hf_max_pages", 1, False),
+    ("max_title_chars", 1, False), ("max_abstract_chars", 1, False),
+    ("max_author_count", 1, False), ("max_author_chars", 1, False),
+    ("max_url_chars", 16, False), ("max_text_chars", 1, False),
+    ("pdf_max_memory", 64 << 20, False), ("llm_max_field_chars", 100, False),
+    ("max_messages_per_paper", 1, False),
+)
 
 
 def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:

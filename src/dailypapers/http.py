@@ -1,42 +1,70 @@
-"""The one place that builds HTTP clients: timeouts, User-Agent, bounded retries, pacing.
+"""The one place that builds HTTP clients and owns retries, waits and deadlines.
 
-Retries cover transport errors, 408, 429 and 5xx. A ``Retry-After`` (seconds or HTTP date)
-or ``RateLimit``/``RateLimit-Reset`` header sets the wait, capped by ``max_wait``; otherwise
-exponential backoff with jitter. The number of attempts is always bounded.
+- :func:`make_client`: timeouts, User-Agent, redirects.
+- :func:`retry_call`: the one retry policy. An attempt raises :class:`Retry` when it is worth
+  another try; the wait is what the server asked (``Retry-After`` in seconds or as an HTTP
+  date, ``RateLimit-Reset``, the IETF ``RateLimit: reset=N``), else exponential backoff with
+  jitter. Attempts are always bounded; a server asking for more than ``max_wait`` is either
+  waited ``max_wait`` (``over_max="cap"``) or given up on at once (``"give_up"``, for
+  channels that should stop for the run); no wait ever passes the caller's ``deadline``.
+  Used by :func:`request`/:func:`stream` (sources, webhooks, the PDF downloader), the
+  Telegram channel and the LLM engine.
+- :func:`stream`: one request whose response is handed, still streaming, to a callback (the
+  downloader stops reading at its size limit); statuses 408/425/429/5xx are retried first.
+- :func:`read_body`: a whole body with a deadline for the *whole* answer and a size limit,
+  so a server trickling one byte every few seconds ends in :class:`DeadlineExceeded` rather
+  than holding the run (the client's timeout only bounds each read).
 """
 
 from __future__ import annotations
 
 import email.utils
 import logging
+import random
 import re
 import threading
 import time
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, Literal, TypeVar
 
 import httpx2 as httpx
-from tenacity import (
-    RetryCallState,
-    Retrying,
-    retry_if_exception,
-    stop_after_attempt,
-    wait_exponential_jitter,
-)
 
 from .config import Settings
 
 log = logging.getLogger(__name__)
 
 RETRY_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
+T = TypeVar("T")
+_CHUNK = 1 << 16
 
 
-class RetryableStatus(Exception):
-    """An HTTP answer worth retrying; carries the response for its headers."""
+class Retry(Exception):
+    """Raised by an attempt that is worth another try.
 
-    def __init__(self, response: httpx.Response) -> None:
-        super().__init__(f"HTTP {response.status_code}")
+    ``after``: seconds the server asked to wait (None: back off). ``response``: the answer
+    that asked for it, if any (closed or fully read).
+    """
+
+    def __init__(
+        self, reason: str, *, after: float | None = None, response: httpx.Response | None = None
+    ) -> None:
+        super().__init__(reason)
+        self.after = after
         self.response = response
+        self.attempts = 0  # set when the policy gives up
+        self.too_long = False  # the server asked for more than the policy waits
+
+
+class DeadlineExceeded(httpx.TimeoutException):
+    """A whole answer (or download) took longer than its deadline."""
+
+
+class ResponseTooLarge(httpx.RequestError):
+    """An answer larger than the caller's limit; nothing of it was kept."""
+
+
+# Kept for callers that caught the old name.
+RetryableStatus = Retry
 
 
 def make_client(settings: Settings, *, timeout: float | None = None, **kwargs: Any) -> httpx.Client:
@@ -72,22 +100,113 @@ def retry_after_seconds(headers: Mapping[str, str], now: float | None = None) ->
     return None
 
 
-def _is_retryable(exc: BaseException) -> bool:
-    return isinstance(exc, RetryableStatus | httpx.TransportError)
+def backoff(attempt: int, base: float, max_wait: float) -> float:
+    """Exponential backoff with full jitter on top: ``base * 2**(n-1) + U(0, base)``, capped."""
+    return float(min(max_wait, base * 2 ** (attempt - 1) + random.uniform(0, base)))
 
 
-class _Wait:
-    def __init__(self, max_wait: float, base: float) -> None:
-        self.max_wait = max_wait
-        self.backoff = wait_exponential_jitter(initial=base, max=max_wait, jitter=base)
+def retry_call(
+    attempt: Callable[[int], T],
+    *,
+    attempts: int,
+    max_wait: float,
+    base_wait: float = 1.0,
+    what: str = "request",
+    over_max: Literal["cap", "give_up"] = "cap",
+    deadline: float | None = None,
+    sleep: Callable[[float, Retry], None] | None = None,
+) -> T:
+    """Call ``attempt(n)`` (n = 1, 2, ...) until it returns; retry when it raises Retry.
 
-    def __call__(self, state: RetryCallState) -> float:
-        exc = state.outcome.exception() if state.outcome else None
-        if isinstance(exc, RetryableStatus):
-            asked = retry_after_seconds(exc.response.headers)
-            if asked is not None:
-                return min(asked, self.max_wait)
-        return float(self.backoff(state))
+    Gives up by re-raising the last :class:`Retry` (with ``attempts`` set, and ``too_long``
+    when the server asked for more than the policy waits). ``deadline`` is a
+    ``time.monotonic()`` instant no wait may pass. ``sleep(seconds, retry)`` replaces
+    ``time.sleep`` (the LLM engine pauses every thread of the run on a Retry-After).
+    """
+    attempts = max(1, attempts)
+    for number in range(1, attempts + 1):
+        try:
+            return attempt(number)
+        except Retry as exc:
+            exc.attempts = number
+            if number >= attempts:
+                raise
+            if exc.after is not None:
+                if exc.after > max_wait and over_max == "give_up":
+                    exc.too_long = True
+                    raise
+                wait = min(exc.after, max_wait)
+            else:
+                wait = backoff(number, base_wait, max_wait)
+            if deadline is not None and time.monotonic() + wait > deadline:
+                raise
+            log.info("retrying %s in %.1fs after %s (attempt %d of %d)",
+                     what, wait, exc, number, attempts)
+            if sleep is not None:
+                sleep(wait, exc)
+            else:
+                time.sleep(wait)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def read_body(response: httpx.Response, *, deadline: float | None, max_bytes: int | None) -> bytes:
+    """Read a streamed body whole, within ``deadline`` (monotonic) and ``max_bytes``."""
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes(_CHUNK):
+        size += len(chunk)
+        if max_bytes is not None and size > max_bytes:
+            raise ResponseTooLarge(f"answer larger than {max_bytes} bytes")
+        if deadline is not None and time.monotonic() > deadline:
+            raise DeadlineExceeded("the answer did not arrive in time (deadline passed)")
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    # What Response.read() would have stored: later .content/.json() use it.
+    response._content = body
+    return body
+
+
+def stream(
+    client: httpx.Client,
+    method: str,
+    url: str,
+    on_response: Callable[[httpx.Response], T],
+    *,
+    attempts: int = 4,
+    max_wait: float = 60.0,
+    base_wait: float = 1.0,
+    pacer: Pacer | None = None,
+    deadline: float | None = None,
+    **kwargs: Any,
+) -> T:
+    """Send a request and hand the streaming response to ``on_response``; retries first.
+
+    A 408/425/429/5xx answer is retried (its body is not read); a final one is given to
+    ``on_response`` like any other. Transport errors are retried and the last one raised.
+    ``deadline`` (monotonic) bounds every wait; ``on_response`` bounds its own reading.
+    """
+
+    def attempt(number: int) -> T:
+        if pacer is not None:
+            pacer.wait()
+        try:
+            with client.stream(method, url, **kwargs) as response:
+                if response.status_code in RETRY_STATUS and number < attempts:
+                    raise Retry(f"HTTP {response.status_code}",
+                                after=retry_after_seconds(response.headers), response=response)
+                return on_response(response)
+        except (httpx.TransportError, DeadlineExceeded) as exc:
+            if isinstance(exc, DeadlineExceeded) or number >= attempts:
+                raise
+            raise Retry(f"{type(exc).__name__}: {exc}") from exc
+
+    try:
+        return retry_call(attempt, attempts=attempts, max_wait=max_wait, base_wait=base_wait,
+                          what=f"{method} {safe_url(url)}", deadline=deadline)
+    except Retry as exc:
+        if isinstance(exc.__cause__, httpx.TransportError):
+            raise exc.__cause__ from None
+        raise httpx.TransportError(str(exc)) from exc
 
 
 def request(
@@ -99,50 +218,34 @@ def request(
     max_wait: float = 60.0,
     base_wait: float = 1.0,
     pacer: Pacer | None = None,
+    deadline: float | None = None,
+    max_bytes: int | None = None,
     **kwargs: Any,
 ) -> httpx.Response:
-    """Send a request, retrying what is worth retrying; returns the last response.
+    """Send a request, retrying what is worth retrying; returns the last response, read.
 
     A final 429/5xx is returned (not raised) so the caller can say what went wrong; a final
     transport error (timeout, refused connection) is raised as ``httpx.TransportError``.
+    ``deadline`` (seconds) bounds each whole answer, ``max_bytes`` its size
+    (:class:`DeadlineExceeded`, :class:`ResponseTooLarge`).
     """
-    last: httpx.Response | None = None
 
-    def attempt() -> httpx.Response:
-        nonlocal last
-        if pacer is not None:
-            pacer.wait()
-        response = client.request(method, url, **kwargs)
-        last = response
-        if response.status_code in RETRY_STATUS:
-            response.read()
-            raise RetryableStatus(response)
+    def on_response(response: httpx.Response) -> httpx.Response:
+        until = time.monotonic() + deadline if deadline is not None else None
+        read_body(response, deadline=until, max_bytes=max_bytes)
         return response
 
-    def before_sleep(state: RetryCallState) -> None:
-        exc = state.outcome.exception() if state.outcome else None
-        log.info(
-            "retrying %s %s after %s (attempt %d of %d)",
-            method, _safe_url(url), exc, state.attempt_number, attempts,
-        )
-
-    retrying = Retrying(
-        stop=stop_after_attempt(max(1, attempts)),
-        wait=_Wait(max_wait, base_wait),
-        retry=retry_if_exception(_is_retryable),
-        before_sleep=before_sleep,
-        reraise=True,
-    )
-    try:
-        return retrying(attempt)
-    except RetryableStatus:
-        assert last is not None  # set by the attempt that raised
-        return last
+    return stream(client, method, url, on_response, attempts=attempts, max_wait=max_wait,
+                  base_wait=base_wait, pacer=pacer, **kwargs)
 
 
-def _safe_url(url: str) -> str:
-    """A URL fit for logs: no query string (tokens sometimes travel there), no userinfo."""
-    return re.sub(r"//[^/@]*@", "//", url.split("?", 1)[0])
+def safe_url(url: str) -> str:
+    """A URL fit for logs: no query string, no userinfo, no bot token in the path."""
+    url = re.sub(r"//[^/@]*@", "//", url.split("?", 1)[0])
+    return re.sub(r"/bot[^/]+/", "/bot***/", url)
+
+
+_safe_url = safe_url  # the old private name
 
 
 class Pacer:

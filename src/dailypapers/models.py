@@ -11,8 +11,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .safety import safe_url
+
 ARXIV_ID_RE = re.compile(
-    r"^(?P<id>\d{4}\.\d{4,5}|[a-z][a-z.\-]*(?:\.[A-Z]{2})?/\d{7})(?:v(?P<version>\d+))?$"
+    r"^(?P<id>\d{4}\.\d{4,5}|[a-z][a-z.\-]*(?:\.[A-Z]{2})?/\d{7})(?:v(?P<version>\d{1,6}))?$",
+    re.ASCII,  # full-width and other non-ASCII digits are not arXiv ids
 )
 
 
@@ -75,7 +78,12 @@ class Paper:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Paper:
         names = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in names})
+        paper = cls(**{k: v for k, v in data.items() if k in names})
+        # Links are data: whatever stored them, only plain http(s) ones come back out.
+        paper.github_repo = safe_url(paper.github_repo)
+        paper.project_page = safe_url(paper.project_page)
+        paper.thumbnail = safe_url(paper.thumbnail)
+        return paper
 
 
 @dataclass
@@ -140,6 +148,18 @@ class FullText:
         data["sections"] = [Section(**s) for s in data.get("sections", [])]
         names = {f.name for f in dataclasses.fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in names})
+
+    @classmethod
+    def of_abstract(cls, paper: Paper, reasons: list[str]) -> FullText:
+        """The last fallback: the paper's title and abstract as its whole text."""
+        sections = [Section(kind="title", heading="", text=paper.title)]
+        if paper.abstract:
+            sections.append(Section(kind="abstract", heading="Abstract", text=paper.abstract))
+        return cls(
+            arxiv_id=paper.arxiv_id, version=paper.version, source="abstract",
+            text=paper.abstract, sections=sections, fallback_reasons=list(reasons),
+            stats={"chars": len(paper.abstract)},
+        )
 
 
 SUMMARY_PARTS = ("one_line", "objective", "method", "results", "implication")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from . import durable
 from .config import Settings
 from .errors import DailyPapersError, EmptyDayError, SummarizerError
 from .fulltext import FullTextFetcher, abstract_fulltext
@@ -21,8 +22,11 @@ from .models import DayList, FullText, Paper, Summary, Verification
 from .progress import progress
 from .render import markdown
 from .render.site import build_site
+from .runlock import process_id
 from .secrets import redact
 from .store import Store
+from .store.buffer import WriteBuffer
+from .store.claims import mark_crashed_runs, set_run_owner
 from .summarize import Summarizer, get_summarizer
 from .verify import source_of, verify_paper
 
@@ -58,7 +62,8 @@ class RunReport:
     fallbacks: dict[str, str] = field(default_factory=dict)  # arxiv_id -> what it fell back to
     fulltext_fallbacks: dict[str, str] = field(default_factory=dict)
     unsupported: int = 0  # summaries published with unsupported numbers
-    skipped_items: int = 0  # malformed items the source returned
+    skipped_items: int = 0  # malformed items (or dropped links, a cut list) of the source
+    first_skipped: str = ""  # the first of them, for the run line
     written: list[str] = field(default_factory=list)
     delivered: int = 0
     usage: dict[str, Any] = field(default_factory=dict)  # LLM tokens, calls, cost
@@ -100,7 +105,8 @@ class RunReport:
             parts.append(f"{len(self.failed)} failed ({first[0]}: {first[1]})")
         parts.append(f"{self.unsupported} with unsupported numbers")
         if self.skipped_items:
-            parts.append(f"{self.skipped_items} malformed items skipped")
+            parts.append(f"{self.skipped_items} list problems skipped"
+                         + (f" ({self.first_skipped})" if self.first_skipped else ""))
         if self.usage.get("calls"):
             tokens = self.usage.get("tokens_in", 0) + self.usage.get("tokens_out", 0)
             spent = f"{self.usage['calls']} LLM calls, {tokens:,} tokens"
@@ -148,15 +154,7 @@ def fetch_fulltexts(
         else:
             todo.append(paper)
     if todo and settings.fulltext:
-        with FullTextFetcher(settings) as fetcher:
-            for paper in progress(todo, total=len(todo), desc="full text"):
-                fulltext = fetcher.fetch(paper)
-                store.save_fulltext(fulltext)
-                texts[paper.arxiv_id] = fulltext
-                if fulltext.version and paper.version != fulltext.version:
-                    # arXiv told us the version: later stages key their caches on it.
-                    paper.version = fulltext.version
-                    store.upsert_paper(paper)
+        texts.update(_fetch_texts(store, settings, todo))
     for paper in todo:
         texts.setdefault(paper.arxiv_id, abstract_fulltext(paper, ["full text disabled"]))
     if report is not None:
@@ -164,6 +162,20 @@ def fetch_fulltexts(
             if text.source != "pdf":
                 reason = "; ".join(text.fallback_reasons) or f"used {text.source}"
                 report.fulltext_fallbacks[arxiv_id] = reason
+    return texts
+
+
+def _fetch_texts(store: Store, settings: Settings, papers: list[Paper]) -> dict[str, FullText]:
+    texts: dict[str, FullText] = {}
+    with FullTextFetcher(settings) as fetcher, WriteBuffer(store.save_fulltexts) as saved:
+        for paper in progress(papers, total=len(papers), desc="full text"):
+            fulltext = fetcher.fetch(paper)
+            saved.add(fulltext)
+            texts[paper.arxiv_id] = fulltext
+            if fulltext.version and paper.version != fulltext.version:
+                # arXiv told us the version: later stages key their caches on it.
+                paper.version = fulltext.version
+                store.upsert_paper(paper)
     return texts
 
 
@@ -184,6 +196,7 @@ def summarize_day(
     report.papers = len(day_list.entries)
 
     todo: list[tuple[Paper, FullText | None]] = []
+    reused: dict[str, int] = {}
     for entry in day_list.entries:
         paper = entry.paper
         if paper.arxiv_id not in fulltexts:
@@ -197,12 +210,36 @@ def summarize_day(
                 break
         if cached is not None:
             summary_id, summary, verification = cached
-            store.attach_summary(day, day_list.source, paper.arxiv_id, summary_id)
+            reused[paper.arxiv_id] = summary_id
             report.cached += 1
             _count_summary(report, paper, summary, verification)
         else:
             todo.append((paper, fulltexts.get(paper.arxiv_id)))
 
+    store.attach_summaries(day, day_list.source, reused)
+    # A text restored from the durable files is only a note of where it came from: a paper
+    # that must be summarized again gets its text fetched again (the PDF cache, else arXiv).
+    restored = [p for p, t in todo if t is not None and t.stats.get("restored")]
+    if restored and settings.fulltext:
+        fetched = _fetch_texts(store, settings, restored)
+        fulltexts.update(fetched)
+        todo = [(p, fetched.get(p.arxiv_id, t)) for p, t in todo]
+
+    def save(done: list[tuple[Summary, Verification | None]]) -> None:
+        store.save_summaries(day, day_list.source, done)
+
+    # Bounded in time too: a crash loses at most a second of (paid) summaries.
+    with WriteBuffer(save, size=50, seconds=1.0) as saved:
+        _summarize_todo(settings, summarizer, todo, fulltexts, saved, report)
+    report.usage = summarizer.usage
+    return report
+
+
+def _summarize_todo(
+    settings: Settings, summarizer: Summarizer, todo: list[tuple[Paper, FullText | None]],
+    fulltexts: dict[str, FullText], saved: WriteBuffer[tuple[Summary, Verification | None]],
+    report: RunReport,
+) -> None:
     results = summarizer.summarize_many(todo)
     for paper, result in progress(results, total=len(todo), desc="summarize"):
         fulltext = fulltexts.get(paper.arxiv_id)
@@ -215,12 +252,9 @@ def summarize_day(
         # that verification over; every other summary is checked here, the same way.
         verification = summarizer.verification_of(result) or verify_paper(
             result, source_of(paper, fulltext))
-        summary_id = store.save_summary(result, verification)
-        store.attach_summary(day, day_list.source, paper.arxiv_id, summary_id)
+        saved.add((result, verification))
         report.summarized += 1
         _count_summary(report, paper, result, verification)
-    report.usage = summarizer.usage
-    return report
 
 
 def _last_resort(
@@ -267,6 +301,7 @@ def publish(store: Store, settings: Settings, day: str) -> list[str]:
     changed += markdown.write_indexes(
         root, latest, all_dates, title=settings.site_title, max_authors=settings.max_authors
     )
+    durable.note(store, root, [durable.data_path(root, day)])
     written = [str(p.relative_to(root)) for p in changed]
     if settings.site:
         site = build_site(store, settings, dates=[day])
@@ -284,7 +319,12 @@ def run_day(
     """collect -> fetch -> summarize -> verify -> publish -> deliver for one day."""
     started = time.monotonic()
     report = RunReport(date=day)
+    me = process_id()
+    crashed = mark_crashed_runs(store, me)
+    if crashed:
+        report.note(f"earlier run(s) {', '.join(map(str, crashed))} had crashed")
     run_id = store.start_run(day, "run")
+    set_run_owner(store, run_id, me)
     try:
         # Settings and keys are checked before anything touches the network.
         summarizer = get_summarizer(settings.summarizer, settings)
@@ -294,6 +334,9 @@ def run_day(
             report.status, report.message = "empty", str(exc)
             return report
         report.skipped_items = len(day_list.skipped)
+        if day_list.skipped:
+            position, reason = day_list.skipped[0]
+            report.first_skipped = f"item {position}: {reason}"[:200]
         fulltexts = fetch_fulltexts(store, settings, day, report) if settings.fulltext else {}
         summarize_day(store, settings, day, summarizer=summarizer, fulltexts=fulltexts,
                       refresh=refresh, report=report)
@@ -312,13 +355,28 @@ def run_day(
     except DailyPapersError as exc:
         report.status, report.message = "failed", redact(str(exc))
         raise
+    except KeyboardInterrupt:
+        report.status, report.message = "failed", "interrupted"
+        raise
+    except Exception as exc:  # a bug or an unforeseen fault: recorded, then shown as is
+        report.status = "failed"
+        report.message = redact(f"{type(exc).__name__}: {exc}")[:500]
+        raise
     finally:
         report.seconds = time.monotonic() - started
         store.finish_run(run_id, report.status, report.counts(), report.message or None)
+        _write_ledger(store, settings, day)
         if report.status in ("failed", "empty") and settings.alert_channel:
             from .deliver import send_alert
 
             send_alert(settings, f"dailypapers: {report.line()}")
+
+
+def _write_ledger(store: Store, settings: Settings, day: str) -> None:
+    try:
+        durable.write_ledger(store, settings, day)
+    except OSError as exc:  # the database still has it: the next run writes it again
+        log.warning("could not write the ledger of %s: %s", day, exc)
 
 
 def _deliver(store: Store, settings: Settings, day: str, report: RunReport) -> None:

@@ -13,7 +13,8 @@ from typing import Any, TypeVar
 import click
 
 from ..config import Settings, load_settings
-from ..errors import ConfigError, DailyPapersError
+from ..errors import BusyError, ConfigError, DailyPapersError
+from ..runlock import DirLock
 from ..secrets import redact
 
 
@@ -26,6 +27,7 @@ class ExitCode(IntEnum):
     PARTIAL = 3  # published, but some papers fell back or failed; see the summary line
     EMPTY = 4  # the source has no papers for the day (weekend, holiday, not yet filled)
     CONFIG = 5  # settings or keys missing/invalid
+    BUSY = 6  # another command holds the working directory (see --wait)
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -41,6 +43,9 @@ def handle_errors(func: F) -> F:
         except ConfigError as exc:
             _print_error(exc)
             sys.exit(ExitCode.CONFIG)
+        except BusyError as exc:
+            _print_error(exc)
+            sys.exit(ExitCode.BUSY)
         except DailyPapersError as exc:
             _print_error(exc)
             sys.exit(ExitCode.FAILURE)
@@ -72,6 +77,19 @@ def dir_option(func: F) -> F:
     )(func)
 
 
+def wait_option(func: F) -> F:
+    """``--wait SECONDS``: queue behind another command holding the directory."""
+    return click.option(
+        "--wait", "lock_wait", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+        help="If another command holds the directory, wait up to this long (default: exit 6).",
+    )(func)
+
+
+def hold_dir(settings: Settings, command: str) -> DirLock:
+    """The directory lock every writing command holds (``with hold_dir(settings, "run"):``)."""
+    return DirLock(settings.root, command, wait=settings.lock_wait)
+
+
 def settings_from(ctx: click.Context, **flags: Any) -> Settings:
     root = ctx.find_root()
     directory = root.obj.get("dir") if root.obj else None
@@ -94,4 +112,7 @@ def main(ctx: click.Context, directory: Path | None, verbose: int) -> None:
     ctx.obj["dir"] = directory
 
 
-__all__ = ["ConfigError", "ExitCode", "dir_option", "handle_errors", "main", "settings_from"]
+__all__ = [
+    "ConfigError", "ExitCode", "dir_option", "handle_errors", "hold_dir", "main",
+    "settings_from", "wait_option",
+]

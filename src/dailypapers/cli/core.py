@@ -8,11 +8,19 @@ from typing import Any, TypeVar
 
 import click
 
-from .. import pipeline
+from .. import durable, pipeline
 from ..errors import EmptyDayError
 from ..pipeline import RunReport, parse_date
 from ..store import Store
-from ._common import ExitCode, dir_option, handle_errors, main, settings_from
+from ._common import (
+    ExitCode,
+    dir_option,
+    handle_errors,
+    hold_dir,
+    main,
+    settings_from,
+    wait_option,
+)
 
 _STATUS_EXIT = {
     "ok": ExitCode.OK,
@@ -69,21 +77,23 @@ def _finish(report: RunReport) -> None:
 @click.option("--no-fulltext", is_flag=True, help="Summarize from abstracts only.")
 @click.option("--backfill", type=int, default=0, show_default=True,
               help="Also run missed weekdays among the N days before --date.")
+@wait_option
 @click.pass_context
 @handle_errors
 def run(
     ctx: click.Context, day: str, source: str | None, source_input: str | None,
     summarizer: str | None, model: str | None, fallback_models: tuple[str, ...],
     concurrency: int | None, refresh: bool, no_fulltext: bool, backfill: int,
+    lock_wait: float | None,
 ) -> None:
     """Collect, read, summarize, verify and publish a day (today by default)."""
     settings = settings_from(
         ctx, source=source, summarizer=summarizer, model=model,
         fallback_models=list(fallback_models) or None, concurrency=concurrency,
-        fulltext=False if no_fulltext else None,
+        fulltext=False if no_fulltext else None, lock_wait=lock_wait,
     )
     day = parse_date(day)
-    with Store(settings.db_path) as store:
+    with hold_dir(settings, "run"), durable.open_store(settings) as store:
         for missed in list(pipeline.missing_weekdays(store, day, backfill)):
             report = pipeline.run_day(store, settings, missed, source_input=source_input)
             click.echo(report.line())
@@ -97,13 +107,17 @@ def run(
 @dir_option
 @date_option
 @_add(source_options)
+@wait_option
 @click.pass_context
 @handle_errors
-def collect(ctx: click.Context, day: str, source: str | None, source_input: str | None) -> None:
+def collect(
+    ctx: click.Context, day: str, source: str | None, source_input: str | None,
+    lock_wait: float | None,
+) -> None:
     """Fetch and store a day's list of papers."""
-    settings = settings_from(ctx, source=source)
+    settings = settings_from(ctx, source=source, lock_wait=lock_wait)
     day = parse_date(day)
-    with Store(settings.db_path) as store:
+    with hold_dir(settings, "collect"), Store(settings.db_path) as store:
         try:
             day_list = pipeline.collect(store, settings, day, source_input=source_input)
         except EmptyDayError as exc:
@@ -119,14 +133,15 @@ def collect(ctx: click.Context, day: str, source: str | None, source_input: str 
 @main.command()
 @dir_option
 @date_option
+@wait_option
 @click.pass_context
 @handle_errors
-def fetch(ctx: click.Context, day: str) -> None:
+def fetch(ctx: click.Context, day: str, lock_wait: float | None) -> None:
     """Fetch the full text of every stored paper of a day (PDF, else HTML, else abstract)."""
-    settings = settings_from(ctx, fulltext=True)
+    settings = settings_from(ctx, fulltext=True, lock_wait=lock_wait)
     day = parse_date(day)
     report = RunReport(date=day)
-    with Store(settings.db_path) as store:
+    with hold_dir(settings, "fetch"), Store(settings.db_path) as store:
         texts = pipeline.fetch_fulltexts(store, settings, day, report)
     if not texts:
         click.echo(f"{day}: no papers stored; run 'dailypapers collect --date {day}' first")
@@ -142,19 +157,21 @@ def fetch(ctx: click.Context, day: str) -> None:
 @dir_option
 @date_option
 @_add(summarizer_options)
+@wait_option
 @click.pass_context
 @handle_errors
 def summarize(
     ctx: click.Context, day: str, summarizer: str | None, model: str | None,
     fallback_models: tuple[str, ...], concurrency: int | None, refresh: bool,
+    lock_wait: float | None,
 ) -> None:
     """Summarize and verify the stored papers of a day."""
     settings = settings_from(
         ctx, summarizer=summarizer, model=model, fallback_models=list(fallback_models) or None,
-        concurrency=concurrency,
+        concurrency=concurrency, lock_wait=lock_wait,
     )
     day = parse_date(day)
-    with Store(settings.db_path) as store:
+    with hold_dir(settings, "summarize"), Store(settings.db_path) as store:
         report = pipeline.summarize_day(store, settings, day, refresh=refresh)
     if report.failed or report.fallbacks:
         report.status = "partial"
@@ -164,13 +181,14 @@ def summarize(
 @main.command()
 @dir_option
 @date_option
+@wait_option
 @click.pass_context
 @handle_errors
-def publish(ctx: click.Context, day: str) -> None:
+def publish(ctx: click.Context, day: str, lock_wait: float | None) -> None:
     """Write the day's archive page, JSON and the README from the store."""
-    settings = settings_from(ctx)
+    settings = settings_from(ctx, lock_wait=lock_wait)
     day = parse_date(day)
-    with Store(settings.db_path) as store:
+    with hold_dir(settings, "publish"), Store(settings.db_path) as store:
         changed = pipeline.publish(store, settings, day)
     click.echo(f"Published {day}: {len(changed)} files changed")
     for path in changed:
@@ -190,6 +208,7 @@ def status(ctx: click.Context, day: str) -> None:
         digest = store.load_digest(day)
         runs = store.runs(day, limit=5)
         errors = store.day_errors(day, digest.source) if digest else {}
+        day_list = store.load_day(day, digest.source) if digest else None
     if digest is None:
         click.echo(f"{day}: nothing stored")
     else:
@@ -204,8 +223,13 @@ def status(ctx: click.Context, day: str) -> None:
             how = f"{e.summary.backend}" if e.summary else errors.get(e.paper.arxiv_id, "pending")
             text = e.fulltext_source or "-"
             click.echo(f"  {mark} {e.rank:>2} {e.paper.arxiv_id:<12} [{text:<8}] {how}")
+        if day_list is not None and day_list.skipped:
+            click.echo(f"  {len(day_list.skipped)} list problems skipped:")
+            for position, reason in day_list.skipped[:20]:
+                click.echo(f"    item {position}: {reason}")
     for r in runs:
-        click.echo(f"  run {r['id']} {r['started_at']} {r['status']} {r['counts']}")
+        line = f"  run {r['id']} {r['started_at']} {r['status']} {r['counts']}"
+        click.echo(line + (f" {r['message']}" if r.get("message") else ""))
 
 
 @main.command()

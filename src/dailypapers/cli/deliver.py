@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
 import click
 
+from .. import durable
 from ..deliver import DeliveryReport, deliver_day, send_alert
 from ..pipeline import parse_date
 from ..store import Store
-from ._common import ExitCode, dir_option, handle_errors, main, settings_from
+from ._common import (
+    ExitCode,
+    dir_option,
+    handle_errors,
+    hold_dir,
+    main,
+    settings_from,
+    wait_option,
+)
 
 _STATUS_EXIT = {
     "ok": ExitCode.OK,
@@ -30,13 +40,15 @@ _STATUS_EXIT = {
 @click.option("--dry-run", is_flag=True, help="Show what would go out; send nothing.")
 @click.option("--alert", "alert", metavar="TEXT",
               help="Instead: send TEXT to the alert channel (alert_channel setting).")
+@wait_option
 @click.pass_context
 @handle_errors
 def send(
-    ctx: click.Context, day: str, channels: tuple[str, ...], dry_run: bool, alert: str | None
+    ctx: click.Context, day: str, channels: tuple[str, ...], dry_run: bool, alert: str | None,
+    lock_wait: float | None,
 ) -> None:
     """Deliver a stored day to Telegram, email or webhooks; only what was not sent yet."""
-    settings = settings_from(ctx)
+    settings = settings_from(ctx, lock_wait=lock_wait)
     if alert is not None:
         if not settings.alert_channel:
             click.echo("No alert sent: set alert_channel (e.g. \"telegram\").", err=True)
@@ -45,9 +57,12 @@ def send(
         click.echo(f"Alert {'sent' if sent else 'NOT sent'} to {settings.alert_channel}")
         sys.exit(ExitCode.OK if sent else ExitCode.FAILURE)
     day = parse_date(day)
-    with Store(settings.db_path) as store:
+    lock = contextlib.nullcontext() if dry_run else hold_dir(settings, "send")
+    with lock, Store(settings.db_path) as store:
         report = deliver_day(store, settings, day, channels=list(channels) or None,
                              dry_run=dry_run)
+        if not dry_run:
+            durable.write_ledger(store, settings, day)
     if dry_run:
         _show_pending(report)
     click.echo(report.line())

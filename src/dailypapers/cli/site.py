@@ -12,7 +12,7 @@ from ..errors import ConfigError, StoreError
 from ..render import paths
 from ..render.site import build_site
 from ..store import Store
-from ._common import dir_option, handle_errors, main, settings_from
+from ._common import dir_option, handle_errors, hold_dir, main, settings_from, wait_option
 
 
 class _LoggingHandler(http.server.SimpleHTTPRequestHandler):
@@ -32,15 +32,16 @@ def make_server(root: Path, port: int) -> http.server.ThreadingHTTPServer:
 @dir_option
 @click.option("--date", "dates", multiple=True, metavar="YYYY-MM-DD",
               help="Republish just this day (repeatable): its pages, neighbours, indexes, feeds.")
+@wait_option
 @click.pass_context
 @handle_errors
-def site_command(ctx: click.Context, dates: tuple[str, ...]) -> None:
+def site_command(ctx: click.Context, dates: tuple[str, ...], lock_wait: float | None) -> None:
     """Build the static website and feeds into <dir>/site from the store."""
-    settings = settings_from(ctx)
+    settings = settings_from(ctx, lock_wait=lock_wait)
     if not settings.db_path.exists():
         raise StoreError(f"no database at {settings.db_path}",
                          hint="run `dailypapers run` (or `collect`) first, or pass --dir")
-    with Store(settings.db_path) as store:
+    with hold_dir(settings, "site"), Store(settings.db_path) as store:
         report = build_site(store, settings, dates=list(dates) or None)
     click.echo(report.line())
 

@@ -20,11 +20,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..config import Settings
-from ..errors import ConfigError, DailyPapersError, DeliveryError
+from ..errors import ChannelDown, ConfigError, DailyPapersError, DeliveryError
 from ..models import DayDigest
+from ..runlock import process_id
 from ..secrets import redact
 from ..store import Store
-from .base import Channel, ChannelDown, Item, get_channel
+from ..store.claims import claim
+from .base import Channel, Item, get_channel
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +40,8 @@ class ChannelResult:
     already: int = 0  # items found already delivered
     failed: dict[str, str] = field(default_factory=dict)  # item key -> error
     pending: list[Item] = field(default_factory=list)  # dry run: what would go out
+    busy: list[str] = field(default_factory=list)  # claimed by another live process
+    taken_over: list[str] = field(default_factory=list)  # stale claims of dead processes
     error: str | None = None  # the channel could not run or was stopped
     note: str | None = None  # e.g. why audio was left out
 
@@ -93,6 +97,11 @@ class DeliveryReport:
                 if c.failed:
                     first = next(iter(c.failed.items()))
                     text += f", {len(c.failed)} failed ({first[0]}: {first[1]})"
+            if c.busy:
+                text += f", {len(c.busy)} being sent by another process"
+            if c.taken_over:
+                text += (f", {len(c.taken_over)} stale claims taken over"
+                         f" ({c.taken_over[0]}; may be sent twice)")
             if c.error:
                 text += f" [stopped: {c.error}]"
             if c.note:
@@ -148,23 +157,49 @@ def _deliver_channel(
         if dry_run:
             result.pending = pending
             return result
+        me = process_id()
         for batch in channel.batches(pending):
+            mine = _claim(store, settings, name, batch, me, result)
+            if not mine:
+                continue
             try:
-                message_id = channel.send(batch)
+                message_id = channel.send(mine)
             except (ChannelDown, ConfigError) as exc:
                 result.error = _message(exc)
-                _record_failed(store, name, batch, result, result.error)
+                _record_failed(store, name, mine, result, result.error)
                 break
             except DeliveryError as exc:
-                _record_failed(store, name, batch, result, _message(exc))
+                _record_failed(store, name, mine, result, _message(exc))
                 continue
-            for item in batch:
+            for item in mine:
                 store.record_delivery(name, item.target, item.key, status="sent",
                                       message_id=message_id)
                 result.sent.append(item.key)
     finally:
         channel.close()
     return result
+
+
+def _claim(
+    store: Store, settings: Settings, name: str, batch: list[Item], me: str,
+    result: ChannelResult,
+) -> list[Item]:
+    """The items of a batch this process may send: each claimed in the store first."""
+    mine: list[Item] = []
+    for item in batch:
+        got = claim(store, name, item.target, item.key, me,
+                    stale_after=settings.claim_stale_after)
+        if got.state == "sent":
+            result.already += 1
+        elif got.state == "busy":
+            result.busy.append(item.key)
+        else:
+            if got.state == "taken_over":
+                note = f"{item.key} claimed by {got.previous} at {got.since}"
+                result.taken_over.append(note)
+                log.warning("%s: taking over a stale claim: %s", name, note)
+            mine.append(item)
+    return mine
 
 
 def _record_failed(

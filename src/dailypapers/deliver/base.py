@@ -17,19 +17,11 @@ from typing import Any, ClassVar, TypeVar
 import httpx2 as httpx
 
 from ..config import Settings
-from ..errors import DeliveryError
 from ..http import make_client
 from ..models import DayDigest, DigestEntry
 from ..render.paths import SiteUrls
 from ..view import PaperView, upvotes_of
 from ..view import paper_view as make_view
-
-
-class ChannelDown(DeliveryError):
-    """The channel cannot take more messages this run (rate limit, auth, network down).
-
-    The delivery loop stops that channel for the run; what was not sent goes next run.
-    """
 
 
 @dataclass
@@ -164,11 +156,20 @@ class ChannelPaper:
         return self.view.one_line
 
     @property
-    def body(self) -> str:
-        """The rest of the summary in one paragraph, or the abstract when there is none."""
+    def labelled(self) -> list[tuple[str, str]]:
+        """(label, text) of the summary's non-empty parts, or the abstract when there is none."""
         if not self.view.has_summary:
-            return self.view.abstract
-        return " ".join(p.text for p in self.view.parts[1:] if p.text)
+            return [("Abstract", self.view.abstract)] if self.view.abstract else []
+        return [(p.label, p.text) for p in self.view.present_parts]
+
+    @property
+    def links(self) -> list[tuple[str, str]]:
+        """(label, URL): our paper page first (with a site URL), then the paper's sources."""
+        return [(link.label, link.url) for link in self.view.links]
+
+    @property
+    def page_url(self) -> str | None:
+        return self.view.page_url
 
     @property
     def abs_url(self) -> str:

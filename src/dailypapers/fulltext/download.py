@@ -5,8 +5,9 @@ Promises:
 - one request at a time, ``arxiv_delay`` seconds apart (a shared ``http.Pacer``: arXiv asks
   for one request every 3 s), the client's descriptive User-Agent and timeouts;
 - bounded retries on transport errors, 408/429/5xx, waiting what ``Retry-After`` asks
-  (capped by ``retry_max_wait``). ``http.request`` reads whole bodies, so this module keeps
-  its own bounded loop on a streamed response, with the same status set and header parsing;
+  (capped by ``retry_max_wait``): the one policy of :func:`dailypapers.http.stream`, which
+  hands this module the streaming response; a whole download, waits included, ends within
+  ``download_deadline`` seconds (a trickling server cannot hold a run);
 - the body is streamed to a temporary file and reading stops past ``pdf_max_bytes``: a PDF
   is never held in memory;
 - nothing is cached or extracted before it passes every check: status, Content-Type,
@@ -25,7 +26,6 @@ import hashlib
 import json
 import logging
 import os
-import random
 import re
 import tempfile
 import time
@@ -36,8 +36,8 @@ from pathlib import Path
 import httpx2 as httpx
 
 from ..config import Settings
-from ..errors import FetchError
-from ..http import RETRY_STATUS, Pacer, retry_after_seconds
+from ..errors import DownloadError
+from ..http import RETRY_STATUS, DeadlineExceeded, Pacer, stream
 
 log = logging.getLogger(__name__)
 
@@ -46,14 +46,6 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 _CHUNK = 1 << 16
 _VERSION_RE = re.compile(r"v(\d+)(?:\.pdf)?/?$")
 
-
-class DownloadError(FetchError):
-    """A download that failed or did not pass the checks; nothing was kept from it."""
-
-    def __init__(self, reason: str, *, status: int | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.status = status
 
 
 @dataclass
@@ -156,10 +148,6 @@ class PdfCache:
         return entry
 
 
-def _backoff(attempt: int, base: float, max_wait: float) -> float:
-    return float(min(max_wait, base * 2 ** (attempt - 1) + random.uniform(0, base)))
-
-
 def stream_to_file(
     client: httpx.Client,
     url: str,
@@ -173,47 +161,40 @@ def stream_to_file(
 ) -> Downloaded:
     """GET ``url`` into a temp file under ``tmp_dir``, with bounded retries and size checks.
 
-    The temp file is deleted on every failure; on success the caller owns it.
+    Retries and waits are :func:`dailypapers.http.stream`'s; the whole download (waits
+    included) must end within ``download_deadline`` seconds. The temp file is deleted on
+    every failure; on success the caller owns it.
     """
     attempts = max(1, settings.http_retries)
     tmp_dir.mkdir(parents=True, exist_ok=True)
-    for attempt in range(1, attempts + 1):
-        if pacer is not None:
-            pacer.wait()
-        wait: float | None = None
-        try:
-            with client.stream(
-                "GET", url, follow_redirects=True,
-                # arXiv asks robots to say who they are, also on an injected client.
-                headers={"User-Agent": settings.user_agent},
-            ) as response:
-                status = response.status_code
-                if status in RETRY_STATUS:
-                    if attempt < attempts:
-                        asked = retry_after_seconds(response.headers)
-                        wait = (
-                            min(asked, settings.retry_max_wait) if asked is not None
-                            else _backoff(attempt, base_wait, settings.retry_max_wait)
-                        )
-                    else:
-                        raise DownloadError(
-                            f"HTTP {status} after {attempts} attempts", status=status
-                        )
-                else:
-                    return _receive(response, tmp_dir, max_bytes, content_types)
-        except httpx.TransportError as exc:
-            if attempt >= attempts:
-                raise DownloadError(
-                    f"network error after {attempts} attempts: {type(exc).__name__}: {exc}"
-                ) from exc
-            wait = _backoff(attempt, base_wait, settings.retry_max_wait)
-        log.info("retrying %s in %.1fs (attempt %d of %d)", url, wait, attempt, attempts)
-        time.sleep(wait or 0.0)
-    raise DownloadError(f"no answer after {attempts} attempts")  # pragma: no cover
+    deadline = time.monotonic() + settings.download_deadline
+
+    def receive(response: httpx.Response) -> Downloaded:
+        if response.status_code in RETRY_STATUS:
+            raise DownloadError(f"HTTP {response.status_code} after {attempts} attempts",
+                                status=response.status_code)
+        return _receive(response, tmp_dir, max_bytes, content_types, deadline)
+
+    try:
+        return stream(
+            client, "GET", url, receive, attempts=attempts, max_wait=settings.retry_max_wait,
+            base_wait=base_wait, pacer=pacer, deadline=deadline, follow_redirects=True,
+            # arXiv asks robots to say who they are, also on an injected client.
+            headers={"User-Agent": settings.user_agent},
+        )
+    except DeadlineExceeded as exc:
+        raise DownloadError(
+            f"too slow: not complete after {settings.download_deadline:g}s (download_deadline)"
+        ) from exc
+    except httpx.TransportError as exc:
+        raise DownloadError(
+            f"network error after {attempts} attempts: {type(exc).__name__}: {exc}"
+        ) from exc
 
 
 def _receive(
-    response: httpx.Response, tmp_dir: Path, max_bytes: int, content_types: tuple[str, ...]
+    response: httpx.Response, tmp_dir: Path, max_bytes: int, content_types: tuple[str, ...],
+    deadline: float,
 ) -> Downloaded:
     status = response.status_code
     if status == 404:
@@ -240,6 +221,8 @@ def _receive(
                 size += len(chunk)
                 if size > max_bytes:
                     raise DownloadError(f"too large: more than {max_bytes} bytes")
+                if time.monotonic() > deadline:
+                    raise DeadlineExceeded("download deadline passed")
                 digest.update(chunk)
                 fh.write(chunk)
         received = response.num_bytes_downloaded

@@ -25,7 +25,7 @@ import os
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib import resources
@@ -35,20 +35,20 @@ from typing import Any
 import jinja2
 
 from ..config import Settings
-from ..errors import RenderError
+from ..errors import SiteError
 from ..models import DayDigest, DigestEntry, Verification
 from ..store import Store, queries
 from ..store.site_index import DocRow, SiteIndex
 from ..view import SOURCE_LABELS, paper_view, plain, short_authors
 from . import paths, site_search
-from .feed import FeedInfo, FeedItem, atom_feed, clean_text, rss_feed
+from .feed import FeedInfo, FeedItem, atom_feed, clean_text, entry_html, rss_feed
 from .paths import day_json_path, day_path, paper_path, tag_feed_path, tag_path, tag_slug
+from .tags import canonical
 
 log = logging.getLogger(__name__)
 
 TAG_PAGE_LIMIT = 100  # papers listed on a tag page (newest first); the rest via search
 TAG_FEED_LIMIT = 20
-MAX_TAGS_PER_PAPER = 8
 SNIPPET_CHARS = 220
 RECORD_AUTHORS = 3  # authors named in a search result or tag page line
 SERIAL_BELOW = 2000  # papers; smaller sites build in one process
@@ -57,9 +57,6 @@ MANAGED_DIRS = ("days", "papers", "tags", "search", "static")
 STATIC_FILES = ("site.css", "search.js", "favicon.svg")
 SITE_INDEX = "site-index.sqlite"  # in settings.cache_path
 
-
-class SiteError(RenderError):
-    """The site could not be written (templates broken, disk full...)."""
 
 
 @dataclass
@@ -87,30 +84,10 @@ class SiteReport:
 # ------------------------------------------------------------------ paths and names
 
 
-def tag_key(label: str) -> str:
-    return " ".join(label.split()).casefold()
-
-
-def _labels(raw: Iterable[Any]) -> list[str]:
-    out: list[str] = []
-    seen: set[str] = set()
-    for value in raw:
-        if not isinstance(value, str):
-            continue
-        label = clean_text(value)
-        key = tag_key(label)
-        if not key or key in seen or len(key) > 80:
-            continue
-        seen.add(key)
-        out.append(label)
-        if len(out) == MAX_TAGS_PER_PAPER:
-            break
-    return out
-
-
-def entry_tags(entry: DigestEntry) -> list[str]:
-    """A paper's keywords: the summary's first, then Hugging Face's."""
-    return _labels([*(entry.summary.keywords if entry.summary else []), *entry.paper.ai_keywords])
+def entry_tags(entry: DigestEntry) -> list[tuple[str, str]]:
+    """A paper's tags as (key, label): the summary's keywords first, then Hugging Face's."""
+    return canonical([*(entry.summary.keywords if entry.summary else []),
+                      *entry.paper.ai_keywords])
 
 
 # ------------------------------------------------------------------ writing
@@ -231,8 +208,8 @@ class _Context:
     terms: list[tuple[int, str]] = field(default_factory=list)  # (search id, terms) computed
     doc_of: dict[str, int] = field(default_factory=dict)  # full builds: search id by paper
 
-    def tag_url(self, label: str) -> str | None:
-        tag = self.tags.get(tag_key(label))
+    def tag_url(self, key: str) -> str | None:
+        tag = self.tags.get(key)
         return tag_path(tag.slug) if tag else None
 
     def render(self, template: str, rel: str, **context: Any) -> None:
@@ -311,13 +288,13 @@ def _record(arxiv_id: str, title: str, date: str, authors: Sequence[str], gist: 
             short_authors(authors, RECORD_AUTHORS), gist]
 
 
-def _keyed(labels: Sequence[str]) -> list[tuple[str, str]]:
-    return [(tag_key(label), label) for label in labels]
-
-
 def _build_full(ctx: _Context) -> None:
     clock = _Clock()
-    token = ctx.index.get_meta("token") or uuid.uuid4().hex
+    # A site index rebuilt from scratch (dailypapers rebuild) keeps the site's token, so the
+    # full build it triggers leaves an unchanged site byte for byte the same.
+    token = (ctx.index.get_meta("token")
+             or site_search.read_manifest(ctx.out.read(site_search.MANIFEST))
+             or uuid.uuid4().hex)
     infos = queries.paper_index(ctx.store)  # numbered by first published date
     clock.lap("paper index query")
     rows = [
@@ -326,7 +303,7 @@ def _build_full(ctx: _Context) -> None:
             record=_record(info["arxiv_id"], info["title"], info["last"], info["authors"],
                            info["one_line"]),
             authors=[clean_text(a) for a in info["authors"]],
-            tags=_keyed(_labels([*info["keywords"], *info["ai_keywords"]])),
+            tags=canonical([*info["keywords"], *info["ai_keywords"]]),
         )
         for info in infos
     ]
@@ -433,7 +410,7 @@ def _build_incremental(ctx: _Context, dates: Sequence[str]) -> None:
             record=_record(arxiv_id, entry.paper.title, date, entry.paper.authors,
                            entry.summary.one_line if entry.summary else ""),
             authors=[clean_text(a) for a in entry.paper.authors],
-            tags=_keyed(entry_tags(entry)), terms=site_search.doc_terms(entry),
+            tags=entry_tags(entry), terms=site_search.doc_terms(entry),
         )
         for arxiv_id, (date, entry) in sorted(latest.items(), key=lambda kv: (kv[1][0], kv[0]))
     ]
@@ -616,7 +593,7 @@ def _entry_view(ctx: _Context, entry: DigestEntry) -> dict[str, Any]:
         "parts": [(p.label, p.text) for p in v.parts],
         "verdict": (v.check.tone, v.check.label), "abstract": v.abstract,
         "description": gist[:200],
-        "tags": [(label, ctx.tag_url(label)) for label in entry_tags(entry)],
+        "tags": [(label, ctx.tag_url(key)) for key, label in entry_tags(entry)],
         "checked": [(plain(i.text), i.status, plain(i.snippet)) for i in v.check.items],
         "by": {
             "backend": v.backend or "unknown", "model": v.model,
@@ -710,18 +687,29 @@ def _feed_items(ctx: _Context) -> list[FeedItem]:
     for digest in sorted(queries.iter_digests(ctx.store, days), key=lambda d: d.date,
                          reverse=True):
         for entry in digest.entries:
-            paper = entry.paper
-            if paper.arxiv_id in seen:  # one entry per paper: its newest day
+            if entry.paper.arxiv_id in seen:  # one entry per paper: its newest day
                 continue
-            seen.add(paper.arxiv_id)
-            items.append(FeedItem(
-                id=f"urn:arxiv:{paper.arxiv_id}", title=clean_text(paper.title) or paper.arxiv_id,
-                link=ctx.absolute(paper_path(paper.arxiv_id)) or paper.abs_url,
-                date=digest.date,
-                summary=clean_text(entry.summary.render() if entry.summary else paper.abstract),
-                authors=[clean_text(a) for a in paper.authors], categories=entry_tags(entry),
-            ))
+            seen.add(entry.paper.arxiv_id)
+            items.append(feed_item(entry, digest.date, ctx.settings))
     return items
+
+
+def feed_item(entry: DigestEntry, date: str, settings: Settings) -> FeedItem:
+    """A paper as a feed entry: the one-line summary, the labelled parts, our page and arXiv."""
+    v = paper_view(entry, max_authors=0, site_url=settings.site_url)
+    parts = [(p.label, p.text) for p in v.present_parts] or [("Abstract", v.abstract)]
+    notes = []
+    if not v.has_summary:
+        notes.append("No summary yet: this is the abstract.")
+    if v.check.failed:
+        notes.append(f"Numbers not found in the paper: {', '.join(v.check.failed)}.")
+    return FeedItem(
+        id=f"urn:arxiv:{v.arxiv_id}", title=v.title, link=v.page_url or v.abs_url,
+        date=date, summary=v.one_line or v.abstract, authors=list(v.authors),
+        categories=[label for _key, label in entry_tags(entry)],
+        content_html=entry_html(parts, notes, [(link.label, link.url) for link in v.links]),
+        related=v.abs_url,
+    )
 
 
 def _archive(ctx: _Context) -> list[dict[str, Any]]:

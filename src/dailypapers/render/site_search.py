@@ -38,7 +38,7 @@ BLOCK = 32
 BUCKETS = 256
 DENSE = SEGMENT // 5  # postings above which a bitmap is smaller than deltas
 MANIFEST = "search/manifest.json"
-INDEX_VERSION = 1
+INDEX_VERSION = 2  # 2: tags normalized (render/tags.py)
 
 _WORD = re.compile(r"[^\W_]+")
 _ASCII_WORD = re.compile(r"[a-z0-9]+")

@@ -29,10 +29,11 @@ from xml.parsers import expat
 import httpx2 as httpx
 
 from ..config import Settings
-from ..errors import ConfigError, SourceError
+from ..errors import ConfigError, SourceError, empty_day
 from ..http import Pacer
 from ..models import DayEntry, DayList, Paper, split_arxiv_id
-from .base import EmptyDay, Source, check_date, looks_like_html, normalize_ws, utc_now
+from .base import Source, check_date, looks_like_html, utc_now
+from .validate import Limits, text
 
 log = logging.getLogger(__name__)
 
@@ -46,12 +47,12 @@ QUERY_PREFIX = "query:"
 # --- safe XML
 
 
-class UnsafeXML(ValueError):
+class _UnsafeXML(ValueError):
     """The document declares a DTD or entities; we never expand those."""
 
 
 def _refuse(*_: Any) -> NoReturn:
-    raise UnsafeXML("DTDs and entity declarations are refused")
+    raise _UnsafeXML("DTDs and entity declarations are refused")
 
 
 def _qname(name: str) -> str:
@@ -79,7 +80,7 @@ def parse_xml(data: bytes) -> ET.Element:
     try:
         parser.Parse(data, True)
         return builder.close()
-    except UnsafeXML as exc:
+    except _UnsafeXML as exc:
         raise SourceError(f"arXiv API: refused the answer: {exc}",
                           hint="check DAILYPAPERS_ARXIV_API_URL") from exc
     except expat.ExpatError as exc:
@@ -139,6 +140,10 @@ def parse_feed(xml_bytes: bytes) -> list[Paper]:
     return feed.papers
 
 
+# Bounds of every text an entry may carry (the defaults of the settings of the same names).
+LIMITS = Limits()
+
+
 def parse_entry(entry: ET.Element) -> Paper:
     """One ``<entry>`` -> Paper. Raises ValueError when it has no arXiv id or no title."""
     raw_id = _text(entry, f"{ATOM}id")
@@ -146,17 +151,17 @@ def parse_entry(entry: ET.Element) -> Paper:
         arxiv_id, version = split_arxiv_id(raw_id)
     except ValueError as exc:
         raise ValueError(f"entry id {raw_id[:60]!r} is not an arXiv id") from exc
-    title = _text(entry, f"{ATOM}title")
+    title = _text(entry, f"{ATOM}title", LIMITS.title)
     if not title:
         raise ValueError(f"{arxiv_id}: no title")
     authors: list[str] = []
     affiliations: dict[str, list[str]] = {}
-    for author in entry.findall(f"{ATOM}author"):
-        name = _text(author, f"{ATOM}name")
+    for author in entry.findall(f"{ATOM}author")[: LIMITS.authors]:
+        name = _text(author, f"{ATOM}name", LIMITS.author)
         if not name:
             continue
         authors.append(name)
-        affs = [normalize_ws(a.text or "") for a in author.findall(f"{ARXIV}affiliation")]
+        affs = [text(a.text, LIMITS.author) for a in author.findall(f"{ARXIV}affiliation")[:20]]
         if any(affs):
             affiliations[name] = [a for a in affs if a]
     primary = entry.find(f"{ARXIV}primary_category")
@@ -177,7 +182,7 @@ def parse_entry(entry: ET.Element) -> Paper:
         arxiv_id=arxiv_id,
         version=version,
         title=title,
-        abstract=_text(entry, f"{ATOM}summary"),
+        abstract=_text(entry, f"{ATOM}summary", LIMITS.abstract),
         authors=authors,
         published=_text(entry, f"{ATOM}published") or None,
         categories=[c for c in categories if c],
@@ -185,8 +190,8 @@ def parse_entry(entry: ET.Element) -> Paper:
     )
 
 
-def _text(element: ET.Element, tag: str) -> str:
-    return normalize_ws(element.findtext(tag) or "")
+def _text(element: ET.Element, tag: str, limit: int = 1_000) -> str:
+    return text(element.findtext(tag), limit)
 
 
 # --- id lists
@@ -340,7 +345,7 @@ class ArxivSource(Source):
         search = f"({query}) AND submittedDate:[{day_code}0000 TO {day_code}2359]"
         day = self.fetch_search(search, date, label=f"arXiv query {query!r}")
         if not day.entries:
-            raise EmptyDay(date, f"no submissions matched {query!r}", source=self.id,
+            raise empty_day(date, f"no submissions matched {query!r}", source=self.id,
                            hint="arXiv has no submissions on weekends; check the query")
         return day
 

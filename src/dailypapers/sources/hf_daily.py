@@ -12,7 +12,7 @@ submission title is sometimes edited (``$\\text{Transformer}^2$``). Authors are 
 real author names (``authors[].name``), never the HF accounts that claimed them; ``hidden``
 authors are left out. Fields we do not model are kept verbatim in ``Paper.extra``.
 
-An empty day raises :class:`~dailypapers.sources.base.EmptyDay` (an ``EmptyDayError``)
+An empty day raises :class:`~dailypapers.errors.EmptyDayError`
 carrying the date and a reason: HF answers ``[]`` for weekends, holidays and days not yet
 filled, and that must never be published as a normal day.
 """
@@ -25,11 +25,11 @@ from typing import Any
 
 import httpx2 as httpx
 
-from ..errors import SourceError
+from ..errors import SourceError, empty_day
 from ..models import DayEntry, DayList, Paper, split_arxiv_id
+from ..safety import check_json_depth
 from ..secrets import get_secret
 from .base import (
-    EmptyDay,
     Source,
     check_date,
     is_future,
@@ -38,12 +38,13 @@ from .base import (
     status_message,
     utc_now,
 )
+from .validate import BadValue, Limits, bounded_int, keywords, link, small_extra, text
 
 log = logging.getLogger(__name__)
 
 SOURCE_ID = "hf-daily"
-# A server that ignores ``p`` would page forever; no real day comes near this many pages.
-MAX_PAGES = 20
+# A server that ignores ``p`` would page forever: ``Settings.hf_max_pages`` bounds the pages,
+# and a list cut there is reported (a skipped entry), not silently shortened.
 # HF serves at most 100 items a page. Asking for more would make a capped full page look
 # "short" and silently end the day early, so larger settings are clamped.
 MAX_PAGE_SIZE = 100
@@ -60,17 +61,17 @@ _ITEM_KNOWN = frozenset({
 })
 
 
-class MalformedItem(ValueError):
+class _MalformedItem(ValueError):
     """One list item cannot be read as a paper."""
 
 
-def parse_daily(payload: Any, *, date: str) -> DayList:
+def parse_daily(payload: Any, *, date: str, limits: Limits | None = None) -> DayList:
     """A DayList from one ``/api/daily_papers`` answer (or several pages concatenated).
 
     Ranks are 1.. in the API's order over the items that parsed. Malformed items land in
     ``skipped`` as (1-based position in the answer, reason); a repeated paper (pages shifted
     between requests) keeps its first place. Raises SourceError if ``payload`` is not a list.
-    Returns an empty DayList for ``[]``; :class:`HFDailySource` turns that into EmptyDay.
+    Returns an empty DayList for ``[]``; :class:`HFDailySource` turns that into an EmptyDayError.
     """
     if not isinstance(payload, list):
         detail = ""
@@ -84,9 +85,10 @@ def parse_daily(payload: Any, *, date: str) -> DayList:
     day = DayList(date=date, source=SOURCE_ID)
     seen: set[str] = set()
     for position, item in enumerate(payload, start=1):
+        dropped: list[str] = []
         try:
-            paper, upvotes = parse_item(item)
-        except MalformedItem as exc:
+            paper, upvotes = parse_item(item, limits, dropped)
+        except _MalformedItem as exc:
             log.warning("HF daily %s: skipping item %d: %s", date, position, exc)
             day.skipped.append((position, str(exc)))
             continue
@@ -94,14 +96,17 @@ def parse_daily(payload: Any, *, date: str) -> DayList:
             log.info("HF daily %s: %s listed twice; keeping its first place", date, paper.arxiv_id)
             continue
         seen.add(paper.arxiv_id)
+        for note in dropped:
+            log.warning("HF daily %s: item %d (%s): %s", date, position, paper.arxiv_id, note)
+            day.skipped.append((position, f"{paper.arxiv_id}: {note}"))
         day.entries.append(DayEntry(paper=paper, rank=len(day.entries) + 1, upvotes=upvotes))
     return day
 
 
 def check_day(day: DayList, items: list[Any], *, source: str, what: str) -> None:
-    """Raise EmptyDay for an empty answer, SourceError when no item at all could be read."""
+    """Raise EmptyDayError for an empty answer, SourceError when no item at all could be read."""
     if not items:
-        raise EmptyDay(
+        raise empty_day(
             day.date,
             "weekend/holiday or not yet filled",
             source=source,
@@ -116,90 +121,99 @@ def check_day(day: DayList, items: list[Any], *, source: str, what: str) -> None
         )
 
 
-def parse_item(item: Any) -> tuple[Paper, int | None]:
-    """One daily_papers item -> (Paper, upvotes). Raises MalformedItem."""
+def parse_item(
+    item: Any, limits: Limits | None = None, dropped: list[str] | None = None
+) -> tuple[Paper, int | None]:
+    """One daily_papers item -> (Paper, upvotes). Raises _MalformedItem.
+
+    Texts are cleaned and cut to ``limits``; a link that is not a plain http(s) URL is left
+    out and named in ``dropped``; an integer beyond SQLite's range makes the item malformed.
+    """
+    limits = limits or Limits()
+    dropped = dropped if dropped is not None else []
     if not isinstance(item, dict):
-        raise MalformedItem(f"item is a {type(item).__name__}, not an object")
+        raise _MalformedItem(f"item is a {type(item).__name__}, not an object")
     paper = item.get("paper")
     if not isinstance(paper, dict):
-        raise MalformedItem("item has no 'paper' object")
+        raise _MalformedItem("item has no 'paper' object")
     raw_id = paper.get("id")
-    if not isinstance(raw_id, str):
-        raise MalformedItem("paper has no id")
+    if not isinstance(raw_id, str) or len(raw_id) > 100:
+        raise _MalformedItem("paper has no id")
     try:
         arxiv_id, version = split_arxiv_id(raw_id)
     except ValueError as exc:
-        raise MalformedItem(f"paper id {raw_id[:40]!r} is not an arXiv id") from exc
-    title = _text(paper.get("title")) or _text(item.get("title"))
+        raise _MalformedItem(f"paper id {raw_id[:40]!r} is not an arXiv id") from exc
+    title = _text(paper.get("title"), limits.title) or _text(item.get("title"), limits.title)
     if not title:
-        raise MalformedItem(f"{arxiv_id}: no title")
+        raise _MalformedItem(f"{arxiv_id}: no title")
     authors_raw = paper.get("authors", [])
     if not isinstance(authors_raw, list):
-        raise MalformedItem(f"{arxiv_id}: 'authors' is not a list")
+        raise _MalformedItem(f"{arxiv_id}: 'authors' is not a list")
 
-    upvotes = _int(paper.get("upvotes"))
+    try:
+        upvotes = bounded_int(paper.get("upvotes"), "upvotes")
+        num_comments = bounded_int(item.get("numComments"), "numComments")
+        stars = bounded_int(paper.get("githubStars"), "githubStars")
+    except BadValue as exc:
+        raise _MalformedItem(f"{arxiv_id}: {exc}") from exc
     org = paper.get("organization") or item.get("organization")
     submitter = paper.get("submittedOnDailyBy") or item.get("submittedBy")
     extra: dict[str, Any] = {k: v for k, v in paper.items() if k not in _PAPER_KNOWN}
     for key, value in item.items():
         if key not in _ITEM_KNOWN and key not in extra:
             extra[key] = value
+    extra = small_extra(extra)
     if isinstance(org, dict) and isinstance(org.get("name"), str):
-        extra["organization_id"] = org["name"]  # the HF handle: huggingface.co/<name>
+        extra["organization_id"] = _text(org["name"], 100)  # huggingface.co/<name>
 
     result = Paper(
         arxiv_id=arxiv_id,
         version=version,
         title=title,
-        abstract=_text(paper.get("summary")) or _text(item.get("summary")),
-        authors=_authors(authors_raw),
+        abstract=(_text(paper.get("summary"), limits.abstract)
+                  or _text(item.get("summary"), limits.abstract)),
+        authors=_authors(authors_raw, limits),
         published=_str(paper.get("publishedAt")) or _str(item.get("publishedAt")),
         upvotes=upvotes,
-        num_comments=_int(item.get("numComments")),
-        github_repo=_str(paper.get("githubRepo")),
-        github_stars=_int(paper.get("githubStars")),
-        project_page=_str(paper.get("projectPage")),
+        num_comments=num_comments,
+        github_repo=link(paper.get("githubRepo"), "githubRepo", limits, dropped),
+        github_stars=stars,
+        project_page=link(paper.get("projectPage"), "projectPage", limits, dropped),
         organization=_org_name(org),
-        ai_keywords=[normalize_ws(k) for k in paper.get("ai_keywords") or [] if isinstance(k, str)],
-        ai_summary=_text(paper.get("ai_summary")) or None,
+        ai_keywords=keywords(paper.get("ai_keywords")),
+        ai_summary=_text(paper.get("ai_summary"), limits.abstract) or None,
         submitter=_user_handle(submitter),
-        thumbnail=_str(item.get("thumbnail")) or _str(item.get("mediaUrl")),
+        thumbnail=link(item.get("thumbnail") or item.get("mediaUrl"), "thumbnail", limits,
+                       dropped),
         extra=extra,
     )
     return result, upvotes
 
 
-def _authors(raw: list[Any]) -> list[str]:
-    names = []
+def _authors(raw: list[Any], limits: Limits) -> list[str]:
+    names: list[str] = []
     for author in raw:
+        if len(names) >= limits.authors:
+            break
         if not isinstance(author, dict) or author.get("hidden") is True:
             continue
-        name = _text(author.get("name"))
+        name = _text(author.get("name"), limits.author)
         if name:
             names.append(name)
     return names
 
 
-def _text(value: Any) -> str:
-    return normalize_ws(value) if isinstance(value, str) else ""
+def _text(value: Any, limit: int = 300) -> str:
+    return text(value, limit)
 
 
 def _str(value: Any) -> str | None:
-    return value.strip() or None if isinstance(value, str) else None
-
-
-def _int(value: Any) -> int | None:
-    # bool is an int subclass; a true/false "count" is not a count.
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
+    return _text(value, 100) or None
 
 
 def _org_name(org: Any) -> str | None:
     if isinstance(org, str):
-        return normalize_ws(org) or None
+        return _text(org) or None
     if isinstance(org, dict):
         return _text(org.get("fullname")) or _text(org.get("name")) or None
     return None
@@ -231,7 +245,8 @@ class HFDailySource(Source):
             headers["Authorization"] = f"Bearer {token}"
         items: list[Any] = []
         seen_ids: set[str] = set()
-        for page in range(MAX_PAGES):
+        cut = False
+        for page in range(max(1, self.settings.hf_max_pages)):
             batch = self._page(url, date, limit, page, headers)
             ids = {_item_id(i) for i in batch} - {None}
             if page > 0 and ids and ids <= seen_ids:
@@ -242,8 +257,14 @@ class HFDailySource(Source):
             if len(batch) < limit:
                 break
         else:
-            log.warning("HF daily %s: stopped after %d pages of %d", date, MAX_PAGES, limit)
-        day = parse_daily(items, date=date)
+            cut = True
+        day = parse_daily(items, date=date, limits=Limits.of(self.settings))
+        if cut:
+            # Said in the run line and status (a skipped entry), never silently dropped.
+            note = (f"list cut after {self.settings.hf_max_pages} pages of {limit}: later"
+                    " papers not read (raise hf_max_pages)")
+            log.warning("HF daily %s: %s", date, note)
+            day.skipped.append((len(items) + 1, note))
         day.fetched_at = utc_now()
         check_day(day, items, source=self.id, what=f"HF daily papers for {date}")
         return day
@@ -268,8 +289,13 @@ class HFDailySource(Source):
                 "DAILYPAPERS_HF_URL and try again later",
             )
         try:
+            check_json_depth(response.content, self.settings.json_max_depth)
+        except ValueError as exc:
+            raise SourceError(f"{what}: {exc}", hint="nothing was kept from this answer; "
+                              "is DAILYPAPERS_HF_URL pointing at huggingface.co?") from exc
+        try:
             payload = json.loads(response.content)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
             raise SourceError(
                 f"{what}: the answer is not valid JSON ({len(response.content)} bytes; {exc}); "
                 "the body was probably cut off",

@@ -1,0 +1,143 @@
+"""Helpers for the fault suite: days the tests write, a recording chat server, CLI runs.
+
+Everything here is made by the tests themselves (no recorded data): HF daily_papers answers,
+a loopback server standing in for the Telegram Bot API (and Slack/Discord webhooks) that
+records what it was sent, and a way to run the real ``dailypapers`` command in a process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+TOKEN = "123456:FAULT-test-token-abcdefghijklmnop"
+CHAT = "-100777"
+DATE = "2025-03-04"
+
+
+def hf_item(n: int, **paper: Any) -> dict[str, Any]:
+    """One daily_papers item for a made-up paper ``2503.<n>``."""
+    body: dict[str, Any] = {
+        "id": f"2503.{10000 + n}",
+        "title": f"Paper {n}: a study of things",
+        "summary": f"We study thing {n}. Our method reaches 91.{n}% accuracy on the benchmark.",
+        "authors": [{"name": f"Author {n}-{j}"} for j in range(3)],
+        "upvotes": 100 - n,
+    }
+    body.update(paper)
+    return {"paper": body, "title": body["title"], "numComments": 1}
+
+
+def write_day(path: Path, items: list[dict[str, Any]]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(items), encoding="utf-8")
+    return path
+
+
+@dataclass
+class Received:
+    path: str
+    fields: dict[str, Any]
+    at: float
+
+
+class ChatServer:
+    """A loopback stand-in for the Bot API and chat webhooks; records every accepted post.
+
+    ``delay`` seconds pass before each answer (to make runs overlap); ``status`` answers
+    every post with that HTTP status instead.
+    """
+
+    def __init__(self, *, delay: float = 0.0) -> None:
+        self.delay = delay
+        self.received: list[Received] = []
+        self._lock = threading.Lock()
+        self._next_id = 1
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("content-length") or 0)
+                raw = self.rfile.read(length)
+                ctype = self.headers.get("content-type", "")
+                if "json" in ctype:
+                    fields = json.loads(raw or b"{}")
+                elif "form-urlencoded" in ctype:
+                    fields = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
+                else:
+                    fields = {"raw": raw[:2000].decode("latin-1")}
+                time.sleep(server.delay)
+                with server._lock:
+                    server.received.append(Received(self.path, fields, time.monotonic()))
+                    message_id = server._next_id
+                    server._next_id += 1
+                body = json.dumps({"ok": True, "result": {"message_id": message_id}}).encode()
+                self.send_response(200)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def __enter__(self) -> ChatServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def texts(self) -> list[str]:
+        return [str(r.fields.get("text", "")) for r in self.received]
+
+
+def telegram_dir(root: Path, chat_url: str, items: list[dict[str, Any]], **extra: Any) -> Path:
+    """A working dir whose runs read ``day.json`` and send to the stand-in Telegram."""
+    root.mkdir(parents=True, exist_ok=True)
+    write_day(root / "day.json", items)
+    settings: dict[str, Any] = {
+        "source": "file", "fulltext": False, "site": False, "channels": ["telegram"],
+        "telegram_url": chat_url, "telegram_chat_id": CHAT, "telegram_audio": False,
+        "telegram_per_minute": 0, "min_papers": 1, **extra,
+    }
+    lines = [f"{k} = {json.dumps(v)}" for k, v in settings.items()]
+    (root / "dailypapers.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return root
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()}
+    env.update({"TELEGRAM_BOT_TOKEN": TOKEN, **extra})
+    return env
+
+
+def cli(root: Path, *args: str, env: dict[str, str] | None = None,
+        timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    cmd = [sys.executable, "-m", "dailypapers", *args, "--dir", str(root)]
+    return subprocess.run(cmd, env=env or cli_env(), capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def popen(root: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    cmd = [sys.executable, "-m", "dailypapers", *args, "--dir", str(root)]
+    return subprocess.Popen(cmd, env=env or cli_env(), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
