@@ -152,8 +152,15 @@ def fetch_fulltexts(
         else:
             todo.append(paper)
     if todo and settings.fulltext:
+        stop = time.monotonic() + settings.stage_deadline
         with FullTextFetcher(settings) as fetcher:
             for paper in progress(todo, total=len(todo), desc="full text"):
+                if time.monotonic() > stop:
+                    # The stage's deadline: the rest keep their abstracts (retried next run).
+                    texts[paper.arxiv_id] = abstract_fulltext(paper, [
+                        f"full-text stage past its deadline ({settings.stage_deadline:g}s,"
+                        " stage_deadline); retried next run"])
+                    continue
                 fulltext = fetcher.fetch(paper)
                 store.save_fulltext(fulltext)
                 texts[paper.arxiv_id] = fulltext

@@ -15,7 +15,7 @@ import click
 from ..config import Settings, load_settings
 from ..errors import BusyError, ConfigError, DailyPapersError
 from ..runlock import DirLock
-from ..secrets import redact
+from ..secrets import install_log_redaction, redact
 
 
 class ExitCode(IntEnum):
@@ -108,6 +108,7 @@ def main(ctx: click.Context, directory: Path | None, verbose: int) -> None:
     """Daily AI papers: collect, read, summarize, verify, publish, deliver."""
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    install_log_redaction()  # every library's log lines too: no key, no bot token
     ctx.ensure_object(dict)
     ctx.obj["dir"] = directory
 
