@@ -13,6 +13,7 @@ This module is the face; the work is split by table group:
 - ``texts``: ``fulltexts``
 - ``summaries``: ``summaries`` and ``verifications``
 - ``ledger``: ``deliveries`` and ``runs``
+- ``profiles``: interest profiles' examples and the ranker's embeddings cache
 - ``queries``: read-only bulk queries for the site; ``site_index``: the site's own cache
 """
 
@@ -23,11 +24,12 @@ from pathlib import Path
 from .base import now_iso
 from .days import DayStore
 from .ledger import LedgerStore
+from .profiles import ProfileStore
 from .summaries import SummaryStore
 from .texts import TextStore
 
 
-class Store(DayStore, SummaryStore, TextStore, LedgerStore):
+class Store(DayStore, SummaryStore, TextStore, LedgerStore, ProfileStore):
     """A handle on the database. Use as a context manager or call :meth:`close`."""
 
     def __enter__(self) -> Store:

@@ -1,0 +1,1 @@
+"""For you: interest profiles, ranking with reasons, per-reader selections (issue 12)."""
