@@ -167,8 +167,15 @@ def fetch_fulltexts(
 
 def _fetch_texts(store: Store, settings: Settings, papers: list[Paper]) -> dict[str, FullText]:
     texts: dict[str, FullText] = {}
+    stop = time.monotonic() + settings.stage_deadline
     with FullTextFetcher(settings) as fetcher, WriteBuffer(store.save_fulltexts) as saved:
         for paper in progress(papers, total=len(papers), desc="full text"):
+            if time.monotonic() > stop:
+                # The stage's deadline: the rest keep their abstracts (retried next run).
+                texts[paper.arxiv_id] = abstract_fulltext(paper, [
+                    f"full-text stage past its deadline ({settings.stage_deadline:g}s,"
+                    " stage_deadline); retried next run"])
+                continue
             fulltext = fetcher.fetch(paper)
             saved.add(fulltext)
             texts[paper.arxiv_id] = fulltext
