@@ -56,14 +56,14 @@ def third_party(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Non
     (info / "entry_points.txt").write_text(
         "[dailypapers.channels]\nloud-channel = loud_plugin:LoudChannel\n")
     monkeypatch.syspath_prepend(str(site))
-    secrets.known_secrets.cache_clear()
+    secrets.forget_known_secrets()
     yield
-    secrets.known_secrets.cache_clear()
+    secrets.forget_known_secrets()
     sys.modules.pop("loud_plugin", None)
 
 
 def test_known_secrets_come_from_the_plugins() -> None:
-    secrets.known_secrets.cache_clear()
+    secrets.forget_known_secrets()
     names = secrets.known_secrets()
     for name in ("TELEGRAM_BOT_TOKEN", "DAILYPAPERS_SMTP_URL", "DAILYPAPERS_WEBHOOK_URL",
                  "OPENAI_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY", "HF_TOKEN"):
