@@ -23,7 +23,7 @@ from ..config import Settings
 from ..errors import ChannelDown, ConfigError, DeliveryError
 from ..http import Pacer, request
 from ..models import DayDigest
-from ..secrets import require_secret
+from ..secrets import require_key
 from .base import (
     ChannelPaper,
     HttpChannel,
@@ -76,7 +76,6 @@ def _target(url: str) -> str:
 class WebhookChannel(HttpChannel):
     id = "webhook"
     key_env = "DAILYPAPERS_WEBHOOK_URL"
-    options = ("webhook_kind", "telegram_top_n", "site_url", "site_title")
 
     def __init__(self, settings: Settings, *, client: httpx.Client | None = None) -> None:
         super().__init__(settings, client=client)
@@ -84,8 +83,7 @@ class WebhookChannel(HttpChannel):
             raise ConfigError(f"unknown webhook_kind {settings.webhook_kind!r}",
                               hint=f"known: {', '.join(KINDS)}")
         self.kind = settings.webhook_kind
-        self.url = require_secret("DAILYPAPERS_WEBHOOK_URL", purpose="webhook",
-                                  alternative="remove webhook from channels")
+        self.url = require_key(self, alternative="remove webhook from channels")
         self.target = _target(self.url)
         # Discord allows 5 posts per 2 s per webhook and Slack about 1 a second.
         self.pacer = Pacer(1.0)
@@ -206,8 +204,9 @@ class WebhookChannel(HttpChannel):
             response = request(
                 self.client, "POST", self.url, json=self.payload(batch), params=params,
                 attempts=self.settings.http_retries, max_wait=self.settings.retry_max_wait,
+                deadline=self.settings.http_deadline, max_bytes=1 << 20,
             )
-        except httpx.TransportError as exc:
+        except httpx.RequestError as exc:  # transport errors, deadline, oversized answer
             raise ChannelDown(f"webhook unreachable ({type(exc).__name__})") from exc
         if response.status_code in (401, 403, 404):
             raise ChannelDown(f"webhook refused: HTTP {response.status_code} (revoked URL?)")
