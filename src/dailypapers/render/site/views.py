@@ -41,7 +41,7 @@ def record(arxiv_id: str, title: str, date: str, authors: Sequence[str], gist: s
            short_authors(names, RECORD_AUTHORS), gist,
            picture.path if picture else "", picture.alt if picture else "",
            ", ".join(names[RECORD_AUTHORS:])]
-    while out[-1] == "":
+    while len(out) > 5 and out[-1] == "":
         out.pop()
     return out
 
