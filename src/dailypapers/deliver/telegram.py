@@ -153,6 +153,8 @@ def paper_lines(settings: Settings, entry: DigestEntry, number: int) -> list[Lin
     lines: list[Line] = [[Span(f"{number}. {view.title}", "b")]]
     if view.meta:
         lines.append([Span(view.meta)])
+    if view.reasons:
+        lines.append([Span("Why: ", "b"), Span(view.reasons, "i")])
     lines.append([])
     if view.one_line:
         lines.append([Span(view.one_line, "i")])

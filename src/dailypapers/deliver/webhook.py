@@ -121,6 +121,8 @@ class WebhookChannel(HttpChannel):
 
     def _paper(self, view: ChannelPaper) -> dict[str, Any]:
         summary = " ".join(p for p in [view.one_line, view.body] if p)
+        if view.reasons:
+            summary = f"Why: {view.reasons}\n{summary}"
         notes = "; ".join(view.notes)
         if self.kind == "slack":
             links = " · ".join([slack_link(view.abs_url, "arXiv"), slack_link(view.pdf_url, "PDF"),
