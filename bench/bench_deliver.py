@@ -27,7 +27,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 import httpx2 as httpx
-from test_telegram_standin import TOKEN, TelegramStandIn, make_store
+from fakes.days import make_store
+from fakes.telegram import TOKEN, TelegramStandIn
 
 from dailypapers.config import load_settings
 from dailypapers.deliver import deliver_day, tts

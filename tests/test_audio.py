@@ -9,8 +9,9 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from fakes.days import make_store
+from fakes.telegram import TOKEN, TelegramStandIn
 from pytest_httpserver import HTTPServer
-from test_telegram_standin import TOKEN, TelegramStandIn, make_store
 from werkzeug import Request, Response
 
 from dailypapers.config import Settings, load_settings
@@ -89,7 +90,7 @@ def test_telegram_gets_a_voice_note_per_paper_and_the_episode(
 
 
 def make_titles() -> list[str]:
-    from test_telegram_standin import NASTY_TITLES
+    from fakes.days import NASTY_TITLES
 
     return NASTY_TITLES
 

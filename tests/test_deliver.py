@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_telegram_standin import TOKEN, TelegramStandIn, make_store
+from fakes.days import make_store
+from fakes.telegram import TOKEN, TelegramStandIn
 
 from dailypapers.cli import main
 from dailypapers.config import load_settings

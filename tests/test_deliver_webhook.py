@@ -2,41 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fakes.days import NASTY_TITLES, make_store
+from fakes.webhook import Hook
 from pytest_httpserver import HTTPServer
-from test_telegram_standin import NASTY_TITLES, make_store
-from werkzeug import Request, Response
 
 from dailypapers.config import Settings, load_settings
 from dailypapers.deliver import deliver_day, send_alert
 
 DATE = "2025-01-15"
-
-
-class Hook:
-    """Records posted JSON; can fail the N-th post."""
-
-    def __init__(self, fail_at: int | None = None) -> None:
-        self.posts: list[dict[str, Any]] = []
-        self.queries: list[str] = []
-        self.fail_at = fail_at
-        self.calls = 0
-
-    def __call__(self, request: Request) -> Response:
-        self.calls += 1
-        if self.fail_at == self.calls:
-            return Response("invalid_payload (injected)", status=400)
-        self.posts.append(json.loads(request.get_data()))
-        self.queries.append(request.query_string.decode())
-        if request.args.get("wait") == "true":
-            return Response(json.dumps({"id": str(1000 + len(self.posts))}),
-                            content_type="application/json")
-        return Response("ok")
 
 
 def hook_settings(work: Path, kind: str, **extra: object) -> Settings:
@@ -60,7 +38,10 @@ def _slack_text(post: dict[str, Any]) -> str:
         if "text" in block:
             texts.append(block["text"]["text"])
         for element in block.get("elements", []):
-            texts.append(element["text"])
+            if element["type"] == "rich_text_section":  # labelled parts: bold label + text
+                texts.append("".join(e["text"] for e in element["elements"]))
+            else:
+                texts.append(element["text"])
     return "\n".join(texts)
 
 
@@ -73,7 +54,7 @@ def test_slack_payload_shape_and_intact_text(isolated_env: Path, hook: Hook) -> 
         assert isinstance(post["text"], str) and post["text"]
         assert len(post["blocks"]) <= 50
         for block in post["blocks"]:
-            assert block["type"] in {"header", "section", "context", "divider"}
+            assert block["type"] in {"header", "section", "context", "divider", "rich_text"}
             if block["type"] == "section":
                 assert len(block["text"]["text"]) <= 3000
     assert hook.posts[0]["blocks"][0]["type"] == "header"

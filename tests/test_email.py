@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import email
-import email.policy
 import html
 import shutil
-import socket
 import ssl
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from email.message import EmailMessage
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
-from test_telegram_standin import make_store
+from fakes.days import make_store
+from fakes.smtp import Mailbox, free_port, smtp_server
 
 from dailypapers.config import Settings, load_settings
 from dailypapers.deliver import deliver_day
@@ -29,57 +24,10 @@ from dailypapers.errors import ConfigError
 DATE = "2025-01-15"
 
 
-@dataclass
-class Mailbox:
-    messages: list[tuple[list[str], EmailMessage]] = field(default_factory=list)
-    logins: list[tuple[bytes, bytes]] = field(default_factory=list)
-    refuse_once: set[str] = field(default_factory=set)
-
-    async def handle_RCPT(
-        self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
-    ) -> str:
-        if address in self.refuse_once:
-            self.refuse_once.discard(address)
-            return "550 5.1.1 mailbox unavailable (injected)"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        parsed = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
-        assert isinstance(parsed, EmailMessage)
-        self.messages.append((list(envelope.rcpt_tos), parsed))
-        return "250 Message accepted"
-
-    def authenticate(
-        self, server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any
-    ) -> AuthResult:
-        if isinstance(auth_data, LoginPassword):
-            self.logins.append((auth_data.login, auth_data.password))
-            ok = auth_data.login == b"digest" and auth_data.password == b"p@ss:w/rd"
-            return AuthResult(success=ok, handled=False)  # handled=False: reply 535
-        return AuthResult(success=False, handled=False)
-
-
-def _free_port() -> int:
-    # aiosmtpd's Controller cannot take port 0: bind one ourselves and hand it over.
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def smtp(monkeypatch: pytest.MonkeyPatch) -> Iterator[Mailbox]:
-    box = Mailbox()
-    port = _free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port, authenticator=box.authenticate,
-                            auth_require_tls=False)
-    controller.start()
-    # The password has URL-special characters, percent-encoded as a user would write it.
-    monkeypatch.setenv("DAILYPAPERS_SMTP_URL", f"smtp://digest:p%40ss%3Aw%2Frd@127.0.0.1:{port}")
-    try:
+    with smtp_server(monkeypatch) as box:
         yield box
-    finally:
-        controller.stop()
 
 
 def mail_settings(work: Path, **extra: object) -> Settings:
@@ -234,7 +182,7 @@ def test_starttls_and_implicit_tls_with_a_verified_certificate(
     server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     server_tls.load_cert_chain(cert, key)
     box = Mailbox()
-    port = _free_port()
+    port = free_port()
     options: dict[str, Any] = (
         {"tls_context": server_tls, "require_starttls": True} if scheme == "smtp"
         else {"ssl_context": server_tls}
@@ -265,7 +213,7 @@ def test_untrusted_certificate_is_refused(
     server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     server_tls.load_cert_chain(cert, key)
     box = Mailbox()
-    port = _free_port()
+    port = free_port()
     controller = Controller(box, hostname="127.0.0.1", port=port, tls_context=server_tls,
                             require_starttls=True, authenticator=box.authenticate)
     controller.start()

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import feedparser
-from _sitekit import EVIL_ONE_LINE, EVIL_TITLE, small_site_store
+from fakes.sitekit import EVIL_ONE_LINE, EVIL_TITLE, small_site_store
 
 from dailypapers.render.feed import FeedInfo, FeedItem, atom_feed, rss_feed
 from dailypapers.render.site import build_site

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from llm_fakes import GOOD, Answer, FakeLLM, Seen, gemini_body, paper, serve
+from fakes.llm import GOOD, Answer, FakeLLM, Seen, gemini_body, paper, serve
 
 from dailypapers.config import Settings
 from dailypapers.errors import MissingKeyError

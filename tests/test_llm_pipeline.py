@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from llm_fakes import GOOD, Answer, FakeLLM, Seen, chat_body, paper, serve
+from fakes.llm import GOOD, Answer, FakeLLM, Seen, chat_body, paper, serve
 
 from dailypapers import pipeline
 from dailypapers.config import Settings

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from llm_fakes import GOOD
+from fakes.llm import GOOD
 
 from dailypapers.config import Settings
 from dailypapers.errors import ConfigError

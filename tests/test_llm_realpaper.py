@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from llm_fakes import Answer, FakeLLM, chat_body, serve
+from fakes.llm import Answer, FakeLLM, chat_body, serve
 
 from dailypapers.config import Settings
 from dailypapers.fulltext import extract_pdf

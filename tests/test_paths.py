@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from _sitekit import small_site_store
+from fakes.sitekit import small_site_store
 
 from dailypapers.deliver.base import site_day_url
 from dailypapers.render import paths

@@ -14,8 +14,8 @@ from pathlib import Path
 import gfm
 import pytest
 from click.testing import CliRunner, Result
+from fakes.replay import hf_dates, hf_day, json_response, serve_hf_days
 from pytest_httpserver import HTTPServer
-from replay import hf_dates, hf_day, json_response, serve_hf_days
 
 from dailypapers.cli import main
 from dailypapers.store import Store

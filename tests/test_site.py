@@ -11,8 +11,8 @@ from urllib.parse import unquote, urlsplit
 
 import httpx2 as httpx
 import pytest
-from _sitekit import EVIL_ONE_LINE, EVIL_TITLE, add_day, paper, small_site_store, summary
 from click.testing import CliRunner
+from fakes.sitekit import EVIL_ONE_LINE, EVIL_TITLE, add_day, paper, small_site_store, summary
 
 from dailypapers.cli import main
 from dailypapers.cli.site import make_server

@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import urldefrag
 
 import pytest
-from _sitekit import EVIL_TITLE, small_site_store
+from fakes.sitekit import EVIL_TITLE, small_site_store
 
 from dailypapers.cli.site import make_server
 from dailypapers.render.site import build_site, paper_path

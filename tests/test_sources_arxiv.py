@@ -9,8 +9,8 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 import pytest
+from fakes.replay import ARXIV_PATH, arxiv_feed, arxiv_file, serve_arxiv, source_settings
 from pytest_httpserver import HTTPServer
-from replay import ARXIV_PATH, arxiv_feed, arxiv_file, serve_arxiv, source_settings
 from werkzeug import Request, Response
 
 from dailypapers.config import Settings

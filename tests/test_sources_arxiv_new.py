@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from arxiv_feeds import Item, api_feed, rss_feed, serve_feeds, synthetic_items
 from click.testing import CliRunner
+from fakes.replay import source_settings
 from pytest_httpserver import HTTPServer
-from replay import source_settings
 from werkzeug import Request, Response
 
 from dailypapers import pipeline

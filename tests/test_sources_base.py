@@ -6,7 +6,7 @@ from importlib.metadata import entry_points
 
 import httpx2 as httpx
 import pytest
-from replay import source_settings
+from fakes.replay import source_settings
 
 from dailypapers.errors import ConfigError, SourceError
 from dailypapers.sources import Source, get_source

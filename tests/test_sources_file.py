@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from replay import hf_day, source_settings
+from fakes.replay import hf_day, source_settings
 
 from dailypapers.errors import ConfigError, EmptyDayError, SourceError
 from dailypapers.sources.file import FileSource

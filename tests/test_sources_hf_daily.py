@@ -11,8 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pytest_httpserver import HTTPServer
-from replay import (
+from fakes.replay import (
     HF_PATH,
     base_url,
     hf_dates,
@@ -21,6 +20,7 @@ from replay import (
     serve_hf_days,
     source_settings,
 )
+from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from dailypapers.errors import EmptyDayError, SourceError

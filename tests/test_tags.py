@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from _sitekit import add_day, paper, summary
+from fakes.sitekit import add_day, paper, summary
 
 from dailypapers.config import load_settings
 from dailypapers.render.site import build_site

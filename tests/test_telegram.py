@@ -8,13 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_telegram_standin import (
-    NASTY_TITLES,
-    TOKEN,
-    TelegramStandIn,
-    make_store,
-    parse_html,
-)
+from fakes.days import NASTY_TITLES, make_store
+from fakes.telegram import TOKEN, TelegramStandIn, parse_html
 
 from dailypapers.config import Settings, load_settings
 from dailypapers.deliver import deliver_day, send_alert

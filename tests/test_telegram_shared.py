@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from test_telegram_standin import TOKEN, TelegramStandIn
+from fakes.telegram import TOKEN, TelegramStandIn
 
 from dailypapers.config import load_settings
 from dailypapers.deliver import deliver_day

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from llm_fakes import GOOD, Answer, FakeLLM, Seen, chat_body, paper, serve
+from fakes.llm import GOOD, Answer, FakeLLM, Seen, chat_body, paper, serve
 
 from dailypapers import pipeline
 from dailypapers import verify as verify_module

@@ -56,7 +56,7 @@ def test_view_of_a_summarized_paper() -> None:
     assert [p.name for p in view.present_parts] == ["one_line", "objective", "results",
                                                     "implication"]
     assert view.paragraph == "One line. Why. 88.5% accuracy. Use it."
-    assert [link.kind for link in view.links] == ["arxiv", "hf", "pdf", "code", "project", "page"]
+    assert [link.kind for link in view.links] == ["page", "arxiv", "hf", "pdf", "code", "project"]
     assert view.page_url == "https://example.org/d/papers/2501/2501.00001.html"
     assert view.page_path == "papers/2501/2501.00001.html"
     assert view.keywords == ("Sparse attention", "LLMs", "RL")

@@ -12,8 +12,8 @@ Facts owned here (write them nowhere else):
 - the short author list: the first ``max_authors`` names, then " et al."
   (:func:`short_authors`; ``max_authors <= 0`` lists every name);
 - the upvotes: the day's count when the list had one, else the paper's (:func:`upvotes_of`);
-- the links, in the order readers see them: arXiv, Hugging Face, PDF, code, project page,
-  and our own paper page on the site (its absolute URL needs ``site_url``);
+- the links, in the order readers see them: our own paper page on the site (its absolute
+  URL needs ``site_url``), then arXiv, Hugging Face, PDF, code, project page;
 - the five parts with their labels (:data:`PART_LABELS`), each possibly empty: the view
   keeps all five in order and says which are missing;
 - the number-check badge (:class:`CheckView`): status, counts, which items failed, and what
@@ -237,18 +237,16 @@ def paper_view(
 ) -> PaperView:
     """The view of ``entry``; ``number`` defaults to its rank."""
     paper, summary = entry.paper, entry.summary
-    urls = SiteUrls(site_url)
-    links = [Link("arxiv", "arXiv", paper.abs_url), Link("hf", "Hugging Face", paper.hf_url),
-             Link("pdf", "PDF", paper.pdf_url)]
+    page_url = SiteUrls(site_url).paper(paper.arxiv_id)
+    links = [Link("page", "Summary page", page_url)] if page_url else []
+    links += [Link("arxiv", "arXiv", paper.abs_url), Link("hf", "Hugging Face", paper.hf_url),
+              Link("pdf", "PDF", paper.pdf_url)]
     # Links are data: only plain http(s) ones (dailypapers.safety) reach any renderer.
     for kind, label, raw in (("code", "Code", paper.github_repo),
                              ("project", "Project page", paper.project_page)):
         url = safe_url(raw)
         if url:
             links.append(Link(kind, label, url))
-    page_url = urls.paper(paper.arxiv_id)
-    if page_url:
-        links.append(Link("page", "Our summary", page_url))
     parts = tuple(
         Part(name, PART_LABELS[name], plain(getattr(summary, name))) for name in SUMMARY_PARTS
     ) if summary else ()

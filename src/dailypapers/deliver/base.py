@@ -165,11 +165,20 @@ class ChannelPaper:
         return self.view.one_line
 
     @property
-    def body(self) -> str:
-        """The rest of the summary in one paragraph, or the abstract when there is none."""
+    def labelled(self) -> list[tuple[str, str]]:
+        """(label, text) of the summary's non-empty parts, or the abstract when there is none."""
         if not self.view.has_summary:
-            return self.view.abstract
-        return " ".join(p.text for p in self.view.parts[1:] if p.text)
+            return [("Abstract", self.view.abstract)] if self.view.abstract else []
+        return [(p.label, p.text) for p in self.view.present_parts]
+
+    @property
+    def links(self) -> list[tuple[str, str]]:
+        """(label, URL): our paper page first (with a site URL), then the paper's sources."""
+        return [(link.label, link.url) for link in self.view.links]
+
+    @property
+    def page_url(self) -> str | None:
+        return self.view.page_url
 
     @property
     def abs_url(self) -> str:

@@ -149,6 +149,7 @@ def header_lines(settings: Settings, digest: DayDigest, shown: int) -> list[Line
 
 
 def paper_lines(settings: Settings, entry: DigestEntry, number: int) -> list[Line]:
+    """A paper's message: title, authors, the labelled parts, notes, then the links."""
     view = paper_view(settings, entry, number)
     lines: list[Line] = [[Span(f"{number}. {view.title}", "b")]]
     if view.meta:
@@ -156,17 +157,15 @@ def paper_lines(settings: Settings, entry: DigestEntry, number: int) -> list[Lin
     if view.reasons:
         lines.append([Span("Why: ", "b"), Span(view.reasons, "i")])
     lines.append([])
-    if view.one_line:
-        lines.append([Span(view.one_line, "i")])
-    if view.body:
-        lines.append([Span(view.body)])
+    for label, text in view.labelled:
+        lines.append([Span(f"{label}:", "b"), Span(f" {text}")])
     if view.notes:
         lines.append([Span("⚠ " + "; ".join(view.notes), "i")])
     lines.append([])
-    links = [Span("arXiv", "a", view.abs_url), Span(" · "), Span("PDF", "a", view.pdf_url),
-             Span(" · "), Span("Hugging Face", "a", view.hf_url)]
-    if view.code_url:
-        links += [Span(" · "), Span("Code", "a", view.code_url)]
+    links: Line = []
+    for label, url in view.links:
+        links += [Span(" · ")] if links else []
+        links.append(Span(label, "a", url))
     lines.append(links)
     return lines
 

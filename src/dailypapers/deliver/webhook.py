@@ -120,46 +120,51 @@ class WebhookChannel(HttpChannel):
         return {"content": content, "text": head}
 
     def _paper(self, view: ChannelPaper) -> dict[str, Any]:
-        summary = " ".join(p for p in [view.one_line, view.body] if p)
-        if view.reasons:
-            summary = f"Why: {view.reasons}\n{summary}"
         notes = "; ".join(view.notes)
+        # A reader's ranked selection says first why the paper is there.
+        labelled = ([("Why", view.reasons)] if view.reasons else []) + list(view.labelled)
+        heading = f"{view.number}. {view.title}"
         if self.kind == "slack":
-            links = " · ".join([slack_link(view.abs_url, "arXiv"), slack_link(view.pdf_url, "PDF"),
-                                slack_link(view.hf_url, "Hugging Face")]
-                               + ([slack_link(view.code_url, "Code")] if view.code_url else []))
+            links = " · ".join(slack_link(url, label) for label, url in view.links)
             context = [{"type": "mrkdwn", "text": links}]
             if view.meta:
                 context.insert(0, {"type": "plain_text", "text": _clip(view.meta, 2000)})
             blocks: list[dict[str, Any]] = [
                 {"type": "section", "text": {"type": "plain_text", "emoji": True,
-                                             "text": _clip(f"{view.number}. {view.title}", 3000)}},
+                                             "text": _clip(heading, 3000)}},
             ]
-            if summary:
-                blocks.append({"type": "section", "text": {
-                    "type": "plain_text", "emoji": True, "text": _clip(summary, SLACK_MAX_TEXT)}})
+            if labelled:
+                # rich_text keeps the text verbatim (no mrkdwn read into it) with bold labels.
+                elements: list[dict[str, Any]] = []
+                for n, (label, text) in enumerate(labelled):
+                    elements.append({"type": "text", "text": f"{label}: ",
+                                     "style": {"bold": True}})
+                    tail = "\n" if n + 1 < len(labelled) else ""
+                    elements.append({"type": "text", "text": _clip(text, SLACK_MAX_TEXT) + tail})
+                blocks.append({"type": "rich_text", "elements": [
+                    {"type": "rich_text_section", "elements": elements}]})
             if notes:
                 blocks.append({"type": "context", "elements": [
                     {"type": "plain_text", "text": _clip("⚠ " + notes, 2000)}]})
             blocks.append({"type": "context", "elements": context})
             blocks.append({"type": "divider"})
-            return {"blocks": blocks, "text": slack_escape(f"{view.number}. {view.title}")}
-        description = discord_escape(summary)
+            return {"blocks": blocks, "text": slack_escape(heading)}
+        lines = [f"**{discord_escape(label)}:** {discord_escape(text)}"
+                 for label, text in labelled]
         if notes:
-            description += "\n*" + discord_escape("⚠ " + notes) + "*"
-        markdown_links = [f"[arXiv]({view.abs_url})", f"[PDF]({view.pdf_url})",
-                          f"[Hugging Face]({view.hf_url})"]
-        if view.code_url:
-            markdown_links.append(f"[Code]({view.code_url})")
-        description += "\n" + " · ".join(markdown_links)
+            lines.append("*" + discord_escape("⚠ " + notes) + "*")
+        links = " · ".join(f"[{label}]({url})" for label, url in view.links)
+        # Clip the parts, never the links: they are what the reader clicks through to.
+        room = DISCORD_MAX_DESCRIPTION - len(links) - 1
+        description = _clip("\n".join(lines), room) + "\n" + links
         embed: dict[str, Any] = {
-            "title": _clip(f"{view.number}. {view.title}", DISCORD_MAX_TITLE),
-            "url": view.abs_url,
-            "description": _clip(description, DISCORD_MAX_DESCRIPTION),
+            "title": _clip(heading, DISCORD_MAX_TITLE),
+            "url": view.page_url or view.abs_url,
+            "description": description,
         }
         if view.meta:
             embed["footer"] = {"text": _clip(view.meta, 2048)}
-        return {"embed": embed, "text": f"{view.number}. {view.title}"}
+        return {"embed": embed, "text": heading}
 
     def batches(self, items: list[Item]) -> list[list[Item]]:
         return pack(items, self._fits)

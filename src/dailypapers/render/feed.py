@@ -42,6 +42,24 @@ class FeedItem:
     summary: str = ""
     authors: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
+    # The entry's body as HTML (made by :func:`entry_html`); readers show it instead of summary.
+    content_html: str = ""
+    related: str = ""  # another page about the paper (its arXiv abstract page)
+
+
+def entry_html(
+    parts: Sequence[tuple[str, str]], notes: Sequence[str] = (),
+    links: Sequence[tuple[str, str]] = (),
+) -> str:
+    """A feed entry's body: labelled parts, notes and links as escaped HTML paragraphs."""
+    esc = functools.partial(html.escape, quote=True)
+    out = [f"<p><strong>{esc(clean_text(label))}:</strong> {esc(clean_text(text))}</p>"
+           for label, text in parts if clean_text(text)]
+    out += [f"<p><em>{esc(clean_text(note))}</em></p>" for note in notes]
+    if links:
+        out.append("<p>" + " · ".join(
+            f'<a href="{esc(url)}">{esc(label)}</a>' for label, url in links) + "</p>")
+    return "\n".join(out)
 
 
 @dataclass
@@ -108,6 +126,8 @@ def atom_feed(info: FeedInfo, items: Sequence[FeedItem], *, pretty: bool = True)
         _sub(entry, "title", item.title, type="text")
         _sub(entry, "id", item.id)
         _sub(entry, "link", rel="alternate", type="text/html", href=item.link)
+        if item.related and item.related != item.link:
+            _sub(entry, "link", rel="related", type="text/html", href=item.related)
         _sub(entry, "published", _iso(item.date))
         _sub(entry, "updated", _iso(item.date))
         for name in item.authors:
@@ -116,6 +136,9 @@ def atom_feed(info: FeedInfo, items: Sequence[FeedItem], *, pretty: bool = True)
             _sub(entry, "category", term=clean_text(category))
         if item.summary:
             _sub(entry, "summary", item.summary, type="text")
+        if item.content_html:
+            content = _sub(entry, "content", type="html")
+            content.text = _XML_BAD.sub("", item.content_html)
     return _serialize(feed, pretty)
 
 
@@ -144,11 +167,14 @@ def rss_feed(info: FeedInfo, items: Sequence[FeedItem], *, pretty: bool = True) 
             _sub(node, f"{{{DC_NS}}}creator", name)
         for category in item.categories:
             _sub(node, "category", category)
-        if item.summary:
+        if item.content_html:
+            # Already HTML with every text escaped (etree escapes it again for XML).
+            _sub(node, "description").text = _XML_BAD.sub("", item.content_html)
+        elif item.summary:
             # Readers treat an RSS description as HTML: escape the text for HTML first, so
             # "<script>" in a summary arrives as text (etree then escapes it again for XML).
             _sub(node, "description", html.escape(clean_text(item.summary), quote=False))
     return _serialize(rss, pretty)
 
 
-__all__ = ["FeedInfo", "FeedItem", "atom_feed", "clean_text", "rss_feed"]
+__all__ = ["FeedInfo", "FeedItem", "atom_feed", "clean_text", "entry_html", "rss_feed"]

@@ -41,7 +41,7 @@ from ..store import Store, queries
 from ..store.site_index import DocRow, SiteIndex
 from ..view import SOURCE_LABELS, paper_view, plain, short_authors
 from . import paths, site_search
-from .feed import FeedInfo, FeedItem, atom_feed, clean_text, rss_feed
+from .feed import FeedInfo, FeedItem, atom_feed, clean_text, entry_html, rss_feed
 from .paths import day_json_path, day_path, paper_path, tag_feed_path, tag_path, tag_slug
 from .tags import canonical
 
@@ -686,19 +686,29 @@ def _feed_items(ctx: _Context) -> list[FeedItem]:
     for digest in sorted(queries.iter_digests(ctx.store, days), key=lambda d: d.date,
                          reverse=True):
         for entry in digest.entries:
-            paper = entry.paper
-            if paper.arxiv_id in seen:  # one entry per paper: its newest day
+            if entry.paper.arxiv_id in seen:  # one entry per paper: its newest day
                 continue
-            seen.add(paper.arxiv_id)
-            items.append(FeedItem(
-                id=f"urn:arxiv:{paper.arxiv_id}", title=clean_text(paper.title) or paper.arxiv_id,
-                link=ctx.absolute(paper_path(paper.arxiv_id)) or paper.abs_url,
-                date=digest.date,
-                summary=clean_text(entry.summary.render() if entry.summary else paper.abstract),
-                authors=[clean_text(a) for a in paper.authors],
-                categories=[label for _key, label in entry_tags(entry)],
-            ))
+            seen.add(entry.paper.arxiv_id)
+            items.append(feed_item(entry, digest.date, ctx.settings))
     return items
+
+
+def feed_item(entry: DigestEntry, date: str, settings: Settings) -> FeedItem:
+    """A paper as a feed entry: the one-line summary, the labelled parts, our page and arXiv."""
+    v = paper_view(entry, max_authors=0, site_url=settings.site_url)
+    parts = [(p.label, p.text) for p in v.present_parts] or [("Abstract", v.abstract)]
+    notes = []
+    if not v.has_summary:
+        notes.append("No summary yet: this is the abstract.")
+    if v.check.failed:
+        notes.append(f"Numbers not found in the paper: {', '.join(v.check.failed)}.")
+    return FeedItem(
+        id=f"urn:arxiv:{v.arxiv_id}", title=v.title, link=v.page_url or v.abs_url,
+        date=date, summary=v.one_line or v.abstract, authors=list(v.authors),
+        categories=[label for _key, label in entry_tags(entry)],
+        content_html=entry_html(parts, notes, [(link.label, link.url) for link in v.links]),
+        related=v.abs_url,
+    )
 
 
 def _archive(ctx: _Context) -> list[dict[str, Any]]:
