@@ -95,7 +95,8 @@ def _site_and_archive_text(root: Path) -> str:
     parts = []
     for path in root.rglob("*"):
         if path.is_file() and path.suffix in (".html", ".md", ".json", ".xml", ".txt") and (
-                path.name != "day.json"):  # the hostile input itself
+                path.name != "day.json"  # the hostile input itself
+                and "ledger" not in path.relative_to(root).parts):  # the run record, unpublished
             parts.append(path.read_text(encoding="utf-8", errors="replace"))
     return "\n".join(parts)
 

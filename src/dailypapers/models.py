@@ -149,6 +149,18 @@ class FullText:
         names = {f.name for f in dataclasses.fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in names})
 
+    @classmethod
+    def of_abstract(cls, paper: Paper, reasons: list[str]) -> FullText:
+        """The last fallback: the paper's title and abstract as its whole text."""
+        sections = [Section(kind="title", heading="", text=paper.title)]
+        if paper.abstract:
+            sections.append(Section(kind="abstract", heading="Abstract", text=paper.abstract))
+        return cls(
+            arxiv_id=paper.arxiv_id, version=paper.version, source="abstract",
+            text=paper.abstract, sections=sections, fallback_reasons=list(reasons),
+            stats={"chars": len(paper.abstract)},
+        )
+
 
 SUMMARY_PARTS = ("one_line", "objective", "method", "results", "implication")
 

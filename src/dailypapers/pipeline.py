@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from . import durable
 from .config import Settings
 from .errors import DailyPapersError, EmptyDayError, SummarizerError
 from .fulltext import FullTextFetcher, abstract_fulltext
@@ -24,6 +25,7 @@ from .render.site import build_site
 from .runlock import process_id
 from .secrets import redact
 from .store import Store
+from .store.buffer import WriteBuffer
 from .store.claims import mark_crashed_runs, set_run_owner
 from .summarize import Summarizer, get_summarizer
 from .verify import source_of, verify_paper
@@ -156,15 +158,7 @@ def fetch_fulltexts(
         else:
             todo.append(paper)
     if todo and settings.fulltext:
-        with FullTextFetcher(settings) as fetcher:
-            for paper in progress(todo, total=len(todo), desc="full text"):
-                fulltext = fetcher.fetch(paper)
-                store.save_fulltext(fulltext)
-                texts[paper.arxiv_id] = fulltext
-                if fulltext.version and paper.version != fulltext.version:
-                    # arXiv told us the version: later stages key their caches on it.
-                    paper.version = fulltext.version
-                    store.upsert_paper(paper)
+        texts.update(_fetch_texts(store, settings, todo))
     for paper in todo:
         texts.setdefault(paper.arxiv_id, abstract_fulltext(paper, ["full text disabled"]))
     if report is not None:
@@ -172,6 +166,20 @@ def fetch_fulltexts(
             if text.source != "pdf":
                 reason = "; ".join(text.fallback_reasons) or f"used {text.source}"
                 report.fulltext_fallbacks[arxiv_id] = reason
+    return texts
+
+
+def _fetch_texts(store: Store, settings: Settings, papers: list[Paper]) -> dict[str, FullText]:
+    texts: dict[str, FullText] = {}
+    with FullTextFetcher(settings) as fetcher, WriteBuffer(store.save_fulltexts) as saved:
+        for paper in progress(papers, total=len(papers), desc="full text"):
+            fulltext = fetcher.fetch(paper)
+            saved.add(fulltext)
+            texts[paper.arxiv_id] = fulltext
+            if fulltext.version and paper.version != fulltext.version:
+                # arXiv told us the version: later stages key their caches on it.
+                paper.version = fulltext.version
+                store.upsert_paper(paper)
     return texts
 
 
@@ -196,6 +204,7 @@ def summarize_day(
     report.papers = len(day_list.entries)
 
     todo: list[tuple[Paper, FullText | None]] = []
+    reused: dict[str, int] = {}
     for entry in day_list.entries:
         paper = entry.paper
         if (only is not None and paper.arxiv_id not in only) or paper.arxiv_id in skip:
@@ -211,12 +220,36 @@ def summarize_day(
                 break
         if cached is not None:
             summary_id, summary, verification = cached
-            store.attach_summary(day, day_list.source, paper.arxiv_id, summary_id)
+            reused[paper.arxiv_id] = summary_id
             report.cached += 1
             _count_summary(report, paper, summary, verification)
         else:
             todo.append((paper, fulltexts.get(paper.arxiv_id)))
 
+    store.attach_summaries(day, day_list.source, reused)
+    # A text restored from the durable files is only a note of where it came from: a paper
+    # that must be summarized again gets its text fetched again (the PDF cache, else arXiv).
+    restored = [p for p, t in todo if t is not None and t.stats.get("restored")]
+    if restored and settings.fulltext:
+        fetched = _fetch_texts(store, settings, restored)
+        fulltexts.update(fetched)
+        todo = [(p, fetched.get(p.arxiv_id, t)) for p, t in todo]
+
+    def save(done: list[tuple[Summary, Verification | None]]) -> None:
+        store.save_summaries(day, day_list.source, done)
+
+    # Bounded in time too: a crash loses at most a second of (paid) summaries.
+    with WriteBuffer(save, size=50, seconds=1.0) as saved:
+        _summarize_todo(settings, summarizer, todo, fulltexts, saved, report)
+    report.usage = summarizer.usage
+    return report
+
+
+def _summarize_todo(
+    settings: Settings, summarizer: Summarizer, todo: list[tuple[Paper, FullText | None]],
+    fulltexts: dict[str, FullText], saved: WriteBuffer[tuple[Summary, Verification | None]],
+    report: RunReport,
+) -> None:
     results = summarizer.summarize_many(todo)
     for paper, result in progress(results, total=len(todo), desc="summarize"):
         fulltext = fulltexts.get(paper.arxiv_id)
@@ -229,12 +262,9 @@ def summarize_day(
         # that verification over; every other summary is checked here, the same way.
         verification = summarizer.verification_of(result) or verify_paper(
             result, source_of(paper, fulltext))
-        summary_id = store.save_summary(result, verification)
-        store.attach_summary(day, day_list.source, paper.arxiv_id, summary_id)
+        saved.add((result, verification))
         report.summarized += 1
         _count_summary(report, paper, result, verification)
-    report.usage = summarizer.usage
-    return report
 
 
 def _last_resort(
@@ -281,6 +311,7 @@ def publish(store: Store, settings: Settings, day: str) -> list[str]:
     changed += markdown.write_indexes(
         root, latest, all_dates, title=settings.site_title, max_authors=settings.max_authors
     )
+    durable.note(store, root, [durable.data_path(root, day)])
     written = [str(p.relative_to(root)) for p in changed]
     if settings.site:
         site = build_site(store, settings, dates=[day])
@@ -348,10 +379,18 @@ def run_day(
     finally:
         report.seconds = time.monotonic() - started
         store.finish_run(run_id, report.status, report.counts(), report.message or None)
+        _write_ledger(store, settings, day)
         if report.status in ("failed", "empty") and settings.alert_channel:
             from .deliver import send_alert
 
             send_alert(settings, f"dailypapers: {report.line()}")
+
+
+def _write_ledger(store: Store, settings: Settings, day: str) -> None:
+    try:
+        durable.write_ledger(store, settings, day)
+    except OSError as exc:  # the database still has it: the next run writes it again
+        log.warning("could not write the ledger of %s: %s", day, exc)
 
 
 def _deliver(store: Store, settings: Settings, day: str, report: RunReport) -> None:

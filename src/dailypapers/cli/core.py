@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import click
 
-from .. import pipeline
+from .. import durable, pipeline
 from ..errors import EmptyDayError
 from ..pipeline import RunReport, parse_date
 from ..store import Store
@@ -93,7 +93,7 @@ def run(
         fulltext=False if no_fulltext else None, lock_wait=lock_wait,
     )
     day = parse_date(day)
-    with hold_dir(settings, "run"), Store(settings.db_path) as store:
+    with hold_dir(settings, "run"), durable.open_store(settings) as store:
         for missed in list(pipeline.missing_weekdays(store, day, backfill)):
             report = pipeline.run_day(store, settings, missed, source_input=source_input)
             click.echo(report.line())

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from .. import durable
 from ..deliver import DeliveryReport, deliver_day, send_alert
 from ..pipeline import parse_date
 from ..store import Store
@@ -60,6 +61,8 @@ def send(
     with lock, Store(settings.db_path) as store:
         report = deliver_day(store, settings, day, channels=list(channels) or None,
                              dry_run=dry_run)
+        if not dry_run:
+            durable.write_ledger(store, settings, day)
     if dry_run:
         _show_pending(report)
     click.echo(report.line())

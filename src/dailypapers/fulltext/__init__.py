@@ -6,14 +6,13 @@ The pipeline calls one thing::
         fulltext = fetcher.fetch(paper)   # never raises for a paper-level failure
 
 ``fetch`` downloads the PDF once per id and version (cached under ``cache/pdf``), extracts
-it in a worker process (cached under ``cache/text`` by the PDF's hash), and falls back to
+it in a worker process (the text is kept by the store only), and falls back to
 the HTML page, then to the abstract; every step that failed leaves a line in
 ``FullText.fallback_reasons``, and nothing from a failed download is kept or published.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 from types import TracebackType
@@ -23,8 +22,8 @@ import httpx2 as httpx
 from ..config import Settings
 from ..errors import FetchError
 from ..http import Pacer, make_client
-from ..models import FullText, Paper, Section
-from .download import CachedPdf, DownloadError, PdfCache, PdfDownloader, _atomic_write_bytes
+from ..models import FullText, Paper
+from .download import CachedPdf, DownloadError, PdfCache, PdfDownloader
 from .html import parse_arxiv_html
 from .pdf import PdfError, extract_pdf
 from .sections import DEFAULT_PRIORITY, KINDS, classify, fit_sections
@@ -32,7 +31,7 @@ from .worker import ExtractionWorker
 
 log = logging.getLogger(__name__)
 
-# Bump when cleaning or sectioning changes, so cached extractions are redone.
+# Bump when cleaning or sectioning changes (recorded in each text's stats).
 EXTRACTOR_VERSION = 1
 # An HTML page with less text than this is an error page or a stub, not the paper.
 MIN_HTML_CHARS = 2000
@@ -45,14 +44,7 @@ __all__ = [
 
 def abstract_fulltext(paper: Paper, reasons: list[str]) -> FullText:
     """The last fallback: the paper's title and abstract as its whole text."""
-    sections = [Section(kind="title", heading="", text=paper.title)]
-    if paper.abstract:
-        sections.append(Section(kind="abstract", heading="Abstract", text=paper.abstract))
-    return FullText(
-        arxiv_id=paper.arxiv_id, version=paper.version, source="abstract",
-        text=paper.abstract, sections=sections, fallback_reasons=list(reasons),
-        stats={"chars": len(paper.abstract)},
-    )
+    return FullText.of_abstract(paper, reasons)
 
 
 class FullTextFetcher:
@@ -72,7 +64,6 @@ class FullTextFetcher:
         # One pacer for PDF and HTML requests alike: both count against arXiv's limit.
         self.pacer = pacer if pacer is not None else Pacer(settings.arxiv_delay)
         self.cache = PdfCache(settings.cache_path / "pdf")
-        self.text_cache = settings.cache_path / "text"
         self.downloader = PdfDownloader(settings, self.client, self.cache, self.pacer)
         self._in_process = in_process
         self._worker: ExtractionWorker | None = None
@@ -135,13 +126,10 @@ class FullTextFetcher:
         return fulltext
 
     def _extract_cached(self, cached: CachedPdf) -> FullText:
-        key = self.text_cache / f"{cached.sha256}-x{EXTRACTOR_VERSION}.json"
-        try:
-            fulltext = FullText.from_dict(json.loads(key.read_text(encoding="utf-8")))
-        except (OSError, ValueError, TypeError, KeyError):
-            fulltext = self._extract(cached.path, cached.arxiv_id, cached.version)
-            payload = json.dumps(fulltext.to_dict(), ensure_ascii=False).encode("utf-8")
-            _atomic_write_bytes(key, payload)
+        # The text is kept in one place, the store (the pipeline skips papers it has a PDF
+        # or HTML text for); the PDF itself stays in the content-addressed cache.
+        fulltext = self._extract(cached.path, cached.arxiv_id, cached.version)
+        fulltext.stats["extractor"] = EXTRACTOR_VERSION
         fulltext.arxiv_id, fulltext.version = cached.arxiv_id, cached.version
         return fulltext
 

@@ -3,19 +3,49 @@
 from __future__ import annotations
 
 import importlib
+import itertools
+import json
 import pkgutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sized
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 from ..errors import StoreError
 from . import migrations
 
+T = TypeVar("T")
+
 
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def to_json(data: dict[str, Any]) -> str:
+    """Compact JSON for a stored object: keys whose value is None, [] or {} are left out,
+    since every model's ``from_dict`` gives them back as its defaults."""
+    return json.dumps(
+        {k: v for k, v in data.items() if v is not None and v != [] and v != {}},
+        ensure_ascii=False, separators=(",", ":"),
+    )
+
+
+def chunks(values: Iterable[T], size: int = 500) -> Iterator[list[T]]:
+    """Bounded batches (SQLite limits the parameters of one statement)."""
+    batch: list[T] = []
+    for value in values:
+        batch.append(value)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def marks(values: Sized) -> str:
+    return ",".join("?" * len(values))
 
 
 def _migrations() -> list[tuple[int, str, str]]:
@@ -24,7 +54,12 @@ def _migrations() -> list[tuple[int, str, str]]:
         if info.name.startswith("m") and info.name[1:4].isdigit():
             module = importlib.import_module(f"{migrations.__name__}.{info.name}")
             found.append((int(info.name[1:4]), info.name, module.SQL))
-    return sorted(found)
+    found.sort()
+    for (number, first, _), (other, second, _) in itertools.pairwise(found):
+        if number == other:  # the second would be skipped as already applied
+            raise StoreError(f"two migrations numbered {number}: {first}, {second}",
+                             hint="renumber the newer one to the next free number")
+    return found
 
 
 def split_sql(script: str) -> list[str]:
@@ -66,7 +101,21 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT, rolled back on any error."""
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any error.
+
+        Inside another transaction it is a savepoint of it: rolled back alone on an error,
+        committed with the outer one.
+        """
+        if self.conn.in_transaction:
+            self.conn.execute("SAVEPOINT inner")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK TO inner")
+                self.conn.execute("RELEASE inner")
+                raise
+            self.conn.execute("RELEASE inner")
+            return
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from typing import Any
 
 from ..models import DayDigest, DayEntry, DayList, DigestEntry, Paper, Summary, Verification
@@ -42,28 +43,36 @@ class DayStore(PaperStore):
                     (day.date, day.source),
                 )
             }
-            for entry in day.entries:
-                self._upsert_paper(conn, entry.paper)
-            conn.execute("DELETE FROM day_papers WHERE date=? AND source=?", (day.date, day.source))
+            touched = set(kept) | {entry.paper.arxiv_id for entry in day.entries}
+            with self.reindexing(conn, touched):
+                self._write_day(conn, day, fetched_at, kept)
+
+    def _write_day(
+        self, conn: sqlite3.Connection, day: DayList, fetched_at: str,
+        kept: dict[str, tuple[int | None, str | None]],
+    ) -> None:
+        for entry in day.entries:
+            self._upsert_paper(conn, entry.paper)
+        conn.execute("DELETE FROM day_papers WHERE date=? AND source=?", (day.date, day.source))
+        conn.execute(
+            """INSERT INTO day_lists (date, source, fetched_at, count, skipped)
+               VALUES (?, ?, ?, ?, ?)
+               ON CONFLICT(date, source) DO UPDATE SET fetched_at=excluded.fetched_at,
+                 count=excluded.count, skipped=excluded.skipped""",
+            (day.date, day.source, fetched_at, len(day.entries), json.dumps(day.skipped)),
+        )
+        seen: set[str] = set()
+        for entry in day.entries:
+            if entry.paper.arxiv_id in seen:  # a list that names a paper twice keeps the first
+                continue
+            seen.add(entry.paper.arxiv_id)
+            summary_id, error = kept.get(entry.paper.arxiv_id, (None, None))
             conn.execute(
-                """INSERT INTO day_lists (date, source, fetched_at, count, skipped)
-                   VALUES (?, ?, ?, ?, ?)
-                   ON CONFLICT(date, source) DO UPDATE SET fetched_at=excluded.fetched_at,
-                     count=excluded.count, skipped=excluded.skipped""",
-                (day.date, day.source, fetched_at, len(day.entries), json.dumps(day.skipped)),
+                """INSERT INTO day_papers (date, source, rank, arxiv_id, upvotes, summary_id,
+                                           error) VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                (day.date, day.source, entry.rank, entry.paper.arxiv_id, entry.upvotes,
+                 summary_id, error),
             )
-            seen: set[str] = set()
-            for entry in day.entries:
-                if entry.paper.arxiv_id in seen:  # a list that names a paper twice keeps the first
-                    continue
-                seen.add(entry.paper.arxiv_id)
-                summary_id, error = kept.get(entry.paper.arxiv_id, (None, None))
-                conn.execute(
-                    """INSERT INTO day_papers (date, source, rank, arxiv_id, upvotes, summary_id,
-                                               error) VALUES (?, ?, ?, ?, ?, ?, ?)""",
-                    (day.date, day.source, entry.rank, entry.paper.arxiv_id, entry.upvotes,
-                     summary_id, error),
-                )
 
     def _same_day(self, day: DayList) -> bool:
         stored = self.load_day(day.date, day.source)

@@ -56,7 +56,7 @@ class LedgerStore(Database):
         with self.transaction() as conn:
             conn.execute(
                 "UPDATE runs SET finished_at=?, status=?, counts=?, message=? WHERE id=?",
-                (now_iso(), status, json.dumps(counts), message, run_id),
+                (now_iso(), status, json.dumps(counts, sort_keys=True), message, run_id),
             )
 
     def runs(self, date: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
@@ -71,3 +71,73 @@ class LedgerStore(Database):
         for row in rows:
             row["counts"] = json.loads(row["counts"])
         return rows
+
+    # ---------------------------------------------------------------- durable files
+
+    def ledger_rows(self, date: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """(deliveries, runs) that belong to a day: items naming the date, runs of the date."""
+        deliveries = [
+            {k: v for k, v in dict(r).items() if v is not None}
+            for r in self.conn.execute(
+                "SELECT channel, target, item, status, message_id, error, attempts, sent_at"
+                " FROM deliveries WHERE item LIKE ? OR item LIKE ?"
+                " ORDER BY channel, target, item",
+                (f"%:{date}", f"%:{date}:%"),
+            )
+        ]
+        runs = []
+        for r in self.conn.execute(
+            "SELECT command, started_at, finished_at, status, counts, message FROM runs"
+            " WHERE date=? ORDER BY started_at, id", (date,)
+        ):
+            row = {k: v for k, v in dict(r).items() if v is not None}
+            row["counts"] = json.loads(row.get("counts") or "{}")
+            runs.append(row)
+        return deliveries, runs
+
+    def ledger_dates(self) -> list[str]:
+        """Every date with a delivery or a run, oldest first."""
+        dates = {r[0] for r in self.conn.execute("SELECT DISTINCT date FROM runs")}
+        for (item,) in self.conn.execute("SELECT item FROM deliveries"):
+            dates.update(p for p in item.split(":") if len(p) == 10 and p[4] == "-")
+        return sorted(dates)
+
+    def restore_ledger(
+        self, date: str, deliveries: list[dict[str, Any]], runs: list[dict[str, Any]]
+    ) -> None:
+        """Put a day's deliveries and runs back, as recorded (for a rebuild)."""
+        with self.transaction() as conn:
+            conn.executemany(
+                """INSERT OR REPLACE INTO deliveries (channel, target, item, status, message_id,
+                                                      error, attempts, sent_at)
+                   VALUES (:channel, :target, :item, :status, :message_id, :error, :attempts,
+                           :sent_at)""",
+                [{"message_id": None, "error": None, "attempts": 1, **d} for d in deliveries],
+            )
+            conn.executemany(
+                """INSERT INTO runs (date, command, started_at, finished_at, status, counts,
+                                     message)
+                   VALUES (:date, :command, :started_at, :finished_at, :status, :counts,
+                           :message)""",
+                [{"finished_at": None, "message": None, "status": "ok", **r, "date": date,
+                  "counts": json.dumps(r.get("counts", {}), sort_keys=True)} for r in runs],
+            )
+
+    def durable_files(self) -> dict[str, tuple[int, int, str]]:
+        """path -> (size, mtime_ns, sha256) of every durable file written or read."""
+        return {
+            r["path"]: (r["size"], r["mtime_ns"], r["sha256"])
+            for r in self.conn.execute("SELECT * FROM durable_files")
+        }
+
+    def note_durable_files(self, files: dict[str, tuple[int, int, str]]) -> None:
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO durable_files (path, size, mtime_ns, sha256)"
+                " VALUES (?, ?, ?, ?)",
+                [(path, *meta) for path, meta in files.items()],
+            )
+
+    def forget_durable_files(self, paths: list[str]) -> None:
+        with self.transaction() as conn:
+            conn.executemany("DELETE FROM durable_files WHERE path=?", [(p,) for p in paths])

@@ -1,12 +1,23 @@
-"""Papers and their full-text search rows (tables ``papers``, ``search``)."""
+"""Papers and their full-text search index (tables ``papers``, ``search``).
+
+A paper's metadata is stored once, as compact JSON in ``papers.data``. The search index keeps
+only its word lists: its text is the ``search_source`` view (the paper's metadata and the
+summary published on its latest day), so every write that changes what the view shows for
+a paper goes through :meth:`PaperStore.reindexing`, which takes the paper's old words out
+before the change and puts the new ones in after it, once per change.
+"""
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
-from ..models import Paper, Summary
-from .base import Database, now_iso
+from ..models import Paper
+from .base import Database, chunks, marks, now_iso, to_json
+
+_COLUMNS = "arxiv_id, title, authors, abstract, summary, keywords"
 
 
 def merged(old: Paper, new: Paper) -> Paper:
@@ -32,30 +43,26 @@ def merged(old: Paper, new: Paper) -> Paper:
 class PaperStore(Database):
     """Paper metadata and the search index over it."""
 
-    def upsert_paper(self, paper: Paper, *, conn: sqlite3.Connection | None = None) -> None:
-        if conn is None:
-            with self.transaction() as tx:
-                self._upsert_paper(tx, paper)
-        else:
-            self._upsert_paper(conn, paper)
+    def upsert_paper(self, paper: Paper) -> None:
+        with self.transaction() as tx, self.reindexing(tx, [paper.arxiv_id]):
+            self._upsert_paper(tx, paper)
 
     def _upsert_paper(self, conn: sqlite3.Connection, paper: Paper) -> None:
+        """Write the paper (merged with what we knew); the caller reindexes it."""
         old = self.get_paper(paper.arxiv_id)
         if old is not None:
             paper = merged(old, paper)
         conn.execute(
-            """INSERT INTO papers (arxiv_id, version, title, abstract, authors, published, data,
-                                   updated_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """INSERT INTO papers (arxiv_id, version, title, published, data, updated_at)
+               VALUES (?, ?, ?, ?, ?, ?)
                ON CONFLICT(arxiv_id) DO UPDATE SET version=excluded.version,
-                 title=excluded.title, abstract=excluded.abstract, authors=excluded.authors,
-                 published=excluded.published, data=excluded.data, updated_at=excluded.updated_at
+                 title=excluded.title, published=excluded.published, data=excluded.data,
+                 updated_at=excluded.updated_at
+               WHERE papers.data IS NOT excluded.data OR papers.version IS NOT excluded.version
             """,
-            (paper.arxiv_id, paper.version, paper.title, paper.abstract,
-             json.dumps(paper.authors, ensure_ascii=False), paper.published,
-             json.dumps(paper.to_dict(), ensure_ascii=False), now_iso()),
+            (paper.arxiv_id, paper.version, paper.title, paper.published,
+             to_json(paper.to_dict()), now_iso()),
         )
-        self._index_paper(conn, paper.arxiv_id)
 
     def get_paper(self, arxiv_id: str) -> Paper | None:
         row = self.conn.execute(
@@ -66,30 +73,36 @@ class PaperStore(Database):
     def count_papers(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM papers").fetchone()[0])
 
-    def _index_paper(self, conn: sqlite3.Connection, arxiv_id: str) -> None:
-        """Refresh the paper's full-text search row from its data and latest summary."""
-        row = conn.execute(
-            "SELECT rowid, data FROM papers WHERE arxiv_id=?", (arxiv_id,)
-        ).fetchone()
-        if row is None:
-            return
-        paper = Paper.from_dict(json.loads(row["data"]))
-        srow = conn.execute(
-            """SELECT s.data FROM day_papers d JOIN summaries s ON s.id = d.summary_id
-               WHERE d.arxiv_id=? ORDER BY d.date DESC LIMIT 1""",
-            (arxiv_id,),
-        ).fetchone()
-        summary = Summary.from_dict(json.loads(srow["data"])) if srow else None
-        keywords = list(paper.ai_keywords) + (summary.keywords if summary else [])
-        # The search row shares the paper's rowid: replacing it is an indexed lookup, where
-        # a delete by the (unindexed) arxiv_id column would scan the whole index.
-        conn.execute("DELETE FROM search WHERE rowid=?", (row["rowid"],))
-        conn.execute(
-            "INSERT INTO search (rowid, arxiv_id, title, authors, abstract, summary, keywords) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (row["rowid"], arxiv_id, paper.title, ", ".join(paper.authors), paper.abstract,
-             summary.render() if summary else "", ", ".join(keywords)),
-        )
+    # ---------------------------------------------------------------- search index
+
+    @contextmanager
+    def reindexing(self, conn: sqlite3.Connection, arxiv_ids: Iterable[str]) -> Iterator[None]:
+        """Around a change to these papers (or the summaries on their days): their search
+        rows are taken out with the words they were indexed with, then written anew."""
+        ids = sorted(set(arxiv_ids))
+        for batch in chunks(ids):
+            # Only rows that are in the index: deleting words never added corrupts it.
+            conn.execute(
+                f"""INSERT INTO search (search, rowid, {_COLUMNS})
+                    SELECT 'delete', docid, {_COLUMNS} FROM search_source
+                    WHERE docid IN (SELECT p.rowid FROM papers p
+                                    JOIN search_docsize z ON z.id = p.rowid
+                                    WHERE p.arxiv_id IN ({marks(batch)}))""",
+                batch,
+            )
+        yield
+        for batch in chunks(ids):
+            conn.execute(
+                f"""INSERT INTO search (rowid, {_COLUMNS})
+                    SELECT docid, {_COLUMNS} FROM search_source
+                    WHERE docid IN (SELECT rowid FROM papers WHERE arxiv_id IN ({marks(batch)}))""",
+                batch,
+            )
+
+    def rebuild_search(self) -> None:
+        """Rewrite the whole search index from the papers and summaries."""
+        with self.transaction() as conn:
+            conn.execute("INSERT INTO search (search) VALUES ('rebuild')")
 
     def search(self, query: str, limit: int = 20) -> list[tuple[str, str, str]]:
         """(arxiv_id, title, snippet) best first; the query is matched as plain words."""

@@ -134,7 +134,8 @@ def paper_index(store: Store) -> list[dict[str, Any]]:
                 SELECT d.arxiv_id, min(c.date) AS first, max(c.date) AS last FROM chosen c
                 JOIN day_papers d ON d.date = c.date AND d.source = c.source
                 GROUP BY d.arxiv_id)
-            SELECT sp.arxiv_id, sp.first, sp.last, p.title, p.authors,
+            SELECT sp.arxiv_id, sp.first, sp.last, p.title,
+                   json_extract(p.data, '$.authors') AS authors,
                    json_extract(p.data, '$.ai_keywords') AS aik,
                    json_extract(s.data, '$.keywords') AS kw,
                    json_extract(s.data, '$.one_line') AS one_line, d.upvotes
