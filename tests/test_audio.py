@@ -17,6 +17,7 @@ from werkzeug import Request, Response
 from dailypapers.config import Settings, load_settings
 from dailypapers.deliver import deliver_day, tts
 from dailypapers.deliver.podcast import podcast_path, publish_audio
+from dailypapers.errors import AudioError
 
 sf = pytest.importorskip("soundfile", reason="soundfile (extra 'audio') is not installed")
 np = pytest.importorskip("numpy")
@@ -169,7 +170,7 @@ def test_missing_espeak_is_explained_and_text_still_goes(
     settings: Settings = load_settings(isolated_env, tts="espeak")
     reason = tts.audio_unavailable(settings)
     assert reason is not None and "apt-get install espeak-ng" in reason
-    with pytest.raises(tts.AudioError, match="espeak-ng"):
+    with pytest.raises(AudioError, match="espeak-ng"):
         tts.get_speaker(settings).speak("hello")
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
     store = make_store(isolated_env / "dailypapers.db", n=1)

@@ -360,7 +360,7 @@ def test_cli_text_by_arxiv_id(
 
 
 def test_worker_timeout_is_recorded_and_the_worker_restarts(tmp_path: Path) -> None:
-    from dailypapers.fulltext.pdf import PdfError
+    from dailypapers.errors import PdfError
     from dailypapers.fulltext.worker import ExtractionWorker
 
     pdf = tmp_path / "good.pdf"

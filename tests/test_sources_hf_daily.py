@@ -24,7 +24,6 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from dailypapers.errors import EmptyDayError, SourceError
-from dailypapers.sources.base import EmptyDay
 from dailypapers.sources.hf_daily import HFDailySource, parse_daily
 
 pytestmark = pytest.mark.shared
@@ -379,7 +378,7 @@ def test_empty_day_raises_empty_day_error(httpserver: HTTPServer, shared_data: P
     with _source(url) as source, pytest.raises(EmptyDayError) as info:
         source.fetch("2025-01-18")
     error = info.value
-    assert isinstance(error, EmptyDay) and isinstance(error, SourceError)
+    assert isinstance(error, EmptyDayError) and isinstance(error, SourceError)
     assert (error.date, error.reason, error.source) == (
         "2025-01-18", "weekend/holiday or not yet filled", "hf-daily")
     assert "2025-01-18" in str(error) and error.hint

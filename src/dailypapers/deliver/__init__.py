@@ -20,13 +20,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..config import Settings
-from ..errors import ConfigError, DailyPapersError, DeliveryError
+from ..errors import ChannelDown, ConfigError, DailyPapersError, DeliveryError
 from ..models import DayDigest
 from ..runlock import process_id
 from ..secrets import redact
 from ..store import Store
 from ..store.claims import claim
-from .base import Channel, ChannelDown, Item, get_channel
+from .base import Channel, Item, get_channel
 
 log = logging.getLogger(__name__)
 

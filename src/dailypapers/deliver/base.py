@@ -17,19 +17,11 @@ from typing import Any, ClassVar, TypeVar
 import httpx2 as httpx
 
 from ..config import Settings
-from ..errors import DeliveryError
 from ..http import make_client
 from ..models import DayDigest, DigestEntry
 from ..render.paths import SiteUrls
 from ..view import PaperView, upvotes_of
 from ..view import paper_view as make_view
-
-
-class ChannelDown(DeliveryError):
-    """The channel cannot take more messages this run (rate limit, auth, network down).
-
-    The delivery loop stops that channel for the run; what was not sent goes next run.
-    """
 
 
 @dataclass

@@ -27,10 +27,10 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 
 from ..config import Settings
-from ..errors import ConfigError, DeliveryError
+from ..errors import ChannelDown, ConfigError, DeliveryError
 from ..models import DayDigest
 from ..secrets import redact, require_secret
-from .base import Channel, ChannelDown, Item, day_key, paper_view, site_day_url
+from .base import Channel, Item, day_key, paper_view, site_day_url
 
 
 @dataclass

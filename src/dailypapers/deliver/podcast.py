@@ -17,7 +17,7 @@ from email.utils import format_datetime
 from pathlib import Path
 
 from ..config import Settings
-from ..errors import DeliveryError
+from ..errors import AudioError, DeliveryError
 from ..render import paths
 from ..store import Store
 from . import tts
@@ -35,12 +35,12 @@ def podcast_path(settings: Settings) -> Path:
 def publish_audio(store: Store, settings: Settings, date: str) -> list[Path]:
     """Speak a stored day (per paper and whole) and rebuild the feed; returns files written.
 
-    Raises :class:`~dailypapers.deliver.tts.AudioError` (with what to install) when speech
+    Raises :class:`~dailypapers.errors.AudioError` (with what to install) when speech
     cannot be made here.
     """
     reason = tts.audio_unavailable(settings)
     if reason:
-        raise tts.AudioError(f"no audio: {reason}")
+        raise AudioError(f"no audio: {reason}")
     digest = store.load_digest(date)
     if digest is None or not digest.entries:
         raise DeliveryError(f"no papers stored for {date}: no episode")

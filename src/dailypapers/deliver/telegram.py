@@ -25,13 +25,12 @@ from typing import Any
 import httpx2 as httpx
 
 from ..config import Settings
-from ..errors import ConfigError, DeliveryError
+from ..errors import ChannelDown, ConfigError, DeliveryError
 from ..http import Pacer
 from ..models import DayDigest, DigestEntry
 from ..secrets import require_secret
 from . import tts
 from .base import (
-    ChannelDown,
     HttpChannel,
     Item,
     day_key,

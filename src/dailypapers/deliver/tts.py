@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from ..config import Settings
-from ..errors import ConfigError, DeliveryError
+from ..errors import AudioError, ConfigError
 from ..models import DayDigest, DigestEntry
 from ..render import paths
 from ..secrets import require_secret
@@ -37,9 +37,6 @@ AudioFormat = Literal["ogg", "mp3"]
 # libsndfile's Opus encoder takes only these rates; speech engines often give 22,050 Hz.
 _OPUS_RATES = (8000, 12000, 16000, 24000, 48000)
 
-
-class AudioError(DeliveryError):
-    """Speech could not be produced or encoded."""
 
 
 class Speaker(ABC):

@@ -20,12 +20,11 @@ from typing import Any
 import httpx2 as httpx
 
 from ..config import Settings
-from ..errors import ConfigError, DeliveryError
+from ..errors import ChannelDown, ConfigError, DeliveryError
 from ..http import Pacer, request
 from ..models import DayDigest
 from ..secrets import require_secret
 from .base import (
-    ChannelDown,
     ChannelPaper,
     HttpChannel,
     Item,

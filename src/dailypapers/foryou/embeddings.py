@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import httpx2 as httpx
 
 from ..config import Settings
-from ..errors import DailyPapersError
+from ..errors import EmbeddingError
 from ..http import make_client, request
 from ..models import Paper
 from ..secrets import get_secret
@@ -29,9 +29,6 @@ from .rank import _label
 log = logging.getLogger(__name__)
 BATCH = 64
 
-
-class EmbeddingError(DailyPapersError):
-    """The embeddings endpoint failed; the ranking goes on without embeddings."""
 
 
 def _text(title: str, abstract: str) -> str:

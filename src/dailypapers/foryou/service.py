@@ -83,7 +83,8 @@ def rank_day(
     today = dt.date.fromisoformat(day)
     embedding_scores = None
     if settings.embeddings_url and examples:
-        from .embeddings import Embedder, EmbeddingError
+        from ..errors import EmbeddingError
+        from .embeddings import Embedder
 
         weights = [e.weight * decay(e.date, today, settings.rank_half_life_days)
                    for e in examples]

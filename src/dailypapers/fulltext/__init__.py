@@ -20,12 +20,12 @@ from types import TracebackType
 import httpx2 as httpx
 
 from ..config import Settings
-from ..errors import FetchError
+from ..errors import DownloadError, FetchError, PdfError
 from ..http import Pacer, make_client
 from ..models import FullText, Paper
-from .download import CachedPdf, DownloadError, PdfCache, PdfDownloader
+from .download import CachedPdf, PdfCache, PdfDownloader
 from .html import parse_arxiv_html
-from .pdf import PdfError, extract_pdf
+from .pdf import extract_pdf
 from .sections import DEFAULT_PRIORITY, KINDS, classify, fit_sections
 from .worker import ExtractionWorker
 

@@ -36,7 +36,7 @@ from pathlib import Path
 import httpx2 as httpx
 
 from ..config import Settings
-from ..errors import FetchError
+from ..errors import DownloadError
 from ..http import RETRY_STATUS, DeadlineExceeded, Pacer, stream
 
 log = logging.getLogger(__name__)
@@ -46,14 +46,6 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 _CHUNK = 1 << 16
 _VERSION_RE = re.compile(r"v(\d+)(?:\.pdf)?/?$")
 
-
-class DownloadError(FetchError):
-    """A download that failed or did not pass the checks; nothing was kept from it."""
-
-    def __init__(self, reason: str, *, status: int | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.status = status
 
 
 @dataclass

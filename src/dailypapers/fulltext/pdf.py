@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from ..errors import FetchError
+from ..errors import PdfError
 from ..models import FullText, split_arxiv_id
 from .clean import clean_pages
 from .sections import render_sections, split_sections
@@ -29,13 +29,6 @@ _PDFIUM_LOCK = threading.Lock()
 MIN_CHARS_PER_PAGE = 200
 _STEM_ID_RE = re.compile(r"^(\d{4}\.\d{4,5}(?:v\d+)?)")
 
-
-class PdfError(FetchError):
-    """A PDF that cannot give text. ``reason`` is short and recorded on the FullText."""
-
-    def __init__(self, reason: str, *, hint: str | None = None) -> None:
-        super().__init__(f"pdf: {reason}", hint=hint)
-        self.reason = reason
 
 
 def extract_raw_pages(path: Path) -> list[str]:

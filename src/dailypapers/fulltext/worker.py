@@ -14,8 +14,9 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from ..errors import PdfError
 from ..models import FullText
-from .pdf import PdfError, extract_pdf
+from .pdf import extract_pdf
 
 
 def _serve(conn: Connection) -> None:

@@ -35,7 +35,7 @@ from typing import Any
 import jinja2
 
 from ..config import Settings
-from ..errors import RenderError
+from ..errors import SiteError
 from ..models import DayDigest, DigestEntry, Verification
 from ..store import Store, queries
 from ..store.site_index import DocRow, SiteIndex
@@ -57,9 +57,6 @@ MANAGED_DIRS = ("days", "papers", "tags", "search", "static")
 STATIC_FILES = ("site.css", "search.js", "favicon.svg")
 SITE_INDEX = "site-index.sqlite"  # in settings.cache_path
 
-
-class SiteError(RenderError):
-    """The site could not be written (templates broken, disk full...)."""
 
 
 @dataclass

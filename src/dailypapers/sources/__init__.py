@@ -4,6 +4,6 @@ Each source is a :class:`Source` registered as an entry point in the ``dailypape
 group; :func:`get_source` loads one by id. Parsers (``parse_*``) are pure; ``fetch`` does I/O.
 """
 
-from .base import EmptyDay, Source, get_source
+from .base import Source, get_source
 
-__all__ = ["EmptyDay", "Source", "get_source"]
+__all__ = ["Source", "get_source"]

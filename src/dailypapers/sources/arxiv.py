@@ -29,10 +29,10 @@ from xml.parsers import expat
 import httpx2 as httpx
 
 from ..config import Settings
-from ..errors import ConfigError, SourceError
+from ..errors import ConfigError, SourceError, empty_day
 from ..http import Pacer
 from ..models import DayEntry, DayList, Paper, split_arxiv_id
-from .base import EmptyDay, Source, check_date, looks_like_html, utc_now
+from .base import Source, check_date, looks_like_html, utc_now
 from .validate import Limits, text
 
 log = logging.getLogger(__name__)
@@ -47,12 +47,12 @@ QUERY_PREFIX = "query:"
 # --- safe XML
 
 
-class UnsafeXML(ValueError):
+class _UnsafeXML(ValueError):
     """The document declares a DTD or entities; we never expand those."""
 
 
 def _refuse(*_: Any) -> NoReturn:
-    raise UnsafeXML("DTDs and entity declarations are refused")
+    raise _UnsafeXML("DTDs and entity declarations are refused")
 
 
 def _qname(name: str) -> str:
@@ -80,7 +80,7 @@ def parse_xml(data: bytes) -> ET.Element:
     try:
         parser.Parse(data, True)
         return builder.close()
-    except UnsafeXML as exc:
+    except _UnsafeXML as exc:
         raise SourceError(f"arXiv API: refused the answer: {exc}",
                           hint="check DAILYPAPERS_ARXIV_API_URL") from exc
     except expat.ExpatError as exc:
@@ -345,7 +345,7 @@ class ArxivSource(Source):
         search = f"({query}) AND submittedDate:[{day_code}0000 TO {day_code}2359]"
         day = self.fetch_search(search, date, label=f"arXiv query {query!r}")
         if not day.entries:
-            raise EmptyDay(date, f"no submissions matched {query!r}", source=self.id,
+            raise empty_day(date, f"no submissions matched {query!r}", source=self.id,
                            hint="arXiv has no submissions on weekends; check the query")
         return day
 

@@ -33,11 +33,11 @@ from xml.etree import ElementTree as ET
 import httpx2 as httpx
 
 from ..config import Settings
-from ..errors import ConfigError, SourceError
+from ..errors import ConfigError, SourceError, empty_day
 from ..http import Pacer
 from ..models import DayEntry, DayList, Paper, split_arxiv_id
 from .arxiv import ARXIV, ATOM, ArxivSource, parse_xml
-from .base import EmptyDay, Source, check_date, is_future, looks_like_html, normalize_ws, utc_now
+from .base import Source, check_date, is_future, looks_like_html, normalize_ws, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -252,9 +252,9 @@ class ArxivNewSource(Source):
         check_date(date)
         cats = self.categories()
         if is_future(date):
-            raise EmptyDay(date, "a future date", source=self.id)
+            raise empty_day(date, "a future date", source=self.id)
         if dt.date.fromisoformat(date).weekday() >= 5:
-            raise EmptyDay(date, "arXiv announces nothing on weekends", source=self.id)
+            raise empty_day(date, "arXiv announces nothing on weekends", source=self.id)
         recent = dt.date.fromisoformat(date) >= utc_today() - dt.timedelta(days=_FEED_DAYS)
         feeds = [self._feed(cat) for cat in cats] if recent else []
         current = [f for f in feeds if f.date == date]
@@ -263,7 +263,7 @@ class ArxivNewSource(Source):
             if newest is None or newest < date:
                 why = ("no announcement in the feeds (weekend or holiday)" if newest is None
                        else f"not announced yet (the feeds show {newest})")
-                raise EmptyDay(date, why, source=self.id,
+                raise empty_day(date, why, source=self.id,
                                hint="arXiv announces at 20:00 US Eastern, Sunday to Thursday")
         from_api = [c for c in cats if c not in {f.category for f in current}]
         for feed in feeds:
@@ -283,7 +283,7 @@ class ArxivNewSource(Source):
         ordered = sorted(best.values(), key=lambda kv: kv[0])
         day.entries = [DayEntry(paper=p, rank=n) for n, (_, p) in enumerate(ordered, 1)]
         if not day.entries:
-            raise EmptyDay(date, f"no announcements in {', '.join(cats)}", source=self.id)
+            raise empty_day(date, f"no announcements in {', '.join(cats)}", source=self.id)
         return day
 
     def _keep(self, best: dict[str, tuple[int, Paper]], kind: str, paper: Paper) -> None:

@@ -1,9 +1,11 @@
 """The source interface: one class per way of getting a day's list of papers.
 
 A source turns a date (``YYYY-MM-DD``) into a :class:`~dailypapers.models.DayList` or raises
-:class:`~dailypapers.errors.SourceError` (with a hint) or :class:`EmptyDay` (a correct answer
-with no papers). Sources never return partial garbage: an answer that cannot be read as a
-whole is an error; single malformed items are reported in ``DayList.skipped``.
+:class:`~dailypapers.errors.SourceError` (with a hint) or
+:class:`~dailypapers.errors.EmptyDayError` (a correct answer with no papers, made by
+:func:`~dailypapers.errors.empty_day`). Sources never return partial garbage: an answer
+that cannot be read as a whole is an error; single malformed items are reported in
+``DayList.skipped``.
 
 Sources take an injected ``httpx2`` client (tests pass one pointed at a local server); when
 none is given they build one with :func:`dailypapers.http.make_client` and close it themselves.
@@ -22,25 +24,12 @@ import httpx2 as httpx
 
 from .. import plugins
 from ..config import Settings
-from ..errors import EmptyDayError, SourceError
+from ..errors import SourceError
 from ..http import make_client, request
 from ..models import DayList
 
 _WS_RE = re.compile(r"\s+")
 
-
-class EmptyDay(EmptyDayError):
-    """The source answered correctly but has no papers for ``date``.
-
-    ``reason`` is a short human guess (``"weekend/holiday or not yet filled"``). Catch
-    :class:`~dailypapers.errors.EmptyDayError`; this subclass only adds the two attributes.
-    """
-
-    def __init__(self, date: str, reason: str, *, source: str, hint: str | None = None) -> None:
-        super().__init__(f"{source}: no papers for {date} ({reason})", hint=hint)
-        self.date = date
-        self.reason = reason
-        self.source = source
 
 
 def normalize_ws(text: str) -> str:

@@ -2,7 +2,7 @@
 
 ``input`` is the JSON file, or a folder holding ``<date>.json`` files (a folder of daily
 captures replays any of its days). Parsed by :func:`~dailypapers.sources.hf_daily.parse_daily`
-with the same rules as the live source: an empty list is an EmptyDay, a file none of whose
+with the same rules as the live source: an empty list is an EmptyDayError, a file none of whose
 items can be read is a SourceError, single bad items are reported in ``DayList.skipped``.
 """
 

@@ -12,7 +12,7 @@ submission title is sometimes edited (``$\\text{Transformer}^2$``). Authors are 
 real author names (``authors[].name``), never the HF accounts that claimed them; ``hidden``
 authors are left out. Fields we do not model are kept verbatim in ``Paper.extra``.
 
-An empty day raises :class:`~dailypapers.sources.base.EmptyDay` (an ``EmptyDayError``)
+An empty day raises :class:`~dailypapers.errors.EmptyDayError`
 carrying the date and a reason: HF answers ``[]`` for weekends, holidays and days not yet
 filled, and that must never be published as a normal day.
 """
@@ -25,12 +25,11 @@ from typing import Any
 
 import httpx2 as httpx
 
-from ..errors import SourceError
+from ..errors import SourceError, empty_day
 from ..models import DayEntry, DayList, Paper, split_arxiv_id
 from ..safety import check_json_depth
 from ..secrets import get_secret
 from .base import (
-    EmptyDay,
     Source,
     check_date,
     is_future,
@@ -62,7 +61,7 @@ _ITEM_KNOWN = frozenset({
 })
 
 
-class MalformedItem(ValueError):
+class _MalformedItem(ValueError):
     """One list item cannot be read as a paper."""
 
 
@@ -72,7 +71,7 @@ def parse_daily(payload: Any, *, date: str, limits: Limits | None = None) -> Day
     Ranks are 1.. in the API's order over the items that parsed. Malformed items land in
     ``skipped`` as (1-based position in the answer, reason); a repeated paper (pages shifted
     between requests) keeps its first place. Raises SourceError if ``payload`` is not a list.
-    Returns an empty DayList for ``[]``; :class:`HFDailySource` turns that into EmptyDay.
+    Returns an empty DayList for ``[]``; :class:`HFDailySource` turns that into an EmptyDayError.
     """
     if not isinstance(payload, list):
         detail = ""
@@ -89,7 +88,7 @@ def parse_daily(payload: Any, *, date: str, limits: Limits | None = None) -> Day
         dropped: list[str] = []
         try:
             paper, upvotes = parse_item(item, limits, dropped)
-        except MalformedItem as exc:
+        except _MalformedItem as exc:
             log.warning("HF daily %s: skipping item %d: %s", date, position, exc)
             day.skipped.append((position, str(exc)))
             continue
@@ -105,9 +104,9 @@ def parse_daily(payload: Any, *, date: str, limits: Limits | None = None) -> Day
 
 
 def check_day(day: DayList, items: list[Any], *, source: str, what: str) -> None:
-    """Raise EmptyDay for an empty answer, SourceError when no item at all could be read."""
+    """Raise EmptyDayError for an empty answer, SourceError when no item at all could be read."""
     if not items:
-        raise EmptyDay(
+        raise empty_day(
             day.date,
             "weekend/holiday or not yet filled",
             source=source,
@@ -125,7 +124,7 @@ def check_day(day: DayList, items: list[Any], *, source: str, what: str) -> None
 def parse_item(
     item: Any, limits: Limits | None = None, dropped: list[str] | None = None
 ) -> tuple[Paper, int | None]:
-    """One daily_papers item -> (Paper, upvotes). Raises MalformedItem.
+    """One daily_papers item -> (Paper, upvotes). Raises _MalformedItem.
 
     Texts are cleaned and cut to ``limits``; a link that is not a plain http(s) URL is left
     out and named in ``dropped``; an integer beyond SQLite's range makes the item malformed.
@@ -133,30 +132,30 @@ def parse_item(
     limits = limits or Limits()
     dropped = dropped if dropped is not None else []
     if not isinstance(item, dict):
-        raise MalformedItem(f"item is a {type(item).__name__}, not an object")
+        raise _MalformedItem(f"item is a {type(item).__name__}, not an object")
     paper = item.get("paper")
     if not isinstance(paper, dict):
-        raise MalformedItem("item has no 'paper' object")
+        raise _MalformedItem("item has no 'paper' object")
     raw_id = paper.get("id")
     if not isinstance(raw_id, str) or len(raw_id) > 100:
-        raise MalformedItem("paper has no id")
+        raise _MalformedItem("paper has no id")
     try:
         arxiv_id, version = split_arxiv_id(raw_id)
     except ValueError as exc:
-        raise MalformedItem(f"paper id {raw_id[:40]!r} is not an arXiv id") from exc
+        raise _MalformedItem(f"paper id {raw_id[:40]!r} is not an arXiv id") from exc
     title = _text(paper.get("title"), limits.title) or _text(item.get("title"), limits.title)
     if not title:
-        raise MalformedItem(f"{arxiv_id}: no title")
+        raise _MalformedItem(f"{arxiv_id}: no title")
     authors_raw = paper.get("authors", [])
     if not isinstance(authors_raw, list):
-        raise MalformedItem(f"{arxiv_id}: 'authors' is not a list")
+        raise _MalformedItem(f"{arxiv_id}: 'authors' is not a list")
 
     try:
         upvotes = bounded_int(paper.get("upvotes"), "upvotes")
         num_comments = bounded_int(item.get("numComments"), "numComments")
         stars = bounded_int(paper.get("githubStars"), "githubStars")
     except BadValue as exc:
-        raise MalformedItem(f"{arxiv_id}: {exc}") from exc
+        raise _MalformedItem(f"{arxiv_id}: {exc}") from exc
     org = paper.get("organization") or item.get("organization")
     submitter = paper.get("submittedOnDailyBy") or item.get("submittedBy")
     extra: dict[str, Any] = {k: v for k, v in paper.items() if k not in _PAPER_KNOWN}
