@@ -101,7 +101,7 @@ def test_home_renders_the_latest_day(watched: Watched, site: Path) -> None:
     page = watched.page
     page.goto((site / "index.html").as_uri())
     assert "2025-01-15" in page.inner_text("h1")
-    titles = page.locator("article.paper h2").all_inner_texts()
+    titles = page.locator("#daylist h2 a").all_inner_texts()
     assert titles == ["Diffusion Policies for Robots", "Vision Transformers at Scale"]
     # keyboard: the first Tab lands on the skip link, which moves focus to the content
     page.keyboard.press("Tab")

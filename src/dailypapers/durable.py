@@ -34,13 +34,15 @@ from .store import Store
 
 log = logging.getLogger(__name__)
 
-# Paths (relative to the working directory) that hold durable state, for the workflow to
-# commit: everything else there (dailypapers.db, cache/) can be rebuilt or fetched again.
+# For the scheduled workflow (``init --github-actions``), relative to the working directory:
+# - DURABLE_DIRS hold the state everything else is rebuilt from (per-day files);
+# - COMMITTED_PATHS is what the job commits: the durable state, the markdown archive, and
+#   the site (an output, rebuildable, committed so GitHub Pages can serve it);
+# - CACHE_PATHS are kept between runs with actions/cache and never committed: losing them
+#   costs a rebuild (``run`` does it by itself) and, for PDFs, downloads.
 DURABLE_DIRS = ("data", "ledger")
-# What a scheduled job commits: the durable state and the published archive.
-COMMITTED_PATHS = ("data", "ledger", "archive", "README.md")
-# Caches a job may keep between runs (actions/cache); losing them costs a rebuild.
-CACHE_PATHS = ("dailypapers.db", "cache")
+COMMITTED_PATHS = ("data", "ledger", "archive", "README.md", "site")
+CACHE_PATHS = ("dailypapers.db", "dailypapers.db-wal", "dailypapers.db-shm", "cache")
 
 
 def ledger_path(root: Path, date: str) -> Path:

@@ -227,8 +227,10 @@ def write_segment(
         write(f"search/s{segment}/{n}.js", script)
     for block_first in range(first, top, BLOCK):
         block = block_first // BLOCK
-        records = [by_id.get(doc, (None, None))[0]
+        # Results show title, date, page, authors, gist and picture; not the caption.
+        records = [(by_id.get(doc, (None, None))[0] or None)
                    for doc in range(block_first, min(block_first + BLOCK, top))]
+        records = [r[:6] if r else None for r in records]
         write(f"search/d/{block}.js", block_script(block, records))
 
 

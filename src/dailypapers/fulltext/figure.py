@@ -1,0 +1,256 @@
+"""A paper's picture, cut from its PDF: the key figure, or else the top of page one.
+
+``make_picture(pdf_path)`` looks at the first ``PAGES`` pages with PDFium's page objects:
+
+1. the first *captioned figure*: a line that starts "Figure N:" / "Fig. N." and the block
+   of drawings and images right above it (objects stacked upward from the caption with no
+   gap over ``GAP`` points, inside the caption's column);
+2. else the largest embedded image covering at least ``MIN_IMAGE`` of its page;
+3. else the top of page one (title, authors, abstract).
+
+The region is rendered (so vector figures work) and encoded as WebP and JPEG no larger
+than ``MAX_BYTES``, shrinking until it fits. The caption, when there is one, becomes the alt
+text. PDFium is not thread-safe and a hostile PDF can crash it: call this in a worker
+process (``render/pictures.py`` does), never in a thread.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from .clean import LIGATURES
+
+PAGES = 3
+GAP = 28.0  # points between two objects of one figure, at most
+MIN_FIGURE = 0.04  # of the page's area
+MIN_OBJECTS = 3  # drawings in a figure without an image (a rule above a caption is none)
+MIN_IMAGE = 0.05
+PAGE_ONE_TOP = 0.42  # of page one's height, from the top
+MAX_BYTES = 60_000
+WIDTHS = (880, 720, 600, 480, 360)
+QUALITIES = (72, 60, 50)
+ALT_CHARS = 300
+_CAPTION = re.compile(r"^\s*(Figure|Fig\.)\s*(\d+)\s*[:.|]\s*")
+_CONTROL = re.compile("[\x00-\x1f\x7f\ufffe\uffff]")
+_FIRST_SENTENCE = re.compile(r"^(.{40,}?[.!?])\s")
+
+Box = tuple[float, float, float, float]  # left, bottom, right, top (PDF points)
+
+
+class FigureError(Exception):
+    """The PDF could not be opened or rendered."""
+
+
+@dataclass(frozen=True)
+class Picture:
+    webp: bytes
+    jpeg: bytes
+    width: int
+    height: int
+    alt: str  # the caption ("" when the picture is page one)
+    kind: str  # figure | image | page
+    page: int  # 0-based
+
+
+def _caption_at(textpage: Any, index: int) -> str:
+    text = str(textpage.get_text_range(index, ALT_CHARS * 2))
+    # A caption ends at a blank line or at a line that ends a sentence (PDFium writes line
+    # ends as \r\n): what follows is body text or a heading.
+    block = re.split(r"\r?\n\s*\r?\n|(?<=[.!?])[ \t]*\r?\n", text, maxsplit=1)[0]
+    # U+FFFE marks a hyphen PDFium saw at a line end: the word continues on the next line.
+    block = re.sub("\ufffe\\s*", "", block).translate(LIGATURES)
+    caption = " ".join(_CONTROL.sub(" ", block).split())
+    caption = _CAPTION.sub("", caption).strip()  # "Figure 1:" says nothing to a reader
+    if len(caption) > ALT_CHARS:
+        cut = _FIRST_SENTENCE.match(caption)
+        caption = cut.group(1) if cut and len(cut.group(1)) <= ALT_CHARS else (
+            caption[:ALT_CHARS].rsplit(" ", 1)[0] + "…")
+    return caption
+
+
+def _line_box(textpage: Any, index: int) -> Box:
+    """The box of the text line that starts at ``index``."""
+    text = str(textpage.get_text_range(index, 200))
+    end = min((n for n in (text.find("\r"), text.find("\n")) if n >= 0), default=len(text))
+    boxes = [textpage.get_charbox(index + n) for n in range(max(1, end))
+             if not text[n].isspace()]
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+            max(b[3] for b in boxes))
+
+
+def _captions(textpage: Any) -> list[tuple[int, Box]]:
+    """(char index, box of the caption's first characters) of each figure caption."""
+    found: list[tuple[int, Box]] = []
+    for word in ("Figure", "Fig."):
+        searcher = textpage.search(word, match_case=True)
+        while True:
+            hit = searcher.get_next()
+            if not hit:
+                break
+            index, _count = hit
+            # A caption starts a line; "in Fig. 2. The..." inside a paragraph does not.
+            if index > 0 and str(textpage.get_text_range(index - 1, 1)) not in ("\n", "\r"):
+                continue
+            if not _CAPTION.match(str(textpage.get_text_range(index, 16))):
+                continue
+            found.append((index, _line_box(textpage, index)))
+    found.sort(key=lambda item: item[0])
+    return found
+
+
+def _graphics(page: Any) -> tuple[list[Box], list[Box]]:
+    """Bounding boxes of the page's drawings, and of its images and included figures."""
+    width, height = page.get_size()
+    paths: list[Box] = []
+    images: list[Box] = []
+    kinds = (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE,
+             pdfium_c.FPDF_PAGEOBJ_SHADING, pdfium_c.FPDF_PAGEOBJ_FORM)
+    # Top-level objects only: bounds of objects nested in a form are in the form's space.
+    # An included figure (a PDF in the PDF) is one form object with its page-space box.
+    for obj in page.get_objects(filter=kinds, max_depth=0):
+        left, bottom, right, top = obj.get_bounds()
+        box = (max(0.0, left), max(0.0, bottom), min(width, right), min(height, top))
+        if box[2] - box[0] <= 0 and box[3] - box[1] <= 0:
+            continue
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_FORM and _area(box) > 0.85 * width * height:
+            continue  # a wrapper around the whole page, not a figure
+        blocks = (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM)
+        (images if obj.type in blocks else paths).append(box)
+    return paths, images
+
+
+def _area(box: Box) -> float:
+    return max(0.0, box[2] - box[0]) * max(0.0, box[3] - box[1])
+
+
+def _text_lines(textpage: Any) -> list[Box]:
+    return [tuple(textpage.get_rect(n)) for n in range(textpage.count_rects())]  # type: ignore[misc]
+
+
+def _figure_above(caption: Box, objects: list[Box], images: list[Box], lines: list[Box],
+                  width: float, height: float) -> Box | None:
+    """The block of objects stacked right above a caption, within its column.
+
+    Body text closes the block: a figure never reaches past a wide line of text above its
+    caption (image bounds ignore clipping and can run far beyond what is drawn).
+    """
+    cap_left, _cap_bottom, cap_right, cap_top = caption
+    middle = width / 2
+    if cap_left < middle < cap_right:
+        column = (0.0, width)  # a caption across the middle: a full-width figure
+    elif cap_right <= middle:
+        column = (0.0, middle)
+    else:
+        column = (middle, width)
+
+    def in_column(box: Box) -> bool:
+        return column[0] - 4 <= (box[0] + box[2]) / 2 <= column[1] + 4
+
+    widths = sorted(b[2] - b[0] for b in lines)
+    text_width = widths[int(len(widths) * 0.9)] if widths else width  # a body line's width
+    wide = 0.8 * min(column[1] - column[0], text_width)
+
+    def in_block(line: Box) -> bool:  # text drawn inside an included figure is its own
+        return any(i[0] - 2 <= line[0] and line[2] <= i[2] + 2 and i[1] - 2 <= line[1]
+                   and line[3] <= i[3] + 2 for i in images)
+
+    ceiling = min((b[1] for b in lines if b[1] > cap_top + 2 and in_column(b)
+                   and b[2] - b[0] >= wide and not in_block(b)), default=height)
+    # An included figure's box may run into its caption's margin: what counts is that it
+    # stands above the caption.
+    inside = [(b[0], b[1], b[2], min(b[3], ceiling)) for b in objects
+              if b[1] + b[3] > 2 * cap_top and b[1] >= cap_top - 0.4 * (b[3] - b[1])
+              and b[1] < ceiling and in_column(b)]
+    inside.sort(key=lambda b: b[1])
+    top = cap_top
+    region: list[Box] = []
+    for box in inside:
+        if max(box[1], cap_top) > top + GAP:
+            break
+        region.append(box)
+        top = max(top, box[3])
+    if len(region) < MIN_OBJECTS and not any(b[:3] == i[:3] for b in region for i in images):
+        return None
+    left = max(0.0, min(b[0] for b in region) - 4)
+    right = min(width, max(b[2] for b in region) + 4)
+    found = (left, min(top, cap_top + 3), right, min(height, top + 4))
+    if _area(found) < MIN_FIGURE * width * height or found[3] - found[1] < 48:
+        return None
+    return found
+
+
+def _find(doc: Any) -> tuple[int, Box, str, str]:
+    """(page, region, kind, alt) of the picture to cut."""
+    best_image: tuple[float, int, Box] | None = None
+    for number in range(min(PAGES, len(doc))):
+        page = doc[number]
+        width, height = page.get_size()
+        paths, images = _graphics(page)
+        textpage = page.get_textpage()
+        lines = _text_lines(textpage)
+        for index, caption in _captions(textpage):
+            region = _figure_above(caption, paths + images, images, lines, width, height)
+            if region is not None:
+                return number, region, "figure", _caption_at(textpage, index)
+        for box in images:
+            share = _area(box) / (width * height)
+            if share >= MIN_IMAGE and (best_image is None or share > best_image[0]):
+                best_image = (share, number, box)
+    if best_image is not None:
+        return best_image[1], best_image[2], "image", ""
+    width, height = doc[0].get_size()
+    return 0, (0.0, height * (1 - PAGE_ONE_TOP), width, height), "page", ""
+
+
+def _encode(image: Any) -> tuple[bytes, bytes, int, int]:
+    """WebP and JPEG of ``image``, both at most MAX_BYTES, at the largest width that fits."""
+    from PIL import Image
+
+    for target in WIDTHS:
+        scaled = image
+        if image.width > target:
+            ratio = target / image.width
+            scaled = image.resize((target, max(1, round(image.height * ratio))),
+                                  Image.Resampling.LANCZOS)
+        for quality in QUALITIES:
+            webp, jpeg = io.BytesIO(), io.BytesIO()
+            scaled.save(webp, "WEBP", quality=quality, method=4)
+            scaled.save(jpeg, "JPEG", quality=quality, optimize=True, progressive=True)
+            if max(webp.tell(), jpeg.tell()) <= MAX_BYTES:
+                return webp.getvalue(), jpeg.getvalue(), scaled.width, scaled.height
+    raise FigureError("no encoding fits the size limit")
+
+
+def make_picture(pdf_path: Path) -> Picture:
+    """The paper's picture; raises :class:`FigureError` when the PDF cannot be read."""
+    try:
+        doc = pdfium.PdfDocument(str(pdf_path))
+    except (pdfium.PdfiumError, OSError) as exc:
+        raise FigureError(f"cannot open {pdf_path.name}: {exc}") from exc
+    try:
+        if len(doc) == 0:
+            raise FigureError("the PDF has no pages")
+        number, (left, bottom, right, top), kind, alt = _find(doc)
+        page = doc[number]
+        width, height = page.get_size()
+        scale = min(4.0, max(1.0, WIDTHS[0] / max(1.0, right - left)))
+        crop = (left, bottom, max(0.0, width - right), max(0.0, height - top))
+        bitmap = page.render(scale=scale, crop=crop, fill_color=(255, 255, 255, 255))
+        image = bitmap.to_pil().convert("RGB")
+    except pdfium.PdfiumError as exc:
+        raise FigureError(f"cannot render {pdf_path.name}: {exc}") from exc
+    finally:
+        doc.close()
+    webp, jpeg, out_w, out_h = _encode(image)
+    return Picture(webp=webp, jpeg=jpeg, width=out_w, height=out_h, alt=alt, kind=kind,
+                   page=number)
+
+
+__all__ = ["MAX_BYTES", "FigureError", "Picture", "make_picture"]

@@ -1,0 +1,99 @@
+"""Rendering pages and feeds: a day (and the home page), a paper, a tag, the shared pages."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from importlib import resources
+from typing import Any
+
+from ...models import DayDigest, DigestEntry
+from .. import paths, site_search
+from ..feed import FeedInfo, FeedItem, atom_feed, rss_feed
+from ..paths import day_json_path, day_path, paper_path, tag_feed_path, tag_path
+from .context import STATIC_FILES, TAG_FEED_LIMIT, TAG_PAGE_LIMIT, Clock, Context, TagInfo
+from .views import archive_calendar, day_json, day_tags, entry_view, feed_items
+
+
+def render_day(
+    ctx: Context, digest: DayDigest, *, home: bool = False,
+    views: list[dict[str, Any]] | None = None,
+) -> None:
+    n = bisect.bisect_left(ctx.dates, digest.date)
+    prev_date = ctx.dates[n - 1] if n > 0 else None
+    next_date = ctx.dates[n + 1] if n + 1 < len(ctx.dates) else None
+    rel = paths.HOME if home else day_path(digest.date)
+    entries = views if views is not None else [entry_view(ctx, e) for e in digest.entries]
+    ctx.render(
+        "day.html", rel, digest=digest, date=digest.date, prev_date=prev_date,
+        next_date=next_date, home=home, entries=entries, day_tags=day_tags(entries),
+    )
+    if not home:
+        ctx.report.days += 1
+        ctx.out.write(day_json_path(digest.date), day_json(digest))
+
+
+def write_picture(ctx: Context, arxiv_id: str) -> None:
+    """Copy a paper's cached picture into the site (once, beside its paper page)."""
+    picture = ctx.pictures.get(arxiv_id)
+    if picture is not None:
+        ctx.out.write(picture.path, picture.webp_bytes())
+
+
+def render_paper(
+    ctx: Context, entry: DigestEntry, date: str, dates: Sequence[str],
+    view: dict[str, Any] | None = None,
+) -> None:
+    ctx.render("paper.html", paper_path(entry.paper.arxiv_id), date=date, dates=list(dates),
+               x=view if view is not None else entry_view(ctx, entry))
+    ctx.report.papers += 1
+
+
+def render_tag(ctx: Context, tag: TagInfo) -> None:
+    items = ctx.index.tag_members(tag.key, TAG_PAGE_LIMIT)
+    ctx.render("tag.html", tag_path(tag.slug), tag=tag, items=items, total=tag.count)
+    feed_items = [
+        FeedItem(
+            id=f"urn:arxiv:{arxiv_id}", title=record[0],
+            link=ctx.absolute(record[2]) or f"https://arxiv.org/abs/{arxiv_id}",
+            date=record[1], summary=record[4], authors=authors, categories=labels,
+        )
+        for arxiv_id, record, authors, labels in ctx.index.tag_feed_rows(tag.key, TAG_FEED_LIMIT)
+    ]
+    info = FeedInfo(
+        title=f"{ctx.settings.site_title}: {tag.label}",
+        id=ctx.absolute(tag_feed_path(tag.slug)) or f"urn:dailypapers:tag:{tag.slug}",
+        home_url=ctx.absolute(tag_path(tag.slug)),
+        self_url=ctx.absolute(tag_feed_path(tag.slug)),
+        description=f"Papers tagged {tag.label}",
+    )
+    ctx.out.write(tag_feed_path(tag.slug), atom_feed(info, feed_items, pretty=False))
+    ctx.report.tags += 1
+
+
+def write_common(ctx: Context) -> None:
+    clock = Clock()
+    for name in STATIC_FILES:
+        data = (resources.files("dailypapers.render") / "static" / name).read_bytes()
+        ctx.out.write(paths.static_path(name), data)
+    ctx.render("search.html", paths.SEARCH)
+    docs = ctx.index.count()
+    ctx.out.write("search/meta.js", site_search.meta_script(docs))
+    token = ctx.index.get_meta("token") or ""
+    ctx.out.write(site_search.MANIFEST, site_search.manifest_text(token, docs))
+    if not ctx.dates:
+        return
+    ctx.render("archive.html", paths.ARCHIVE, years=archive_calendar(ctx), days=len(ctx.dates),
+               papers=ctx.index.papers())
+    tags = sorted(ctx.tags.values(), key=lambda t: (-t.count, t.key))
+    ctx.render("tags.html", paths.TAGS, tags=tags)
+    items = feed_items(ctx)
+    title = ctx.settings.site_title
+    for name, maker in ((paths.ATOM, atom_feed), (paths.RSS, rss_feed)):
+        info = FeedInfo(
+            title=title, id=ctx.absolute(name) or "urn:dailypapers:feed",
+            home_url=ctx.absolute(paths.HOME), self_url=ctx.absolute(name),
+            description=f"{title}: summaries of the latest papers",
+        )
+        ctx.out.write(name, maker(info, items))
+    clock.lap("archive, tag index, feeds")

@@ -1,0 +1,182 @@
+"""What pages show, computed once per paper or day: entry views, records, JSON, calendar."""
+
+from __future__ import annotations
+
+import calendar
+import json
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from ...config import Settings
+from ...models import DayDigest, DigestEntry, Verification
+from ...store import queries
+from ...view import SOURCE_LABELS, Link, paper_view, plain, short_authors
+from ..feed import FeedItem, clean_text, entry_html
+from ..paths import paper_path
+from ..pictures import PaperPicture
+from ..tags import canonical
+from .context import RECORD_AUTHORS, SNIPPET_CHARS, Context
+
+
+def entry_tags(entry: DigestEntry) -> list[tuple[str, str]]:
+    """A paper's tags as (key, label): the summary's keywords first, then Hugging Face's."""
+    return canonical([*(entry.summary.keywords if entry.summary else []),
+                      *entry.paper.ai_keywords])
+
+
+def record(arxiv_id: str, title: str, date: str, authors: Sequence[str], gist: str,
+           picture: PaperPicture | None = None) -> list[str]:
+    """A paper as search results and tag pages list it: title, date, page, authors, gist,
+    and, when it has a picture, the picture's path and caption (search drops the caption)."""
+    gist = clean_text(gist)
+    if len(gist) > SNIPPET_CHARS:
+        gist = gist[:SNIPPET_CHARS].rsplit(" ", 1)[0] + "…"
+    out = [clean_text(title) or arxiv_id, date, paper_path(arxiv_id),
+           short_authors(authors, RECORD_AUTHORS), gist]
+    if picture is not None:
+        out += [picture.path, picture.alt]
+    return out
+
+
+_WEIGHTS = re.compile(r"^https?://huggingface\.co/(?!papers/|spaces/|datasets/|docs/|blog/)"
+                      r"[^/?#]+/[^/?#]+/?$")
+_DEMO = re.compile(r"^https?://(huggingface\.co/spaces/|[^/]*\.hf\.space|[^/]*gradio\.live)")
+
+
+def badges(links: Sequence[Link]) -> list[tuple[str, str]]:
+    """(kind, label) badges from the links the sources gave: code, weights, demo."""
+    out: list[tuple[str, str]] = []
+    urls = [link.url for link in links if link.kind in ("code", "project")]
+    if any(link.kind == "code" for link in links):
+        out.append(("code", "Code"))
+    if any(_WEIGHTS.match(url) for url in urls):
+        out.append(("weights", "Weights"))
+    if any(_DEMO.match(url) for url in urls):
+        out.append(("demo", "Demo"))
+    elif any(link.kind == "project" for link in links):
+        out.append(("project", "Project page"))
+    return out
+
+
+def day_tags(views: Sequence[dict[str, Any]]) -> list[tuple[str, str, int]]:
+    """(key, label, papers) of the tags on a day, busiest first: the day page's tag filter."""
+    counts: dict[str, list[Any]] = {}
+    for view in views:
+        for key, (label, _url) in zip(view["tag_keys"], view["tags"], strict=True):
+            counts.setdefault(key, [label, 0])[1] += 1
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1][1], kv[1][0].casefold()))
+    return [(key, label, n) for key, (label, n) in ranked]
+
+
+def picture_view(ctx: Context, arxiv_id: str) -> dict[str, Any] | None:
+    picture = ctx.pictures.get(arxiv_id)
+    if picture is None:
+        return None
+    return {"src": picture.path, "alt": picture.alt, "width": picture.width,
+            "height": picture.height}
+
+
+def entry_view(ctx: Context, entry: DigestEntry) -> dict[str, Any]:
+    """What the day and paper templates show about an entry (from the one paper view)."""
+    v = paper_view(entry, max_authors=max(1, ctx.settings.max_authors))
+    gist = v.one_line if v.has_summary else v.abstract
+    return {
+        "arxiv_id": v.arxiv_id, "version": v.version, "page": v.page_path, "title": v.title,
+        "authors": list(v.authors), "authors_short": v.authors_short, "upvotes": v.upvotes,
+        "organization": v.organization,
+        "links": [(link.label, link.url) for link in v.links if link.kind != "page"],
+        "parts": [(p.label, p.text) for p in v.parts],
+        "verdict": (v.check.tone, v.check.label), "abstract": v.abstract,
+        "description": gist[:200],
+        "tags": [(label, ctx.tag_url(key)) for key, label in entry_tags(entry)],
+        "tag_keys": [key for key, _label in entry_tags(entry)],
+        "picture": picture_view(ctx, v.arxiv_id),
+        "rank": v.rank, "gist": gist, "badges": badges(v.links),
+        "checked": [(plain(i.text), i.status, plain(i.snippet)) for i in v.check.items],
+        "by": {
+            "backend": v.backend or "unknown", "model": v.model,
+            "source": SOURCE_LABELS.get(v.summary_source or "", v.summary_source),
+            "fallback_from": v.fallback_from,
+        } if v.has_summary else None,
+    }
+
+
+def day_json(digest: DayDigest) -> str:
+    data = {
+        "date": digest.date, "source": digest.source, "fetched_at": digest.fetched_at,
+        "entries": [
+            {
+                "rank": e.rank, "upvotes": e.upvotes, "fulltext_source": e.fulltext_source,
+                "page": paper_path(e.paper.arxiv_id), "paper": vars(e.paper),
+                "summary": vars(e.summary) if e.summary else None,
+                "verification": verification_dict(e.verification),
+            }
+            for e in digest.entries
+        ],
+    }
+    # Compact on purpose: indent= switches json to its pure-Python encoder (20x slower).
+    return json.dumps(data, ensure_ascii=False) + "\n"
+
+
+def verification_dict(verification: Verification | None) -> dict[str, Any] | None:
+    """``Verification.to_dict`` without ``dataclasses.asdict``'s deep copies (hot at 10^5)."""
+    if verification is None:
+        return None
+    return {"items": [vars(i) for i in verification.items], "source": verification.source,
+            "status": verification.status}
+
+
+def feed_items(ctx: Context) -> list[FeedItem]:
+    days = ctx.dates[-max(1, ctx.settings.site_feed_days):]
+    items: list[FeedItem] = []
+    seen: set[str] = set()
+    for digest in sorted(queries.iter_digests(ctx.store, days), key=lambda d: d.date,
+                         reverse=True):
+        for entry in digest.entries:
+            if entry.paper.arxiv_id in seen:  # one entry per paper: its newest day
+                continue
+            seen.add(entry.paper.arxiv_id)
+            items.append(feed_item(entry, digest.date, ctx.settings))
+    return items
+
+
+def feed_item(entry: DigestEntry, date: str, settings: Settings) -> FeedItem:
+    """A paper as a feed entry: the one-line summary, the labelled parts, our page and arXiv."""
+    v = paper_view(entry, max_authors=0, site_url=settings.site_url)
+    parts = [(p.label, p.text) for p in v.present_parts] or [("Abstract", v.abstract)]
+    notes = []
+    if not v.has_summary:
+        notes.append("No summary yet: this is the abstract.")
+    if v.check.failed:
+        notes.append(f"Numbers not found in the paper: {', '.join(v.check.failed)}.")
+    return FeedItem(
+        id=f"urn:arxiv:{v.arxiv_id}", title=v.title, link=v.page_url or v.abs_url,
+        date=date, summary=v.one_line or v.abstract, authors=list(v.authors),
+        categories=[label for _key, label in entry_tags(entry)],
+        content_html=entry_html(parts, notes, [(link.label, link.url) for link in v.links]),
+        related=v.abs_url,
+    )
+
+
+def archive_calendar(ctx: Context) -> list[dict[str, Any]]:
+    """Years (newest first) of months (newest first) of calendar weeks."""
+    by_month: dict[tuple[int, int], None] = {}
+    for date in reversed(ctx.dates):
+        by_month[(int(date[:4]), int(date[5:7]))] = None
+    years: dict[int, list[dict[str, Any]]] = {}
+    cal = calendar.Calendar(firstweekday=0)
+    for year, month in by_month:
+        weeks: list[list[dict[str, Any]]] = []
+        for week in cal.monthdayscalendar(year, month):
+            cells: list[dict[str, Any]] = []
+            for day in week:
+                date = f"{year:04d}-{month:02d}-{day:02d}" if day else ""
+                cells.append({"day": day, "date": date, "count": ctx.counts.get(date, 0)})
+            weeks.append(cells)
+        total = sum(int(c["count"]) for w in weeks for c in w)
+        years.setdefault(year, []).append({
+            "name": f"{calendar.month_name[month]} {year}", "weeks": weeks, "total": total,
+            "id": f"m{year:04d}-{month:02d}",
+        })
+    return [{"year": y, "months": m} for y, m in years.items()]

@@ -1,0 +1,66 @@
+"""PDFs the tests make themselves (pypdfium2's writer + Pillow): text, a figure, a caption."""
+
+from __future__ import annotations
+
+import ctypes
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from PIL import Image, ImageDraw
+
+WIDTH, HEIGHT = 612.0, 792.0  # US letter, in points
+
+
+def _text(doc: pdfium.PdfDocument, page: pdfium.PdfPage, x: float, y: float, text: str,
+          size: float = 10.0) -> None:
+    obj = pdfium_c.FPDFPageObj_NewTextObj(doc, b"Helvetica", ctypes.c_float(size))
+    encoded = (text + "\x00").encode("utf-16-le")
+    buffer = ctypes.create_string_buffer(encoded)
+    pdfium_c.FPDFText_SetText(obj, ctypes.cast(buffer, ctypes.POINTER(pdfium_c.FPDF_WCHAR)))
+    pdfium_c.FPDFPageObj_Transform(obj, 1, 0, 0, 1, x, y)
+    pdfium_c.FPDFPage_InsertObject(page, obj)
+
+
+def _chart(width: int, height: int) -> Image.Image:
+    """A bar chart-like figure with enough detail to be worth a picture."""
+    image = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(image)
+    for n in range(8):
+        top = height - 20 - (n * 37 % 11 + 3) * height // 16
+        draw.rectangle([30 + n * (width - 60) // 8, top, 30 + (n + 1) * (width - 60) // 8 - 8,
+                        height - 20], fill=(40 + n * 25, 90, 200 - n * 20))
+    draw.line([25, 10, 25, height - 20, width - 10, height - 20], fill="black", width=3)
+    return image
+
+
+def make_paper_pdf(path: Path, *, title: str = "A Generated Paper", figure: bool = True,
+                   caption: str = "Figure 1: Accuracy of our method against three baselines.",
+                   pages: int = 2) -> Path:
+    """A small paper: title, body text on each page, a captioned figure on page one."""
+    doc = pdfium.PdfDocument.new()
+    for number in range(pages):
+        page = doc.new_page(WIDTH, HEIGHT)
+        y = HEIGHT - 72
+        if number == 0:
+            _text(doc, page, 72, y, title, 18)
+            y -= 40
+        for line in range(6):
+            _text(doc, page, 72, y, f"Body text line {line} of page {number + 1}, about the "
+                                    "method and the results we report in this paper.", 10)
+            y -= 14
+        if figure and number == 0:
+            image = pdfium.PdfImage.new(doc)
+            bitmap = pdfium.PdfBitmap.from_pil(_chart(900, 500))
+            image.set_bitmap(bitmap)
+            box_w, box_h = 400.0, 222.0
+            left, bottom = (WIDTH - box_w) / 2, y - 20 - box_h
+            image.set_matrix(pdfium.PdfMatrix().scale(box_w, box_h).translate(left, bottom))
+            page.insert_obj(image)
+            _text(doc, page, 120, bottom - 16, caption, 9)
+            y = bottom - 50
+            _text(doc, page, 72, y, "More body text after the figure, with the discussion.", 10)
+        page.gen_content()
+    doc.save(str(path))
+    doc.close()
+    return path
