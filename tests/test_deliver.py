@@ -60,13 +60,16 @@ def test_send_delivers_then_reports_nothing_left(
 
 def test_send_exit_statuses(isolated_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     runner = CliRunner()
+    nowhere = runner.invoke(main, ["send", "--date", "2025-01-18"])
+    assert nowhere.exit_code == 1 and "no database" in nowhere.output
+    assert not (isolated_env / "dailypapers.db").exists()  # a wrong --dir creates nothing
+    make_store(isolated_env / "dailypapers.db", n=1).close()
     empty = runner.invoke(main, ["send", "--date", "2025-01-18"])
     assert empty.exit_code == 4 and "no papers stored for 2025-01-18" in empty.output
-    make_store(isolated_env / "dailypapers.db", n=1).close()
     nothing = runner.invoke(main, ["send", "--date", DATE])
     assert nothing.exit_code == 5 and "no channels configured" in nothing.output
     unknown = runner.invoke(main, ["send", "--date", DATE, "--channel", "pigeon"])
-    assert unknown.exit_code == 1
+    assert unknown.exit_code == 2  # a bad flag: usage error listing the choices
     assert "unknown channel 'pigeon'" in unknown.output and "email, telegram, webhook" in (
         unknown.output)
     no_alert = runner.invoke(main, ["send", "--alert", "day failed"])

@@ -13,6 +13,7 @@ from pytest_httpserver import HTTPServer
 
 from dailypapers.config import Settings, load_settings
 from dailypapers.deliver import deliver_day, send_alert
+from dailypapers.errors import ConfigError
 
 DATE = "2025-01-15"
 
@@ -123,7 +124,10 @@ def test_webhook_alert(isolated_env: Path, hook: Hook) -> None:
 
 def test_unknown_kind_and_missing_url(isolated_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     store = make_store(isolated_env / "dailypapers.db", n=1)
-    report = deliver_day(store, hook_settings(isolated_env, "teams"), DATE)
+    with pytest.raises(ConfigError, match="webhook-kind='teams'"):
+        hook_settings(isolated_env, "teams")  # the setting itself is checked on load
+    bypassed = hook_settings(isolated_env, "slack").model_copy(update={"webhook_kind": "teams"})
+    report = deliver_day(store, bypassed, DATE)
     assert "unknown webhook_kind" in report.line()
     report = deliver_day(store, hook_settings(isolated_env, "slack"), DATE)
     assert "DAILYPAPERS_WEBHOOK_URL" in report.line()

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from dailypapers.cli import main
 from dailypapers.config import CONFIG_FILE, Settings, load_settings, read_config_file
-from dailypapers.deliver.schedule import init_directory, workflow_text
+from dailypapers.scaffold import init_directory, workflow_text
 
 
 def _uncommented(text: str) -> str:

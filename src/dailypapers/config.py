@@ -7,12 +7,16 @@ Secrets never live here: see :mod:`dailypapers.secrets`.
 
 from __future__ import annotations
 
+import difflib
 import json
+import logging
+import os
 import tomllib
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -22,91 +26,99 @@ from pydantic_settings import (
 
 from .errors import ConfigError
 
+log = logging.getLogger(__name__)
+
 CONFIG_FILE = "dailypapers.toml"
+ENV_PREFIX = "DAILYPAPERS_"
+# DAILYPAPERS_* variables that are not settings (secrets are added from secrets.py).
+EXTRA_ENV = ("DAILYPAPERS_KEY_FILE",)
+_READ_ENV: ContextVar[bool] = ContextVar("dailypapers_read_env", default=True)
 # Names that may not appear in the config file: secrets come from the environment only.
-_SECRET_WORDS = ("token", "api_key", "password", "secret")
+_SECRET_WORDS = ("token", "password", "secret", "key")
 # Top-level tables kept whole rather than flattened into fields.
 _TABLES = ("profiles",)
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="DAILYPAPERS_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
 
     # --- working directory and outputs
     dir: Path = Path(".")
     database: str = "dailypapers.db"
     cache_dir: str = "cache"
-    readme_days: int = 7
-    max_authors: int = 5
-    min_papers: int = 3
+    readme_days: Annotated[int, Field(ge=1, le=3650)] = 7
+    max_authors: Annotated[int, Field(ge=1, le=1000)] = 5
+    min_papers: Annotated[int, Field(ge=0, le=10_000)] = 3
     site_url: str = ""
     site_title: str = "Daily Papers"
     site: bool = True  # build the static site and feeds in publish
-    site_feed_days: int = 3  # days in the main Atom/RSS feeds
-    site_tag_min_papers: int = 3  # a keyword gets a tag page once this many papers share it
-    site_workers: int = 0  # processes for a full site build; 0 = one per CPU
+    site_feed_days: Annotated[int, Field(ge=1, le=3650)] = 3  # days in the main Atom/RSS feeds
+    # a keyword gets a tag page once this many papers share it
+    site_tag_min_papers: Annotated[int, Field(ge=1)] = 3
+    # processes for a full site build; 0 = one per CPU
+    site_workers: Annotated[int, Field(ge=0, le=256)] = 0
 
     # --- remote services (every base URL is a setting)
     hf_url: str = "https://huggingface.co"
     arxiv_api_url: str = "https://export.arxiv.org/api/query"
     arxiv_url: str = "https://arxiv.org"
     # arXiv asks for one request every 3 s on a single connection.
-    arxiv_delay: float = 3.0
+    arxiv_delay: Annotated[float, Field(ge=0, le=600)] = 3.0
     user_agent: str = "dailypapers/0.1 (https://pypi.org/project/dailypapers/)"
-    http_timeout: float = 30.0
-    http_retries: int = 4
-    retry_max_wait: float = 60.0
+    http_timeout: Annotated[float, Field(gt=0, le=3600)] = 30.0
+    http_retries: Annotated[int, Field(ge=0, le=20)] = 4
+    retry_max_wait: Annotated[float, Field(ge=0, le=3600)] = 60.0
 
     # --- stages
     source: str = "hf-daily"
-    hf_page_size: int = 100
+    hf_page_size: Annotated[int, Field(ge=1, le=1000)] = 100
     summarizer: str = "extractive"
     fulltext: bool = True
-    pdf_max_bytes: int = 60_000_000
+    pdf_max_bytes: Annotated[int, Field(ge=1)] = 60_000_000
     # Seconds one PDF may take to extract before its worker process is killed.
-    pdf_timeout: float = 120.0
+    pdf_timeout: Annotated[float, Field(gt=0, le=86_400)] = 120.0
 
     # --- LLM summarizers
     openai_base_url: str | None = None
     model: str | None = None
-    fallback_models: list[str] = []
-    concurrency: int = 8
-    requests_per_minute: float | None = None
-    tokens_per_minute: float | None = None
-    request_timeout: float = 120.0
-    max_tokens_budget: int | None = None
-    max_cost: float | None = None
+    fallback_models: Annotated[list[str], NoDecode] = []
+    concurrency: Annotated[int, Field(ge=1, le=1024)] = 8
+    requests_per_minute: Annotated[float, Field(gt=0)] | None = None
+    tokens_per_minute: Annotated[float, Field(gt=0)] | None = None
+    request_timeout: Annotated[float, Field(gt=0, le=86_400)] = 120.0
+    max_tokens_budget: Annotated[int, Field(ge=1)] | None = None
+    max_cost: Annotated[float, Field(ge=0)] | None = None
     prompt_file: str | None = None
-    context_chars: int = 60_000
+    context_chars: Annotated[int, Field(ge=1000)] = 60_000
     gemini_base_url: str | None = None
     # Sampling temperature sent to the model; None leaves the server's default (some
     # reasoning models reject any other value).
-    llm_temperature: float | None = None
+    llm_temperature: Annotated[float, Field(ge=0, le=2)] | None = None
     # Prices for cost accounting and max_cost: "MODEL=INPUT,OUTPUT" in USD per 1M tokens.
-    llm_prices: list[str] = []
+    llm_prices: Annotated[list[str], NoDecode] = []
     # First backoff step for LLM retries without Retry-After (doubles each attempt).
-    retry_base_wait: float = 1.0
+    retry_base_wait: Annotated[float, Field(ge=0, le=600)] = 1.0
 
     # --- delivery
     channels: Annotated[list[str], NoDecode] = []
     telegram_url: str = "https://api.telegram.org"
     telegram_chat_id: str | None = None
-    telegram_top_n: int | None = None
+    telegram_top_n: Annotated[int, Field(ge=1)] | None = None
     telegram_audio: bool = True
     # One voice note per paper as well as the day's episode (off: it doubles the messages).
     telegram_voice: bool = False
-    # Telegram allows about 20 messages a minute in a group chat.
-    telegram_per_minute: float = 20.0
+    # Telegram allows about 20 messages a minute in a group chat (0: no pacing).
+    telegram_per_minute: Annotated[float, Field(ge=0)] = 20.0
     email_from: str | None = None
     # A list in TOML; in the environment JSON or comma-separated ("a@x.org, b@y.org").
     email_to: Annotated[list[str], NoDecode] = []
     # List-Unsubscribe target (https: URL or mailto:); default mailto:<email_from>.
     email_unsubscribe: str | None = None
-    webhook_kind: str = "slack"
-    tts: str = "espeak"  # espeak | openai | none
+    webhook_kind: Literal["slack", "discord"] = "slack"
+    tts: Literal["espeak", "openai", "none"] = "espeak"
     tts_voice: str | None = None  # espeak voice (en-us) or OpenAI voice (alloy)
     tts_model: str = "gpt-4o-mini-tts"
-    tts_rate: int = 175  # words per minute (espeak)
+    tts_rate: Annotated[int, Field(ge=80, le=450)] = 175  # words per minute (espeak)
     # Write spoken summaries and the podcast feed under site/ on every delivery.
     podcast: bool = False
     alert_channel: str | None = None
@@ -163,17 +175,23 @@ class Settings(BaseSettings):
         # TOML users write chat_id = -1001234567890; the API takes it as text either way.
         return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
-    @field_validator("email_to", "channels", "arxiv_categories", mode="before")
+    @field_validator("*", mode="before")
     @classmethod
-    def _split_list(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            text = value.strip()
-            if text.startswith("["):
-                try:
-                    return json.loads(text)
-                except json.JSONDecodeError as exc:
-                    raise ValueError(f"not a JSON list: {exc}") from exc
-            return [part.strip() for part in text.split(",") if part.strip()]
+    def _split_list(cls, value: Any, info: ValidationInfo) -> Any:
+        # Lists take one documented form everywhere: a TOML array, or in the environment a
+        # JSON array ('["a", "b"]') or comma-separated text ("a, b").
+        if info.field_name in _LIST_FIELDS and isinstance(value, str):
+            return split_list(value)
+        name = info.field_name or ""
+        if name.endswith("_url") and isinstance(value, str) and value.strip() and \
+                not value.strip().lower().startswith(("http://", "https://")):
+            # Every remote base URL is a setting; none may be file:, ftp: or a bare host.
+            raise ValueError("not an http:// or https:// URL")
+        if info.field_name in _DICT_FIELDS and isinstance(value, str):
+            try:
+                return json.loads(value)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"not a JSON object ({exc.msg})") from exc
         return value
 
     @property
@@ -197,8 +215,20 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        # Environment beats the file values passed as init kwargs; flags are applied after.
-        return (env_settings, init_settings)
+        # Settings(...) alone reads the environment over its arguments; load_settings merges
+        # file < environment < flags itself (to name the origin of a bad value) and turns
+        # the environment source off.
+        return (env_settings, init_settings) if _READ_ENV.get() else (init_settings,)
+
+
+_LIST_FIELDS = frozenset(
+    name for name, info in Settings.model_fields.items()
+    if getattr(info.annotation, "__origin__", None) is list
+)
+_DICT_FIELDS = frozenset(
+    name for name, info in Settings.model_fields.items()
+    if getattr(info.annotation, "__origin__", None) is dict
+)
 
 
 # (setting, lowest value, strictly above it): numbers that make no sense are refused.
@@ -233,6 +263,11 @@ def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
+def _looks_secret(name: str) -> bool:
+    words = name.lower().split("_")
+    return "api_key" in name.lower() or any(w in _SECRET_WORDS for w in words)
+
+
 def read_config_file(path: Path) -> dict[str, Any]:
     if not path.exists():
         return {}
@@ -240,7 +275,7 @@ def read_config_file(path: Path) -> dict[str, Any]:
         data = _flatten(tomllib.loads(path.read_text(encoding="utf-8")))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
-    secret = [k for k in data if any(w in k for w in _SECRET_WORDS)]
+    secret = [k for k in data if _looks_secret(k)]
     if secret:
         raise ConfigError(
             f"{path}: secrets do not belong in the config file ({', '.join(sorted(secret))})",
@@ -253,20 +288,102 @@ def read_config_file(path: Path) -> dict[str, Any]:
     return data
 
 
+def split_list(text: str) -> list[Any]:
+    """A list setting from text: a JSON array, else comma-separated items."""
+    text = text.strip()
+    if text.startswith(("[", "{")):
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"not a JSON list ({exc.msg})") from exc
+        if not isinstance(value, list):
+            raise ValueError("not a JSON list")
+        return value
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def env_name(field: str) -> str:
+    return f"{ENV_PREFIX}{field.upper()}"
+
+
+def _env_values() -> dict[str, str]:
+    """``{field: raw text}`` for every DAILYPAPERS_<FIELD> set in the environment."""
+    fields = set(Settings.model_fields)
+    values: dict[str, str] = {}
+    for name, value in os.environ.items():
+        upper = name.upper()
+        if upper.startswith(ENV_PREFIX) and upper[len(ENV_PREFIX):].lower() in fields:
+            values[upper[len(ENV_PREFIX):].lower()] = value
+    return values
+
+
+def unknown_env() -> list[str]:
+    """One warning line per DAILYPAPERS_* variable that is neither a setting nor a known key."""
+    from .secrets import KNOWN_SECRETS
+
+    known = {env_name(f) for f in Settings.model_fields} | set(EXTRA_ENV) | {
+        name for name in KNOWN_SECRETS if name.startswith(ENV_PREFIX)}
+    lines = []
+    for name in sorted(os.environ):
+        upper = name.upper()
+        if not upper.startswith(ENV_PREFIX) or upper in known:
+            continue
+        close = difflib.get_close_matches(upper, sorted(known), n=1, cutoff=0.75)
+        guess = f" (did you mean {close[0]}?)" if close else ""
+        lines.append(f"{name} is not a dailypapers setting; ignored{guess}")
+    return lines
+
+
+_warned: set[str] = set()
+
+
+def _warn_unknown_env() -> None:
+    for line in unknown_env():
+        if line not in _warned:
+            _warned.add(line)
+            log.warning("%s", line)
+
+
+def _describe(error: Any, origin: dict[str, str]) -> str:
+    """One clause for one validation error, naming where the bad value came from."""
+    field = str(error["loc"][0]) if error.get("loc") else "?"
+    message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
+    where = origin.get(field, field)
+    shown = repr(error.get("input"))
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    return f"{where}={shown}: {message}"
+
+
+def _config_error(exc: ValidationError, origin: dict[str, str]) -> ConfigError:
+    errors = exc.errors(include_url=False)
+    parts = [_describe(e, origin) for e in errors]
+    first = parts[0] if parts else str(exc).splitlines()[0]
+    more = f" (and {len(parts) - 1} more: {'; '.join(parts[1:])})" if len(parts) > 1 else ""
+    return ConfigError(f"invalid setting {first}{more}",
+                       hint="see dailypapers.toml written by `dailypapers init` for every setting")
+
+
 def load_settings(directory: Path | str | None = None, **flags: Any) -> Settings:
-    """Build settings for a working directory; ``flags`` (CLI options) win over everything."""
+    """Build settings for a working directory; ``flags`` (CLI options) win over everything.
+
+    Every value is validated once, whatever it came from; a bad one raises one
+    :class:`ConfigError` naming the environment variable, the file's key or the flag.
+    """
+    _warn_unknown_env()
     flags = {k: v for k, v in flags.items() if v is not None}
-    root = Path(directory) if directory is not None else None
-    if root is None:
-        env_dir = Settings().dir
-        root = env_dir
-    file_values = read_config_file(root / CONFIG_FILE)
-    file_values["dir"] = root
+    env = _env_values()
+    root = Path(directory) if directory is not None else Path(env.get("dir") or ".")
+    config = root / CONFIG_FILE
+    file_values = read_config_file(config)
+    origin = {f: f"{config.name}: {f}" for f in file_values}
+    origin.update({f: env_name(f) for f in env})
+    origin.update({f: f"--{f.replace('_', '-')}" for f in flags})
+    values: dict[str, Any] = {**file_values, **env, **flags, "dir": root}
+    token = _READ_ENV.set(False)  # environment values are in ``values`` already
     try:
-        settings = Settings(**file_values)
-        if flags:
-            settings = settings.model_copy(update=flags)
-            Settings.model_validate(settings.model_dump())
+        return Settings(**values)
     except ValidationError as exc:
-        raise ConfigError(f"invalid settings: {exc}") from exc
-    return settings
+        raise _config_error(exc, origin) from None
+    finally:
+        _READ_ENV.reset(token)

@@ -210,7 +210,10 @@ class Summary:
         return cls(**{k: v for k, v in data.items() if k in names})
 
 
-ItemStatus = Literal["grounded", "unsupported", "unverifiable"]
+ItemStatus = Literal["grounded", "grounded_elsewhere", "unsupported", "unverifiable",
+                     "not_checked"]
+# Statuses a reader must be warned about: the paper does not support the item as written.
+FLAGGED: tuple[str, ...] = ("unsupported", "grounded_elsewhere")
 
 
 @dataclass
@@ -218,10 +221,20 @@ class CheckedItem:
     """One number or digit-bearing name found in a summary, and what the source says."""
 
     text: str  # as written in the summary, e.g. "88.5%"
-    kind: str  # number | percent | range | multiplier | model_name | ...
+    kind: str  # number | percent | range | multiplier | scaled | points | model_name | ...
     status: ItemStatus
-    part: str | None = None  # which summary field it came from
-    snippet: str | None = None  # the source text that grounds it (or the closest match)
+    part: str | None = None  # the first summary part it appears in
+    snippet: str | None = None  # the evidence: the source sentence that grounds it
+    parts: list[str] = field(default_factory=list)  # every part it appears in
+    note: str | None = None  # why, when not plainly grounded ("in the paper for GSM8K")
+
+    @property
+    def is_name(self) -> bool:
+        return self.kind == "model_name"
+
+    @property
+    def flagged(self) -> bool:
+        return self.status in FLAGGED
 
 
 @dataclass
@@ -238,7 +251,20 @@ class Verification:
 
     @property
     def unsupported(self) -> list[CheckedItem]:
-        return [i for i in self.items if i.status == "unsupported"]
+        """Items the paper does not support as written (absent, or given for another thing)."""
+        return [i for i in self.items if i.status in FLAGGED]
+
+    @property
+    def numbers(self) -> list[CheckedItem]:
+        return [i for i in self.items if not i.is_name]
+
+    @property
+    def names(self) -> list[CheckedItem]:
+        return [i for i in self.items if i.is_name]
+
+    @property
+    def grounded(self) -> list[CheckedItem]:
+        return [i for i in self.items if i.status == "grounded"]
 
     @property
     def status(self) -> Literal["grounded", "unsupported", "empty"]:
@@ -253,8 +279,10 @@ class Verification:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Verification:
+        names = {f.name for f in dataclasses.fields(CheckedItem)}
         return cls(
-            items=[CheckedItem(**i) for i in data.get("items", [])],
+            items=[CheckedItem(**{k: v for k, v in i.items() if k in names})
+                   for i in data.get("items", [])],
             source=data.get("source"),
         )
 

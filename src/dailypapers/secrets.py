@@ -1,6 +1,6 @@
 """Secrets: from the environment, else from a key file outside the repository. Never logged.
 
-The key file (``DAILYPAPERS_KEY_FILE``, default ``~/.config/dailypapers/keys.env``) holds
+The key file (``DAILYPAPERS_KEY_FILE``, default ``$XDG_CONFIG_HOME/dailypapers/keys.env``) holds
 ``NAME=value`` lines. Values are returned to the caller only; :func:`redact` scrubs any known
 secret out of text before it is shown or stored.
 """
@@ -26,8 +26,12 @@ KNOWN_SECRETS = (
 
 
 def key_file() -> Path:
+    """``DAILYPAPERS_KEY_FILE``, else ``$XDG_CONFIG_HOME/dailypapers/keys.env`` (~/.config)."""
     raw = os.environ.get("DAILYPAPERS_KEY_FILE")
-    return Path(raw).expanduser() if raw else Path("~/.config/dailypapers/keys.env").expanduser()
+    if raw:
+        return Path(raw).expanduser()
+    config_home = os.environ.get("XDG_CONFIG_HOME") or "~/.config"
+    return Path(config_home).expanduser() / "dailypapers" / "keys.env"
 
 
 def _read_key_file() -> dict[str, str]:

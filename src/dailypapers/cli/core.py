@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from .. import durable, pipeline
-from ..errors import EmptyDayError
-from ..pipeline import RunReport, parse_date
-from ..store import Store
 from ._common import (
     ExitCode,
     dir_option,
@@ -21,6 +18,12 @@ from ._common import (
     settings_from,
     wait_option,
 )
+from ._store import open_store, require_database
+from ._types import DATE, SOURCE, SUMMARIZER
+
+if TYPE_CHECKING:
+    from ..config import Settings
+    from ..pipeline import RunReport
 
 _STATUS_EXIT = {
     "ok": ExitCode.OK,
@@ -30,11 +33,12 @@ _STATUS_EXIT = {
 }
 
 date_option = click.option(
-    "--date", "day", default="today", show_default=True,
+    "--date", "day", type=DATE, default="today", show_default=True,
     help="Day of the list, YYYY-MM-DD (or 'today', 'yesterday'; UTC).",
 )
 source_options = [
-    click.option("--source", help="Source id: hf-daily (default), arxiv, ids, file."),
+    click.option("--source", type=SOURCE,
+                 help="Source id: hf-daily (default), arxiv, ids, file."),
     click.option(
         "--input", "source_input",
         help="Source input: ids (comma-separated or a file of ids), a JSON file for 'file', "
@@ -44,11 +48,13 @@ source_options = [
 
 
 summarizer_options = [
-    click.option("--summarizer", help="Summary backend id (default: extractive)."),
+    click.option("--summarizer", type=SUMMARIZER,
+                 help="Summary backend id: extractive (default), abstract, openai, gemini."),
     click.option("--model", help="Model for LLM backends."),
     click.option("--fallback-model", "fallback_models", multiple=True,
                  help="Model to try when the first fails (repeatable)."),
-    click.option("--concurrency", type=int, help="LLM requests in flight at once."),
+    click.option("--concurrency", type=click.IntRange(1, 1024),
+                 help="LLM requests in flight at once."),
     click.option("--refresh", is_flag=True, help="Summarize again even when cached."),
 ]
 
@@ -69,38 +75,85 @@ def _finish(report: RunReport) -> None:
     sys.exit(_STATUS_EXIT[report.status])
 
 
+def _where(settings: Settings) -> list[str]:
+    """The closing lines of a published day: where to look at it."""
+    lines = [f"Archive: {settings.root / 'README.md'}"]
+    if settings.site:
+        index = settings.root / "site" / "index.html"
+        lines.append(f"Site: {index}  (preview: dailypapers serve --dir {settings.root})")
+    return lines
+
+
+def _report_json(report: RunReport) -> dict[str, Any]:
+    return {
+        "date": report.date, "status": report.status, "exit": int(_STATUS_EXIT[report.status]),
+        "message": report.message, "seconds": round(report.seconds, 3),
+        **report.counts(), "written": report.written,
+    }
+
+
 @main.command()
-@dir_option
-@date_option
+@click.option(
+    "--date", "day", type=DATE, default=None,
+    help="Day of the list, YYYY-MM-DD (or 'today', 'yesterday'; UTC). Default: the latest "
+    "day that has a list (today, else the day before, up to a week back).",
+)
 @_add(source_options)
 @_add(summarizer_options)
 @click.option("--no-fulltext", is_flag=True, help="Summarize from abstracts only.")
-@click.option("--backfill", type=int, default=0, show_default=True,
+@click.option("--backfill", type=click.IntRange(0, 366), default=0, show_default=True,
               help="Also run missed weekdays among the N days before --date.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the closing counts as JSON on stdout (one object).")
 @wait_option
 @click.pass_context
 @handle_errors
 def run(
-    ctx: click.Context, day: str, source: str | None, source_input: str | None,
+    ctx: click.Context, day: str | None, source: str | None, source_input: str | None,
     summarizer: str | None, model: str | None, fallback_models: tuple[str, ...],
-    concurrency: int | None, refresh: bool, no_fulltext: bool, backfill: int,
+    concurrency: int | None, refresh: bool, no_fulltext: bool, backfill: int, as_json: bool,
     lock_wait: float | None,
 ) -> None:
-    """Collect, read, summarize, verify and publish a day (today by default)."""
+    """Collect, read, summarize, verify and publish a day (the latest with a list)."""
+    from .. import pipeline
+    from ..latest import latest_day
+
     settings = settings_from(
         ctx, source=source, summarizer=summarizer, model=model,
         fallback_models=list(fallback_models) or None, concurrency=concurrency,
         fulltext=False if no_fulltext else None, lock_wait=lock_wait,
     )
-    day = parse_date(day)
-    with hold_dir(settings, "run"), durable.open_store(settings) as store:
+    if day is None:
+        from ..errors import EmptyDayError
+
+        try:
+            day = latest_day(settings, pipeline.today(), source_input=source_input)
+        except EmptyDayError as exc:
+            click.echo(f"Empty: {exc}")
+            if exc.hint:
+                click.echo(f"Hint: {exc.hint}", err=True)
+            sys.exit(ExitCode.EMPTY)
+        click.echo(f"No --date given: running {day}, the latest day with a list.", err=True)
+    backfilled = []
+    with hold_dir(settings, "run"), open_store(settings, create=True) as store:
         for missed in list(pipeline.missing_weekdays(store, day, backfill)):
-            report = pipeline.run_day(store, settings, missed, source_input=source_input)
-            click.echo(report.line())
+            earlier = pipeline.run_day(store, settings, missed, source_input=source_input)
+            backfilled.append(earlier)
+            if not as_json:
+                click.echo(earlier.line())
         report = pipeline.run_day(
             store, settings, day, source_input=source_input, refresh=refresh
         )
-    _finish(report)
+    if as_json:
+        out = _report_json(report)
+        out["backfilled"] = [_report_json(r) for r in backfilled]
+        click.echo(json.dumps(out, ensure_ascii=False, sort_keys=True))
+        sys.exit(_STATUS_EXIT[report.status])
+    click.echo(report.line())
+    if report.status in ("ok", "partial"):
+        for line in _where(settings):
+            click.echo(line)
+    sys.exit(_STATUS_EXIT[report.status])
 
 
 @main.command()
@@ -115,9 +168,11 @@ def collect(
     lock_wait: float | None,
 ) -> None:
     """Fetch and store a day's list of papers."""
+    from .. import pipeline
+    from ..errors import EmptyDayError
+
     settings = settings_from(ctx, source=source, lock_wait=lock_wait)
-    day = parse_date(day)
-    with hold_dir(settings, "collect"), Store(settings.db_path) as store:
+    with hold_dir(settings, "collect"), open_store(settings, create=True) as store:
         try:
             day_list = pipeline.collect(store, settings, day, source_input=source_input)
         except EmptyDayError as exc:
@@ -138,10 +193,12 @@ def collect(
 @handle_errors
 def fetch(ctx: click.Context, day: str, lock_wait: float | None) -> None:
     """Fetch the full text of every stored paper of a day (PDF, else HTML, else abstract)."""
+    from .. import pipeline
+
     settings = settings_from(ctx, fulltext=True, lock_wait=lock_wait)
-    day = parse_date(day)
-    report = RunReport(date=day)
-    with hold_dir(settings, "fetch"), Store(settings.db_path) as store:
+    report = pipeline.RunReport(date=day)
+    require_database(settings)
+    with hold_dir(settings, "fetch"), open_store(settings) as store:
         texts = pipeline.fetch_fulltexts(store, settings, day, report)
     if not texts:
         click.echo(f"{day}: no papers stored; run 'dailypapers collect --date {day}' first")
@@ -166,12 +223,14 @@ def summarize(
     lock_wait: float | None,
 ) -> None:
     """Summarize and verify the stored papers of a day."""
+    from .. import pipeline
+
     settings = settings_from(
         ctx, summarizer=summarizer, model=model, fallback_models=list(fallback_models) or None,
         concurrency=concurrency, lock_wait=lock_wait,
     )
-    day = parse_date(day)
-    with hold_dir(settings, "summarize"), Store(settings.db_path) as store:
+    require_database(settings)
+    with hold_dir(settings, "summarize"), open_store(settings) as store:
         report = pipeline.summarize_day(store, settings, day, refresh=refresh)
     if report.failed or report.fallbacks:
         report.status = "partial"
@@ -186,9 +245,11 @@ def summarize(
 @handle_errors
 def publish(ctx: click.Context, day: str, lock_wait: float | None) -> None:
     """Write the day's archive page, JSON and the README from the store."""
+    from .. import pipeline
+
     settings = settings_from(ctx, lock_wait=lock_wait)
-    day = parse_date(day)
-    with hold_dir(settings, "publish"), Store(settings.db_path) as store:
+    require_database(settings)
+    with hold_dir(settings, "publish"), open_store(settings) as store:
         changed = pipeline.publish(store, settings, day)
     click.echo(f"Published {day}: {len(changed)} files changed")
     for path in changed:
@@ -203,8 +264,7 @@ def publish(ctx: click.Context, day: str, lock_wait: float | None) -> None:
 def status(ctx: click.Context, day: str) -> None:
     """Show what the store holds for a day."""
     settings = settings_from(ctx)
-    day = parse_date(day)
-    with Store(settings.db_path) as store:
+    with open_store(settings) as store:
         digest = store.load_digest(day)
         runs = store.runs(day, limit=5)
         errors = store.day_errors(day, digest.source) if digest else {}
@@ -235,13 +295,14 @@ def status(ctx: click.Context, day: str) -> None:
 @main.command()
 @dir_option
 @click.argument("query", nargs=-1, required=True)
-@click.option("--limit", default=10, show_default=True, help="How many results.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True,
+              help="How many results.")
 @click.pass_context
 @handle_errors
 def search(ctx: click.Context, query: tuple[str, ...], limit: int) -> None:
     """Search stored titles, authors, abstracts, summaries and keywords (best first)."""
     settings = settings_from(ctx)
-    with Store(settings.db_path) as store:
+    with open_store(settings) as store:
         hits = store.search(" ".join(query), limit=limit)
     if not hits:
         click.echo("No matches.")

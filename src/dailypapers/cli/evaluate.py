@@ -10,23 +10,24 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..errors import DailyPapersError
-from ..models import SUMMARY_PARTS, CheckedItem, Summary
-from ..summarize import evaluation
-from ..summarize.base import get_summarizer
-from ..summarize.evaluation import evaluate, load_pairs, result_line
-from ..verify import verify, verify_text
-from ._common import ExitCode, dir_option, handle_errors, main, settings_from
+from ._common import ExitCode, handle_errors, main, settings_from
+from ._types import SUMMARIZER
+
+if TYPE_CHECKING:
+    from ..models import CheckedItem, Summary
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
 def _read_summary(path: Path) -> Summary | str:
     """A JSON Summary (or ``{"summary": text}``), else the file's plain text."""
+    from ..models import SUMMARY_PARTS, Summary
+
     text = path.read_text(encoding="utf-8")
     try:
         data = json.loads(text)
@@ -73,11 +74,13 @@ def _item_line(item: CheckedItem) -> str:
               help="Source text: plain text, or JSON with text / title+abstract.")
 @click.option("--flattened", multiple=True, help="Number strings the PDF flattened (10^19->1019).")
 @click.option("--json", "as_json", is_flag=True, help="Print the verification as JSON.")
-@dir_option
 @handle_errors
 def verify_command(summary_file: Path, source_file: Path, flattened: tuple[str, ...],
                    as_json: bool) -> None:
     """Check every number and digit-bearing name of a summary against its source."""
+    from ..models import Summary
+    from ..verify import verify, verify_text
+
     summary = _read_summary(summary_file)
     source = _read_source(source_file)
     if isinstance(summary, Summary):
@@ -106,20 +109,24 @@ def verify_command(summary_file: Path, source_file: Path, flattened: tuple[str, 
 @main.command("eval")
 @click.option("--abstracts", type=_FILE, required=True, help="JSONL: arxiv_id, title, abstract.")
 @click.option("--references", type=_FILE, required=True, help="JSONL: arxiv_id, summary.")
-@click.option("--summarizer", "summarizer_name", default="extractive", show_default=True)
+@click.option("--summarizer", "summarizer_name", type=SUMMARIZER, default="extractive",
+              show_default=True)
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="At most N pairs.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="Write each generated summary as a JSON line.")
 @click.option("--check-references", is_flag=True,
               help="Also verify the reference summaries' numbers against their abstracts.")
-@dir_option
 @click.pass_context
 @handle_errors
 def eval_command(ctx: click.Context, abstracts: Path, references: Path, summarizer_name: str,
                  limit: int | None, as_json: bool, out_file: Path | None,
                  check_references: bool) -> None:
     """Summarize each abstract and score it against the reference summaries."""
+    from ..summarize import evaluation
+    from ..summarize.base import get_summarizer
+    from ..summarize.evaluation import evaluate, load_pairs, result_line
+
     settings = settings_from(ctx)
     summarizer = get_summarizer(summarizer_name, settings)
     try:

@@ -5,19 +5,20 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ..foryou import service
-from ..foryou.profiles import Example, Profile, examples_of, get_profile
-from ..pipeline import parse_date
-from ..store import Store
 from ._common import dir_option, handle_errors, main, settings_from
+from ._types import DATE
+
+if TYPE_CHECKING:
+    from ..foryou.profiles import Example, Profile
 
 
 @main.command("rank")
 @dir_option
-@click.option("--date", "day", default="today", show_default=True,
+@click.option("--date", "day", type=DATE, default="today", show_default=True,
               help="Day of the stored list, YYYY-MM-DD (or 'today', 'yesterday').")
 @click.option("--profile", "name", required=True, help="Profile name ([profiles.NAME]).")
 @click.option("--top", type=int, help="Show only the first N (default: all).")
@@ -27,8 +28,10 @@ from ._common import dir_option, handle_errors, main, settings_from
 def rank_command(ctx: click.Context, day: str, name: str, top: int | None, as_json: bool
                  ) -> None:
     """Rank a stored day's papers for a profile, each score with its reasons."""
+    from ..foryou import service
+    from ..store import Store
+
     settings = settings_from(ctx)
-    day = parse_date(day)
     with Store(settings.db_path) as store:
         ranking = service.rank_day(store, settings, day, name)
     shown = ranking.scored[:top] if top else ranking.scored
@@ -67,6 +70,10 @@ def rank_command(ctx: click.Context, day: str, name: str, top: int | None, as_js
 def profile_command(ctx: click.Context, name: str, bibtex: Path | None, csl: Path | None,
                     zotero: str | None, show: bool) -> None:
     """Create a profile from a library, or show one."""
+    from ..foryou import service
+    from ..foryou.profiles import examples_of, get_profile
+    from ..store import Store
+
     settings = settings_from(ctx)
     with Store(settings.db_path) as store:
         if bibtex or csl or zotero:
@@ -118,6 +125,9 @@ def _feedback_command(verdict: str) -> None:
     @click.pass_context
     @handle_errors
     def command(ctx: click.Context, arxiv_id: str, name: str | None) -> None:
+        from ..foryou import service
+        from ..store import Store
+
         settings = settings_from(ctx)
         with Store(settings.db_path) as store:
             profile, example = service.feedback(store, settings, arxiv_id, verdict, name)

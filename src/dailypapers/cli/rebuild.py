@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 
-from .. import durable
 from ..errors import DailyPapersError
 from ._common import dir_option, handle_errors, main, settings_from
 
@@ -15,6 +14,8 @@ from ._common import dir_option, handle_errors, main, settings_from
 @handle_errors
 def rebuild(ctx: click.Context) -> None:
     """Recreate dailypapers.db (store, search index, site index) from data/ and ledger/."""
+    from .. import durable
+
     settings = settings_from(ctx)
     if not durable.durable_files(settings.root):
         raise DailyPapersError(

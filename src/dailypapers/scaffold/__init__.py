@@ -92,7 +92,7 @@ __pycache__/
 def workflow_text(workdir: str = ".", *, package: str = "dailypapers[audio]",
                   backfill: int = DEFAULT_BACKFILL) -> str:
     """The GitHub Actions workflow, for a working directory relative to the repository root."""
-    source = files("dailypapers.deliver").joinpath("templates/workflow.yml").read_text("utf-8")
+    source = files("dailypapers.scaffold").joinpath("templates/workflow.yml").read_text("utf-8")
     # [[ ]] delimiters: the workflow's own ${{ }} expressions pass through untouched.
     env = jinja2.Environment(
         variable_start_string="[[", variable_end_string="]]", autoescape=False,
