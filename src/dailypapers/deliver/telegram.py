@@ -20,6 +20,7 @@ import os
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx2 as httpx
@@ -28,6 +29,7 @@ from ..config import Settings
 from ..errors import ChannelDown, ConfigError, DeliveryError
 from ..http import Pacer
 from ..models import DayDigest, DigestEntry
+from ..render.pictures import picture_of
 from ..secrets import require_secret
 from . import tts
 from .base import (
@@ -176,6 +178,7 @@ class TelegramChannel(HttpChannel):
     id = "telegram"
     key_env = "TELEGRAM_BOT_TOKEN"
     options = ("telegram_url", "telegram_chat_id", "telegram_top_n", "telegram_audio",
+               "telegram_photos",
                "telegram_voice", "telegram_per_minute", "site_url", "site_title", "tts")
 
     def __init__(self, settings: Settings, *, client: httpx.Client | None = None) -> None:
@@ -201,6 +204,9 @@ class TelegramChannel(HttpChannel):
         items.append(Item(f"{day_key(digest.date)}:header", self.chat_id,
                           _preview(header), body=to_html(header)))
         for number, entry in enumerate(entries, 1):
+            photo = self._photo_item(digest.date, entry, number)
+            if photo is not None:
+                items.append(photo)
             parts = split_lines(paper_lines(self.settings, entry, number))
             key = paper_key(digest.date, entry.paper.arxiv_id)
             for index, part in enumerate(parts):
@@ -211,6 +217,23 @@ class TelegramChannel(HttpChannel):
             if self.note is None:
                 items.extend(self._audio_items(digest, entries))
         return items
+
+    def _photo_item(self, date: str, entry: DigestEntry, number: int) -> Item | None:
+        """The paper's picture (sendPhoto) with its title and one line as the caption."""
+        if not self.settings.telegram_photos:
+            return None
+        picture = picture_of(self.settings, entry.paper.arxiv_id, entry.paper.version)
+        if picture is None:
+            return None
+        view = paper_view(self.settings, entry, number)
+        lines: list[Line] = [[Span(f"{number}. {view.title}", "b")]]
+        gist = entry.summary.one_line if entry.summary else ""
+        if gist:
+            lines.append([Span(one_line(gist))])
+        caption = split_lines(lines, MAX_CAPTION - 24)[0]
+        return Item(f"photo:{date}:{entry.paper.arxiv_id}", self.chat_id,
+                    "[photo] " + _preview(caption),
+                    body={"kind": "photo", "path": str(picture.jpeg), "caption": to_html(caption)})
 
     def _audio_items(self, digest: DayDigest, entries: list[DigestEntry]) -> list[Item]:
         items: list[Item] = []
@@ -245,7 +268,12 @@ class TelegramChannel(HttpChannel):
     def send(self, batch: list[Item]) -> str | None:
         ids = []
         for item in batch:
-            if isinstance(item.body, dict):
+            if isinstance(item.body, dict) and item.body.get("kind") == "photo":
+                result = self.call("sendPhoto", data={
+                    "chat_id": self.chat_id, "caption": item.body["caption"],
+                    "parse_mode": "HTML"}, files={"photo": (
+                        "picture.jpg", Path(item.body["path"]).read_bytes(), "image/jpeg")})
+            elif isinstance(item.body, dict):
                 result = self._send_audio(item.body)
             else:
                 result = self.call("sendMessage", json={
