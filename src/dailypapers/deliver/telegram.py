@@ -8,7 +8,8 @@ at line or word boundaries so its visible text stays under the 4,096-character l
 (counted in UTF-16 code units, as Telegram counts).
 
 Telegram allows about 20 messages a minute in a group chat: a pacer spaces the calls, and a
-429 answer's ``parameters.retry_after`` is honoured (bounded by ``retry_max_wait``). The bot
+429 answer's ``parameters.retry_after`` is honoured (bounded by ``retry_max_wait``) through
+the one retry policy of :func:`dailypapers.http.retry_call`. The bot
 token travels only in the request path and never appears in errors or logs.
 """
 
@@ -17,7 +18,6 @@ from __future__ import annotations
 import html
 import logging
 import os
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +27,7 @@ import httpx2 as httpx
 
 from ..config import Settings
 from ..errors import ChannelDown, ConfigError, DeliveryError
-from ..http import Pacer
+from ..http import Pacer, ResponseTooLarge, Retry, request, retry_call
 from ..models import DayDigest, DigestEntry
 from ..render.pictures import picture_of
 from ..secrets import require_secret
@@ -318,50 +318,58 @@ class TelegramChannel(HttpChannel):
         """
         url = self._bot_url(method)
         attempts = max(1, self.settings.http_retries)
-        for attempt in range(1, attempts + 1):
+
+        def attempt(number: int) -> dict[str, Any]:
             self.pacer.wait()
             try:
-                response = self.client.post(url, **kwargs)
+                # One answer at a time, whole within http_deadline (a trickling server
+                # cannot hold the run) and small (a Bot API answer is a few hundred bytes).
+                response = request(self.client, "POST", url, attempts=1,
+                                   deadline=self.settings.http_deadline, max_bytes=1 << 20,
+                                   **kwargs)
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-                if attempt == attempts:
-                    raise ChannelDown(f"telegram: cannot connect ({type(exc).__name__})") from exc
-                time.sleep(min(2.0 ** attempt, self.settings.retry_max_wait))
-                continue
-            except httpx.TransportError as exc:
+                raise Retry(f"cannot connect ({type(exc).__name__})") from exc
+            except (httpx.TransportError, ResponseTooLarge) as exc:
                 raise DeliveryError(
                     f"telegram {method}: no answer ({type(exc).__name__}); it may have been"
                     " posted and will be sent again next run"
                 ) from exc
             body = _json(response)
             if response.status_code == 429:
-                wait = _retry_after(body, response)
-                if wait > self.settings.retry_max_wait or attempt == attempts:
-                    raise ChannelDown(
-                        f"telegram: rate limited for {wait:.0f}s; the rest goes next run"
-                    )
-                log.info("telegram asked to wait %.0fs", wait)
-                time.sleep(wait)
-                continue
+                raise Retry("rate limited", after=_retry_after(body, response),
+                            response=response)
             if response.status_code >= 500:
-                if attempt == attempts:
-                    raise DeliveryError(f"telegram {method}: HTTP {response.status_code}")
-                time.sleep(min(2.0 ** attempt, self.settings.retry_max_wait))
-                continue
-            if not body.get("ok"):
-                description = str(body.get("description") or f"HTTP {response.status_code}")
-                params = body.get("parameters")
-                if isinstance(params, dict) and params.get("migrate_to_chat_id"):
-                    raise ChannelDown(
-                        f"telegram: the group became a supergroup with chat id"
-                        f" {params['migrate_to_chat_id']}",
-                        hint="set telegram_chat_id (or TELEGRAM_CHAT_ID) to the new id",
-                    )
-                error_cls = ChannelDown if response.status_code in (401, 403, 404) else (
-                    DeliveryError)
-                raise error_cls(f"telegram {method}: {description}")
-            result = body.get("result")
-            return result if isinstance(result, dict) else {}
-        raise DeliveryError(f"telegram {method}: gave up after {attempts} attempts")
+                raise Retry(f"HTTP {response.status_code}", response=response)
+            return _result(method, response, body)
+
+        try:
+            return retry_call(attempt, attempts=attempts, max_wait=self.settings.retry_max_wait,
+                              base_wait=self.settings.retry_base_wait,
+                              what=f"telegram {method}", over_max="give_up")
+        except Retry as exc:
+            if exc.response is None:
+                raise ChannelDown(f"telegram: {exc}") from exc
+            if exc.response.status_code == 429:
+                raise ChannelDown(
+                    f"telegram: rate limited for {exc.after or 0:.0f}s; the rest goes next run"
+                ) from exc
+            raise DeliveryError(f"telegram {method}: {exc}") from exc
+
+
+def _result(method: str, response: httpx.Response, body: dict[str, Any]) -> dict[str, Any]:
+    if not body.get("ok"):
+        description = str(body.get("description") or f"HTTP {response.status_code}")[:300]
+        params = body.get("parameters")
+        if isinstance(params, dict) and params.get("migrate_to_chat_id"):
+            raise ChannelDown(
+                f"telegram: the group became a supergroup with chat id"
+                f" {str(params['migrate_to_chat_id'])[:30]}",
+                hint="set telegram_chat_id (or TELEGRAM_CHAT_ID) to the new id",
+            )
+        error_cls = ChannelDown if response.status_code in (401, 403, 404) else DeliveryError
+        raise error_cls(f"telegram {method}: {description}")
+    result = body.get("result")
+    return result if isinstance(result, dict) else {}
 
 
 def _json(response: httpx.Response) -> dict[str, Any]:
