@@ -12,10 +12,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from arxiv_feeds import rss_feed, serve_feeds, synthetic_items
-from llm_fakes import Answer, FakeLLM, chat_body, serve
+from fakes.arxiv_feeds import rss_feed, serve_feeds, synthetic_items
+from fakes.llm import Answer, FakeLLM, chat_body, serve
+from fakes.telegram import TOKEN, TelegramStandIn
 from pytest_httpserver import HTTPServer
-from test_telegram_standin import TOKEN, TelegramStandIn
 
 from dailypapers.store import Store
 

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from arxiv_feeds import synthetic_items
 from click.testing import CliRunner, Result
+from fakes.arxiv_feeds import synthetic_items
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
