@@ -305,6 +305,8 @@ class DigestEntry:
     summary: Summary | None = None
     verification: Verification | None = None
     fulltext_source: str | None = None
+    # Why a profile ranked the paper here ("matches: KV cache", ...); empty in the day's list.
+    reasons: list[str] = field(default_factory=list)
 
 
 @dataclass
