@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator, MutableMapping
+from collections.abc import Callable, Collection, Iterator, MutableMapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 
@@ -99,13 +99,15 @@ def fetch_one(fetcher: FullTextFetcher, paper: Paper, stop: float, deadline: flo
 
 @contextmanager
 def prefetch_fulltexts(
-    store: Store, settings: Settings, day: str, fallbacks: dict[str, str] | None = None
+    store: Store, settings: Settings, day: str, fallbacks: dict[str, str] | None = None, *,
+    only: Collection[str] | None = None,
 ) -> Iterator[LazyTexts]:
     """The day's full texts, fetched in the background in list order (see the module doc).
 
     Papers with a stored PDF or HTML text get it at once; the others are fetched (an
-    abstract-only text is retried). ``fallbacks`` collects why a paper has no PDF text. On
-    leaving, every text still pending is read, so each is saved and reported.
+    abstract-only text is retried); with ``only``, just those papers. ``fallbacks`` collects
+    why a paper has no PDF text. On leaving, every text still pending is read, so each is
+    saved and reported.
     """
     def report(paper: Paper, text: FullText) -> None:
         if fallbacks is not None and text.source != "pdf":
@@ -124,6 +126,8 @@ def prefetch_fulltexts(
     todo: list[Paper] = []
     for entry in day_list.entries if day_list is not None else []:
         paper = entry.paper
+        if only is not None and paper.arxiv_id not in only:
+            continue
         have = store.get_fulltext(paper.arxiv_id, paper.version)
         if have is not None and have.source != "abstract":
             texts[paper.arxiv_id] = have
