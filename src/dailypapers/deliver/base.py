@@ -206,6 +206,9 @@ def paper_view(settings: Settings, entry: DigestEntry, number: int) -> ChannelPa
     meta = view.authors_short
     if view.upvotes:
         meta = f"{meta} · ▲ {view.upvotes}" if meta else f"▲ {view.upvotes}"
+    if view.check.read:  # what the number check read: a fact, not a warning
+        checked = f"numbers checked against the {view.check.read}"
+        meta = f"{meta} · {checked}" if meta else checked
     notes: list[str] = []
     if not view.has_summary:
         notes.append("no summary yet: this is the abstract")
