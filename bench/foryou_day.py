@@ -27,16 +27,16 @@ from xml.etree import ElementTree as ET
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from fakes.arxiv_feeds import rss_feed, synthetic_items  # noqa: E402
+from fakes.arxiv_feeds import rss_feed, synthetic_items
 
-from dailypapers import pipeline  # noqa: E402
-from dailypapers.config import Settings  # noqa: E402
-from dailypapers.foryou import spend  # noqa: E402
-from dailypapers.foryou.profiles import Example, Profile  # noqa: E402
-from dailypapers.foryou.rank import rank, tokens  # noqa: E402
-from dailypapers.sources import arxiv_new  # noqa: E402
-from dailypapers.store import Store  # noqa: E402
-from dailypapers.summarize import get_summarizer  # noqa: E402
+from dailypapers import pipeline
+from dailypapers.config import Settings
+from dailypapers.foryou import spend
+from dailypapers.foryou.profiles import Example, Profile
+from dailypapers.foryou.rank import rank, tokens
+from dailypapers.sources import arxiv_new
+from dailypapers.store import Store
+from dailypapers.summarize import get_summarizer
 
 DAY = "2025-08-20"
 
