@@ -141,3 +141,67 @@ def popen(root: Path, *args: str, env: dict[str, str] | None = None) -> subproce
     cmd = [sys.executable, "-m", "dailypapers", *args, "--dir", str(root)]
     return subprocess.Popen(cmd, env=env or cli_env(), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
+
+
+class TrickleServer:
+    """Answers every request 200 with a declared body it then sends one byte at a time.
+
+    ``every`` seconds between bytes; the body is ``body`` (long enough to outlast any test).
+    ``content_type`` sets the header. It stops dripping when the test leaves the ``with``.
+    """
+
+    def __init__(self, *, every: float = 0.2, body: bytes = b"[" + b" " * 100_000 + b"]",
+                 content_type: str = "application/json") -> None:
+        self.every = every
+        self.body = body
+        self.content_type = content_type
+        self.requests = 0
+        self.stop = threading.Event()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def _drip(self) -> None:
+                server.requests += 1
+                self.send_response(200)
+                self.send_header("content-type", server.content_type)
+                self.send_header("content-length", str(len(server.body)))
+                self.end_headers()
+                for i in range(len(server.body)):
+                    if server.stop.wait(server.every):
+                        return
+                    try:
+                        self.wfile.write(server.body[i:i + 1])
+                        self.wfile.flush()
+                    except OSError:
+                        return
+
+            def do_GET(self) -> None:
+                self._drip()
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("content-length") or 0)
+                self.rfile.read(length)
+                self._drip()
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def __enter__(self) -> TrickleServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self._server.shutdown()
+        self._server.server_close()

@@ -13,6 +13,7 @@ from dailypapers.config import Settings
 from dailypapers.errors import SummarizerError
 from dailypapers.models import SUMMARY_PARTS, FullText, Paper, Section
 from dailypapers.summarize.base import get_summarizer
+from dailypapers.summarize.defects import find_defects
 from dailypapers.summarize.extractive import ExtractiveSummarizer, has_quantitative
 from dailypapers.summarize.sentences import clean_text, split_sentences
 from dailypapers.verify import verify
@@ -158,7 +159,10 @@ def test_one_long_sentence() -> None:
         "over the strongest baseline without extra training data"
     )
     summary = summarize(make_paper(abstract, "StreamDiff"))
-    assert all(getattr(summary, part).strip() for part in SUMMARY_PARTS)
+    # One sentence cannot fill five parts: the clauses go where they fit, the rest is empty.
+    assert summary.one_line.startswith("This paper presents StreamDiff")
+    assert "18%" in summary.results
+    assert find_defects(summary) == []
     assert summary.render().endswith(".")
     assert verify(summary, abstract).unsupported == []
 
@@ -223,19 +227,25 @@ def test_real_abstracts(shared_data: Path) -> None:
             rows.append(json.loads(line))
     rows = rows[::10]  # ~300 papers spread over the whole period
     lengths = []
-    quant_abstracts = quant_results = 0
+    quant_abstracts = quant_results = complete = 0
+    defects = []
     for row in rows:
         paper = make_paper(row["abstract"], row["title"], row["arxiv_id"])
         summary = summarize(paper)
-        assert all(getattr(summary, part).strip() for part in SUMMARY_PARTS), row["arxiv_id"]
+        assert summary.one_line.strip(), row["arxiv_id"]
+        complete += all(getattr(summary, part).strip() for part in SUMMARY_PARTS)
+        defects += find_defects(summary)
         check = verify(summary, row["title"] + "\n" + row["abstract"])
         assert check.unsupported == [], (row["arxiv_id"], check.unsupported)
         lengths.append(len(summary.render()))
         if has_quantitative(row["abstract"]):
             quant_abstracts += 1
             quant_results += has_quantitative(summary.results)
-    assert statistics.median(lengths) <= 1100
-    assert quant_results >= 0.9 * quant_abstracts
+    assert max(lengths) <= 1100
+    assert statistics.median(lengths) >= 700  # the budget is used, not left empty
+    assert len(defects) <= 0.03 * len(rows), defects[:5]
+    assert complete >= 0.5 * len(rows)
+    assert quant_results >= 0.7 * quant_abstracts
 
 
 def test_rewrites_keep_names_and_numbers() -> None:

@@ -109,6 +109,7 @@ class Settings(BaseSettings):
     telegram_voice: bool = False
     # Telegram allows about 20 messages a minute in a group chat (0: no pacing).
     telegram_per_minute: Annotated[float, Field(ge=0)] = 20.0
+    telegram_photos: bool = True  # the paper's picture (from its PDF) before its message
     email_from: str | None = None
     # A list in TOML; in the environment JSON or comma-separated ("a@x.org, b@y.org").
     email_to: Annotated[list[str], NoDecode] = []

@@ -7,8 +7,11 @@ secret out of text before it is shown or stored.
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 from pathlib import Path
+from typing import Any
 
 from .errors import MissingKeyError
 
@@ -74,3 +77,39 @@ def redact(text: str) -> str:
         if value and len(value) >= 4:
             text = text.replace(value, "***")
     return text
+
+
+# Telegram bot tokens travel in URL paths (/bot<id>:<secret>/method); third-party libraries
+# log those URLs. Scrubbed even when the token is not one we know (a test, another bot).
+_BOT_TOKEN_RE = re.compile(r"bot\d{3,}:[A-Za-z0-9_-]{10,}")
+_USERINFO_RE = re.compile(r"(?<=//)[^/@\s:]+:[^/@\s]+@")
+
+
+def redact_log(text: str) -> str:
+    """:func:`redact`, plus bot tokens and URL passwords of any value."""
+    return _USERINFO_RE.sub("***@", _BOT_TOKEN_RE.sub("bot***", redact(text)))
+
+
+def install_log_redaction() -> None:
+    """Make every log record (ours and every library's) pass :func:`redact_log`.
+
+    Installed as the record factory, so it holds for loggers and handlers created later too;
+    it costs nothing for records below the level (those are never created).
+    """
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, "dailypapers_redacts", False):
+        return
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except Exception:  # a library's broken format string: leave it to logging
+            return record
+        clean = redact_log(message)
+        if clean != message:
+            record.msg, record.args = clean, None
+        return record
+
+    factory.dailypapers_redacts = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(factory)

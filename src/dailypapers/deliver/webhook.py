@@ -206,8 +206,9 @@ class WebhookChannel(HttpChannel):
             response = request(
                 self.client, "POST", self.url, json=self.payload(batch), params=params,
                 attempts=self.settings.http_retries, max_wait=self.settings.retry_max_wait,
+                deadline=self.settings.http_deadline, max_bytes=1 << 20,
             )
-        except httpx.TransportError as exc:
+        except httpx.RequestError as exc:  # transport errors, deadline, oversized answer
             raise ChannelDown(f"webhook unreachable ({type(exc).__name__})") from exc
         if response.status_code in (401, 403, 404):
             raise ChannelDown(f"webhook refused: HTTP {response.status_code} (revoked URL?)")

@@ -43,11 +43,25 @@ def format_authors(authors: Sequence[str], max_authors: int) -> str:
     return short_authors(authors, max_authors) or "Unknown authors"
 
 
+def archive_paragraph(view: PaperView) -> str:
+    """The one-paragraph row: the parts in order, each after its label as a connective
+    ("Objective: ..."); the summary's fields themselves carry no such phrases. A summary
+    of one or two parts (an abstract placed as it is) reads as plain text, unlabelled."""
+    present = view.present_parts
+    if len(present) < 3:
+        return view.paragraph
+    pieces = []
+    for part in present:
+        text = part.text if part.text[-1:] in ".!?…" else part.text + "."
+        pieces.append(text if part.name == "one_line" else f"{part.label}: {text}")
+    return " ".join(pieces)
+
+
 def summary_text(view: PaperView) -> str:
     """The summary cell's text: the reference paragraph, then any numbers not found."""
     if not view.has_summary:
         return "Summary not available yet."
-    text = view.paragraph
+    text = archive_paragraph(view)
     if view.check.failed:
         text += f" [Unverified numbers, not found in the paper: {', '.join(view.check.failed)}]"
     return text

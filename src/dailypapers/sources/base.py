@@ -25,7 +25,7 @@ import httpx2 as httpx
 from .. import plugins
 from ..config import Settings
 from ..errors import SourceError
-from ..http import make_client, request
+from ..http import DeadlineExceeded, ResponseTooLarge, make_client, request
 from ..models import DayList
 
 _WS_RE = re.compile(r"\s+")
@@ -140,7 +140,21 @@ class Source(ABC):
                 attempts=attempts,
                 max_wait=self.settings.retry_max_wait,
                 pacer=pacer,
+                deadline=self.settings.http_deadline,
+                max_bytes=self.settings.max_response_bytes,
             )
+        except DeadlineExceeded as exc:
+            raise SourceError(
+                f"{what}: the answer was not complete after {self.settings.http_deadline:g} s"
+                " (http_deadline); the server is trickling or stalled",
+                hint=f"nothing was kept from it; retry later; {hint}",
+            ) from exc
+        except ResponseTooLarge as exc:
+            raise SourceError(
+                f"{what}: answer larger than {self.settings.max_response_bytes} bytes"
+                " (max_response_bytes)",
+                hint=f"nothing was kept from it; {hint}",
+            ) from exc
         except httpx.TimeoutException as exc:
             raise SourceError(
                 f"{what}: timed out after {attempts} attempt(s) "

@@ -9,7 +9,8 @@ Kinds (``DEFECT_KINDS``):
   connective ("However,", "To this end,"), a pronoun without its noun ("It ...", "They
   ..."), "this process" / "these challenges" whose noun the field never named, a fragment
   starting in lowercase.
-- ``glued_words``: "exploration.To", "Abilitytheir", "multi- modal": seams of PDF text.
+- ``glued_words``: "exploration.To", "Abilitytheir", "multi- modal", "introduces , a":
+  seams of PDF text, and holes where a LaTeX macro took a name with it.
 - ``heading_or_ack``: section headings, acknowledgements, figure/table captions, list
   markers and footnote marks that came along with a sentence.
 - ``wrong_role``: a sentence in the wrong part: a results field with no finding in it (a
@@ -96,6 +97,7 @@ _RESULT_CUE_RE = re.compile(
     r"state-of-the-art|sota|competitive|superior|inferior|comparabl\w*|match\w*|rival\w*|"
     r"show\w*|demonstrat\w*|reveal\w*|find\w*|found|observ\w*|confirm\w*|indicat\w*|"
     r"significant\w*|consistent\w*|effective\w*|robust\w*|fail\w*|drop\w*|degrad\w*|"
+    r"reliab\w*|accurate\w*|successful\w*|"
     r"reach\w*|attain\w*|obtain\w*|yield\w*|accura\w*|scor\w*|perform\w*|success rate|"
     r"win rate|pass@\d|best|leading|strong\w*|enabl\w*|allow\w*|cut\w*|sav\w*|halv\w*|"
     r"doubl\w*|correlat\w*|remain\w*|struggl\w*|only|most|all|none|no)\b"
@@ -103,11 +105,20 @@ _RESULT_CUE_RE = re.compile(
 _CONTRIBUTION_START_RE = re.compile(
     r"^(?:(?:we|the authors|this (?:paper|work|study))\s+(?:\w+ly\s+)?(?:propose|introduce|"
     r"present|design|develop|construct|build|devise|formulate|curate|create|release|"
-    r"contribute)s?\b)", re.I)
+    r"contribute|open-source|collect)(?:s|d|ed)?\b)", re.I)
+_CONTRIBUTION_INSIDE_RE = re.compile(
+    r"\b(?:we|the authors) (?:\w+ )?(?:propose|introduce|present)s?\b", re.I)
 _FINDING_START_RE = re.compile(
     r"^(?:(?:extensive |comprehensive |our |the )?(?:experiments?|experimental results|"
     r"results|evaluations?)\s+(?:\w+\s+){0,4}?(?:show|demonstrate|reveal|indicate|confirm)s?"
     r"|(?:we|the authors) (?:find|found|show|observe|demonstrate)\b)", re.I)
+# "a dataset of 250K samples", "1.2M image-text pairs": a size, not a finding.
+_SIZE_RE = re.compile(
+    r"\b(?:dataset|corpus|benchmark|collection|suite)\w* (?:of|with|containing|comprising|"
+    r"including)\s+(?:over |more than |about |nearly |around )?[\d,.]+\s*[kKMB]?\b"
+    r"|[\d,.]+\s*[kKMB]?\+?\s+(?:[\w-]+\s+){0,2}(?:samples|examples|instances|pairs|images|"
+    r"videos|questions|problems|tasks|prompts|trajectories|hours|documents|conversations|"
+    r"dialogues|tokens|annotations|clips|scenes|queries|projects|participants|trials)\b", re.I)
 _SCORE_RE = re.compile(r"\b(?:outperform\w*|achiev\w*|surpass\w*|improv\w*)\b[^.]*"
                        r"\d+(?:\.\d+)?\s*(?:%|points?|×|x\b)", re.I)
 
@@ -134,8 +145,11 @@ def _dangling(part: str, text: str) -> str | None:
     return None
 
 
+_HOLE_RE = re.compile(r"\w \s*[,;:.](?!\d)|\(\s*\)")
+
+
 def _glued(text: str) -> str | None:
-    for pattern in (_PERIOD_GLUE_RE, _HYPHEN_BREAK_RE):
+    for pattern in (_PERIOD_GLUE_RE, _HYPHEN_BREAK_RE, _HOLE_RE):
         match = pattern.search(text)
         if match is not None:
             return match.group(0)
@@ -155,10 +169,13 @@ def _heading_or_ack(text: str) -> str | None:
 
 def _wrong_role(part: str, text: str) -> str | None:
     if part == "results":
-        if _CONTRIBUTION_START_RE.match(text) or not _RESULT_CUE_RE.search(text):
+        if _CONTRIBUTION_START_RE.match(text):
             return text[:60]
+        if not _RESULT_CUE_RE.search(text) and not re.search(r"\d", _SIZE_RE.sub("", text)):
+            return text[:60]  # no finding: no result word and no number but a data size
     elif part == "implication":
-        if _CONTRIBUTION_START_RE.match(text) or _FINDING_START_RE.match(text):
+        if _CONTRIBUTION_START_RE.match(text) or _FINDING_START_RE.match(text) or \
+                _CONTRIBUTION_INSIDE_RE.search(text[:160]):
             return text[:60]
     elif part == "method":
         if _FINDING_START_RE.match(text):
@@ -170,25 +187,25 @@ def _wrong_role(part: str, text: str) -> str | None:
     return None
 
 
+def part_defects(part: str, text: str) -> list[tuple[str, str]]:
+    """(kind, excerpt) for each defect of one field's text, at most one of each kind."""
+    text = " ".join(text.split())
+    if not text:
+        return []
+    if _PLACEHOLDER_RE.search(text):
+        return [("placeholder", text[:60])]  # the rest of a placeholder is not the paper's
+    found: list[tuple[str, str]] = []
+    body = strip_connective(text)
+    if body.lower() != text.lower():
+        found.append(("stock_opener", text[:60]))
+    checks = (("dangling_start", _dangling(part, body)), ("glued_words", _glued(body)),
+              ("heading_or_ack", _heading_or_ack(body)),
+              ("wrong_role", _wrong_role(part, body)))
+    found.extend((kind, excerpt) for kind, excerpt in checks if excerpt is not None)
+    return found
+
+
 def find_defects(summary: Summary) -> list[Defect]:
     """Every defect of ``summary``, at most one of each kind per part."""
-    found: list[Defect] = []
-    for part in SUMMARY_PARTS:
-        text = " ".join(getattr(summary, part).split())
-        if not text:
-            continue
-        if _PLACEHOLDER_RE.search(text):
-            found.append(Defect("placeholder", part, text[:60]))
-            continue  # the rest of a placeholder is not the paper's text
-        if strip_connective(text).lower() != text.lower():
-            found.append(Defect("stock_opener", part, text[:60]))
-            body = strip_connective(text)
-        else:
-            body = text
-        checks = (("dangling_start", _dangling(part, body)), ("glued_words", _glued(body)),
-                  ("heading_or_ack", _heading_or_ack(body)),
-                  ("wrong_role", _wrong_role(part, body)))
-        for kind, excerpt in checks:
-            if excerpt is not None:
-                found.append(Defect(kind, part, excerpt))
-    return found
+    return [Defect(kind, part, excerpt) for part in SUMMARY_PARTS
+            for kind, excerpt in part_defects(part, getattr(summary, part))]

@@ -31,7 +31,7 @@ from ..models import SUMMARY_PARTS, Paper, Summary, Verification
 from ..verify import verify, verify_text
 from .base import Summarizer
 from .defects import DEFECT_KINDS, find_defects
-from .extractive import has_quantitative
+from .extractive.cues import has_quantitative
 from .reference_parts import (
     positional_parts,
     positional_single,

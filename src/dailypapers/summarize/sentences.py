@@ -72,7 +72,8 @@ def clean_text(text: str) -> str:
         text = re.sub(r"(?<!\\)\$", "", text)
         text = re.sub(r"[{}]", "", text)
         # "~" is LaTeX's non-breaking space ("LLMs~(MLLMs)"), except "~50" meaning "about".
-        text = re.sub(r"~(?![\d.])", " ", text)
+        # A spaced "~" between numbers is a range ("10x ~ 50x") and stays.
+        text = re.sub(r"(?<=\S)~(?![\d.\s])", " ", text)
         text = text.replace("\\", "")
     return " ".join(text.split())
 

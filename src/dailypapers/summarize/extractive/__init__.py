@@ -1,0 +1,132 @@
+"""The embedded default summarizer: offline, no key, no model files, deterministic.
+
+It picks the paper's own sentences for the five parts (one-line summary, objective,
+method, results, implication) and compresses them lightly; it adds no stock phrase of its
+own (the renderers label the parts). Every content word comes from the paper (title,
+abstract, or full-text sections); "we" becomes "the authors". A part the paper gives no
+fitting sentence for is left empty. The rendered summary stays within 1,100 characters.
+
+Modules: :mod:`.cues` (role cues, numbers, tense, title terms), :mod:`.candidates`
+(sentences, the PDF seam check), :mod:`.selection` (which sentence goes where) and
+:mod:`.phrasing` (compression, pronouns, trimming, keywords).
+
+Inputs it cannot summarize (no text, not English) raise SummarizerError with the reason.
+"""
+
+from __future__ import annotations
+
+from ...errors import SummarizerError
+from ...models import FullText, Paper, Summary
+from ..base import Summarizer
+from ..sentences import clean_text
+from .candidates import Candidate, Sections, candidates, split_clauses
+from .cues import has_quantitative, looks_english, title_terms
+from .phrasing import cut, keywords, method_name, trim
+from .selection import PARTS, select
+
+__all__ = ["ExtractiveSummarizer", "has_quantitative", "keywords", "summarize_paper"]
+
+MAX_CHARS = 1100
+_PART_BUDGET = {"one_line": 250, "objective": 230, "method": 290, "results": 320,
+                "implication": 250}
+
+
+class ExtractiveSummarizer(Summarizer):
+    """Five-part summary from the paper's own sentences; see the module docstring."""
+
+    id = "extractive"
+
+    def summarize(self, paper: Paper, fulltext: FullText | None = None) -> Summary:
+        return summarize_paper(paper, fulltext)
+
+
+def summarize_paper(paper: Paper, fulltext: FullText | None = None) -> Summary:
+    """The extractive summary of ``paper`` (with ``fulltext`` when there is one)."""
+    abstract = paper.abstract or ""
+    from_pdf = False
+    if fulltext is not None and not abstract.strip():
+        abstract = fulltext.section_text("abstract")
+        from_pdf = fulltext.source != "html"
+    title = clean_text(paper.title or "")
+    if not abstract.strip() and (fulltext is None or not fulltext.text.strip()):
+        raise SummarizerError(f"cannot summarize {paper.arxiv_id}: no abstract and no full text")
+    sample = abstract if abstract.strip() else (fulltext.text[:5000] if fulltext else "")
+    if not looks_english(clean_text(sample)):
+        raise SummarizerError(
+            f"cannot summarize {paper.arxiv_id}: the text does not look like English "
+            "(the extractive summarizer only reads English prose)",
+            hint="use an LLM summarizer (--summarizer openai) for this paper",
+        )
+    terms = title_terms(title)
+    cands = candidates(abstract, "abstract", terms, pdf=from_pdf)
+    if len(cands) < 4:
+        expanded: list[Candidate] = []
+        for c in cands:
+            expanded.extend(split_clauses(c, terms))
+        cands = expanded
+    extra = Sections(fulltext, terms)
+    if not cands and fulltext is not None:
+        cands = extra.get("introduction")[:40] or candidates(
+            fulltext.text[:20000], "abstract", terms, limit=40,
+            pdf=fulltext.source != "html")
+    if not cands:
+        raise SummarizerError(
+            f"cannot summarize {paper.arxiv_id}: no usable English sentence in the text")
+
+    name = method_name(title, [c.text for c in cands])
+    # From the abstract alone a summary is about as long as the abstract at most (the
+    # rewrite "we propose" -> "This paper proposes" may add a few characters).
+    short = min(float(MAX_CHARS), max(1.1 * len(clean_text(abstract)), 300.0))
+    chosen = select(cands, extra, name, int(short) - 40)
+    parts = {part: trim(c.text, _PART_BUDGET[part] * (1 + c.text.count(". ")))
+             if c is not None else "" for part, c in chosen.items()}
+    from_abstract = all(c is None or c.candidate.section == "abstract" for c in chosen.values())
+    parts = fit(parts, int(short if from_abstract else MAX_CHARS))
+    return Summary(
+        arxiv_id=paper.arxiv_id,
+        one_line=parts["one_line"],
+        objective=parts["objective"],
+        method=parts["method"],
+        results=parts["results"],
+        implication=parts["implication"],
+        version=paper.version if paper.version is not None else
+        (fulltext.version if fulltext else None),
+        backend="extractive",
+        model=None,
+        source=fulltext.source if fulltext else "abstract",
+        keywords=keywords(title, clean_text(abstract)),
+    )
+
+
+def rendered_length(parts: dict[str, str]) -> int:
+    return sum(len(t) + 1 for t in parts.values() if t) - 1
+
+
+def fit(parts: dict[str, str], limit: int) -> dict[str, str]:
+    """Shorten the longest parts until the rendered summary fits ``limit`` characters.
+
+    First digit-free trailing clauses and asides go (:func:`trim`), then a part is cut at
+    a clause boundary when what goes has no number; when that is not enough, whole parts
+    go, the least needed first (a summary without its objective reads better than one
+    cut mid-sentence).
+    """
+    parts = dict(parts)
+    for _ in range(12):
+        over = rendered_length(parts) - limit
+        if over <= 0:
+            return parts
+        longest = max(PARTS, key=lambda p: len(parts[p]))
+        target = max(60, len(parts[longest]) - over)
+        shorter = trim(parts[longest], target)
+        if len(shorter) >= len(parts[longest]):
+            shorter = cut(parts[longest], target)
+            if any(ch.isdigit() for ch in parts[longest][len(shorter) - 1:]):
+                shorter = parts[longest]
+        if len(shorter) >= len(parts[longest]):
+            break
+        parts[longest] = shorter
+    for part in ("objective", "implication", "method", "one_line", "results"):
+        if rendered_length(parts) <= limit:
+            break
+        parts[part] = ""
+    return parts

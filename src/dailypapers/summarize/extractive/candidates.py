@@ -1,0 +1,246 @@
+"""Sentences that may fill a part: cleaned, seam-checked, scored once.
+
+Text from a PDF carries seams that no reader should see: a heading run into the first
+sentence ("3 Method Overview The router ..."), acknowledgements, figure and table captions,
+list markers, footnote marks, a full stop with no space after it ("exploration.To") and
+words glued across a line break ("Abilitytheir"). :func:`seam_check` repairs what can be
+repaired without guessing (the missing space, a glued function word, a known heading, a
+footnote mark) and rejects the rest. Table rows and figure text are never candidates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ...models import FullText
+from ..sentences import clean_text, split_sentences, strip_citations
+from .cues import (
+    AIM_RE,
+    AVAILABILITY_RE,
+    BYGERUND_RE,
+    CONTRIB_RE,
+    DATASET_SIZE_RE,
+    INJECTION_RE,
+    PROBLEM_RE,
+    PURPOSE_RE,
+    RESULT_WORD_RE,
+    STUDY_RE,
+    URL_RE,
+    has_quantitative,
+    role_scores,
+)
+from .phrasing import strip_leadin
+
+
+@dataclass
+class Candidate:
+    """One sentence that may fill a part, with where it came from and how it scores."""
+
+    text: str
+    section: str  # abstract | introduction | results | experiments | conclusion | ...
+    index: int
+    total: int
+    scores: dict[str, float] = field(default_factory=dict)
+    quantitative: bool = False
+    contrib: bool = False  # "we propose/introduce X", "we bridge ... by presenting X"
+    aim: bool = False  # "we aim to", "this paper investigates"
+    purpose: bool = False  # "..., aiming to X"
+    problem: bool = False  # "however, existing methods lack ..."
+    impl_cue: bool = False
+    own: bool = False  # about the paper's own method (name, "our", "we", "the proposed")
+    size_only: bool = False  # its numbers are a dataset's size, not a finding
+    result_word: bool = False  # "outperforms", "accuracy", "faster", ...
+    previous: str = ""  # the sentence before it, to resolve a leading pronoun
+
+
+_NOT_LETTER_RE = re.compile(r"[\W\d_]+")
+_HOLE_RE = re.compile(r"\w \s*[,;:.](?!\d)|\(\s*\)|^[,;:]|^(?:[A-Z][a-z]+ )?[a-z]+, "
+                      r"(?:employs|uses|achieves|is|has|introduces|consists)\b")
+_NUMBER_TOKEN_RE = re.compile(r"(?<![\w.])[-+]?\d+(?:[.,]\d+)?%?(?![\w.])")
+_VERB_HINT_RE = re.compile(r"\b(?:is|are|was|were|be|been|has|have|had|can|[a-z]{3,}(?:es|ed|s))"
+                           r"\b")
+
+# --- the seam check ----------------------------------------------------------------------
+
+_MISSING_SPACE_RE = re.compile(r"(?<=[a-z]{3})([.;:])(?=[A-Z][a-z])")
+# "... privacy-aware agents 1." : a footnote number left at the end of a sentence.
+_TRAILING_NUMBER_RE = re.compile(r"\b([a-z]{3,})\s(\d{1,2})([.!?]?)$", re.I)
+_NUMBERED_NOUNS = frozenset({"section", "table", "figure", "appendix", "equation", "step",
+                             "stage", "phase", "version", "level", "layer", "than", "from",
+                             "and", "to", "of", "by", "at", "top", "rank", "size", "length",
+                             "round", "iteration", "epoch", "chapter", "part", "eq", "fig"})
+
+
+def _drop_trailing_footnote(text: str) -> str:
+    match = _TRAILING_NUMBER_RE.search(text)
+    if match is None or match.group(1).lower() in _NUMBERED_NOUNS or \
+            not match.group(1).islower():
+        return text
+    return text[: match.start(2)].rstrip() + match.group(3)
+
+
+_FOOTNOTE_MARK_RE = re.compile(r"[†‡§¶∗⋆]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+")
+_KNOWN_HEADING_RE = re.compile(
+    r"^(?:Abstract|Introduction|Related Work|Background|"
+    r"Preliminaries|Methods?|Methodology|Approach|Experiments?|Experimental Setup|Results|"
+    r"Evaluation|Analysis|Discussion|Conclusions?|Limitations)[.:]?\s+(?=[A-Z])")
+_NUMBERED_HEADING_RE = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,3}\.?\s+[A-Z]")
+_CAPS_HEADING_RE = re.compile(r"\b(?:ABSTRACT|INTRODUCTION|CONCLUSIONS?|RELATED WORK|"
+                              r"ACKNOWLEDGE?MENTS?|REFERENCES|APPENDIX)\b")
+_ACK_RE = re.compile(
+    r"acknowledg|\bwe (?:would like to )?thank\b|\bgrateful\b|\bfunded by\b|"
+    r"\bsupported (?:in part )?by\b|\bgrant\b|\bcorrespond|\bequal contribution\b|"
+    r"\bwork done (?:during|while)\b|@\w", re.I)
+_CAPTION_RE = re.compile(r"(?:^|\s)(?:figure|fig\.|table|tab\.)\s*\d+\s*[:.|]|^(?:figure|fig\.|"
+                         r"table|tab\.)\s*\d+\b", re.I)
+_LIST_MARKER_RE = re.compile(
+    r"^(?:\(?\d{1,2}\)|\(?[ivx]{1,4}\)|\(?[a-h]\)|[•◦▪·∙●■–-]|\d{1,2}\.(?=\s+[A-Z]))\s*")
+_FUNCTION_WORDS = ("their", "these", "those", "which", "where", "there", "with", "from",
+                   "that", "this", "the", "and", "for", "are", "its", "our")
+_LONG_WORD_RE = re.compile(r"\b[A-Za-z]{8,}\b")
+
+
+def _glue_split(word: str, vocabulary: Counter[str]) -> str | None:
+    """"Abilitytheir" -> "Ability their" when the paper uses both halves and never the whole."""
+    low = word.lower()
+    if vocabulary.get(low, 0) > 1:
+        return None
+    for fw in _FUNCTION_WORDS:
+        if low.endswith(fw) and len(low) - len(fw) >= 4 and vocabulary.get(low[: -len(fw)], 0):
+            return f"{word[: -len(fw)]} {word[-len(fw):]}"
+        if low.startswith(fw) and len(low) - len(fw) >= 4 and vocabulary.get(low[len(fw):], 0) \
+                and low not in ("therefore", "thereby", "therein", "without", "within",
+                                "withdraw", "andrew", "theory", "theoretical", "forward",
+                                "format", "formula", "formulation", "thereafter", "fromage"):
+            return f"{word[: len(fw)]} {word[len(fw):]}"
+    return None
+
+
+def seam_check(sentence: str, vocabulary: Counter[str] | None = None) -> str | None:
+    """The sentence with PDF seams repaired, or None when it is not prose to publish."""
+    text = _FOOTNOTE_MARK_RE.sub("", sentence).strip()
+    if _NUMBERED_HEADING_RE.match(text) or _CAPS_HEADING_RE.search(text):
+        return None  # "3 Method Overview The ...": where the heading ends is a guess
+    text = _KNOWN_HEADING_RE.sub("", text, count=1)
+    if _ACK_RE.search(text) or _CAPTION_RE.search(text) or _LIST_MARKER_RE.match(text):
+        return None
+    text = _MISSING_SPACE_RE.sub(r"\1 ", text)
+    text = _drop_trailing_footnote(text)
+    if re.search(r"\b[a-z]{2,}- [a-z]{2,}\b", text) and not re.search(
+            r"- (?:and|or|to|as|vs)\b", text):
+        return None  # a word broken across a line: cannot tell the halves apart safely
+    if vocabulary is not None:
+        for word in set(_LONG_WORD_RE.findall(text)):
+            split = _glue_split(word, vocabulary)
+            if split is not None:
+                text = re.sub(rf"\b{word}\b", split, text)
+    return text
+
+
+def vocabulary_of(text: str) -> Counter[str]:
+    return Counter(re.findall(r"[a-z]+", text.lower()))
+
+
+# --- candidates --------------------------------------------------------------------------
+
+def is_table_row(sentence: str) -> bool:
+    """Many numbers and few words with a verb: a table row or figure text, not prose."""
+    numbers = len(_NUMBER_TOKEN_RE.findall(sentence))
+    words = len(sentence.split())
+    return (numbers >= 5 and numbers * 3 >= words) or not _VERB_HINT_RE.search(sentence)
+
+
+def usable(sentence: str) -> bool:
+    words = sentence.split()
+    if len(words) < 5 or len(sentence) > 900:
+        return False
+    if INJECTION_RE.search(sentence) or URL_RE.search(sentence):
+        return False
+    if len(sentence) < 160 and AVAILABILITY_RE.search(sentence):
+        return False
+    if _HOLE_RE.search(sentence):
+        return False  # "we introduce , a framework": a name lost with its LaTeX macro
+    letters = len(_NOT_LETTER_RE.sub("", sentence))
+    return letters >= 0.55 * len(sentence)
+
+
+def candidates(text: str, section: str, terms: frozenset[str], *, limit: int | None = None,
+               pdf: bool = False) -> list[Candidate]:
+    cleaned = _MISSING_SPACE_RE.sub(r"\1 ", strip_citations(clean_text(text)))
+    sentences = list(dict.fromkeys(split_sentences(cleaned)))  # repeated sentences once
+    vocabulary = vocabulary_of(cleaned) if pdf else None
+    kept: list[tuple[str, str]] = []
+    previous = ""
+    for s in sentences:
+        checked = seam_check(s, vocabulary) if pdf else _MISSING_SPACE_RE.sub(r"\1 ", s)
+        if checked is not None and usable(checked) and not (pdf and is_table_row(checked)):
+            kept.append((checked, previous))
+        previous = s
+        if limit is not None and len(kept) >= limit:
+            break
+    total = len(kept)
+    return [make_candidate(s, section, i, total, terms, prev) for i, (s, prev) in
+            enumerate(kept)]
+
+
+def make_candidate(text: str, section: str, index: int, total: int, terms: frozenset[str],
+                   previous: str = "") -> Candidate:
+    scores, impl_cue, own = role_scores(text, index, total, section, terms)
+    lead = strip_leadin(text)
+    quantitative = has_quantitative(text)
+    result_word = RESULT_WORD_RE.search(text) is not None
+    size_only = quantitative and bool(DATASET_SIZE_RE.search(text)) and not \
+        RESULT_WORD_RE.search(DATASET_SIZE_RE.sub("", text))
+    return Candidate(
+        text, section, index, total, scores, quantitative,
+        contrib=bool(CONTRIB_RE.match(lead) or BYGERUND_RE.match(lead)),
+        aim=bool(AIM_RE.match(lead) or STUDY_RE.match(lead)),
+        purpose=PURPOSE_RE.search(text) is not None,
+        problem=PROBLEM_RE.search(text) is not None,
+        impl_cue=impl_cue, own=own, size_only=size_only, previous=previous,
+        result_word=result_word,
+    )
+
+
+def split_clauses(c: Candidate, terms: frozenset[str]) -> list[Candidate]:
+    """Break one long sentence into clause-level pseudo-sentences (few-sentence abstracts).
+
+    Splits at semicolons and at ", while/whereas/and/but" before a new clause; a clause
+    that starts with "which" stays with the one it describes.
+    """
+    parts = re.split(r";\s+|,\s+(?:while|whereas|and|but|and then|thereby)\s+(?=\S+\s+\S+\s+\S+)",
+                     c.text)
+    pieces = [p.strip(" ,;.") for p in parts if len(p.split()) >= 4]
+    if len(pieces) < 2:
+        return [c]
+    out = []
+    for p in pieces:
+        p = p[:1].upper() + p[1:]
+        out.append(make_candidate(p, c.section, c.index, c.total, terms, c.previous))
+    return out
+
+
+class Sections:
+    """Full-text sentences by section kind, split only when a part needs them (speed)."""
+
+    def __init__(self, fulltext: FullText | None, terms: frozenset[str]) -> None:
+        self.fulltext = fulltext
+        self.terms = terms
+        self._cache: dict[str, list[Candidate]] = {}
+
+    def __bool__(self) -> bool:
+        return self.fulltext is not None and bool(self.fulltext.sections)
+
+    def get(self, *kinds: str) -> list[Candidate]:
+        out: list[Candidate] = []
+        for kind in kinds:
+            if kind not in self._cache:
+                text = self.fulltext.section_text(kind) if self.fulltext is not None else ""
+                pdf = self.fulltext is not None and self.fulltext.source != "html"
+                # Bounded: a section's first sentences carry its point; the rest costs time.
+                self._cache[kind] = candidates(text[:30000], kind, self.terms, limit=120,
+                                               pdf=pdf) if text else []
+            out.extend(self._cache[kind])
+        return out

@@ -1,0 +1,339 @@
+"""Light compression of a chosen sentence: the paper's own words, fewer of them.
+
+What goes: citations (done when sentences are cut), "In this paper,", leading connectives
+("However,", "To this end,"), "Experiments show that" before a finding, parenthetical
+asides without numbers, trailing descriptive clauses when a part is over its budget. What
+changes: "we" becomes "the authors" (then "they"), "our" "the authors'" (then "their"),
+and a leading pronoun ("It", "This method") becomes the noun phrase it stands for when the
+sentence before names it (the paper's method name); a sentence whose leading pronoun
+cannot be resolved is not phrased at all (None). No stock opener is ever added: labels
+belong to the renderers. Names ("GPT-4o-mini"), ranges ("10x ~ 50x") and every number are
+kept as written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from .cues import BYGERUND_RE, CONTRIB_RE, THIS_PAPER_WE_RE
+
+_LEADIN_RE = re.compile(
+    r"^(?:(?:to this end|in addition|additionally|furthermore|moreover|specifically|notably|"
+    r"finally|besides|in particular|importantly|overall|consequently|therefore|thus|hence|"
+    r"as a result|in (?:this|our) (?:paper|work|study|report)|here|in summary|to summarize|"
+    r"concretely|meanwhile|second(?:ly)?|third(?:ly)?|first(?:ly)?|lastly|then|also|however|"
+    r"yet|but|and|still|nevertheless|nonetheless|crucially|interestingly|surprisingly|"
+    r"ultimately|in other words|in practice|as such|in contrast|instead|similarly|likewise|"
+    r"on the other hand|(?:building|based) (?:on|upon) (?:this|these|that|those|such)"
+    r"(?: [\w-]+){0,2}|to (?:\w+ly )?[a-z]+ (?:this|these|such|that|those)(?: [\w-]+){0,2}|"
+    r"despite (?:this|these)(?: \w+)?|motivated by (?:this|these)(?: \w+)?|"
+    r"(?:as (?:shown|seen|reported|illustrated) )?in (?:figure|fig\.|table|tab\.|section|sec\.)"
+    r" ?\d+[a-z]?|"
+    r"(?:more )?[a-z]+ly),?\s+)+",
+    re.I,
+)
+_REPORT_LEADIN_RE = re.compile(
+    r"^(?:(?:extensive |comprehensive |our |the |empirical |experimental |evaluation |"
+    r"these |both |further |key |main |primary |all |numerical |\w+-scale )*"
+    r"(?:experiments?|experimental results|results|evaluations?|analys[ie]s|findings|"
+    r"studies|evidence)(?: [\w-]+){0,6}? (?:show|shows|demonstrate|demonstrates|indicate|"
+    r"indicates|reveal|reveals|confirm|confirms|suggest|suggests|highlight|highlights|"
+    r"validate|validates)(?: that)?,?\s+"
+    r"|we (?:find|found|show|observe|demonstrate|discover|reveal|confirm)(?: that)?,?\s+)",
+    re.I,
+)
+_IMPL_LEADIN_RE = re.compile(
+    r"^(?:(?:this|our|the) (?:study|work|paper|analysis|research|framework|approach|"
+    r"findings?|results?)|these (?:results|findings|observations)|overall,? (?:our|these) "
+    r"(?:results|findings)|we (?:believe|hope|argue|show|demonstrate|find))"
+    r"(?: \w+){0,3}? (?:demonstrates?|shows?|suggests?|highlights?|underscores?|reveals?|"
+    r"indicates?|confirms?|establishes|believe|hope|argue|find) that,?\s+",
+    re.I,
+)
+_PAREN_RE = re.compile(r"\s*\((?=[^()]*\s)[^()\d%]{12,}\)")
+_LEADING_PRONOUN_RE = re.compile(
+    r"^(?:(it|they|its|their)|(?:this|these|such an?|such) ([a-z][a-z-]+?))(?:s|es)?\b",
+    re.I)
+_TRIM_CLAUSE_RE = re.compile(
+    r",\s+(?:which|while|where|whereas|thereby|thus|enabling|making|allowing|leading|"
+    r"resulting|offering|providing|paving|highlighting|demonstrating|suggesting|"
+    r"underscoring|showing|indicating|including|such as|as well as|and thus|and"
+    r" (?:thus|therefore|hence))\b[^,;]*$"
+)
+_TAIL_RE = re.compile(
+    r",\s+(?:which|where|while|whereas|including|such as|e\.g\.|i\.e\.|thereby|enabling|"
+    r"allowing|making|leading to|resulting in)\b"
+)
+
+
+def strip_leadin(text: str) -> str:
+    stripped = _LEADIN_RE.sub("", text)
+    if stripped and stripped[0].islower():
+        stripped = stripped[0].upper() + stripped[1:]
+    return stripped or text
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+def depersonalize(text: str) -> str:
+    """First "we" -> "the authors", later ones "they"; "our" -> "the authors'" / "their"."""
+    named = False
+    out = []
+    for token in re.split(r"((?<![\w-])(?:[Ww]e|[Oo]ur|us|ourselves)(?![\w-]))", text):
+        low = token.lower()
+        if low == "we":
+            out.append("they" if named else "the authors")
+            named = True
+        elif low == "our":
+            out.append("their" if named else "the authors'")
+            named = True
+        elif token == "us":
+            out.append("them")
+        elif token == "ourselves":
+            out.append("themselves")
+        else:
+            out.append(token)
+    return _upper_first("".join(out))
+
+
+_SELF_NOUNS = frozenset({"paper", "work", "study", "article", "report", "survey",
+                         "research", "thesis", "result", "finding"})
+_SELF_PHRASE_RE = re.compile(r"^th(?:is|ese) (?:[\w-]+ ){0,3}(?:paper|work|study|article|"
+                             r"report|survey|review|research|thesis|results|findings)\b", re.I)
+_OWN_THING_RE = re.compile(
+    r"^th(?:is|ese) (?:[\w-]+ ){0,3}(?:method|approach|framework|model|system|technique|"
+    r"pipeline|architecture|algorithm|agent|strategy|design|tool|mechanism|module|solver|"
+    r"network|recipe|scheme|paradigm|benchmark|dataset)s?\b", re.I)
+_MOTIVATION_NOUNS = frozenset({"problem", "issue", "challenge", "phenomenon", "gap",
+                               "limitation", "task", "setting"})
+
+
+_SUBJECT_RE = re.compile(
+    r"^(?:the|our|this)\s+((?:[\w-]+\s+){0,2}?[a-z][\w-]*[^s\W])\s+(?:is|was|can|could|has|"
+    r"achieves|outperforms|provides|offers|enables|uses|relies|yields|improves|reduces|"
+    r"separates|combines|learns|generates|produces|performs|remains|shows|captures|"
+    r"supports|requires|consists|contains|covers|includes)\b", re.I)
+
+
+def _subject_of(previous: str) -> str | None:
+    """"The rubric separates ..." -> "The rubric": what a following "It" stands for."""
+    match = _SUBJECT_RE.match(strip_leadin(previous))
+    return f"The {match.group(1)}" if match else None
+
+
+def resolve_pronoun(text: str, name: str | None, previous: str = "") -> str | None:
+    """A leading pronoun replaced by the method's name, or None when it cannot be resolved.
+
+    "It ...", "They ...", "This framework ..." stand for the noun phrase of the sentence
+    before; in an abstract that is almost always the paper's own method when that sentence
+    named it. "This problem ..." (a demonstrative about the motivation) has no name to take.
+    """
+    match = _LEADING_PRONOUN_RE.match(text)
+    if match is None:
+        return text
+    pronoun, noun = match.group(1), match.group(2)
+    if noun is not None and (noun.lower() in _SELF_NOUNS or _SELF_PHRASE_RE.match(text)):
+        return text  # "This paper ...", "These results ...": the checker judges these
+    if noun is not None and name is not None and _OWN_THING_RE.match(text):
+        # "This controllable diffusion approach ..." in a paper about its own approach.
+        return "The" + text[text.index(" "):]
+    if noun is not None and previous and noun.lower() in previous.lower() and noun.lower() \
+            not in _MOTIVATION_NOUNS:
+        # "This solver ..." after a sentence about the solver: "The solver ...".
+        return "The" + text[text.index(" "):]
+    if name is None and pronoun is not None and pronoun.lower() in ("it", "its"):
+        name = _subject_of(previous)
+    if name is None:
+        return None
+    if noun is not None and noun.lower() in _MOTIVATION_NOUNS:
+        return None
+    rest = text[match.end():]
+    if pronoun is not None and pronoun.lower() in ("its", "their"):
+        return f"{name}'s{rest}" if not name.endswith("s") else f"{name}'{rest}"
+    if pronoun is not None and pronoun.lower() == "they":
+        return None  # plural: not the method's name
+    return name + rest
+
+
+def method_name(title: str, sentences: list[str]) -> str | None:
+    """The paper's own method as it names it: the title's head ("LongLLaVA: ...") or the
+    name introduced by its contribution sentence ("We propose SlimAttn, ...")."""
+    head = title.split(":", 1)[0].strip() if ":" in title else ""
+    if head and len(head.split()) <= 3 and (re.search(r"[A-Z].*[A-Z]|\d", head) or (
+            " " not in head and head[:1].isupper())):
+        return head
+    for s in sentences:
+        match = CONTRIB_RE.match(s) or BYGERUND_RE.match(s)
+        if match is None:
+            continue
+        rest = s[match.end():]
+        name = re.match(r"(?:(?:a|an|the)\s+)?([A-Z][\w]*(?:[-.][\w]+)*)(?=[\s,(:])", rest)
+        if name and re.search(r"[A-Z].*[A-Z]|\d", name.group(1)):
+            return name.group(1)
+        acronym = re.search(r"\(([A-Z][A-Za-z0-9\-]*[A-Z0-9][A-Za-z0-9\-]*)\)", rest[:120])
+        if acronym:
+            return acronym.group(1)
+    return None
+
+
+_PURPOSE_TO_RE = re.compile(
+    r"(?:,\s+|\s)(?:(?:aiming|designed|intended|in order|so as|seeking|which aims?|that aims?)"
+    r"\s+)?to\s+(?!be\b|the\b|a\b|an\b)((?:\w+ly\s+)?[a-z]+(?<!ing)\s[^;]{20,})$")
+
+
+def purpose_of(text: str) -> str | None:
+    """"We introduce X to evaluate Y" -> "To evaluate Y": the aim inside a contribution."""
+    match = _PURPOSE_TO_RE.search(text)
+    if match is None:
+        return None
+    return "To " + depersonalize(match.group(1)).lstrip()[:1].lower() + depersonalize(
+        match.group(1)).lstrip()[1:]
+
+
+def _third_person(verb: str) -> str:
+    low = verb.lower()
+    if low.endswith("s") and not low.endswith("ss"):
+        return low
+    if low.endswith(("sh", "ch", "x", "ss")):
+        return low + "es"
+    if low.endswith("y") and low[-2:-1] not in "aeiou":
+        return low[:-1] + "ies"
+    return low + "s"
+
+
+def compress(text: str) -> str:
+    """Lead-in connectives and "In this paper," removed; asides without numbers dropped."""
+    text = strip_leadin(text)
+    text = _PAREN_RE.sub("", text)
+    return _upper_first(text.strip())
+
+
+def one_line(text: str) -> str:
+    """"In this paper, we propose X" -> "This paper proposes X"; else the compressed text."""
+    text = strip_leadin(text)
+    match = CONTRIB_RE.match(text)
+    if match:
+        return f"This paper {_third_person(match.group(1))} {text[match.end():]}"
+    match = BYGERUND_RE.match(text)
+    if match:
+        verb = match.group(1).lower()[:-3]
+        if verb.endswith(("duc", "pos", "at", "as")):
+            verb += "e"
+        return f"This paper {_third_person(verb)} {text[match.end():]}"
+    match = THIS_PAPER_WE_RE.match(text)
+    if match and not match.group(1).endswith("ed"):
+        return f"This paper {_third_person(match.group(1))} " + depersonalize(
+            text[match.end():])
+    return depersonalize(compress(text))
+
+
+def finding(text: str) -> str:
+    """"Experiments show that X" -> "X" (kept when the lead-in carries a number)."""
+    text = compress(text)
+    match = _REPORT_LEADIN_RE.match(text)
+    if match is not None:
+        leadin = match.group(0)
+        if leadin.rstrip(" ,").lower().endswith("that") and not any(
+                ch.isdigit() for ch in leadin):
+            text = text[match.end():]
+    return depersonalize(_upper_first(text))
+
+
+def implication(text: str) -> str:
+    """"These results suggest that X" -> "X"."""
+    text = compress(text)
+    match = _IMPL_LEADIN_RE.match(text)
+    if match is not None:
+        text = text[match.end():]
+    return depersonalize(_upper_first(text))
+
+
+def plain(text: str) -> str:
+    return depersonalize(compress(text))
+
+
+def trim(text: str, budget: int) -> str:
+    """Drop trailing clauses without digits, then long digit-free asides and tails."""
+    text = text.rstrip(" .;:")
+    for _ in range(3):
+        if len(text) <= budget:
+            break
+        match = _TRIM_CLAUSE_RE.search(text)
+        if match is None or any(c.isdigit() for c in match.group(0)) or match.start() < 50:
+            break
+        text = text[: match.start()]
+    if len(text) > budget:
+        text = re.sub(r"\s*\((?=[^()]{25,}\))[^()\d]*\)", "", text)
+    if len(text) > budget:
+        tail = _TAIL_RE.search(text, 60)
+        if tail is not None and not any(ch.isdigit() for ch in text[tail.start():]):
+            text = text[: tail.start()]
+    if len(text) > budget:
+        colon = text.find(": ", 60)
+        if colon > 0 and not any(ch.isdigit() for ch in text[colon:]):
+            text = text[:colon]
+    if len(text) > budget:
+        text = re.sub(r",\s*(?:e\.g\.|i\.e\.|such as|including)[^,;()]*(?=[,;])", "", text)
+    return text.rstrip(" ,;:") + "."
+
+
+def cut(text: str, budget: int) -> str:
+    """End at the last clause boundary that fits (the text itself when there is none)."""
+    if len(text) <= budget:
+        return text
+    head = text[: budget - 1]
+    for sep in ("; ", ", "):
+        at = head.rfind(sep)
+        if at >= budget // 2:
+            return head[:at].rstrip(" ,;:") + "."
+    return text  # no clause boundary: a cut mid-clause would mislead
+
+
+# --- keywords ----------------------------------------------------------------------------
+
+# Words with two capitals or a digit: "MoE", "GPT-4o", "LongLLaVA" (not "The").
+_NAME_RE = re.compile(
+    r"\b(?=[A-Za-z0-9.\-]*(?:\d|[A-Z][a-z0-9.\-]*[A-Z]))[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*\b"
+)
+_WORD_RE = re.compile(r"(?<![\w-])[a-z][a-z\-]{3,}(?![\w-])")
+_STOP = frozenset(
+    """
+    a an the of to in on for and or but with by from as at is are was were be been being
+    this that these those it its their our we they them which what who how when where
+    while can could may might will would should must do does did not no than then so
+    such via into over under between across about also more most less both each other
+    any all some many new novel based using use used show shows shown paper work study
+    approach method methods model models propose proposed present introduce results
+    result achieve achieves existing however further well large first two three one
+    """.split()  # noqa: SIM905 - a word list reads better as words
+)
+
+
+def keywords(title: str, text: str, limit: int = 6) -> list[str]:
+    """Names and frequent content words, deterministically (title words weigh double)."""
+    names: list[str] = []
+    for word in _NAME_RE.findall(f"{title} {text}"):
+        # A name with digits must be checkable against the body text too: some callers
+        # verify against the abstract and full text without the title.
+        if any(ch.isdigit() for ch in word) and word not in text:
+            continue
+        if word not in names:
+            names.append(word)
+    counts: Counter[str] = Counter()
+    for w in _WORD_RE.findall(text.lower()):
+        if w not in _STOP:
+            counts[w] += 1
+    for w in _WORD_RE.findall(title.lower()):
+        if w not in _STOP:
+            counts[w] += 2
+    words = [w for w, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if n >= 2]
+    out: list[str] = []
+    for k in names[: limit // 2] + words:
+        if k.lower() not in {o.lower() for o in out}:
+            out.append(k)
+        if len(out) >= limit:
+            break
+    return out
