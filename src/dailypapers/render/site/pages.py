@@ -45,7 +45,7 @@ def render_paper(
     view: dict[str, Any] | None = None,
 ) -> None:
     ctx.render("paper.html", paper_path(entry.paper.arxiv_id), date=date, dates=list(dates),
-               x=view if view is not None else entry_view(ctx, entry))
+               x=view if view is not None else entry_view(ctx, entry), paper_page=True)
     ctx.report.papers += 1
 
 

@@ -11,7 +11,15 @@ from typing import Any
 from ...config import Settings
 from ...models import DayDigest, DigestEntry, Verification
 from ...store import queries
-from ...view import SOURCE_LABELS, Link, paper_view, plain, short_authors
+from ...view import (
+    PART_LABELS,
+    SOURCE_LABELS,
+    VERDICT_WORDS,
+    Link,
+    paper_view,
+    plain,
+    short_authors,
+)
 from ..feed import FeedItem, clean_text, entry_html
 from ..paths import paper_path
 from ..pictures import PaperPicture
@@ -88,12 +96,23 @@ def entry_view(ctx: Context, entry: DigestEntry) -> dict[str, Any]:
         "links": [(link.label, link.url) for link in v.links if link.kind != "page"],
         "parts": [(p.label, p.text) for p in v.parts],
         "verdict": (v.check.tone, v.check.label), "abstract": v.abstract,
+        # The badge, from the one check view: the day page links it to the evidence table.
+        "check": {"tone": v.check.tone, "label": v.check.label, "read": v.check.read,
+                  "failed": list(v.check.failed), "note": v.check.note,
+                  "counted": v.check.counted, "href": f"{v.page_path}#check"},
         "description": gist[:200],
         "tags": [(label, ctx.tag_url(key)) for key, label in entry_tags(entry)],
         "tag_keys": [key for key, _label in entry_tags(entry)],
         "picture": picture_view(ctx, v.arxiv_id),
         "rank": v.rank, "gist": gist, "badges": badges(v.links),
         "checked": [(plain(i.text), i.status, plain(i.snippet)) for i in v.check.items],
+        "evidence": [{"text": plain(i.text), "status": i.status,
+                      "verdict": VERDICT_WORDS.get(i.status, i.status),
+                      "kind": "name" if i.is_name else "number",
+                      "parts": [PART_LABELS.get(p, p)
+                                for p in i.parts or ([i.part] if i.part else [])],
+                      "snippet": plain(i.snippet), "note": plain(i.note)}
+                     for i in v.check.items],
         "by": {
             "backend": v.backend or "unknown", "model": v.model,
             "source": SOURCE_LABELS.get(v.summary_source or "", v.summary_source),
@@ -124,7 +143,7 @@ def verification_dict(verification: Verification | None) -> dict[str, Any] | Non
     if verification is None:
         return None
     return {"items": [vars(i) for i in verification.items], "source": verification.source,
-            "status": verification.status}
+            "read": verification.read, "status": verification.status}
 
 
 def feed_items(ctx: Context) -> list[FeedItem]:
@@ -148,8 +167,8 @@ def feed_item(entry: DigestEntry, date: str, settings: Settings) -> FeedItem:
     notes = []
     if not v.has_summary:
         notes.append("No summary yet: this is the abstract.")
-    if v.check.failed:
-        notes.append(f"Numbers not found in the paper: {', '.join(v.check.failed)}.")
+    if v.check.note:
+        notes.append(v.check.note + ".")
     return FeedItem(
         id=f"urn:arxiv:{v.arxiv_id}", title=v.title, link=v.page_url or v.abs_url,
         date=date, summary=v.one_line or v.abstract, authors=list(v.authors),
