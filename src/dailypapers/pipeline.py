@@ -23,6 +23,7 @@ from .progress import progress
 from .render import markdown
 from .render.site import build_site
 from .runlock import process_id
+from .safety import scrub_summary
 from .secrets import redact
 from .store import Store
 from .store.buffer import WriteBuffer
@@ -255,6 +256,8 @@ def _summarize_todo(
             if rescued is None:
                 continue
             result = rescued
+        # What a model wrote is data too: secrets it echoed are redacted, sizes bounded.
+        scrub_summary(result, settings.llm_max_field_chars)
         # Verified once: a backend that checked its summary (the LLM repair turn) hands
         # that verification over; every other summary is checked here, the same way.
         verification = summarizer.verification_of(result) or verify_paper(
