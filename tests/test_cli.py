@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from fakes.replay import json_response, serve_hf_days
 from pytest_httpserver import HTTPServer
-from replay import json_response, serve_hf_days
 from selfmade.hf import hf_day
 from werkzeug import Request, Response
 

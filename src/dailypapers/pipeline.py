@@ -205,6 +205,7 @@ def summarize_day(
 
     todo: list[tuple[Paper, FullText | None]] = []
     reused: dict[str, int] = {}
+    reused_summaries: dict[str, Summary] = {}
     for entry in day_list.entries:
         paper = entry.paper
         if paper.arxiv_id not in fulltexts:
@@ -219,6 +220,7 @@ def summarize_day(
         if cached is not None:
             summary_id, summary, verification = cached
             reused[paper.arxiv_id] = summary_id
+            reused_summaries[paper.arxiv_id] = summary
             report.cached += 1
             _count_summary(report, paper, summary, verification)
         else:
@@ -237,16 +239,41 @@ def summarize_day(
         store.save_summaries(day, day_list.source, done)
 
     # Bounded in time too: a crash loses at most a second of (paid) summaries.
+    notes: dict[str, str | None] = {}
     with WriteBuffer(save, size=50, seconds=1.0) as saved:
-        _summarize_todo(settings, summarizer, todo, fulltexts, saved, report)
+        _summarize_todo(settings, summarizer, todo, fulltexts, saved, report, notes)
+    for entry in day_list.entries:
+        arxiv_id = entry.paper.arxiv_id
+        if arxiv_id in reused:
+            notes[arxiv_id] = paper_note(fulltexts.get(arxiv_id), reused_summaries[arxiv_id])
+    # Errors on the record: why a paper fell back or failed, on its day row (None clears).
+    store.set_paper_errors(day, day_list.source, notes)
     report.usage = summarizer.usage
     return report
+
+
+def paper_note(fulltext: FullText | None, summary: Summary | None, *,
+               fallback: str | None = None, failed: str | None = None) -> str | None:
+    """What went wrong for one paper, in words for its day row: the full text it could not
+    read, the summarizer it fell back from, the error that left it without a summary."""
+    notes = []
+    if failed:
+        notes.append(f"failed: {failed}")
+    if fulltext is not None and fulltext.source != "pdf" and fulltext.fallback_reasons:
+        notes.append(f"full text: {'; '.join(fulltext.fallback_reasons)}")
+    if fallback is None and summary is not None and summary.fallback_from:
+        reason = summary.usage.get("fallback_reason")
+        fallback = f"{summary.fallback_from} failed" + (f" ({reason})" if reason else "") \
+            + f", used {summary.backend}"
+    if fallback:
+        notes.append(f"fallback: {fallback}")
+    return redact("; ".join(notes))[:1000] if notes else None
 
 
 def _summarize_todo(
     settings: Settings, summarizer: Summarizer, todo: list[tuple[Paper, FullText | None]],
     fulltexts: dict[str, FullText], saved: WriteBuffer[tuple[Summary, Verification | None]],
-    report: RunReport,
+    report: RunReport, notes: dict[str, str | None],
 ) -> None:
     results = summarizer.summarize_many(todo)
     for paper, result in progress(results, total=len(todo), desc="summarize"):
@@ -254,10 +281,14 @@ def _summarize_todo(
         if isinstance(result, Exception):
             rescued = _last_resort(settings, summarizer, paper, fulltext, result, report)
             if rescued is None:
+                notes[paper.arxiv_id] = paper_note(fulltext, None,
+                                                   failed=report.failed.get(paper.arxiv_id))
                 continue
             result = rescued
         # What a model wrote is data too: secrets it echoed are redacted, sizes bounded.
         scrub_summary(result, settings.llm_max_field_chars)
+        notes[paper.arxiv_id] = paper_note(fulltext, result,
+                                           fallback=report.fallbacks.get(paper.arxiv_id))
         # Verified once: a backend that checked its summary (the LLM repair turn) hands
         # that verification over; every other summary is checked here, the same way.
         verification = summarizer.verification_of(result) or verify_paper(

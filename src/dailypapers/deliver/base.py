@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
 import httpx2 as httpx
+from pydantic import BaseModel
 
 from ..config import Settings
 from ..http import make_client
 from ..models import DayDigest, DigestEntry
+from ..plugins import plugin_options
 from ..render.paths import SiteUrls
 from ..view import PaperView, upvotes_of
 from ..view import paper_view as make_view
@@ -44,7 +46,9 @@ class Channel(ABC):
     """A delivery backend.
 
     ``id`` is the name users pick it by; ``key_env`` names the environment variable holding
-    its secret (``None`` if it needs none); ``options`` names the settings it reads. ``send``
+    its secret (``None`` if it needs none; read with ``secrets.require_key``); ``Options``, a
+    pydantic model, validates its own ``[<id>]`` table of ``dailypapers.toml`` into
+    ``self.options``. ``send``
     delivers one batch of items as one message and returns the remote message id (or
     ``None``), or raises :class:`~dailypapers.errors.DeliveryError`; a batch is either all
     sent or not sent.
@@ -52,10 +56,12 @@ class Channel(ABC):
 
     id: ClassVar[str]
     key_env: ClassVar[str | None] = None
-    options: ClassVar[tuple[str, ...]] = ()
+    # A third-party channel's own settings, from its [<id>] table (plugins.plugin_options).
+    Options: ClassVar[type[BaseModel] | None] = None
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.options = plugin_options(type(self), settings.plugins)
         # Something the report should say about this run (e.g. why audio was left out).
         self.note: str | None = None
 

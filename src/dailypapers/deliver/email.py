@@ -31,7 +31,7 @@ from ..config import Settings
 from ..errors import ChannelDown, ConfigError, DeliveryError
 from ..models import DayDigest
 from ..render.pictures import picture_of
-from ..secrets import redact, require_secret
+from ..secrets import redact, require_key
 from .base import Channel, Item, day_key, paper_view, site_day_url
 
 
@@ -90,7 +90,6 @@ def _templates() -> jinja2.Environment:
 class EmailChannel(Channel):
     id = "email"
     key_env = "DAILYPAPERS_SMTP_URL"
-    options = ("email_from", "email_to", "email_unsubscribe", "site_url", "site_title")
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
@@ -192,8 +191,7 @@ class EmailChannel(Channel):
     def _connect(self) -> smtplib.SMTP:
         if self._smtp is not None:
             return self._smtp
-        url = require_secret("DAILYPAPERS_SMTP_URL", purpose="email",
-                             alternative="remove email from channels")
+        url = require_key(self, alternative="remove email from channels")
         server = parse_smtp_url(url)
         timeout = self.settings.http_timeout
         context = ssl.create_default_context()

@@ -30,7 +30,7 @@ from ..errors import ChannelDown, ConfigError, DeliveryError
 from ..http import Pacer, ResponseTooLarge, Retry, request, retry_call
 from ..models import DayDigest, DigestEntry
 from ..render.pictures import picture_of
-from ..secrets import require_secret
+from ..secrets import require_key
 from . import tts
 from .base import (
     HttpChannel,
@@ -175,9 +175,6 @@ def paper_lines(settings: Settings, entry: DigestEntry, number: int) -> list[Lin
 class TelegramChannel(HttpChannel):
     id = "telegram"
     key_env = "TELEGRAM_BOT_TOKEN"
-    options = ("telegram_url", "telegram_chat_id", "telegram_top_n", "telegram_audio",
-               "telegram_photos",
-               "telegram_voice", "telegram_per_minute", "site_url", "site_title", "tts")
 
     def __init__(self, settings: Settings, *, client: httpx.Client | None = None) -> None:
         super().__init__(settings, client=client)
@@ -303,10 +300,8 @@ class TelegramChannel(HttpChannel):
 
     def _bot_url(self, method: str) -> str:
         if self._token is None:
-            self._token = require_secret(
-                "TELEGRAM_BOT_TOKEN", purpose="Telegram",
-                alternative="create a bot with @BotFather and set its token",
-            )
+            self._token = require_key(
+                self, alternative="create a bot with @BotFather and set its token")
         return f"{self.settings.telegram_url.rstrip('/')}/bot{self._token}/{method}"
 
     def call(self, method: str, **kwargs: Any) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from ..config import Settings
 from ..errors import ChannelDown, ConfigError, DeliveryError
 from ..http import Pacer, request
 from ..models import DayDigest
-from ..secrets import require_secret
+from ..secrets import require_key
 from .base import (
     ChannelPaper,
     HttpChannel,
@@ -76,7 +76,6 @@ def _target(url: str) -> str:
 class WebhookChannel(HttpChannel):
     id = "webhook"
     key_env = "DAILYPAPERS_WEBHOOK_URL"
-    options = ("webhook_kind", "telegram_top_n", "site_url", "site_title")
 
     def __init__(self, settings: Settings, *, client: httpx.Client | None = None) -> None:
         super().__init__(settings, client=client)
@@ -84,8 +83,7 @@ class WebhookChannel(HttpChannel):
             raise ConfigError(f"unknown webhook_kind {settings.webhook_kind!r}",
                               hint=f"known: {', '.join(KINDS)}")
         self.kind = settings.webhook_kind
-        self.url = require_secret("DAILYPAPERS_WEBHOOK_URL", purpose="webhook",
-                                  alternative="remove webhook from channels")
+        self.url = require_key(self, alternative="remove webhook from channels")
         self.target = _target(self.url)
         # Discord allows 5 posts per 2 s per webhook and Slack about 1 a second.
         self.pacer = Pacer(1.0)

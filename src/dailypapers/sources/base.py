@@ -21,12 +21,14 @@ from types import TracebackType
 from typing import Any, ClassVar
 
 import httpx2 as httpx
+from pydantic import BaseModel
 
 from .. import plugins
 from ..config import Settings
 from ..errors import SourceError
 from ..http import DeadlineExceeded, ResponseTooLarge, make_client, request
 from ..models import DayList
+from ..plugins import plugin_options
 
 _WS_RE = re.compile(r"\s+")
 
@@ -72,6 +74,8 @@ class Source(ABC):
     key_env: ClassVar[str | None] = None
     # A secret that helps when present (higher rate limits) but is never required.
     optional_key_env: ClassVar[str | None] = None
+    # A third-party source's own settings, from its [<id>] table (plugins.plugin_options).
+    Options: ClassVar[type[BaseModel] | None] = None
 
     def __init__(
         self,
@@ -81,6 +85,7 @@ class Source(ABC):
         input: str | None = None,
     ) -> None:
         self.settings = settings
+        self.options = plugin_options(type(self), settings.plugins)
         self.input = input
         self._client = client
         self._owns_client = client is None

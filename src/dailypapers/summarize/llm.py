@@ -117,7 +117,6 @@ def offline_summary(settings: Settings, paper: Paper, fulltext: FullText | None)
 class LLMSummarizer(Summarizer):
     """Base of the remote LLM backends; subclasses implement :meth:`_send`."""
 
-    remote: ClassVar[bool] = True
     default_model: ClassVar[str]
 
     def __init__(
