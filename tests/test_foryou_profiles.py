@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from arxiv_feeds import synthetic_items
 from click.testing import CliRunner, Result
+from fakes.arxiv_feeds import synthetic_items
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -318,3 +318,14 @@ def test_embeddings_failure_falls_back_to_lexical(httpserver: HTTPServer) -> Non
     result = json.loads(run("rank", "--date", DAY, "--profile", "eve", "--json").output)
     assert "ranked without embeddings (embeddings: HTTP 404" in result["notes"][0]
     assert result["papers"][0]["arxiv_id"] == ids[2]
+
+
+def test_migration_numbers_are_unique() -> None:
+    # Two migrations with one number: the second would silently never run.
+    from dailypapers.store.base import _migrations
+
+    numbers = [number for number, _, _ in _migrations()]
+    assert len(numbers) == len(set(numbers)), numbers
+    with Store("dailypapers.db") as store:
+        assert store.schema_version == max(numbers)
+        assert store.profile_examples("x") == []

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -138,9 +138,11 @@ def collect(
 
 
 def fetch_fulltexts(
-    store: Store, settings: Settings, day: str, report: RunReport | None = None
+    store: Store, settings: Settings, day: str, report: RunReport | None = None, *,
+    only: Collection[str] | None = None,
 ) -> dict[str, FullText]:
-    """Give every paper of the day a full text (PDF, else HTML, else the abstract)."""
+    """Give every paper of the day (or those in ``only``) a full text (PDF, else HTML, else
+    the abstract)."""
     day_list = store.load_day(day)
     if day_list is None:
         return {}
@@ -148,6 +150,8 @@ def fetch_fulltexts(
     todo = []
     for entry in day_list.entries:
         paper = entry.paper
+        if only is not None and paper.arxiv_id not in only:
+            continue
         have = store.get_fulltext(paper.arxiv_id, paper.version)
         # An abstract-only fallback is retried on the next run; a PDF/HTML text is kept.
         if have is not None and have.source != "abstract":
@@ -190,9 +194,13 @@ def _fetch_texts(store: Store, settings: Settings, papers: list[Paper]) -> dict[
 def summarize_day(
     store: Store, settings: Settings, day: str, *, summarizer: Summarizer | None = None,
     fulltexts: dict[str, FullText] | None = None, refresh: bool = False,
-    report: RunReport | None = None,
+    report: RunReport | None = None, only: Collection[str] | None = None,
+    skip: Collection[str] = (),
 ) -> RunReport:
-    """Summarize and verify every paper of the day that has no summary from this backend yet."""
+    """Summarize and verify every paper of the day that has no summary from this backend yet.
+
+    ``only`` / ``skip`` restrict it to some papers (dailypapers.foryou.spend uses them).
+    """
     report = report or RunReport(date=day)
     day_list = store.load_day(day)
     if day_list is None:
@@ -208,6 +216,8 @@ def summarize_day(
     reused_summaries: dict[str, Summary] = {}
     for entry in day_list.entries:
         paper = entry.paper
+        if (only is not None and paper.arxiv_id not in only) or paper.arxiv_id in skip:
+            continue
         if paper.arxiv_id not in fulltexts:
             stored = store.get_fulltext(paper.arxiv_id, paper.version)
             if stored is not None:
@@ -378,11 +388,15 @@ def run_day(
         if day_list.skipped:
             position, reason = day_list.skipped[0]
             report.first_skipped = f"item {position}: {reason}"[:200]
-        fulltexts = fetch_fulltexts(store, settings, day, report) if settings.fulltext else {}
-        summarize_day(store, settings, day, summarizer=summarizer, fulltexts=fulltexts,
-                      refresh=refresh, report=report)
+        from .foryou import spend  # profiles: the top picks get the full text and the LLM
+
+        chosen = spend.focus(store, settings, day)
+        fulltexts = fetch_fulltexts(store, settings, day, report, only=chosen) if (
+            settings.fulltext) else {}
+        spend.summarize(store, settings, day, summarizer=summarizer, fulltexts=fulltexts,
+                        refresh=refresh, report=report, chosen=chosen)
         report.written = publish(store, settings, day)
-        if deliver and (settings.channels or settings.podcast):
+        if deliver and (settings.channels or settings.podcast or settings.readers):
             _deliver(store, settings, day, report)
         if report.failed or report.fallbacks or report.fulltext_fallbacks or report.skipped_items:
             report.status = "partial"

@@ -148,6 +148,7 @@ class ChannelPaper:
     number: int
     meta: str  # authors and upvotes
     notes: list[str]  # abstract-only, no summary yet, numbers not found in the paper
+    reasons: str = ""  # why a profile ranked it here (a reader's ranked selection)
 
     @property
     def arxiv_id(self) -> str:
@@ -205,6 +206,9 @@ def paper_view(settings: Settings, entry: DigestEntry, number: int) -> ChannelPa
     meta = view.authors_short
     if view.upvotes:
         meta = f"{meta} · ▲ {view.upvotes}" if meta else f"▲ {view.upvotes}"
+    if view.check.read:  # what the number check read: a fact, not a warning
+        checked = f"numbers checked against the {view.check.read}"
+        meta = f"{meta} · {checked}" if meta else checked
     notes: list[str] = []
     if not view.has_summary:
         notes.append("no summary yet: this is the abstract")
@@ -212,7 +216,8 @@ def paper_view(settings: Settings, entry: DigestEntry, number: int) -> ChannelPa
         notes.append("summarized from the abstract only")
     if view.check.failed:
         notes.append(f"not found in the paper: {', '.join(view.check.failed[:5])}")
-    return ChannelPaper(view=view, number=number, meta=meta, notes=notes)
+    return ChannelPaper(view=view, number=number, meta=meta, notes=notes,
+                        reasons="; ".join(entry.reasons))
 
 
 def paper_key(date: str, arxiv_id: str) -> str:

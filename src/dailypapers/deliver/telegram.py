@@ -155,6 +155,8 @@ def paper_lines(settings: Settings, entry: DigestEntry, number: int) -> list[Lin
     lines: list[Line] = [[Span(f"{number}. {view.title}", "b")]]
     if view.meta:
         lines.append([Span(view.meta)])
+    if view.reasons:
+        lines.append([Span("Why: ", "b"), Span(view.reasons, "i")])
     lines.append([])
     for label, text in view.labelled:
         lines.append([Span(f"{label}:", "b"), Span(f" {text}")])

@@ -118,6 +118,8 @@ class WebhookChannel(HttpChannel):
 
     def _paper(self, view: ChannelPaper) -> dict[str, Any]:
         notes = "; ".join(view.notes)
+        # A reader's ranked selection says first why the paper is there.
+        labelled = ([("Why", view.reasons)] if view.reasons else []) + list(view.labelled)
         heading = f"{view.number}. {view.title}"
         if self.kind == "slack":
             links = " · ".join(slack_link(url, label) for label, url in view.links)
@@ -128,13 +130,13 @@ class WebhookChannel(HttpChannel):
                 {"type": "section", "text": {"type": "plain_text", "emoji": True,
                                              "text": _clip(heading, 3000)}},
             ]
-            if view.labelled:
+            if labelled:
                 # rich_text keeps the text verbatim (no mrkdwn read into it) with bold labels.
                 elements: list[dict[str, Any]] = []
-                for n, (label, text) in enumerate(view.labelled):
+                for n, (label, text) in enumerate(labelled):
                     elements.append({"type": "text", "text": f"{label}: ",
                                      "style": {"bold": True}})
-                    tail = "\n" if n + 1 < len(view.labelled) else ""
+                    tail = "\n" if n + 1 < len(labelled) else ""
                     elements.append({"type": "text", "text": _clip(text, SLACK_MAX_TEXT) + tail})
                 blocks.append({"type": "rich_text", "elements": [
                     {"type": "rich_text_section", "elements": elements}]})
@@ -145,7 +147,7 @@ class WebhookChannel(HttpChannel):
             blocks.append({"type": "divider"})
             return {"blocks": blocks, "text": slack_escape(heading)}
         lines = [f"**{discord_escape(label)}:** {discord_escape(text)}"
-                 for label, text in view.labelled]
+                 for label, text in labelled]
         if notes:
             lines.append("*" + discord_escape("⚠ " + notes) + "*")
         links = " · ".join(f"[{label}]({url})" for label, url in view.links)
