@@ -24,6 +24,7 @@ from .progress import progress
 from .render import markdown
 from .render.site import build_site
 from .runlock import process_id
+from .safety import scrub_summary
 from .secrets import redact
 from .store import Store
 from .store.buffer import WriteBuffer
@@ -292,6 +293,8 @@ def _summarize_todo(
                                                    failed=report.failed.get(paper.arxiv_id))
                 continue
             result = rescued
+        # What a model wrote is data too: secrets it echoed are redacted, sizes bounded.
+        scrub_summary(result, settings.llm_max_field_chars)
         notes[paper.arxiv_id] = paper_note(fulltext, result,
                                            fallback=report.fallbacks.get(paper.arxiv_id))
         # Verified once: a backend that checked its summary (the LLM repair turn) hands
@@ -369,6 +372,9 @@ def publish(store: Store, settings: Settings, day: str) -> list[str]:
     if settings.site:
         site = build_site(store, settings, dates=[day])
         written.append(f"site/ ({site.written} files changed)")
+        from .foryou.site import publish_profiles  # public profiles' ranked pages
+
+        written += publish_profiles(store, settings, day)
     return written
 
 
