@@ -418,3 +418,12 @@ def test_incremental_without_its_index_falls_back_to_full(isolated_env: Path) ->
     assert report.mode == "full"
     assert report.written == 0  # the same pages; the new index keeps the manifest's token
     assert build_site(store, settings, dates=["2025-01-15"]).mode == "incremental"
+
+
+def test_records_keep_five_fields_without_summary_or_picture() -> None:
+    from dailypapers.render.site.views import record
+
+    assert record("2501.1", "T", "2025-01-01", [], "") == [
+        "T", "2025-01-01", "papers/2501/2501.1.html", "", ""]
+    many = record("2501.1", "T", "2025-01-01", [f"A{n}" for n in range(5)], "g")
+    assert many[5:] == ["", "", "A3, A4"]

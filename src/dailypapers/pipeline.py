@@ -23,6 +23,7 @@ from .progress import progress
 from .render import markdown
 from .render.site import build_site
 from .runlock import process_id
+from .safety import scrub_summary
 from .secrets import redact
 from .store import Store
 from .store.buffer import WriteBuffer
@@ -294,6 +295,8 @@ def _summarize_todo(
                                                    failed=report.failed.get(paper.arxiv_id))
                 continue
             result = rescued
+        # What a model wrote is data too: secrets it echoed are redacted, sizes bounded.
+        scrub_summary(result, settings.llm_max_field_chars)
         notes[paper.arxiv_id] = paper_note(fulltext, result,
                                            fallback=report.fallbacks.get(paper.arxiv_id))
         # Verified once: a backend that checked its summary (the LLM repair turn) hands

@@ -35,15 +35,22 @@ def entry_tags(entry: DigestEntry) -> list[tuple[str, str]]:
 
 def record(arxiv_id: str, title: str, date: str, authors: Sequence[str], gist: str,
            picture: PaperPicture | None = None) -> list[str]:
-    """A paper as search results and tag pages list it: title, date, page, authors, gist,
-    and, when it has a picture, the picture's path and caption (search drops the caption)."""
+    """A paper as search results and tag pages list it.
+
+    ``[title, date, page, authors (short), gist, picture, caption, other authors]``, the
+    last three "" when there is none (trailing empty ones left out). Search results drop
+    the caption; the other authors let a result show the one a search matched.
+    """
     gist = clean_text(gist)
     if len(gist) > SNIPPET_CHARS:
         gist = gist[:SNIPPET_CHARS].rsplit(" ", 1)[0] + "…"
+    names = [n for n in (clean_text(a) for a in authors) if n]
     out = [clean_text(title) or arxiv_id, date, paper_path(arxiv_id),
-           short_authors(authors, RECORD_AUTHORS), gist]
-    if picture is not None:
-        out += [picture.path, picture.alt]
+           short_authors(names, RECORD_AUTHORS), gist,
+           picture.path if picture else "", picture.alt if picture else "",
+           ", ".join(names[RECORD_AUTHORS:])]
+    while len(out) > 5 and out[-1] == "":
+        out.pop()
     return out
 
 
