@@ -22,7 +22,7 @@ $(BIN)/.core: pyproject.toml
 $(BIN)/.dev: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q -e . --group dev
 	touch $@ $(BIN)/.core
 
 # Exit 3 (partial: published, some papers fell back) is a result, not a make error; the

@@ -35,6 +35,30 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     yield work
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without ../shared, the recorded-data layer is not collected (it is a second layer:
+    every behaviour it checks is also checked on data the tests make), and the run says so
+    once instead of skipping each of those tests."""
+    if SHARED_DATA.is_dir():
+        return
+    recorded = [i for i in items if "shared_data" in getattr(i, "fixturenames", ())
+                or i.get_closest_marker("recorded")]
+    if recorded:
+        config.hook.pytest_deselected(items=recorded)
+        items[:] = [i for i in items if i not in set(recorded)]
+        config.stash[_RECORDED_LEFT_OUT] = len(recorded)
+
+
+_RECORDED_LEFT_OUT = pytest.StashKey[int]()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if SHARED_DATA.is_dir():
+        return f"recorded data: {SHARED_DATA}"
+    return (f"recorded data: {SHARED_DATA} is absent; its tests are deselected "
+            "(the self-made fixtures cover the same behaviours)")
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """The project's shared recorded data (../shared/data); skips when it is not there."""

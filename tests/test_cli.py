@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from fakes.replay import json_response, serve_hf_days
 from pytest_httpserver import HTTPServer
-from replay import json_response, serve_hf_days
 from selfmade.hf import hf_day
 from werkzeug import Request, Response
 
@@ -241,14 +241,19 @@ def test_key_file_lives_under_xdg_config_home(
 # ------------------------------------------------------------------------- start-up
 
 
-def test_the_cli_imports_no_library_module_it_does_not_need() -> None:
-    code = (
-        "import sys, dailypapers.cli\n"
-        "heavy = ('pydantic', 'pydantic_settings', 'httpx2', 'httpx', 'jinja2', 'pypdfium2',"
-        " 'sqlite3', 'markdown_it', 'tenacity', 'http.server', 'dailypapers.config',"
-        " 'dailypapers.pipeline', 'dailypapers.store', 'dailypapers.fulltext')\n"
-        "print(sorted(m for m in heavy if m in sys.modules))\n"
-    )
+@pytest.mark.parametrize("modules", [
+    "dailypapers.cli",
+    # `text PDF` and the extraction worker process: PDFium and the cleaner, no HTTP stack.
+    "dailypapers.cli, dailypapers.fulltext.pdf, dailypapers.fulltext.worker",
+])
+def test_the_cli_imports_no_library_module_it_does_not_need(modules: str) -> None:
+    heavy = ["pydantic", "pydantic_settings", "httpx2", "httpx", "jinja2", "sqlite3",
+             "markdown_it", "tenacity", "http.server", "dailypapers.config",
+             "dailypapers.pipeline", "dailypapers.store", "dailypapers.http"]
+    if modules == "dailypapers.cli":
+        heavy += ["dailypapers.fulltext", "pypdfium2"]
+    code = (f"import sys, {modules}\n"
+            f"print(sorted(m for m in {heavy!r} if m in sys.modules))\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "[]"

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from llm_fakes import GOOD, FakeLLM, serve
-from test_telegram_standin import TOKEN, TelegramStandIn
+from fakes.llm import GOOD, FakeLLM, serve
+from fakes.telegram import TOKEN, TelegramStandIn
 
 from dailypapers import durable, pipeline
 from dailypapers.cli import main

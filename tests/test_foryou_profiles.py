@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from arxiv_feeds import synthetic_items
 from click.testing import CliRunner, Result
+from fakes.arxiv_feeds import synthetic_items
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -318,3 +318,42 @@ def test_embeddings_failure_falls_back_to_lexical(httpserver: HTTPServer) -> Non
     result = json.loads(run("rank", "--date", DAY, "--profile", "eve", "--json").output)
     assert "ranked without embeddings (embeddings: HTTP 404" in result["notes"][0]
     assert result["papers"][0]["arxiv_id"] == ids[2]
+
+
+def test_migration_numbers_are_unique() -> None:
+    # Two migrations with one number: the second would silently never run.
+    from dailypapers.store.base import _migrations
+
+    numbers = [number for number, _, _ in _migrations()]
+    assert len(numbers) == len(set(numbers)), numbers
+    with Store("dailypapers.db") as store:
+        assert store.schema_version == max(numbers)
+        assert store.profile_examples("x") == []
+
+
+def test_public_profile_page_and_private_ones_never_on_the_site() -> None:
+    from dailypapers import pipeline
+
+    with Store("dailypapers.db") as store:
+        _day(store)
+    _config('[profiles.open-lab]\npublic = true\ntop_n = 5\n'
+            'keywords = ["speculative decoding"]\ndescription = "Faster decoding."\n'
+            '[profiles.secretive]\nkeywords = ["diffusion model"]\n')
+    with Store("dailypapers.db") as store:
+        written = pipeline.publish(store, load_settings(Path(".")), DAY)
+    assert "for/open-lab/2025-08-20.html" in written
+    page = Path("site/for/open-lab/2025-08-20.html")
+    html = page.read_text("utf-8")
+    assert html == Path("site/for/open-lab/index.html").read_text("utf-8")
+    assert html.count("<li>") == 5 and html.count("matches: speculative decoding") == 2
+    assert "Faster decoding." in html
+    for link in re.findall(r'href="(\.\./\.\./[^"]+)"', html):
+        assert (page.parent / link).resolve().is_file(), link
+    for path in Path("site").rglob("*"):
+        if path.is_file():
+            assert b"secretive" not in path.read_bytes(), path
+    # Made private: its pages leave the site at the next publish.
+    _config('[profiles.open-lab]\nkeywords = ["speculative decoding"]\n')
+    with Store("dailypapers.db") as store:
+        pipeline.publish(store, load_settings(Path(".")), DAY)
+    assert not Path("site/for/open-lab").exists()

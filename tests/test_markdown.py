@@ -94,9 +94,16 @@ def test_unsupported_numbers_are_flagged_in_the_row() -> None:
         CheckedItem("GPT-40", "model_name", "unsupported", part="one_line"),
     ])
     text = markdown.summary_text(paper_view(e, max_authors=5))
-    assert text.endswith("[Unverified numbers, not found in the paper: 97.3%, GPT-40]")
+    assert text.endswith("[Numbers checked against the paper: not found in the paper: "
+                         "97.3%, GPT-40]")
+    e.verification.source = "abstract"
     (table,) = gfm.tables(markdown.render_day(DayDigest("2025-01-15", "x", [e])))
-    assert "Unverified numbers" in table[1][2].text
+    assert table[1][2].text.endswith("[Numbers checked against the abstract only: not found "
+                                     "in the paper: 97.3%, GPT-40]")
+    e.verification = Verification(items=[CheckedItem("97.3%", "percent", "grounded")],
+                                  source="pdf")
+    (table,) = gfm.tables(markdown.render_day(DayDigest("2025-01-15", "x", [e])))
+    assert table[1][2].text.endswith("[Numbers checked against the full text: 1 of 1 found]")
 
 
 def test_missing_summary_keeps_the_paper() -> None:

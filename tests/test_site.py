@@ -80,7 +80,8 @@ def test_paper_page_has_links_summary_verdict_and_authorship(isolated_env: Path)
                  "https://example.org/project"):
         assert link in page.links
     assert "Jürgen Ñoño, Zhang San 张三" in text
-    assert "1 of 2 numbers not found in the paper" in text
+    assert "not found: 71.2%" in text  # the badge names what failed
+    assert "Numbers checked against the paper: not found in the paper: 71.2%" in text
     assert "reaches 88.5 % accuracy on <b>held-out</b> tasks" in text  # snippet, as text
     assert "extractive" in text and "test-model" in text and "full PDF text" in text
     for part in ("To find out whether the method scales.",
@@ -417,3 +418,12 @@ def test_incremental_without_its_index_falls_back_to_full(isolated_env: Path) ->
     assert report.mode == "full"
     assert report.written == 0  # the same pages; the new index keeps the manifest's token
     assert build_site(store, settings, dates=["2025-01-15"]).mode == "incremental"
+
+
+def test_records_keep_five_fields_without_summary_or_picture() -> None:
+    from dailypapers.render.site.views import record
+
+    assert record("2501.1", "T", "2025-01-01", [], "") == [
+        "T", "2025-01-01", "papers/2501/2501.1.html", "", ""]
+    many = record("2501.1", "T", "2025-01-01", [f"A{n}" for n in range(5)], "g")
+    assert many[5:] == ["", "", "A3, A4"]

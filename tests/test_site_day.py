@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from _sitekit import busy_day_store
+from fakes.sitekit import busy_day_store
 from test_site_browser import ARGS, ARTIFACTS, CHROMIUM, DESKTOP, PHONE
 
 from dailypapers.render.site import build_site

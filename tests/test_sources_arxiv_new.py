@@ -8,8 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
-from arxiv_feeds import Item, api_feed, rss_feed, serve_feeds, synthetic_items
 from click.testing import CliRunner
+from fakes.arxiv_feeds import Item, api_feed, rss_feed, serve_feeds, synthetic_items
 from fakes.replay import source_settings
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response

@@ -7,6 +7,7 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from fakes.replay import (
     source_settings,
 )
 from pytest_httpserver import HTTPServer
+from selfmade.hf import hf_day as made_day
 from werkzeug import Request, Response
 
 from dailypapers.errors import EmptyDayError, SourceError
@@ -182,18 +184,34 @@ def test_a_non_list_answer_is_an_error(payload: Any) -> None:
         parse_daily(payload, date="2025-01-15")
 
 
+
+
+
 # --- the fetcher through a real HTTP server
+# Each test runs on days the tests write themselves ("made", the sizes of the recorded ones)
+# and again on the recorded days when ../shared is there.
+
+Days = Callable[[str], list[Any]]
+MADE_SIZES = {"2024-10-10": 46, "2025-01-13": 5, "2025-01-14": 9, "2025-01-15": 10}
+
+
+@pytest.fixture(params=["made", pytest.param("recorded", marks=pytest.mark.recorded)])
+def days(request: pytest.FixtureRequest) -> Days:
+    if request.param == "recorded":
+        shared: Path = request.getfixturevalue("shared_data")
+        return lambda date: hf_day(shared, date)
+    return lambda date: made_day(MADE_SIZES[date], day=date)
 
 
 def _source(url: str, **overrides: Any) -> HFDailySource:
     return HFDailySource(source_settings(hf_url=url, **overrides))
 
 
-def test_fetch_pages_until_a_short_page(httpserver: HTTPServer, shared_data: Path) -> None:
-    url = serve_hf_days(httpserver, shared_data, ["2024-10-10"])
+def test_fetch_pages_until_a_short_page(httpserver: HTTPServer, days: Days) -> None:
+    url = serve_hf_days(httpserver, None, days={"2024-10-10": days("2024-10-10")})
     with _source(url, hf_page_size=10) as source:
         day = source.fetch("2024-10-10")
-    expected = parse_daily(hf_day(shared_data, "2024-10-10"), date="2024-10-10")
+    expected = parse_daily(days("2024-10-10"), date="2024-10-10")
     assert [e.paper for e in day.entries] == [e.paper for e in expected.entries]
     assert len(day.entries) == 46 and day.fetched_at
     pages = [req.args["p"] for req, _ in httpserver.log]
@@ -208,15 +226,15 @@ def test_every_recorded_day_through_http(httpserver: HTTPServer, shared_data: Pa
             assert len(source.fetch(date).entries) == count
 
 
-def test_full_last_page_costs_one_more_request(httpserver: HTTPServer, shared_data: Path) -> None:
-    url = serve_hf_days(httpserver, shared_data, ["2025-01-15"])
+def test_full_last_page_costs_one_more_request(httpserver: HTTPServer, days: Days) -> None:
+    url = serve_hf_days(httpserver, None, days={"2025-01-15": days("2025-01-15")})
     with _source(url, hf_page_size=5) as source:
         assert len(source.fetch("2025-01-15").entries) == 10
     assert [req.args["p"] for req, _ in httpserver.log] == ["0", "1", "2"]
 
 
-def test_server_ignoring_paging_does_not_loop(httpserver: HTTPServer, shared_data: Path) -> None:
-    items = hf_day(shared_data, "2025-01-15")
+def test_server_ignoring_paging_does_not_loop(httpserver: HTTPServer, days: Days) -> None:
+    items = days("2025-01-15")
     httpserver.expect_request(HF_PATH).respond_with_json(items[:5])
     with _source(base_url(httpserver), hf_page_size=5) as source:
         day = source.fetch("2025-01-15")
@@ -224,11 +242,11 @@ def test_server_ignoring_paging_does_not_loop(httpserver: HTTPServer, shared_dat
 
 
 def test_token_is_sent_as_bearer_and_never_logged(
-    httpserver: HTTPServer, shared_data: Path, monkeypatch: pytest.MonkeyPatch,
+    httpserver: HTTPServer, days: Days, monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     monkeypatch.setenv("HF_TOKEN", "hf_secret_token_123")
-    url = serve_hf_days(httpserver, shared_data, ["2025-01-13"])
+    url = serve_hf_days(httpserver, None, days={"2025-01-13": days("2025-01-13")})
     caplog.set_level(logging.DEBUG)
     with _source(url) as source:
         source.fetch("2025-01-13")
@@ -237,8 +255,8 @@ def test_token_is_sent_as_bearer_and_never_logged(
     assert "hf_secret_token_123" not in caplog.text
 
 
-def test_no_token_no_authorization_header(httpserver: HTTPServer, shared_data: Path) -> None:
-    url = serve_hf_days(httpserver, shared_data, ["2025-01-13"])
+def test_no_token_no_authorization_header(httpserver: HTTPServer, days: Days) -> None:
+    url = serve_hf_days(httpserver, None, days={"2025-01-13": days("2025-01-13")})
     with _source(url) as source:
         source.fetch("2025-01-13")
     assert "Authorization" not in httpserver.log[0][0].headers
@@ -258,9 +276,9 @@ class Scripted:
 
 
 def test_429_with_retry_after_is_honoured(
-    httpserver: HTTPServer, shared_data: Path, monkeypatch: pytest.MonkeyPatch
+    httpserver: HTTPServer, days: Days, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    items = hf_day(shared_data, "2025-01-13")
+    items = days("2025-01-13")
     handler = Scripted(json_response({"error": "slow down"}, 429, **{"Retry-After": "7"}),
                        json_response(items))
     httpserver.expect_request(HF_PATH).respond_with_handler(handler)
@@ -273,9 +291,9 @@ def test_429_with_retry_after_is_honoured(
 
 
 def test_ratelimit_header_sets_the_wait(
-    httpserver: HTTPServer, shared_data: Path, monkeypatch: pytest.MonkeyPatch
+    httpserver: HTTPServer, days: Days, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    items = hf_day(shared_data, "2025-01-13")
+    items = days("2025-01-13")
     handler = Scripted(
         json_response({}, 429, RateLimit='"api";r=0;t=12', **{"RateLimit-Reset": "12"}),
         json_response(items))
@@ -287,8 +305,8 @@ def test_ratelimit_header_sets_the_wait(
     assert slept == [12.0]
 
 
-def test_500s_then_success(httpserver: HTTPServer, shared_data: Path) -> None:
-    items = hf_day(shared_data, "2025-01-14")
+def test_500s_then_success(httpserver: HTTPServer, days: Days) -> None:
+    items = days("2025-01-14")
     handler = Scripted(Response("boom", 500), Response("bad gateway", 502), json_response(items))
     httpserver.expect_request(HF_PATH).respond_with_handler(handler)
     with _source(base_url(httpserver), http_retries=4) as source:
@@ -334,9 +352,9 @@ def test_timeout_gives_a_clear_error(httpserver: HTTPServer) -> None:
 
 
 def test_truncated_json_is_an_error_not_a_partial_day(
-    httpserver: HTTPServer, shared_data: Path
+    httpserver: HTTPServer, days: Days
 ) -> None:
-    body = (shared_data / "hf_daily" / "2025-01-15.json").read_bytes()
+    body = json.dumps(days("2025-01-15")).encode()
     httpserver.expect_request(HF_PATH).respond_with_data(
         body[: len(body) // 2], content_type="application/json")
     with _source(base_url(httpserver)) as source, \
@@ -346,9 +364,9 @@ def test_truncated_json_is_an_error_not_a_partial_day(
 
 
 def test_truncated_second_page_loses_the_whole_day(
-    httpserver: HTTPServer, shared_data: Path
+    httpserver: HTTPServer, days: Days
 ) -> None:
-    items = hf_day(shared_data, "2025-01-15")
+    items = days("2025-01-15")
     handler = Scripted(json_response(items[:5]), Response('[{"paper": {"id": "25', 200,
                                                           content_type="application/json"))
     httpserver.expect_request(HF_PATH).respond_with_handler(handler)
@@ -373,8 +391,8 @@ def test_html_with_a_json_content_type(httpserver: HTTPServer) -> None:
         source.fetch("2025-01-15")
 
 
-def test_empty_day_raises_empty_day_error(httpserver: HTTPServer, shared_data: Path) -> None:
-    url = serve_hf_days(httpserver, shared_data, [])
+def test_empty_day_raises_empty_day_error(httpserver: HTTPServer, days: Days) -> None:
+    url = serve_hf_days(httpserver, None, days={})
     with _source(url) as source, pytest.raises(EmptyDayError) as info:
         source.fetch("2025-01-18")
     error = info.value
@@ -384,8 +402,8 @@ def test_empty_day_raises_empty_day_error(httpserver: HTTPServer, shared_data: P
     assert "2025-01-18" in str(error) and error.hint
 
 
-def test_future_date_http_400(httpserver: HTTPServer, shared_data: Path) -> None:
-    url = serve_hf_days(httpserver, shared_data, [], missing="400")
+def test_future_date_http_400(httpserver: HTTPServer, days: Days) -> None:
+    url = serve_hf_days(httpserver, None, days={}, missing="400")
     with _source(url) as source, pytest.raises(SourceError, match="HTTP 400") as info:
         source.fetch("2999-01-01")
     assert not isinstance(info.value, EmptyDayError)
@@ -401,8 +419,8 @@ def test_every_item_malformed_is_an_error(httpserver: HTTPServer) -> None:
         source.fetch("2025-01-15")
 
 
-def test_one_malformed_item_keeps_the_rest(httpserver: HTTPServer, shared_data: Path) -> None:
-    items = copy.deepcopy(hf_day(shared_data, "2025-01-15"))
+def test_one_malformed_item_keeps_the_rest(httpserver: HTTPServer, days: Days) -> None:
+    items = copy.deepcopy(days("2025-01-15"))
     del items[3]["paper"]["id"]
     httpserver.expect_request(HF_PATH).respond_with_json(items)
     with _source(base_url(httpserver)) as source:
@@ -434,8 +452,8 @@ def test_token_is_optional() -> None:
     assert HFDailySource.key_env is None and HFDailySource.optional_key_env == "HF_TOKEN"
 
 
-def test_page_size_is_clamped_to_hf_maximum(httpserver: HTTPServer, shared_data: Path) -> None:
-    url = serve_hf_days(httpserver, shared_data, ["2025-01-15"])
+def test_page_size_is_clamped_to_hf_maximum(httpserver: HTTPServer, days: Days) -> None:
+    url = serve_hf_days(httpserver, None, days={"2025-01-15": days("2025-01-15")})
     with _source(url, hf_page_size=500) as source:
         source.fetch("2025-01-15")
     assert httpserver.log[0][0].args["limit"] == "100"

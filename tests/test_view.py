@@ -84,7 +84,16 @@ def test_check_badge() -> None:
     assert (check.status, check.checked, check.found, check.failed) == (
         "unsupported", 4, 1, ("71.2%",))
     assert check.read == "abstract only" and check.tone == "warn"
-    assert check.label == "2 of 4 numbers not found in the paper"
+    # The badge says what was read and names what failed; numbers and names counted apart.
+    assert check.label == "not found: 71.2% (abstract only)"
+    assert (check.numbers, check.names, check.counted) == (3, 1, "3 numbers and 1 name")
+    assert check.note == ("Numbers checked against the abstract only: not found in the "
+                          "paper: 71.2%")
     ok = check_view(Verification(items=items[:1], source="pdf"))
     assert (ok.status, ok.read, ok.tone) == ("grounded", "full text", "ok")
+    assert ok.label == "1 number checked: found (full text)"
+    assert ok.note == "Numbers checked against the full text: 1 of 1 found"
     assert check_view(Verification()).label == "no numbers to check"
+    swapped = check_view(Verification(items=[CheckedItem("85.2%", "percent",
+                                                         "grounded_elsewhere")], source="pdf"))
+    assert swapped.failed == ("85.2%",) and swapped.tone == "warn"

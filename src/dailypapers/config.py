@@ -36,7 +36,7 @@ _READ_ENV: ContextVar[bool] = ContextVar("dailypapers_read_env", default=True)
 # Names that may not appear in the config file: secrets come from the environment only.
 _SECRET_WORDS = ("token", "password", "secret", "key")
 # Top-level tables kept whole rather than flattened into fields.
-_TABLES = ("profiles",)
+_TABLES = ("profiles", "plugins")
 
 
 class Settings(BaseSettings):
@@ -109,6 +109,7 @@ class Settings(BaseSettings):
     telegram_voice: bool = False
     # Telegram allows about 20 messages a minute in a group chat (0: no pacing).
     telegram_per_minute: Annotated[float, Field(ge=0)] = 20.0
+    telegram_photos: bool = True  # the paper's picture (from its PDF) before its message
     email_from: str | None = None
     # A list in TOML; in the environment JSON or comma-separated ("a@x.org, b@y.org").
     email_to: Annotated[list[str], NoDecode] = []
@@ -162,6 +163,9 @@ class Settings(BaseSettings):
     arxiv_replacements: bool = False  # also list replaced (new version) papers
     # [profiles.NAME] tables, read by dailypapers.foryou.profiles (kept as tables).
     profiles: dict[str, dict[str, Any]] = {}
+    # Third-party plugins' own settings: the [<plugin id>] tables of dailypapers.toml, read
+    # and validated by the plugin (dailypapers.plugins.plugin_options).
+    plugins: dict[str, dict[str, Any]] = {}
     # [[readers]]: a channel target that receives one profile's ranked selection.
     readers: list[dict[str, Any]] = []
     zotero_url: str = "https://api.zotero.org"
@@ -263,6 +267,23 @@ def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
+def _plugin_tables(raw: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Pop the tables named after an installed plugin that has no built-in settings.
+
+    ``[telegram]`` flattens into ``telegram_*`` settings as always; ``[my-channel]``, for a
+    plugin registered as ``my-channel``, is kept whole for that plugin to validate.
+    """
+    known = set(Settings.model_fields)
+    candidates = [k for k, v in raw.items() if isinstance(v, dict)
+                  and not set(_flatten({k: v})) <= known]
+    if not candidates:
+        return {}
+    from .plugins import all_ids
+
+    ids = all_ids()
+    return {key: raw.pop(key) for key in candidates if key in ids}
+
+
 def _looks_secret(name: str) -> bool:
     words = name.lower().split("_")
     return "api_key" in name.lower() or any(w in _SECRET_WORDS for w in words)
@@ -272,10 +293,16 @@ def read_config_file(path: Path) -> dict[str, Any]:
     if not path.exists():
         return {}
     try:
-        data = _flatten(tomllib.loads(path.read_text(encoding="utf-8")))
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    tables = _plugin_tables(raw)
+    data = _flatten(raw)
+    if tables:
+        data["plugins"] = {**data.get("plugins", {}), **tables}
     secret = [k for k in data if _looks_secret(k)]
+    secret += [f"{t}.{k}" for t, table in tables.items() for k in _flatten(table)
+               if _looks_secret(k)]
     if secret:
         raise ConfigError(
             f"{path}: secrets do not belong in the config file ({', '.join(sorted(secret))})",
@@ -319,14 +346,19 @@ def _env_values() -> dict[str, str]:
 
 def unknown_env() -> list[str]:
     """One warning line per DAILYPAPERS_* variable that is neither a setting nor a known key."""
-    from .secrets import KNOWN_SECRETS
+    known = {env_name(f) for f in Settings.model_fields} | set(EXTRA_ENV)
+    strays = [n for n in sorted(os.environ)
+              if n.upper().startswith(ENV_PREFIX) and n.upper() not in known]
+    if not strays:
+        return []
+    # Only now: the plugins' declared secrets (DAILYPAPERS_SMTP_URL...) load every plugin.
+    from .secrets import known_secrets
 
-    known = {env_name(f) for f in Settings.model_fields} | set(EXTRA_ENV) | {
-        name for name in KNOWN_SECRETS if name.startswith(ENV_PREFIX)}
+    known |= {name for name in known_secrets() if name.startswith(ENV_PREFIX)}
     lines = []
-    for name in sorted(os.environ):
+    for name in strays:
         upper = name.upper()
-        if not upper.startswith(ENV_PREFIX) or upper in known:
+        if upper in known:
             continue
         close = difflib.get_close_matches(upper, sorted(known), n=1, cutoff=0.75)
         guess = f" (did you mean {close[0]}?)" if close else ""

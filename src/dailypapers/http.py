@@ -35,7 +35,6 @@ log = logging.getLogger(__name__)
 
 RETRY_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 T = TypeVar("T")
-_CHUNK = 1 << 16
 
 
 class Retry(Exception):
@@ -153,7 +152,7 @@ def read_body(response: httpx.Response, *, deadline: float | None, max_bytes: in
     """Read a streamed body whole, within ``deadline`` (monotonic) and ``max_bytes``."""
     chunks: list[bytes] = []
     size = 0
-    for chunk in response.iter_bytes(_CHUNK):
+    for chunk in response.iter_bytes():
         size += len(chunk)
         if max_bytes is not None and size > max_bytes:
             raise ResponseTooLarge(f"answer larger than {max_bytes} bytes")

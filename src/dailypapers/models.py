@@ -272,8 +272,16 @@ class Verification:
             return "empty"
         return "unsupported" if self.unsupported else "grounded"
 
+    @property
+    def read(self) -> str | None:
+        """What the check read, in words: "full text" | "abstract only" (None: unknown)."""
+        if self.source in ("pdf", "html"):
+            return "full text"
+        return "abstract only" if self.source == "abstract" else None
+
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
+        data["read"] = self.read
         data["status"] = self.status
         return data
 
@@ -297,6 +305,8 @@ class DigestEntry:
     summary: Summary | None = None
     verification: Verification | None = None
     fulltext_source: str | None = None
+    # Why a profile ranked the paper here ("matches: KV cache", ...); empty in the day's list.
+    reasons: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -23,6 +23,7 @@ from .progress import progress
 from .render import markdown
 from .render.site import build_site
 from .runlock import process_id
+from .safety import scrub_summary
 from .secrets import redact
 from .store import Store
 from .store.buffer import WriteBuffer
@@ -137,9 +138,11 @@ def collect(
 
 
 def fetch_fulltexts(
-    store: Store, settings: Settings, day: str, report: RunReport | None = None
+    store: Store, settings: Settings, day: str, report: RunReport | None = None, *,
+    only: Collection[str] | None = None,
 ) -> dict[str, FullText]:
-    """Give every paper of the day a full text (PDF, else HTML, else the abstract)."""
+    """Give every paper of the day (or those in ``only``) a full text (PDF, else HTML, else
+    the abstract)."""
     day_list = store.load_day(day)
     if day_list is None:
         return {}
@@ -147,6 +150,8 @@ def fetch_fulltexts(
     todo = []
     for entry in day_list.entries:
         paper = entry.paper
+        if only is not None and paper.arxiv_id not in only:
+            continue
         have = store.get_fulltext(paper.arxiv_id, paper.version)
         # An abstract-only fallback is retried on the next run; a PDF/HTML text is kept.
         if have is not None and have.source != "abstract":
@@ -167,8 +172,15 @@ def fetch_fulltexts(
 
 def _fetch_texts(store: Store, settings: Settings, papers: list[Paper]) -> dict[str, FullText]:
     texts: dict[str, FullText] = {}
+    stop = time.monotonic() + settings.stage_deadline
     with FullTextFetcher(settings) as fetcher, WriteBuffer(store.save_fulltexts) as saved:
         for paper in progress(papers, total=len(papers), desc="full text"):
+            if time.monotonic() > stop:
+                # The stage's deadline: the rest keep their abstracts (retried next run).
+                texts[paper.arxiv_id] = abstract_fulltext(paper, [
+                    f"full-text stage past its deadline ({settings.stage_deadline:g}s,"
+                    " stage_deadline); retried next run"])
+                continue
             fulltext = fetcher.fetch(paper)
             saved.add(fulltext)
             texts[paper.arxiv_id] = fulltext
@@ -182,9 +194,13 @@ def _fetch_texts(store: Store, settings: Settings, papers: list[Paper]) -> dict[
 def summarize_day(
     store: Store, settings: Settings, day: str, *, summarizer: Summarizer | None = None,
     fulltexts: dict[str, FullText] | None = None, refresh: bool = False,
-    report: RunReport | None = None,
+    report: RunReport | None = None, only: Collection[str] | None = None,
+    skip: Collection[str] = (),
 ) -> RunReport:
-    """Summarize and verify every paper of the day that has no summary from this backend yet."""
+    """Summarize and verify every paper of the day that has no summary from this backend yet.
+
+    ``only`` / ``skip`` restrict it to some papers (dailypapers.foryou.spend uses them).
+    """
     report = report or RunReport(date=day)
     day_list = store.load_day(day)
     if day_list is None:
@@ -197,8 +213,11 @@ def summarize_day(
 
     todo: list[tuple[Paper, FullText | None]] = []
     reused: dict[str, int] = {}
+    reused_summaries: dict[str, Summary] = {}
     for entry in day_list.entries:
         paper = entry.paper
+        if (only is not None and paper.arxiv_id not in only) or paper.arxiv_id in skip:
+            continue
         if paper.arxiv_id not in fulltexts:
             stored = store.get_fulltext(paper.arxiv_id, paper.version)
             if stored is not None:
@@ -211,6 +230,7 @@ def summarize_day(
         if cached is not None:
             summary_id, summary, verification = cached
             reused[paper.arxiv_id] = summary_id
+            reused_summaries[paper.arxiv_id] = summary
             report.cached += 1
             _count_summary(report, paper, summary, verification)
         else:
@@ -229,16 +249,41 @@ def summarize_day(
         store.save_summaries(day, day_list.source, done)
 
     # Bounded in time too: a crash loses at most a second of (paid) summaries.
+    notes: dict[str, str | None] = {}
     with WriteBuffer(save, size=50, seconds=1.0) as saved:
-        _summarize_todo(settings, summarizer, todo, fulltexts, saved, report)
+        _summarize_todo(settings, summarizer, todo, fulltexts, saved, report, notes)
+    for entry in day_list.entries:
+        arxiv_id = entry.paper.arxiv_id
+        if arxiv_id in reused:
+            notes[arxiv_id] = paper_note(fulltexts.get(arxiv_id), reused_summaries[arxiv_id])
+    # Errors on the record: why a paper fell back or failed, on its day row (None clears).
+    store.set_paper_errors(day, day_list.source, notes)
     report.usage = summarizer.usage
     return report
+
+
+def paper_note(fulltext: FullText | None, summary: Summary | None, *,
+               fallback: str | None = None, failed: str | None = None) -> str | None:
+    """What went wrong for one paper, in words for its day row: the full text it could not
+    read, the summarizer it fell back from, the error that left it without a summary."""
+    notes = []
+    if failed:
+        notes.append(f"failed: {failed}")
+    if fulltext is not None and fulltext.source != "pdf" and fulltext.fallback_reasons:
+        notes.append(f"full text: {'; '.join(fulltext.fallback_reasons)}")
+    if fallback is None and summary is not None and summary.fallback_from:
+        reason = summary.usage.get("fallback_reason")
+        fallback = f"{summary.fallback_from} failed" + (f" ({reason})" if reason else "") \
+            + f", used {summary.backend}"
+    if fallback:
+        notes.append(f"fallback: {fallback}")
+    return redact("; ".join(notes))[:1000] if notes else None
 
 
 def _summarize_todo(
     settings: Settings, summarizer: Summarizer, todo: list[tuple[Paper, FullText | None]],
     fulltexts: dict[str, FullText], saved: WriteBuffer[tuple[Summary, Verification | None]],
-    report: RunReport,
+    report: RunReport, notes: dict[str, str | None],
 ) -> None:
     results = summarizer.summarize_many(todo)
     for paper, result in progress(results, total=len(todo), desc="summarize"):
@@ -246,8 +291,14 @@ def _summarize_todo(
         if isinstance(result, Exception):
             rescued = _last_resort(settings, summarizer, paper, fulltext, result, report)
             if rescued is None:
+                notes[paper.arxiv_id] = paper_note(fulltext, None,
+                                                   failed=report.failed.get(paper.arxiv_id))
                 continue
             result = rescued
+        # What a model wrote is data too: secrets it echoed are redacted, sizes bounded.
+        scrub_summary(result, settings.llm_max_field_chars)
+        notes[paper.arxiv_id] = paper_note(fulltext, result,
+                                           fallback=report.fallbacks.get(paper.arxiv_id))
         # Verified once: a backend that checked its summary (the LLM repair turn) hands
         # that verification over; every other summary is checked here, the same way.
         verification = summarizer.verification_of(result) or verify_paper(
@@ -306,6 +357,9 @@ def publish(store: Store, settings: Settings, day: str) -> list[str]:
     if settings.site:
         site = build_site(store, settings, dates=[day])
         written.append(f"site/ ({site.written} files changed)")
+        from .foryou.site import publish_profiles  # public profiles' ranked pages
+
+        written += publish_profiles(store, settings, day)
     return written
 
 
@@ -337,11 +391,15 @@ def run_day(
         if day_list.skipped:
             position, reason = day_list.skipped[0]
             report.first_skipped = f"item {position}: {reason}"[:200]
-        fulltexts = fetch_fulltexts(store, settings, day, report) if settings.fulltext else {}
-        summarize_day(store, settings, day, summarizer=summarizer, fulltexts=fulltexts,
-                      refresh=refresh, report=report)
+        from .foryou import spend  # profiles: the top picks get the full text and the LLM
+
+        chosen = spend.focus(store, settings, day)
+        fulltexts = fetch_fulltexts(store, settings, day, report, only=chosen) if (
+            settings.fulltext) else {}
+        spend.summarize(store, settings, day, summarizer=summarizer, fulltexts=fulltexts,
+                        refresh=refresh, report=report, chosen=chosen)
         report.written = publish(store, settings, day)
-        if deliver and (settings.channels or settings.podcast):
+        if deliver and (settings.channels or settings.podcast or settings.readers):
             _deliver(store, settings, day, report)
         if report.failed or report.fallbacks or report.fulltext_fallbacks or report.skipped_items:
             report.status = "partial"

@@ -2,6 +2,16 @@
 
 Built-ins register in our own ``pyproject.toml`` exactly as a third-party package would, under
 the groups ``dailypapers.sources``, ``dailypapers.summarizers`` and ``dailypapers.channels``.
+
+What a plugin class declares, and who reads it:
+
+- ``id``: the name users pick it by (:func:`load`).
+- ``key_env``: the secret it cannot work without (``secrets.require_key``);
+  ``optional_key_env``: one that helps when present (``secrets.optional_key``). Both feed
+  the list of secrets :func:`dailypapers.secrets.redact` scrubs (:func:`declared_keys`).
+- ``Options``: a pydantic model of its own settings, read from the table named after it in
+  ``dailypapers.toml`` (``[my-channel] room = "x"``) by :func:`plugin_options`. Built-ins keep
+  their settings in :class:`~dailypapers.config.Settings` and declare none.
 """
 
 from __future__ import annotations
@@ -9,6 +19,8 @@ from __future__ import annotations
 from importlib import import_module
 from importlib.metadata import entry_points
 from typing import Any
+
+from pydantic import BaseModel, ValidationError
 
 from .errors import ConfigError
 
@@ -40,3 +52,45 @@ def load(kind: str, name: str) -> Any:
         names = ", ".join(sorted(known)) or "none installed"
         raise ConfigError(f"unknown {kind} {name!r}", hint=f"known {kind}s: {names}")
     return known[name].load()
+
+
+def all_ids() -> set[str]:
+    """Every registered plugin id, of every kind (without loading any)."""
+    return {ep.name for group in GROUPS.values() for ep in entry_points(group=group)}
+
+
+def declared_keys() -> list[str]:
+    """The secrets (``key_env``, ``optional_key_env``) every registered plugin declares.
+
+    A plugin that fails to import is skipped: it cannot have sent its secret anywhere.
+    """
+    names: list[str] = []
+    for group in GROUPS.values():
+        for ep in entry_points(group=group):
+            try:
+                cls = ep.load()
+            except Exception:
+                continue
+            for attr in ("key_env", "optional_key_env"):
+                value = getattr(cls, attr, None)
+                for name in (value,) if isinstance(value, str) else (value or ()):
+                    if name not in names:
+                        names.append(name)
+    return names
+
+
+def plugin_options(cls: Any, tables: dict[str, dict[str, Any]]) -> BaseModel | None:
+    """The plugin's own settings: its ``[<id>]`` table validated by its ``Options`` model."""
+    plugin_id = getattr(cls, "id", "?")
+    table = tables.get(plugin_id)
+    model = getattr(cls, "Options", None)
+    if model is None:
+        if table:
+            raise ConfigError(f"[{plugin_id}] in dailypapers.toml: {plugin_id} takes no settings"
+                              " table", hint="remove the table, or set its built-in settings")
+        return None
+    try:
+        options: BaseModel = model.model_validate(table or {})
+    except ValidationError as exc:
+        raise ConfigError(f"[{plugin_id}] in dailypapers.toml: {exc}") from exc
+    return options

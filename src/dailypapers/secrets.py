@@ -7,22 +7,79 @@ secret out of text before it is shown or stored.
 
 from __future__ import annotations
 
+import functools
+import logging
 import os
+import re
+import threading
 from pathlib import Path
+from typing import Any
 
 from .errors import MissingKeyError
+from .plugins import declared_keys
 
-KNOWN_SECRETS = (
-    "OPENAI_API_KEY",
-    "GEMINI_API_KEY",
-    "GOOGLE_API_KEY",
-    "HF_TOKEN",
-    "TELEGRAM_BOT_TOKEN",
-    "DAILYPAPERS_SMTP_URL",
-    "DAILYPAPERS_WEBHOOK_URL",
-    "ZOTERO_API_KEY",
-    "EMBEDDINGS_API_KEY",
-)
+# Secrets read outside the plugins (profiles, embeddings). The plugins' own come from what
+# they declare (``key_env``, ``optional_key_env``): see :func:`known_secrets`.
+OTHER_SECRETS = ("ZOTERO_API_KEY", "EMBEDDINGS_API_KEY")
+
+
+_loading = threading.local()
+
+
+def known_secrets() -> tuple[str, ...]:
+    """Every secret :func:`redact` scrubs: the registered plugins' and :data:`OTHER_SECRETS`.
+
+    Loading the plugins may log (and every log record is redacted): while that runs, the
+    names known so far are used instead of loading them again.
+    """
+    if getattr(_loading, "busy", False):
+        return OTHER_SECRETS
+    _loading.busy = True
+    try:
+        return _known_secrets()
+    finally:
+        _loading.busy = False
+
+
+@functools.cache
+def _known_secrets() -> tuple[str, ...]:
+    return tuple(dict.fromkeys([*declared_keys(), *OTHER_SECRETS]))
+
+
+def forget_known_secrets() -> None:
+    """Look the plugins' secrets up again next time (after installing a plugin, in tests)."""
+    _known_secrets.cache_clear()
+
+
+def _key_names(value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value) if isinstance(value, tuple | list) else ()
+
+
+def require_key(plugin: object, *, alternative: str | None = None) -> str:
+    """The secret a plugin declares in ``key_env`` (the first name set, when it lists several).
+
+    Raises :class:`~dailypapers.errors.MissingKeyError` naming the plugin and the variable.
+    """
+    names = _key_names(getattr(plugin, "key_env", None))
+    if not names:
+        raise MissingKeyError(f"{getattr(plugin, 'id', plugin)!s} declares no key")
+    for name in names:
+        value = get_secret(name)
+        if value:
+            return value
+    return require_secret(names[0], purpose=str(getattr(plugin, "id", "")), alternative=alternative)
+
+
+def optional_key(plugin: object) -> str | None:
+    """A plugin's ``optional_key_env`` secret (else its ``key_env``) when one is set."""
+    for attr in ("optional_key_env", "key_env"):
+        for name in _key_names(getattr(plugin, attr, None)):
+            value = get_secret(name)
+            if value:
+                return value
+    return None
 
 
 def key_file() -> Path:
@@ -69,8 +126,44 @@ def require_secret(name: str, *, purpose: str, alternative: str | None = None) -
 
 def redact(text: str) -> str:
     """Replace every known secret value (and its URL-embedded password) with ``***``."""
-    for name in KNOWN_SECRETS:
+    for name in known_secrets():
         value = get_secret(name)
         if value and len(value) >= 4:
             text = text.replace(value, "***")
     return text
+
+
+# Telegram bot tokens travel in URL paths (/bot<id>:<secret>/method); third-party libraries
+# log those URLs. Scrubbed even when the token is not one we know (a test, another bot).
+_BOT_TOKEN_RE = re.compile(r"bot\d{3,}:[A-Za-z0-9_-]{10,}")
+_USERINFO_RE = re.compile(r"(?<=//)[^/@\s:]+:[^/@\s]+@")
+
+
+def redact_log(text: str) -> str:
+    """:func:`redact`, plus bot tokens and URL passwords of any value."""
+    return _USERINFO_RE.sub("***@", _BOT_TOKEN_RE.sub("bot***", redact(text)))
+
+
+def install_log_redaction() -> None:
+    """Make every log record (ours and every library's) pass :func:`redact_log`.
+
+    Installed as the record factory, so it holds for loggers and handlers created later too;
+    it costs nothing for records below the level (those are never created).
+    """
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, "dailypapers_redacts", False):
+        return
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except Exception:  # a library's broken format string: leave it to logging
+            return record
+        clean = redact_log(message)
+        if clean != message:
+            record.msg, record.args = clean, None
+        return record
+
+    factory.dailypapers_redacts = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(factory)

@@ -82,21 +82,35 @@ class Part:
     text: str
 
 
+# What each item verdict means, in a reader's words (the evidence table).
+VERDICT_WORDS: dict[str, str] = {
+    "grounded": "found",
+    "grounded_elsewhere": "found, but for something else",
+    "unsupported": "not found in the paper",
+    "unverifiable": "cannot be checked (the PDF flattened it)",
+    "not_checked": "not checked (a count without its noun)",
+}
+
+
 @dataclass(frozen=True)
 class CheckView:
-    """The number check as a badge shows it.
+    """The number check as a badge shows it: what it read, what it found, what failed.
 
-    ``read`` is what the check compared the summary with: "full text", "abstract only", or
-    None when unknown. It comes from ``Verification.source`` today; the verifier's owner
-    may fill it from richer data without touching any renderer.
+    ``read`` is what the check compared the summary with: "full text" or "abstract only"
+    (None when unknown). ``failed`` names every item the paper does not support as written
+    (not found, or found for another benchmark), once each, as the summary wrote it. Numbers
+    and names (``GPT-4o``) are counted apart. Every output takes its words from here:
+    :attr:`label` for a badge, :attr:`note` for a line of text.
     """
 
     status: CheckStatus
-    checked: int = 0  # numbers found in the summary
+    checked: int = 0  # items (numbers and names) found in the summary
     found: int = 0  # of those, grounded in the source
-    failed: tuple[str, ...] = ()  # unsupported items, as written, without repeats
+    failed: tuple[str, ...] = ()  # flagged items, as written, without repeats
     read: CheckRead | None = None
     items: tuple[CheckedItem, ...] = ()
+    numbers: int = 0
+    names: int = 0
 
     @property
     def tone(self) -> Literal["ok", "warn", "none"]:
@@ -105,19 +119,46 @@ class CheckView:
         return "warn" if self.status == "unsupported" else "none"
 
     @property
+    def counted(self) -> str:
+        """"4 numbers and 2 names"."""
+        parts = [f"{n} {word}{'s' if n != 1 else ''}"
+                 for n, word in ((self.numbers, "number"), (self.names, "name")) if n]
+        return " and ".join(parts) or "nothing"
+
+    @property
+    def read_words(self) -> str:
+        """"the full text" | "the abstract only" | "the paper" (when unknown)."""
+        return f"the {self.read}" if self.read else "the paper"
+
+    @property
     def label(self) -> str:
-        """The badge's words."""
+        """The badge's words: what was read, and the items that failed."""
         if self.status == "unchecked":
             return "not checked"
+        where = "abstract only" if self.read == "abstract only" else self.read
+        suffix = f" ({where})" if where else ""
         if self.status == "grounded":
-            return f"numbers checked: {self.checked} found in the paper"
+            return f"{self.counted} checked: found{suffix}"
         if self.status == "unsupported":
-            return f"{len(self.failed_items)} of {self.checked} numbers not found in the paper"
-        return "no numbers to check"
+            shown = ", ".join(self.failed[:4]) + (" …" if len(self.failed) > 4 else "")
+            return f"not found: {shown}{suffix}"
+        return f"no numbers to check{suffix}"
+
+    @property
+    def note(self) -> str:
+        """One sentence for text outputs (archive row, channels, feeds)."""
+        if self.status == "unchecked":
+            return ""
+        head = f"Numbers checked against {self.read_words}"
+        if self.status == "grounded":
+            return f"{head}: {self.found} of {self.checked} found"
+        if self.status == "unsupported":
+            return f"{head}: not found in the paper: {', '.join(self.failed)}"
+        return f"{head}: none to check"
 
     @property
     def failed_items(self) -> list[CheckedItem]:
-        return [i for i in self.items if i.status == "unsupported"]
+        return [i for i in self.items if i.flagged]
 
 
 def check_view(verification: Verification | None) -> CheckView:
@@ -133,9 +174,11 @@ def check_view(verification: Verification | None) -> CheckView:
         status=verification.status,
         checked=len(items),
         found=sum(1 for i in items if i.status == "grounded"),
-        failed=tuple(dict.fromkeys(i.text for i in items if i.status == "unsupported")),
+        failed=tuple(dict.fromkeys(i.text for i in items if i.flagged)),
         read=read,
         items=items,
+        numbers=len(verification.numbers),
+        names=len(verification.names),
     )
 
 
@@ -277,6 +320,7 @@ def paper_view(
 __all__ = [
     "PART_LABELS",
     "SOURCE_LABELS",
+    "VERDICT_WORDS",
     "CheckView",
     "Link",
     "PaperView",

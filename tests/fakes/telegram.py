@@ -143,7 +143,7 @@ class TelegramStandIn:
     def handle(self, method: str, token: str, form: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         if token != TOKEN:
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
-        if method not in ("sendMessage", "sendVoice", "sendAudio"):
+        if method not in ("sendMessage", "sendVoice", "sendAudio", "sendPhoto"):
             return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
         chat = str(form.get("chat_id", ""))
         if not chat:
@@ -186,7 +186,10 @@ class TelegramStandIn:
         if utf16(visible) > limit:
             self.rejected.append((method, "too long"))
             return 400, _bad("message is too long" if limit == 4096 else "caption is too long")
-        upload = form.get("voice" if method == "sendVoice" else "audio")
+        upload = form.get({"sendVoice": "voice", "sendPhoto": "photo"}.get(method, "audio"))
+        if method == "sendPhoto" and isinstance(upload, tuple) and not (
+                upload[1][:3] == b"\xff\xd8\xff" or upload[1][:8] == b"\x89PNG\r\n\x1a\n"):
+            return 400, _bad("IMAGE_PROCESS_FAILED")
         if method != "sendMessage" and not isinstance(upload, tuple):
             return 400, _bad("there is no file in the request")
         with self._lock:

@@ -230,6 +230,9 @@ def main(ctx: click.Context, directory: Path | None, verbose: int, quiet: int) -
     state["verbose"] += verbose
     state["quiet"] += quiet
     configure_logging(state["verbose"] - state["quiet"])
+    from ..secrets import install_log_redaction
+
+    install_log_redaction()  # every library's log lines too: no key, no bot token
 
 
 __all__ = [

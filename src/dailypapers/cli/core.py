@@ -259,10 +259,13 @@ def publish(ctx: click.Context, day: str, lock_wait: float | None) -> None:
 @main.command()
 @dir_option
 @date_option
+@click.option("--json", "as_json", is_flag=True, help="Print the same as JSON.")
 @click.pass_context
 @handle_errors
-def status(ctx: click.Context, day: str) -> None:
-    """Show what the store holds for a day."""
+def status(ctx: click.Context, day: str, as_json: bool) -> None:
+    """Show each paper's state for a day (summarized, from the abstract, fallback, failed)."""
+    from ..status import status_dict, status_lines
+
     settings = settings_from(ctx)
     with open_store(settings) as store:
         digest = store.load_digest(day)
@@ -270,26 +273,17 @@ def status(ctx: click.Context, day: str) -> None:
         errors = store.day_errors(day, digest.source) if digest else {}
         day_list = store.load_day(day, digest.source) if digest else None
     if digest is None:
-        click.echo(f"{day}: nothing stored")
-    else:
-        summarized = sum(1 for e in digest.entries if e.summary)
-        flagged = sum(1 for e in digest.entries if e.verification and e.verification.unsupported)
-        click.echo(
-            f"{day} ({digest.source}, fetched {digest.fetched_at}): {len(digest.entries)} papers,"
-            f" {summarized} summarized, {flagged} with unsupported numbers"
-        )
-        for e in digest.entries:
-            mark = "✓" if e.summary else "·"
-            how = f"{e.summary.backend}" if e.summary else errors.get(e.paper.arxiv_id, "pending")
-            text = e.fulltext_source or "-"
-            click.echo(f"  {mark} {e.rank:>2} {e.paper.arxiv_id:<12} [{text:<8}] {how}")
-        if day_list is not None and day_list.skipped:
-            click.echo(f"  {len(day_list.skipped)} list problems skipped:")
-            for position, reason in day_list.skipped[:20]:
-                click.echo(f"    item {position}: {reason}")
-    for r in runs:
-        line = f"  run {r['id']} {r['started_at']} {r['status']} {r['counts']}"
-        click.echo(line + (f" {r['message']}" if r.get("message") else ""))
+        if as_json:
+            click.echo(json.dumps({"date": day, "papers": [], "runs": runs}, indent=2))
+        else:
+            click.echo(f"{day}: nothing stored")
+        return
+    data = status_dict(digest, errors, runs, list(day_list.skipped) if day_list else [])
+    if as_json:
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    for line in status_lines(data):
+        click.echo(line)
 
 
 @main.command()

@@ -13,16 +13,22 @@ from ._common import handle_errors, main
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--github-actions", is_flag=True,
               help="Also write .github/workflows/dailypapers.yml (weekday schedule).")
-@click.option("--package", default="dailypapers[audio]", show_default=True,
-              help="What the workflow pip-installs (a version pin, a git URL, or '.').")
+@click.option("--package", metavar="SPEC",
+              help="What the workflow pip-installs (default: the dailypapers running now: "
+              "its git URL and commit, its path in this repository, or its version).")
+@click.option("--pages", is_flag=True,
+              help="Also deploy site/ to GitHub Pages (a second job, official Pages actions).")
 @click.option("--force", is_flag=True, help="Overwrite files that already exist.")
 @handle_errors
-def init(directory: Path | None, github_actions: bool, package: str, force: bool) -> None:
+def init(directory: Path | None, github_actions: bool, package: str | None, pages: bool,
+         force: bool) -> None:
     """Create a working directory: dailypapers.toml, .gitignore, optionally a workflow."""
     from ..scaffold import init_directory
 
+    if pages and not github_actions:
+        raise click.UsageError("--pages goes with --github-actions")
     written, kept = init_directory(directory or Path("."), github_actions=github_actions,
-                                   force=force, package=package)
+                                   force=force, package=package, pages=pages)
     for path in written:
         click.echo(f"wrote {path}")
     for path in kept:

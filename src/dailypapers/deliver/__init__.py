@@ -132,18 +132,25 @@ def deliver_day(
         except DailyPapersError as exc:
             report.message = f"audio not published: {_message(exc)}"
             report.audio_failed = True
-    if not names:
+    if not names and not settings.readers:
         report.message = report.message or "no channels configured (set channels = [...])"
         return report
     for name in names:
         report.channels.append(_deliver_channel(store, settings, name, digest, dry_run=dry_run))
+    if settings.readers:  # [[readers]]: a profile's ranked selection per target (foryou)
+        from ..foryou.readers import deliver_readers
+
+        report.channels.extend(deliver_readers(store, settings, digest, dry_run=dry_run,
+                                               channels=channels))
     return report
 
 
 def _deliver_channel(
-    store: Store, settings: Settings, name: str, digest: DayDigest, *, dry_run: bool
+    store: Store, settings: Settings, name: str, digest: DayDigest, *, dry_run: bool,
+    key_prefix: str = "", label: str | None = None,
 ) -> ChannelResult:
-    result = ChannelResult(name)
+    """``key_prefix`` keeps a reader's items apart from the day's own to the same target."""
+    result = ChannelResult(label or name)
     try:
         channel = get_channel(name, settings)
     except ConfigError as exc:
@@ -151,6 +158,8 @@ def _deliver_channel(
         return result
     try:
         items = channel.items(digest)
+        for item in items if key_prefix else ():
+            item.key = key_prefix + item.key
         result.note = channel.note
         pending = [i for i in items if not store.delivered(name, i.target, i.key)]
         result.already = len(items) - len(pending)

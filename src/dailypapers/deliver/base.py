@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
 import httpx2 as httpx
+from pydantic import BaseModel
 
 from ..config import Settings
 from ..http import make_client
 from ..models import DayDigest, DigestEntry
+from ..plugins import plugin_options
 from ..render.paths import SiteUrls
 from ..view import PaperView, upvotes_of
 from ..view import paper_view as make_view
@@ -44,7 +46,9 @@ class Channel(ABC):
     """A delivery backend.
 
     ``id`` is the name users pick it by; ``key_env`` names the environment variable holding
-    its secret (``None`` if it needs none); ``options`` names the settings it reads. ``send``
+    its secret (``None`` if it needs none; read with ``secrets.require_key``); ``Options``, a
+    pydantic model, validates its own ``[<id>]`` table of ``dailypapers.toml`` into
+    ``self.options``. ``send``
     delivers one batch of items as one message and returns the remote message id (or
     ``None``), or raises :class:`~dailypapers.errors.DeliveryError`; a batch is either all
     sent or not sent.
@@ -52,10 +56,12 @@ class Channel(ABC):
 
     id: ClassVar[str]
     key_env: ClassVar[str | None] = None
-    options: ClassVar[tuple[str, ...]] = ()
+    # A third-party channel's own settings, from its [<id>] table (plugins.plugin_options).
+    Options: ClassVar[type[BaseModel] | None] = None
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.options = plugin_options(type(self), settings.plugins)
         # Something the report should say about this run (e.g. why audio was left out).
         self.note: str | None = None
 
@@ -142,6 +148,7 @@ class ChannelPaper:
     number: int
     meta: str  # authors and upvotes
     notes: list[str]  # abstract-only, no summary yet, numbers not found in the paper
+    reasons: str = ""  # why a profile ranked it here (a reader's ranked selection)
 
     @property
     def arxiv_id(self) -> str:
@@ -199,6 +206,9 @@ def paper_view(settings: Settings, entry: DigestEntry, number: int) -> ChannelPa
     meta = view.authors_short
     if view.upvotes:
         meta = f"{meta} · ▲ {view.upvotes}" if meta else f"▲ {view.upvotes}"
+    if view.check.read:  # what the number check read: a fact, not a warning
+        checked = f"numbers checked against the {view.check.read}"
+        meta = f"{meta} · {checked}" if meta else checked
     notes: list[str] = []
     if not view.has_summary:
         notes.append("no summary yet: this is the abstract")
@@ -206,7 +216,8 @@ def paper_view(settings: Settings, entry: DigestEntry, number: int) -> ChannelPa
         notes.append("summarized from the abstract only")
     if view.check.failed:
         notes.append(f"not found in the paper: {', '.join(view.check.failed[:5])}")
-    return ChannelPaper(view=view, number=number, meta=meta, notes=notes)
+    return ChannelPaper(view=view, number=number, meta=meta, notes=notes,
+                        reasons="; ".join(entry.reasons))
 
 
 def paper_key(date: str, arxiv_id: str) -> str:

@@ -21,6 +21,7 @@ import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -29,7 +30,8 @@ import jinja2
 from ..config import Settings
 from ..errors import ChannelDown, ConfigError, DeliveryError
 from ..models import DayDigest
-from ..secrets import redact, require_secret
+from ..render.pictures import picture_of
+from ..secrets import redact, require_key
 from .base import Channel, Item, day_key, paper_view, site_day_url
 
 
@@ -88,7 +90,6 @@ def _templates() -> jinja2.Environment:
 class EmailChannel(Channel):
     id = "email"
     key_env = "DAILYPAPERS_SMTP_URL"
-    options = ("email_from", "email_to", "email_unsubscribe", "site_url", "site_title")
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
@@ -113,6 +114,17 @@ class EmailChannel(Channel):
         count = len(digest.entries)
         return f"{self.settings.site_title} — {digest.date}: {count} paper{'s' * (count != 1)}"
 
+    def pictures(self, digest: DayDigest) -> dict[str, dict[str, Any]]:
+        """The papers' pictures, to attach as inline parts: arxiv id -> cid, alt, size, file."""
+        out: dict[str, dict[str, Any]] = {}
+        for entry in digest.entries:
+            found = picture_of(self.settings, entry.paper.arxiv_id, entry.paper.version)
+            if found is not None:
+                cid = f"{found.path.rsplit('/', 1)[-1].rsplit('.', 1)[0]}@dailypapers"
+                out[entry.paper.arxiv_id] = {"cid": cid, "alt": found.alt, "width": found.width,
+                                             "path": str(found.jpeg)}
+        return out
+
     def render(self, digest: DayDigest) -> tuple[str, str]:
         """(plain text, HTML) bodies of the day."""
         entries = sorted(digest.entries, key=lambda e: e.rank)
@@ -124,6 +136,7 @@ class EmailChannel(Channel):
             "papers": [paper_view(self.settings, e, n) for n, e in enumerate(entries, 1)],
             "unsubscribe_url": self.unsubscribe_url(),
             "subject": self.subject(digest),
+            "images": self.pictures(digest),
         }
         env = _templates()
         text = env.get_template("email/day.txt").render(context)
@@ -133,9 +146,12 @@ class EmailChannel(Channel):
     def items(self, digest: DayDigest) -> list[Item]:
         text, html = self.render(digest)
         subject = self.subject(digest)
+        images = [(im["cid"], im["path"]) for im in self.pictures(digest).values()
+                  if f"cid:{im['cid']}" in html]
         return [
             Item(day_key(digest.date), address_target(to), f"To: {to}\nSubject: {subject}\n\n"
-                 + text, body={"to": to, "subject": subject, "text": text, "html": html})
+                 + text, body={"to": to, "subject": subject, "text": text, "html": html,
+                               **({"images": images} if images else {})})
             for to in self.recipients
         ]
 
@@ -161,6 +177,13 @@ class EmailChannel(Channel):
         msg.set_content(body["text"])
         if body.get("html"):
             msg.add_alternative(body["html"], subtype="html")
+            html_part = msg.get_body(preferencelist=("html",))
+            for cid, path in body.get("images", []):
+                if html_part is None:
+                    break
+                # Inline (multipart/related), referenced by cid: no remote image to fetch.
+                html_part.add_related(Path(path).read_bytes(), maintype="image",
+                                      subtype="jpeg", cid=f"<{cid}>", disposition="inline")
         return msg
 
     # -------------------------------------------------------------------- sending
@@ -168,8 +191,7 @@ class EmailChannel(Channel):
     def _connect(self) -> smtplib.SMTP:
         if self._smtp is not None:
             return self._smtp
-        url = require_secret("DAILYPAPERS_SMTP_URL", purpose="email",
-                             alternative="remove email from channels")
+        url = require_key(self, alternative="remove email from channels")
         server = parse_smtp_url(url)
         timeout = self.settings.http_timeout
         context = ssl.create_default_context()

@@ -8,7 +8,8 @@ at line or word boundaries so its visible text stays under the 4,096-character l
 (counted in UTF-16 code units, as Telegram counts).
 
 Telegram allows about 20 messages a minute in a group chat: a pacer spaces the calls, and a
-429 answer's ``parameters.retry_after`` is honoured (bounded by ``retry_max_wait``). The bot
+429 answer's ``parameters.retry_after`` is honoured (bounded by ``retry_max_wait``) through
+the one retry policy of :func:`dailypapers.http.retry_call`. The bot
 token travels only in the request path and never appears in errors or logs.
 """
 
@@ -17,18 +18,19 @@ from __future__ import annotations
 import html
 import logging
 import os
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx2 as httpx
 
 from ..config import Settings
 from ..errors import ChannelDown, ConfigError, DeliveryError
-from ..http import Pacer
+from ..http import Pacer, ResponseTooLarge, Retry, request, retry_call
 from ..models import DayDigest, DigestEntry
-from ..secrets import require_secret
+from ..render.pictures import picture_of
+from ..secrets import require_key
 from . import tts
 from .base import (
     HttpChannel,
@@ -153,6 +155,8 @@ def paper_lines(settings: Settings, entry: DigestEntry, number: int) -> list[Lin
     lines: list[Line] = [[Span(f"{number}. {view.title}", "b")]]
     if view.meta:
         lines.append([Span(view.meta)])
+    if view.reasons:
+        lines.append([Span("Why: ", "b"), Span(view.reasons, "i")])
     lines.append([])
     for label, text in view.labelled:
         lines.append([Span(f"{label}:", "b"), Span(f" {text}")])
@@ -173,8 +177,6 @@ def paper_lines(settings: Settings, entry: DigestEntry, number: int) -> list[Lin
 class TelegramChannel(HttpChannel):
     id = "telegram"
     key_env = "TELEGRAM_BOT_TOKEN"
-    options = ("telegram_url", "telegram_chat_id", "telegram_top_n", "telegram_audio",
-               "telegram_voice", "telegram_per_minute", "site_url", "site_title", "tts")
 
     def __init__(self, settings: Settings, *, client: httpx.Client | None = None) -> None:
         super().__init__(settings, client=client)
@@ -199,7 +201,12 @@ class TelegramChannel(HttpChannel):
         items.append(Item(f"{day_key(digest.date)}:header", self.chat_id,
                           _preview(header), body=to_html(header)))
         for number, entry in enumerate(entries, 1):
+            photo = self._photo_item(digest.date, entry, number)
+            if photo is not None:
+                items.append(photo)
             parts = split_lines(paper_lines(self.settings, entry, number))
+            # A bounded number of messages per paper, whatever the paper's text holds.
+            parts = parts[: self.settings.max_messages_per_paper]
             key = paper_key(digest.date, entry.paper.arxiv_id)
             for index, part in enumerate(parts):
                 part_key = key if index == 0 else f"{key}#{index + 1}"
@@ -209,6 +216,23 @@ class TelegramChannel(HttpChannel):
             if self.note is None:
                 items.extend(self._audio_items(digest, entries))
         return items
+
+    def _photo_item(self, date: str, entry: DigestEntry, number: int) -> Item | None:
+        """The paper's picture (sendPhoto) with its title and one line as the caption."""
+        if not self.settings.telegram_photos:
+            return None
+        picture = picture_of(self.settings, entry.paper.arxiv_id, entry.paper.version)
+        if picture is None:
+            return None
+        view = paper_view(self.settings, entry, number)
+        lines: list[Line] = [[Span(f"{number}. {view.title}", "b")]]
+        gist = entry.summary.one_line if entry.summary else ""
+        if gist:
+            lines.append([Span(one_line(gist))])
+        caption = split_lines(lines, MAX_CAPTION - 24)[0]
+        return Item(f"photo:{date}:{entry.paper.arxiv_id}", self.chat_id,
+                    "[photo] " + _preview(caption),
+                    body={"kind": "photo", "path": str(picture.jpeg), "caption": to_html(caption)})
 
     def _audio_items(self, digest: DayDigest, entries: list[DigestEntry]) -> list[Item]:
         items: list[Item] = []
@@ -243,7 +267,12 @@ class TelegramChannel(HttpChannel):
     def send(self, batch: list[Item]) -> str | None:
         ids = []
         for item in batch:
-            if isinstance(item.body, dict):
+            if isinstance(item.body, dict) and item.body.get("kind") == "photo":
+                result = self.call("sendPhoto", data={
+                    "chat_id": self.chat_id, "caption": item.body["caption"],
+                    "parse_mode": "HTML"}, files={"photo": (
+                        "picture.jpg", Path(item.body["path"]).read_bytes(), "image/jpeg")})
+            elif isinstance(item.body, dict):
                 result = self._send_audio(item.body)
             else:
                 result = self.call("sendMessage", json={
@@ -273,10 +302,8 @@ class TelegramChannel(HttpChannel):
 
     def _bot_url(self, method: str) -> str:
         if self._token is None:
-            self._token = require_secret(
-                "TELEGRAM_BOT_TOKEN", purpose="Telegram",
-                alternative="create a bot with @BotFather and set its token",
-            )
+            self._token = require_key(
+                self, alternative="create a bot with @BotFather and set its token")
         return f"{self.settings.telegram_url.rstrip('/')}/bot{self._token}/{method}"
 
     def call(self, method: str, **kwargs: Any) -> dict[str, Any]:
@@ -288,50 +315,58 @@ class TelegramChannel(HttpChannel):
         """
         url = self._bot_url(method)
         attempts = max(1, self.settings.http_retries)
-        for attempt in range(1, attempts + 1):
+
+        def attempt(number: int) -> dict[str, Any]:
             self.pacer.wait()
             try:
-                response = self.client.post(url, **kwargs)
+                # One answer at a time, whole within http_deadline (a trickling server
+                # cannot hold the run) and small (a Bot API answer is a few hundred bytes).
+                response = request(self.client, "POST", url, attempts=1,
+                                   deadline=self.settings.http_deadline, max_bytes=1 << 20,
+                                   **kwargs)
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-                if attempt == attempts:
-                    raise ChannelDown(f"telegram: cannot connect ({type(exc).__name__})") from exc
-                time.sleep(min(2.0 ** attempt, self.settings.retry_max_wait))
-                continue
-            except httpx.TransportError as exc:
+                raise Retry(f"cannot connect ({type(exc).__name__})") from exc
+            except (httpx.TransportError, ResponseTooLarge) as exc:
                 raise DeliveryError(
                     f"telegram {method}: no answer ({type(exc).__name__}); it may have been"
                     " posted and will be sent again next run"
                 ) from exc
             body = _json(response)
             if response.status_code == 429:
-                wait = _retry_after(body, response)
-                if wait > self.settings.retry_max_wait or attempt == attempts:
-                    raise ChannelDown(
-                        f"telegram: rate limited for {wait:.0f}s; the rest goes next run"
-                    )
-                log.info("telegram asked to wait %.0fs", wait)
-                time.sleep(wait)
-                continue
+                raise Retry("rate limited", after=_retry_after(body, response),
+                            response=response)
             if response.status_code >= 500:
-                if attempt == attempts:
-                    raise DeliveryError(f"telegram {method}: HTTP {response.status_code}")
-                time.sleep(min(2.0 ** attempt, self.settings.retry_max_wait))
-                continue
-            if not body.get("ok"):
-                description = str(body.get("description") or f"HTTP {response.status_code}")
-                params = body.get("parameters")
-                if isinstance(params, dict) and params.get("migrate_to_chat_id"):
-                    raise ChannelDown(
-                        f"telegram: the group became a supergroup with chat id"
-                        f" {params['migrate_to_chat_id']}",
-                        hint="set telegram_chat_id (or TELEGRAM_CHAT_ID) to the new id",
-                    )
-                error_cls = ChannelDown if response.status_code in (401, 403, 404) else (
-                    DeliveryError)
-                raise error_cls(f"telegram {method}: {description}")
-            result = body.get("result")
-            return result if isinstance(result, dict) else {}
-        raise DeliveryError(f"telegram {method}: gave up after {attempts} attempts")
+                raise Retry(f"HTTP {response.status_code}", response=response)
+            return _result(method, response, body)
+
+        try:
+            return retry_call(attempt, attempts=attempts, max_wait=self.settings.retry_max_wait,
+                              base_wait=self.settings.retry_base_wait,
+                              what=f"telegram {method}", over_max="give_up")
+        except Retry as exc:
+            if exc.response is None:
+                raise ChannelDown(f"telegram: {exc}") from exc
+            if exc.response.status_code == 429:
+                raise ChannelDown(
+                    f"telegram: rate limited for {exc.after or 0:.0f}s; the rest goes next run"
+                ) from exc
+            raise DeliveryError(f"telegram {method}: {exc}") from exc
+
+
+def _result(method: str, response: httpx.Response, body: dict[str, Any]) -> dict[str, Any]:
+    if not body.get("ok"):
+        description = str(body.get("description") or f"HTTP {response.status_code}")[:300]
+        params = body.get("parameters")
+        if isinstance(params, dict) and params.get("migrate_to_chat_id"):
+            raise ChannelDown(
+                f"telegram: the group became a supergroup with chat id"
+                f" {str(params['migrate_to_chat_id'])[:30]}",
+                hint="set telegram_chat_id (or TELEGRAM_CHAT_ID) to the new id",
+            )
+        error_cls = ChannelDown if response.status_code in (401, 403, 404) else DeliveryError
+        raise error_cls(f"telegram {method}: {description}")
+    result = body.get("result")
+    return result if isinstance(result, dict) else {}
 
 
 def _json(response: httpx.Response) -> dict[str, Any]:

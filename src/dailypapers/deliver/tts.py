@@ -29,7 +29,7 @@ from ..config import Settings
 from ..errors import AudioError, ConfigError
 from ..models import DayDigest, DigestEntry
 from ..render import paths
-from ..secrets import require_secret
+from ..secrets import optional_key, require_key
 from ..view import paper_view
 
 AudioFormat = Literal["ogg", "mp3"]
@@ -104,17 +104,14 @@ class OpenAISpeaker(Speaker):
     pcm_rate = 24000
 
     def unavailable(self) -> str | None:
-        from ..secrets import get_secret
-
-        return None if get_secret("OPENAI_API_KEY") else "OPENAI_API_KEY is not set"
+        return None if optional_key(self) else "OPENAI_API_KEY is not set"
 
     def speak(self, text: str) -> bytes:
         import httpx2 as httpx
 
         from ..http import make_client, request
 
-        key = require_secret("OPENAI_API_KEY", purpose="OpenAI speech",
-                             alternative='set tts = "espeak" for offline speech')
+        key = require_key(self, alternative='set tts = "espeak" for offline speech')
         base = (self.settings.openai_base_url or "https://api.openai.com/v1").rstrip("/")
         pcm = bytearray()
         with make_client(self.settings, timeout=self.settings.request_timeout) as client:

@@ -23,7 +23,7 @@ from ..config import Settings
 from ..errors import ChannelDown, ConfigError, DeliveryError
 from ..http import Pacer, request
 from ..models import DayDigest
-from ..secrets import require_secret
+from ..secrets import require_key
 from .base import (
     ChannelPaper,
     HttpChannel,
@@ -76,7 +76,6 @@ def _target(url: str) -> str:
 class WebhookChannel(HttpChannel):
     id = "webhook"
     key_env = "DAILYPAPERS_WEBHOOK_URL"
-    options = ("webhook_kind", "telegram_top_n", "site_url", "site_title")
 
     def __init__(self, settings: Settings, *, client: httpx.Client | None = None) -> None:
         super().__init__(settings, client=client)
@@ -84,8 +83,7 @@ class WebhookChannel(HttpChannel):
             raise ConfigError(f"unknown webhook_kind {settings.webhook_kind!r}",
                               hint=f"known: {', '.join(KINDS)}")
         self.kind = settings.webhook_kind
-        self.url = require_secret("DAILYPAPERS_WEBHOOK_URL", purpose="webhook",
-                                  alternative="remove webhook from channels")
+        self.url = require_key(self, alternative="remove webhook from channels")
         self.target = _target(self.url)
         # Discord allows 5 posts per 2 s per webhook and Slack about 1 a second.
         self.pacer = Pacer(1.0)
@@ -120,6 +118,8 @@ class WebhookChannel(HttpChannel):
 
     def _paper(self, view: ChannelPaper) -> dict[str, Any]:
         notes = "; ".join(view.notes)
+        # A reader's ranked selection says first why the paper is there.
+        labelled = ([("Why", view.reasons)] if view.reasons else []) + list(view.labelled)
         heading = f"{view.number}. {view.title}"
         if self.kind == "slack":
             links = " · ".join(slack_link(url, label) for label, url in view.links)
@@ -130,13 +130,13 @@ class WebhookChannel(HttpChannel):
                 {"type": "section", "text": {"type": "plain_text", "emoji": True,
                                              "text": _clip(heading, 3000)}},
             ]
-            if view.labelled:
+            if labelled:
                 # rich_text keeps the text verbatim (no mrkdwn read into it) with bold labels.
                 elements: list[dict[str, Any]] = []
-                for n, (label, text) in enumerate(view.labelled):
+                for n, (label, text) in enumerate(labelled):
                     elements.append({"type": "text", "text": f"{label}: ",
                                      "style": {"bold": True}})
-                    tail = "\n" if n + 1 < len(view.labelled) else ""
+                    tail = "\n" if n + 1 < len(labelled) else ""
                     elements.append({"type": "text", "text": _clip(text, SLACK_MAX_TEXT) + tail})
                 blocks.append({"type": "rich_text", "elements": [
                     {"type": "rich_text_section", "elements": elements}]})
@@ -147,7 +147,7 @@ class WebhookChannel(HttpChannel):
             blocks.append({"type": "divider"})
             return {"blocks": blocks, "text": slack_escape(heading)}
         lines = [f"**{discord_escape(label)}:** {discord_escape(text)}"
-                 for label, text in view.labelled]
+                 for label, text in labelled]
         if notes:
             lines.append("*" + discord_escape("⚠ " + notes) + "*")
         links = " · ".join(f"[{label}]({url})" for label, url in view.links)
@@ -206,8 +206,9 @@ class WebhookChannel(HttpChannel):
             response = request(
                 self.client, "POST", self.url, json=self.payload(batch), params=params,
                 attempts=self.settings.http_retries, max_wait=self.settings.retry_max_wait,
+                deadline=self.settings.http_deadline, max_bytes=1 << 20,
             )
-        except httpx.TransportError as exc:
+        except httpx.RequestError as exc:  # transport errors, deadline, oversized answer
             raise ChannelDown(f"webhook unreachable ({type(exc).__name__})") from exc
         if response.status_code in (401, 403, 404):
             raise ChannelDown(f"webhook refused: HTTP {response.status_code} (revoked URL?)")

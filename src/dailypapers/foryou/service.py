@@ -33,19 +33,16 @@ class Ranking:
 
 
 def day_papers(store: Store, day: str) -> list[Paper]:
-    """The day's papers, each with the keywords its stored summary found."""
-    digest = store.load_digest(day)
-    if digest is None or not digest.entries:
+    """The day's papers as the source gave them (title, abstract, its keywords).
+
+    Summaries are left out on purpose: the ranking must be the same before and after the
+    day is summarized, or the papers picked for the LLM and those delivered would differ.
+    """
+    day_list = store.load_day(day)
+    if day_list is None or not day_list.entries:
         raise DailyPapersError(f"no papers stored for {day}",
                                hint=f"run 'dailypapers collect --date {day}' first")
-    papers = []
-    for entry in digest.entries:
-        paper = entry.paper
-        if entry.summary is not None and entry.summary.keywords:
-            paper.ai_keywords = list(dict.fromkeys([*paper.ai_keywords,
-                                                    *entry.summary.keywords]))
-        papers.append(paper)
-    return papers
+    return [entry.paper for entry in day_list.entries]
 
 
 def fetch_missing_examples(store: Store, settings: Settings, profile: Profile) -> list[str]:

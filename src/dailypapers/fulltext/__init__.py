@@ -16,18 +16,22 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-import httpx2 as httpx
-
-from ..config import Settings
 from ..errors import DownloadError, FetchError, PdfError
-from ..http import Pacer, make_client
 from ..models import FullText, Paper
-from .download import CachedPdf, PdfCache, PdfDownloader
 from .html import parse_arxiv_html
 from .pdf import extract_pdf
 from .sections import DEFAULT_PRIORITY, KINDS, classify, fit_sections
-from .worker import ExtractionWorker
+from .worker import ExtractionWorker, bounded
+
+if TYPE_CHECKING:  # the HTTP side is imported when a fetcher is made: `text PDF`, and the
+    # extraction worker process, need only PDFium and the cleaner (start-up time).
+    import httpx2 as httpx
+
+    from ..config import Settings
+    from ..http import Pacer
+    from .download import CachedPdf
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +62,9 @@ class FullTextFetcher:
         pacer: Pacer | None = None,
         in_process: bool = False,
     ) -> None:
+        from ..http import Pacer, make_client
+        from .download import PdfCache, PdfDownloader
+
         self.settings = settings
         self._own_client = client is None
         self.client = client if client is not None else make_client(settings)
@@ -135,9 +142,11 @@ class FullTextFetcher:
 
     def _extract(self, path: Path, arxiv_id: str, version: int | None) -> FullText:
         if self._in_process:
-            return extract_pdf(path, arxiv_id, version)
+            return bounded(extract_pdf(path, arxiv_id, version), self.settings.max_text_chars)
         if self._worker is None:
-            self._worker = ExtractionWorker(self.settings.pdf_timeout)
+            self._worker = ExtractionWorker(self.settings.pdf_timeout,
+                                            max_memory=self.settings.pdf_max_memory,
+                                            max_chars=self.settings.max_text_chars)
         return self._worker.extract(path, arxiv_id, version)
 
 

@@ -83,6 +83,8 @@ _LIST_ITEM_RE = re.compile(r"^\d{1,2}\.\s")
 # Control characters PDFium emits for unmapped glyphs (\x0f for ϵ); \n and \f are ours.
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _GLUED_MARK_RE = re.compile("\ufffe(\\d{1,3})(?=\n|\f|$)")
+# A raised footnote mark ends PDFium's line mid-sentence: "survey1" / ", over 50 groups".
+_MARK_BREAK_RE = re.compile(r"(?<=[a-z])(\d{1,2})\n(?=[,;:.)] )")
 # Lines that start a new block even when the previous line looks wrapped.
 _BLOCK_START_RE = re.compile(
     r"^(?:Abstract|ABSTRACT|Index Terms|INDEX TERMS|Keywords|KEYWORDS|Key words)\b"
@@ -369,6 +371,7 @@ def clean_pages(raw_pages: list[str]) -> CleanText:
     joined_raw, stamps = STAMP_RE.subn("", joined_raw)
     # A footnote mark on the line after a hyphen break gets glued to it ("lemma\ufffe2").
     joined_raw = _GLUED_MARK_RE.sub("\ufffe\n\\1", joined_raw)
+    joined_raw = _MARK_BREAK_RE.sub(r"\1 ", joined_raw)
     stats["stamps_removed"] = stamps
     pages = [[x for x in p.split("\n") if x.strip()] for p in joined_raw.split("\f")]
     _strip_page_furniture(pages, stats)

@@ -43,7 +43,6 @@ log = logging.getLogger(__name__)
 
 PDF_TYPES = ("application/pdf", "application/x-pdf", "application/octet-stream")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-_CHUNK = 1 << 16
 _VERSION_RE = re.compile(r"v(\d+)(?:\.pdf)?/?$")
 
 
@@ -216,8 +215,9 @@ def _receive(
     tmp = Path(name)
     try:
         with os.fdopen(fd, "wb") as fh:
-            # Decoded bytes (a server may gzip an HTML page); the limit counts what we keep.
-            for chunk in response.iter_bytes(_CHUNK):
+            # Decoded bytes as they arrive (a server may gzip an HTML page; no re-chunking,
+            # so the deadline is checked on every read); the limit counts what we keep.
+            for chunk in response.iter_bytes():
                 size += len(chunk)
                 if size > max_bytes:
                     raise DownloadError(f"too large: more than {max_bytes} bytes")

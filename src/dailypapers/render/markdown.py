@@ -58,12 +58,13 @@ def archive_paragraph(view: PaperView) -> str:
 
 
 def summary_text(view: PaperView) -> str:
-    """The summary cell's text: the reference paragraph, then any numbers not found."""
+    """The summary cell's text: the reference paragraph, then what the number check read
+    and any items it did not find."""
     if not view.has_summary:
         return "Summary not available yet."
     text = archive_paragraph(view)
-    if view.check.failed:
-        text += f" [Unverified numbers, not found in the paper: {', '.join(view.check.failed)}]"
+    if view.check.note:
+        text += f" [{view.check.note}]"
     return text
 
 

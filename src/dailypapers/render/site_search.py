@@ -15,6 +15,14 @@ with script tags. The index is split so a search loads little:
   without one, the abstract), delta-encoded in decimal; a term in more than a fifth of a
   segment is stored as three bitmaps instead (base64 after "~"), about 5x smaller.
 - Paper records for result lists live in blocks of ``BLOCK`` ids (``search/d/N.js``).
+- Forgiving search: each segment also has ``PREFIXES`` vocabulary files
+  (``search/sN/pK.js``, K = hash of a term's first three characters): the segment's terms
+  with their document counts. A query word loads one per segment, and search.js expands
+  it to the terms that start with it (as you type, from three characters) and, for words
+  of five or more characters, to the terms one edit away (a typo after the third
+  character), then loads those terms' postings as usual.
+- Tags are terms too (``#<slug>``, names field), so a tag filter is one more posting list;
+  ``search/sN/b.js`` holds each record block's first and last date for date filters.
 
 ``search/manifest.json`` carries the token of the site index it was built with, so an
 incremental build can tell the site and its index belong together. Tokenizing must match
@@ -32,13 +40,18 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from ..models import DigestEntry
+from .paths import tag_slug
+from .tags import canonical
 
 SEGMENT = 4096
 BLOCK = 32
 BUCKETS = 256
+PREFIXES = 256
 DENSE = SEGMENT // 5  # postings above which a bitmap is smaller than deltas
 MANIFEST = "search/manifest.json"
-INDEX_VERSION = 2  # 2: tags normalized (render/tags.py)
+TAGS = "search/tags.js"
+MAX_FILTER_TAGS = 3000
+INDEX_VERSION = 3  # 2: tags normalized (render/tags.py); 3: vocabularies, tag terms
 
 _WORD = re.compile(r"[^\W_]+")
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
@@ -119,17 +132,33 @@ def entry_fields(entry: DigestEntry) -> tuple[str, str, str]:
     return paper.title, names, body
 
 
+def prefix_bucket(term: str) -> int:
+    """The vocabulary file of a term: by its first three characters, so completions and
+    one-typo variants of a query word (after its third character) share its file."""
+    return bucket(term[:3]) % PREFIXES
+
+
+def tag_term(key: str) -> str:
+    """The search term of a tag (its key as ``tags.tag_key`` gives it): ``#<slug>``."""
+    return "#" + tag_slug(key)
+
+
 def doc_terms(entry: DigestEntry) -> str:
     """A paper's terms with their field masks: ``"term mask term mask ..."``."""
     masks: dict[str, int] = {}
     for mask, text in zip((4, 2, 1), entry_fields(entry), strict=True):
         for term in term_set(text):
             masks[term] = masks.get(term, 0) | mask
+    summary = entry.summary
+    for key, _label in canonical([*(summary.keywords if summary else []),
+                                  *entry.paper.ai_keywords]):
+        masks[tag_term(key)] = 2
     return " ".join(map("%s %d".__mod__, sorted(masks.items())))
 
 
 def segment_shards(segment: int, docs: Sequence[tuple[int, str | None]]) -> list[str]:
-    """The ``BUCKETS`` shard scripts of one segment from (local id, terms) in id order."""
+    """The ``BUCKETS`` posting shards then the ``PREFIXES`` vocabularies of one segment, as
+    scripts, from (local id, terms) in id order."""
     postings: dict[str, list[int]] = {}
     for local, terms in docs:
         if not terms:
@@ -138,9 +167,13 @@ def segment_shards(segment: int, docs: Sequence[tuple[int, str | None]]) -> list
         for term, mask in zip(parts[::2], parts[1::2], strict=True):
             postings.setdefault(term, []).append(local << 3 | int(mask))
     shards: list[dict[str, str]] = [{} for _ in range(BUCKETS)]
+    vocab: list[dict[str, int]] = [{} for _ in range(PREFIXES)]
     for term in sorted(postings):
         shards[bucket(term)][term] = encode_postings(postings[term])
-    return [_js("t", segment, n, shard) for n, shard in enumerate(shards)]
+        if not term.startswith("#"):
+            vocab[prefix_bucket(term)][term] = len(postings[term])
+    return ([_js("t", segment, n, shard) for n, shard in enumerate(shards)]
+            + [_js("p", segment, n, words) for n, words in enumerate(vocab)])
 
 
 def encode_postings(values: Sequence[int]) -> str:
@@ -185,10 +218,15 @@ def block_script(block: int, records: Iterable[list[str] | None]) -> str:
     return _js("d", block, list(records))
 
 
+def tags_script(tags: Sequence[tuple[str, str, int]]) -> str:
+    """The published tags (slug, label, papers), busiest first, for the search tag filter."""
+    return _js("g", [list(t) for t in tags])
+
+
 def meta_script(docs: int) -> str:
     return _js(
         "m", {"v": INDEX_VERSION, "docs": docs, "seg": SEGMENT, "block": BLOCK,
-              "buckets": BUCKETS, "segs": (docs + SEGMENT - 1) // SEGMENT},
+              "buckets": BUCKETS, "prefixes": PREFIXES, "segs": (docs + SEGMENT - 1) // SEGMENT},
     )
 
 
@@ -223,15 +261,22 @@ def write_segment(
     by_id = {doc: (record, terms) for doc, record, terms in members}
     top = max(by_id, default=first - 1) + 1
     shards = segment_shards(segment, [(doc - first, by_id[doc][1]) for doc in sorted(by_id)])
-    for n, script in enumerate(shards):
+    for n, script in enumerate(shards[:BUCKETS]):
         write(f"search/s{segment}/{n}.js", script)
+    for n, script in enumerate(shards[BUCKETS:]):
+        write(f"search/s{segment}/p{n}.js", script)
+    spans: list[list[str] | None] = []
     for block_first in range(first, top, BLOCK):
         block = block_first // BLOCK
         # Results show title, date, page, authors, gist and picture; not the caption.
         records = [(by_id.get(doc, (None, None))[0] or None)
                    for doc in range(block_first, min(block_first + BLOCK, top))]
-        records = [r[:6] if r else None for r in records]
+        records = [[*r[:6], "", *r[7:]] if r and len(r) > 7 else r[:6] if r else None
+                   for r in records]
         write(f"search/d/{block}.js", block_script(block, records))
+        dates = [r[1] for r in records if r]
+        spans.append([min(dates), max(dates)] if dates else None)
+    write(f"search/s{segment}/b.js", _js("b", segment, spans))
 
 
 __all__ = [

@@ -2,21 +2,19 @@
 
 Writes ``dailypapers.toml`` (every setting, commented out at its default, so the file
 documents itself and stays in step with :class:`~dailypapers.config.Settings`), a
-``.gitignore`` (caches and SQLite side files out, the database and archive in), and with
-``--github-actions`` a weekday workflow at the repository root. Existing files are kept
-unless ``force`` is given.
+``.gitignore`` (the database and caches out: they are rebuilt from the durable files), and
+with ``--github-actions`` a weekday workflow at the repository root (``workflow.py``).
+Existing files are kept unless ``force`` is given.
 """
 
 from __future__ import annotations
 
 import json
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 from ..config import CONFIG_FILE, Settings
+from .workflow import running_install_spec, workflow_text
 
 WORKFLOW_PATH = Path(".github/workflows/dailypapers.yml")
 DEFAULT_BACKFILL = 3
@@ -78,8 +76,9 @@ def config_text() -> str:
 
 
 GITIGNORE = """\
-# dailypapers: rebuildable caches and SQLite side files stay out of git;
-# the database (dailypapers.db), archive/, data/ and site/ are the record and go in.
+# dailypapers: the database and caches are rebuilt from the durable files (data/, ledger/),
+# which go in git with archive/ and site/.
+dailypapers.db
 cache/
 *.db-wal
 *.db-shm
@@ -87,18 +86,6 @@ cache/
 .venv/
 __pycache__/
 """
-
-
-def workflow_text(workdir: str = ".", *, package: str = "dailypapers[audio]",
-                  backfill: int = DEFAULT_BACKFILL) -> str:
-    """The GitHub Actions workflow, for a working directory relative to the repository root."""
-    source = files("dailypapers.scaffold").joinpath("templates/workflow.yml").read_text("utf-8")
-    # [[ ]] delimiters: the workflow's own ${{ }} expressions pass through untouched.
-    env = jinja2.Environment(
-        variable_start_string="[[", variable_end_string="]]", autoescape=False,
-        keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
-    )
-    return env.from_string(source).render(workdir=workdir, package=package, backfill=backfill)
 
 
 def _repo_root(directory: Path) -> Path | None:
@@ -123,11 +110,14 @@ def _extend_gitignore(path: Path) -> bool:
 
 def init_directory(
     directory: Path, *, github_actions: bool = False, force: bool = False,
-    package: str = "dailypapers[audio]",
+    package: str | None = None, pages: bool = False,
 ) -> tuple[list[Path], list[Path]]:
-    """Create the working directory's files; returns (written, kept because they exist)."""
+    """Create the working directory's files; returns (written, kept because they exist).
+
+    ``package`` is what the workflow installs; by default the dailypapers running now
+    (see :func:`~dailypapers.scaffold.workflow.running_install_spec`).
+    """
     directory = directory.expanduser().resolve()
-    directory.mkdir(parents=True, exist_ok=True)
     planned: list[tuple[Path, str]] = [
         (directory / CONFIG_FILE, config_text()),
         (directory / ".gitignore", GITIGNORE),
@@ -135,7 +125,10 @@ def init_directory(
     if github_actions:
         root = _repo_root(directory) or directory
         workdir = directory.relative_to(root).as_posix() or "."
-        planned.append((root / WORKFLOW_PATH, workflow_text(workdir, package=package)))
+        spec = package or running_install_spec(root)
+        planned.append((root / WORKFLOW_PATH, workflow_text(
+            workdir, package=spec, backfill=DEFAULT_BACKFILL, pages=pages)))
+    directory.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     kept: list[Path] = []
     for path, text in planned:

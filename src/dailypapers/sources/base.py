@@ -21,12 +21,14 @@ from types import TracebackType
 from typing import Any, ClassVar
 
 import httpx2 as httpx
+from pydantic import BaseModel
 
 from .. import plugins
 from ..config import Settings
 from ..errors import SourceError
-from ..http import make_client, request
+from ..http import DeadlineExceeded, ResponseTooLarge, make_client, request
 from ..models import DayList
+from ..plugins import plugin_options
 
 _WS_RE = re.compile(r"\s+")
 
@@ -72,6 +74,8 @@ class Source(ABC):
     key_env: ClassVar[str | None] = None
     # A secret that helps when present (higher rate limits) but is never required.
     optional_key_env: ClassVar[str | None] = None
+    # A third-party source's own settings, from its [<id>] table (plugins.plugin_options).
+    Options: ClassVar[type[BaseModel] | None] = None
 
     def __init__(
         self,
@@ -81,6 +85,7 @@ class Source(ABC):
         input: str | None = None,
     ) -> None:
         self.settings = settings
+        self.options = plugin_options(type(self), settings.plugins)
         self.input = input
         self._client = client
         self._owns_client = client is None
@@ -140,7 +145,21 @@ class Source(ABC):
                 attempts=attempts,
                 max_wait=self.settings.retry_max_wait,
                 pacer=pacer,
+                deadline=self.settings.http_deadline,
+                max_bytes=self.settings.max_response_bytes,
             )
+        except DeadlineExceeded as exc:
+            raise SourceError(
+                f"{what}: the answer was not complete after {self.settings.http_deadline:g} s"
+                " (http_deadline); the server is trickling or stalled",
+                hint=f"nothing was kept from it; retry later; {hint}",
+            ) from exc
+        except ResponseTooLarge as exc:
+            raise SourceError(
+                f"{what}: answer larger than {self.settings.max_response_bytes} bytes"
+                " (max_response_bytes)",
+                hint=f"nothing was kept from it; {hint}",
+            ) from exc
         except httpx.TimeoutException as exc:
             raise SourceError(
                 f"{what}: timed out after {attempts} attempt(s) "

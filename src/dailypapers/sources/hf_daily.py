@@ -28,7 +28,7 @@ import httpx2 as httpx
 from ..errors import SourceError, empty_day
 from ..models import DayEntry, DayList, Paper, split_arxiv_id
 from ..safety import check_json_depth
-from ..secrets import get_secret
+from ..secrets import optional_key
 from .base import (
     Source,
     check_date,
@@ -240,7 +240,7 @@ class HFDailySource(Source):
         url = self.settings.hf_url.rstrip("/") + "/api/daily_papers"
         limit = min(max(1, self.settings.hf_page_size), MAX_PAGE_SIZE)
         headers = {"Accept": "application/json"}
-        token = get_secret("HF_TOKEN")
+        token = optional_key(self)
         if token:
             headers["Authorization"] = f"Bearer {token}"
         items: list[Any] = []
@@ -326,7 +326,7 @@ def _status_hint(response: httpx.Response, date: str) -> str:
         return "no such endpoint: check DAILYPAPERS_HF_URL"
     if code == 429:
         return ("HF is rate limiting; wait a few minutes"
-                + ("" if get_secret("HF_TOKEN") else " or set HF_TOKEN for a higher limit"))
+                + ("" if optional_key(HFDailySource) else " or set HF_TOKEN for a higher limit"))
     if code >= 500:
         return "HF is having trouble; try again later"
     return "unexpected answer from HF"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Mapping
 from typing import Any
 
 from ..models import DayDigest, DayEntry, DayList, DigestEntry, Paper, Summary, Verification
@@ -140,6 +141,17 @@ class DayStore(PaperStore):
             conn.execute(
                 "UPDATE day_papers SET error=? WHERE date=? AND source=? AND arxiv_id=?",
                 (error, date, source, arxiv_id),
+            )
+
+    def set_paper_errors(self, date: str, source: str, errors: Mapping[str, str | None]) -> None:
+        """Write (or clear, with None) the reason on each paper's day row, one transaction."""
+        if not errors:
+            return
+        with self.transaction() as conn:
+            conn.executemany(
+                "UPDATE day_papers SET error=? WHERE date=? AND source=? AND arxiv_id=?"
+                " AND error IS NOT ?",
+                [(error, date, source, arxiv_id, error) for arxiv_id, error in errors.items()],
             )
 
     def day_errors(self, date: str, source: str) -> dict[str, str]:

@@ -6,8 +6,11 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
+from pydantic import BaseModel
+
 from ..config import Settings
 from ..models import FullText, Paper, Summary, Verification
+from ..plugins import plugin_options
 
 
 class Summarizer(ABC):
@@ -19,12 +22,15 @@ class Summarizer(ABC):
     """
 
     id: ClassVar[str]
-    key_env: ClassVar[str | None] = None
-    # Whether this backend makes network calls that cost money or quota (cache matters).
-    remote: ClassVar[bool] = False
+    # The secret it needs (read by secrets.require_key/optional_key; several names: the
+    # first one set wins).
+    key_env: ClassVar[str | tuple[str, ...] | None] = None
+    # A third-party backend's own settings, from its [<id>] table (plugins.plugin_options).
+    Options: ClassVar[type[BaseModel] | None] = None
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.options = plugin_options(type(self), settings.plugins)
 
     @property
     def model(self) -> str | None:

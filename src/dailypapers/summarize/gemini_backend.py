@@ -21,7 +21,7 @@ from ..errors import ConfigError, MissingKeyError, SummarizerError
 from ..fulltext.download import PdfCache
 from ..http import retry_after_seconds
 from ..models import SUMMARY_PARTS, FullText, Paper
-from ..secrets import get_secret, redact
+from ..secrets import optional_key, redact
 from .llm import LLMSummarizer, PaperContext, Reply, RetryableCall, Turn, _tokens
 from .prompt import user_message
 
@@ -98,13 +98,13 @@ class GeminiSummarizer(LLMSummarizer):
     """Five-part summaries from Gemini, PDF in."""
 
     id: ClassVar[str] = "gemini"
-    key_env: ClassVar[str | None] = "GEMINI_API_KEY"
+    key_env: ClassVar[str | tuple[str, ...] | None] = ("GEMINI_API_KEY", "GOOGLE_API_KEY")
     default_model: ClassVar[str] = "gemini-2.5-flash"
 
     def __init__(self, settings: Settings, **kwargs: Any) -> None:
         super().__init__(settings, **kwargs)
         genai, self._types = _import_genai()
-        key = get_secret("GEMINI_API_KEY") or get_secret("GOOGLE_API_KEY")
+        key = optional_key(self)
         if not key:
             raise MissingKeyError(
                 "no key found for the gemini summarizer",

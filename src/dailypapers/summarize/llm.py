@@ -18,7 +18,6 @@ one model and how its errors map to "retry" or "give up". This module promises t
 from __future__ import annotations
 
 import logging
-import random
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -28,6 +27,7 @@ from typing import Any, ClassVar, Literal
 
 from ..config import Settings
 from ..errors import BudgetExceeded, SummarizerError
+from ..http import Retry, retry_call
 from ..models import FullText, Paper, Summary, Verification
 from ..secrets import redact
 from ..verify import Source, source_of, verify_paper
@@ -117,7 +117,6 @@ def offline_summary(settings: Settings, paper: Paper, fulltext: FullText | None)
 class LLMSummarizer(Summarizer):
     """Base of the remote LLM backends; subclasses implement :meth:`_send`."""
 
-    remote: ClassVar[bool] = True
     default_model: ClassVar[str]
 
     def __init__(
@@ -309,84 +308,89 @@ class LLMSummarizer(Summarizer):
     # ------------------------------------------------------------ one request, with limits
 
     def _call(self, model: str, turns: list[Turn], ctx: PaperContext, usage: _Usage) -> Reply:
+        """One request through the run's limits, retried by the one policy of ``http``."""
         attempts = max(1, self.settings.http_retries)
+        cap = self.settings.retry_max_wait
         est_in = ctx.est_tokens_in + sum(_tokens(t.text) for t in turns[1:])
         est_cost = cost_of(self.prices, model, est_in, EST_OUTPUT_TOKENS)
-        failures = 0
         downgrades = 0
-        while True:
-            reserved = (0, 0.0)
-            try:
-                # The slot, then the budget, then the rate limiter: a request leaves right
-                # when the limiter logs it, so the window it counts is the one the server
-                # sees, and only requests about to leave hold budget reservations.
-                with self._in_flight:
-                    reserved = self.budget.reserve(est_in + EST_OUTPUT_TOKENS, est_cost)
-                    slot = self.limiter.acquire(est_in + EST_OUTPUT_TOKENS)
-                    reply = self._send(model, self.prompt.text, turns, ctx)
-            except FormatRejected as exc:
-                self.budget.settle(reserved, 0, 0.0)
-                usage.calls += 1
-                self._count(calls=1)
-                downgrades += 1
-                # Bounded: each downgrade moves to a simpler mode, and there are few.
-                if downgrades > 3 or not self._downgrade(model):
-                    raise SummarizerError(f"{model}: request rejected: {redact(str(exc))}") from exc
-                continue
-            except RetryableCall as exc:
-                self.budget.settle(reserved, 0, 0.0)
-                usage.calls += 1
-                self._count(calls=1)
-                failures += 1
-                if failures >= attempts:
-                    raise SummarizerError(
-                        f"{model}: {redact(str(exc))} (gave up after {attempts} attempts)"
-                    ) from exc
-                wait = self._wait_before_retry(exc, failures)
-                usage.retries += 1
-                self._count(retries=1, retry_wait_s=wait)
-                log.info("%s: %s; retry %d of %d in %.1f s", model, redact(str(exc)),
-                         failures, attempts - 1, wait)
-                continue
-            except BudgetExceeded:
-                raise  # nothing was reserved or sent
-            except SummarizerError:
-                # Sent and refused for good (401, 404...): a call, though not a billed one.
-                self.budget.settle(reserved, 0, 0.0)
-                usage.calls += 1
-                self._count(calls=1)
-                raise
-            except BaseException:
-                self.budget.settle(reserved, 0, 0.0)
-                raise
-            tokens = reply.tokens_in + reply.tokens_out
-            cost = cost_of(self.prices, model, reply.tokens_in, reply.tokens_out)
-            self.budget.settle(reserved, tokens or est_in + EST_OUTPUT_TOKENS, cost)
-            self.limiter.settle(slot, tokens or est_in + EST_OUTPUT_TOKENS)
-            usage.calls += 1
-            usage.tokens_in += reply.tokens_in
-            usage.tokens_out += reply.tokens_out
-            if cost is not None:
-                usage.cost = (usage.cost or 0.0) + cost
-            self._count(calls=1, tokens_in=reply.tokens_in, tokens_out=reply.tokens_out,
-                        cost=cost or 0.0)
-            return reply
 
-    def _wait_before_retry(self, exc: RetryableCall, failures: int) -> float:
-        cap = self.settings.retry_max_wait
-        if exc.retry_after is not None:
-            if exc.retry_after > cap:
+        def attempt(number: int) -> Reply:
+            nonlocal downgrades
+            while True:
+                reserved = (0, 0.0)
+                try:
+                    # The slot, then the budget, then the rate limiter: a request leaves right
+                    # when the limiter logs it, so the window it counts is the one the server
+                    # sees, and only requests about to leave hold budget reservations.
+                    with self._in_flight:
+                        reserved = self.budget.reserve(est_in + EST_OUTPUT_TOKENS, est_cost)
+                        slot = self.limiter.acquire(est_in + EST_OUTPUT_TOKENS)
+                        reply = self._send(model, self.prompt.text, turns, ctx)
+                except FormatRejected as exc:
+                    self._settle_failed(reserved, usage)
+                    downgrades += 1
+                    # Bounded: each downgrade moves to a simpler mode, and there are few.
+                    if downgrades > 3 or not self._downgrade(model):
+                        raise SummarizerError(
+                            f"{model}: request rejected: {redact(str(exc))}") from exc
+                    continue
+                except RetryableCall as exc:
+                    self._settle_failed(reserved, usage)
+                    raise Retry(f"{model}: {redact(str(exc))}", after=exc.retry_after) from exc
+                except BudgetExceeded:
+                    raise  # nothing was reserved or sent
+                except SummarizerError:
+                    # Sent and refused for good (401, 404...): a call, though not a billed one.
+                    self._settle_failed(reserved, usage)
+                    raise
+                except BaseException:
+                    self.budget.settle(reserved, 0, 0.0)
+                    raise
+                return self._settle_reply(model, reply, reserved, slot, est_in, usage)
+
+        def sleep(wait: float, retry: Retry) -> None:
+            usage.retries += 1
+            self._count(retries=1, retry_wait_s=wait)
+            if retry.after is not None:
+                # A 429's Retry-After speaks for the whole account: every thread waits it out.
+                self.limiter.pause(wait)
+            else:
+                time.sleep(wait)
+
+        try:
+            return retry_call(attempt, attempts=attempts, max_wait=cap,
+                              base_wait=self.settings.retry_base_wait, what=model,
+                              over_max="give_up", sleep=sleep)
+        except Retry as exc:
+            if exc.too_long:
                 raise SummarizerError(
-                    f"server asked to wait {exc.retry_after:.0f} s (more than retry_max_wait "
+                    f"server asked to wait {exc.after or 0:.0f} s (more than retry_max_wait "
                     f"{cap:.0f} s)"
                 ) from exc
-            # A 429's Retry-After speaks for the whole account: every thread waits it out.
-            self.limiter.pause(exc.retry_after)
-            return exc.retry_after
-        base = self.settings.retry_base_wait
-        wait = float(min(cap, base * 2 ** (failures - 1) + random.uniform(0, base)))
-        time.sleep(wait)
-        return wait
+            raise SummarizerError(f"{exc} (gave up after {attempts} attempts)") from exc
+
+    def _settle_failed(self, reserved: tuple[int, float], usage: _Usage) -> None:
+        self.budget.settle(reserved, 0, 0.0)
+        usage.calls += 1
+        self._count(calls=1)
+
+    def _settle_reply(
+        self, model: str, reply: Reply, reserved: tuple[int, float], slot: Any, est_in: int,
+        usage: _Usage,
+    ) -> Reply:
+        tokens = reply.tokens_in + reply.tokens_out
+        cost = cost_of(self.prices, model, reply.tokens_in, reply.tokens_out)
+        self.budget.settle(reserved, tokens or est_in + EST_OUTPUT_TOKENS, cost)
+        self.limiter.settle(slot, tokens or est_in + EST_OUTPUT_TOKENS)
+        usage.calls += 1
+        usage.tokens_in += reply.tokens_in
+        usage.tokens_out += reply.tokens_out
+        if cost is not None:
+            usage.cost = (usage.cost or 0.0) + cost
+        self._count(calls=1, tokens_in=reply.tokens_in, tokens_out=reply.tokens_out,
+                    cost=cost or 0.0)
+        return reply
 
     def _count(self, **amounts: float) -> None:
         with self._lock:

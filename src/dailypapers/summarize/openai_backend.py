@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from ..config import Settings
 from ..errors import ConfigError, MissingKeyError, SummarizerError
 from ..http import retry_after_seconds
-from ..secrets import get_secret, redact
+from ..secrets import optional_key, redact
 from .llm import FormatRejected, LLMSummarizer, PaperContext, Reply, RetryableCall, Turn
 from .prompt import json_mode_instructions, output_schema
 
@@ -48,7 +48,7 @@ class OpenAISummarizer(LLMSummarizer):
     """Five-part summaries from an OpenAI-compatible endpoint, full text in."""
 
     id: ClassVar[str] = "openai"
-    key_env: ClassVar[str | None] = "OPENAI_API_KEY"
+    key_env: ClassVar[str | tuple[str, ...] | None] = "OPENAI_API_KEY"
     default_model: ClassVar[str] = "gpt-4o-mini"
 
     def __init__(self, settings: Settings, **kwargs: Any) -> None:
@@ -57,7 +57,7 @@ class OpenAISummarizer(LLMSummarizer):
         self.base_url = (
             settings.openai_base_url or os.environ.get("OPENAI_BASE_URL") or OPENAI_URL
         ).rstrip("/")
-        key = get_secret("OPENAI_API_KEY")
+        key = optional_key(self)
         if not key:
             if self.base_url == OPENAI_URL:
                 raise MissingKeyError(

@@ -45,7 +45,7 @@ def render_paper(
     view: dict[str, Any] | None = None,
 ) -> None:
     ctx.render("paper.html", paper_path(entry.paper.arxiv_id), date=date, dates=list(dates),
-               x=view if view is not None else entry_view(ctx, entry))
+               x=view if view is not None else entry_view(ctx, entry), paper_page=True)
     ctx.report.papers += 1
 
 
@@ -87,6 +87,8 @@ def write_common(ctx: Context) -> None:
                papers=ctx.index.papers())
     tags = sorted(ctx.tags.values(), key=lambda t: (-t.count, t.key))
     ctx.render("tags.html", paths.TAGS, tags=tags)
+    ctx.out.write(site_search.TAGS, site_search.tags_script(
+        [(t.slug, t.label, t.count) for t in tags[:site_search.MAX_FILTER_TAGS]]))
     items = feed_items(ctx)
     title = ctx.settings.site_title
     for name, maker in ((paths.ATOM, atom_feed), (paths.RSS, rss_feed)):

@@ -11,7 +11,15 @@ from typing import Any
 from ...config import Settings
 from ...models import DayDigest, DigestEntry, Verification
 from ...store import queries
-from ...view import SOURCE_LABELS, Link, paper_view, plain, short_authors
+from ...view import (
+    PART_LABELS,
+    SOURCE_LABELS,
+    VERDICT_WORDS,
+    Link,
+    paper_view,
+    plain,
+    short_authors,
+)
 from ..feed import FeedItem, clean_text, entry_html
 from ..paths import paper_path
 from ..pictures import PaperPicture
@@ -27,15 +35,22 @@ def entry_tags(entry: DigestEntry) -> list[tuple[str, str]]:
 
 def record(arxiv_id: str, title: str, date: str, authors: Sequence[str], gist: str,
            picture: PaperPicture | None = None) -> list[str]:
-    """A paper as search results and tag pages list it: title, date, page, authors, gist,
-    and, when it has a picture, the picture's path and caption (search drops the caption)."""
+    """A paper as search results and tag pages list it.
+
+    ``[title, date, page, authors (short), gist, picture, caption, other authors]``, the
+    last three "" when there is none (trailing empty ones left out). Search results drop
+    the caption; the other authors let a result show the one a search matched.
+    """
     gist = clean_text(gist)
     if len(gist) > SNIPPET_CHARS:
         gist = gist[:SNIPPET_CHARS].rsplit(" ", 1)[0] + "…"
+    names = [n for n in (clean_text(a) for a in authors) if n]
     out = [clean_text(title) or arxiv_id, date, paper_path(arxiv_id),
-           short_authors(authors, RECORD_AUTHORS), gist]
-    if picture is not None:
-        out += [picture.path, picture.alt]
+           short_authors(names, RECORD_AUTHORS), gist,
+           picture.path if picture else "", picture.alt if picture else "",
+           ", ".join(names[RECORD_AUTHORS:])]
+    while len(out) > 5 and out[-1] == "":
+        out.pop()
     return out
 
 
@@ -88,12 +103,23 @@ def entry_view(ctx: Context, entry: DigestEntry) -> dict[str, Any]:
         "links": [(link.label, link.url) for link in v.links if link.kind != "page"],
         "parts": [(p.label, p.text) for p in v.parts],
         "verdict": (v.check.tone, v.check.label), "abstract": v.abstract,
+        # The badge, from the one check view: the day page links it to the evidence table.
+        "check": {"tone": v.check.tone, "label": v.check.label, "read": v.check.read,
+                  "failed": list(v.check.failed), "note": v.check.note,
+                  "counted": v.check.counted, "href": f"{v.page_path}#check"},
         "description": gist[:200],
         "tags": [(label, ctx.tag_url(key)) for key, label in entry_tags(entry)],
         "tag_keys": [key for key, _label in entry_tags(entry)],
         "picture": picture_view(ctx, v.arxiv_id),
         "rank": v.rank, "gist": gist, "badges": badges(v.links),
         "checked": [(plain(i.text), i.status, plain(i.snippet)) for i in v.check.items],
+        "evidence": [{"text": plain(i.text), "status": i.status,
+                      "verdict": VERDICT_WORDS.get(i.status, i.status),
+                      "kind": "name" if i.is_name else "number",
+                      "parts": [PART_LABELS.get(p, p)
+                                for p in i.parts or ([i.part] if i.part else [])],
+                      "snippet": plain(i.snippet), "note": plain(i.note)}
+                     for i in v.check.items],
         "by": {
             "backend": v.backend or "unknown", "model": v.model,
             "source": SOURCE_LABELS.get(v.summary_source or "", v.summary_source),
@@ -124,7 +150,7 @@ def verification_dict(verification: Verification | None) -> dict[str, Any] | Non
     if verification is None:
         return None
     return {"items": [vars(i) for i in verification.items], "source": verification.source,
-            "status": verification.status}
+            "read": verification.read, "status": verification.status}
 
 
 def feed_items(ctx: Context) -> list[FeedItem]:
@@ -148,8 +174,8 @@ def feed_item(entry: DigestEntry, date: str, settings: Settings) -> FeedItem:
     notes = []
     if not v.has_summary:
         notes.append("No summary yet: this is the abstract.")
-    if v.check.failed:
-        notes.append(f"Numbers not found in the paper: {', '.join(v.check.failed)}.")
+    if v.check.note:
+        notes.append(v.check.note + ".")
     return FeedItem(
         id=f"urn:arxiv:{v.arxiv_id}", title=v.title, link=v.page_url or v.abs_url,
         date=date, summary=v.one_line or v.abstract, authors=list(v.authors),

@@ -1,0 +1,111 @@
+"""Pictures: the key figure (or page one) cut from the PDF we hold, cached, shown on the site."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+from fakes.pdfkit import make_paper_pdf
+from fakes.sitekit import add_day, paper, summary
+from PIL import Image
+
+from dailypapers.config import Settings, load_settings
+from dailypapers.fulltext.download import Downloaded, PdfCache
+from dailypapers.fulltext.figure import MAX_BYTES, FigureError, make_picture
+from dailypapers.render import pictures
+from dailypapers.render.site import build_site
+from dailypapers.store import Store
+
+
+def _cache_pdf(settings: Settings, source: Path, arxiv_id: str, version: int) -> None:
+    """Put a PDF into the download cache exactly as the downloader leaves it."""
+    cache = PdfCache(settings.cache_path / "pdf")
+    tmp = settings.cache_path / f"{arxiv_id}.part"
+    tmp.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, tmp)
+    data = tmp.read_bytes()
+    cache.store(Downloaded(tmp=tmp, sha256=hashlib.sha256(data).hexdigest(), size=len(data),
+                           url=f"https://arxiv.org/pdf/{arxiv_id}v{version}",
+                           content_type="application/pdf", content_disposition=""),
+                arxiv_id, version)
+
+
+def test_captioned_figure_is_cut_with_its_caption_as_alt(tmp_path: Path) -> None:
+    pdf = make_paper_pdf(tmp_path / "paper.pdf",
+                         caption="Figure 1: Accuracy of our method against three baselines.")
+    picture = make_picture(pdf)
+    assert picture.kind == "figure" and picture.page == 0
+    assert picture.alt == "Accuracy of our method against three baselines."
+    assert len(picture.webp) <= MAX_BYTES and len(picture.jpeg) <= MAX_BYTES
+    with Image.open(io.BytesIO(picture.webp)) as image:
+        assert image.format == "WEBP" and image.size == (picture.width, picture.height)
+        # the chart, not the page: wider than tall, and mostly not white (bars drawn)
+        assert image.width > image.height
+        pixels = image.convert("L").resize((40, 20)).tobytes()
+        assert sum(1 for p in pixels if p < 200) > len(pixels) // 4
+
+
+def test_a_paper_without_figures_gets_the_top_of_page_one(tmp_path: Path) -> None:
+    picture = make_picture(make_paper_pdf(tmp_path / "text.pdf", figure=False))
+    assert picture.kind == "page" and picture.alt == ""
+    assert len(picture.webp) <= MAX_BYTES
+
+
+def test_broken_pdf_raises_figure_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"%PDF-1.4\nnot really a pdf\n%%EOF\n")
+    with pytest.raises(FigureError):
+        make_picture(bad)
+
+
+def test_site_shows_pictures_only_for_papers_with_a_pdf(isolated_env: Path) -> None:
+    settings = load_settings(isolated_env).model_copy(update={"site_tag_min_papers": 2})
+    _cache_pdf(settings, make_paper_pdf(isolated_env / "a.pdf"), "2503.00001", 2)
+    bad = isolated_env / "bad.pdf"
+    bad.write_bytes(b"%PDF-1.4\ngarbage\n%%EOF\n")
+    _cache_pdf(settings, bad, "2503.00003", 2)
+    with Store(settings.db_path) as store:
+        add_day(store, "2025-03-03", [
+            (paper("2503.00001", "With A Figure", keywords=["robots"]),
+             summary("2503.00001", "Has a picture.", ["robots"])),
+            (paper("2503.00002", "Without A PDF", keywords=["robots"]),
+             summary("2503.00002", "Has none.", ["robots"])),
+            (paper("2503.00003", "With A Broken PDF", keywords=["robots"]),
+             summary("2503.00003", "Has none either.", ["robots"])),
+        ])
+        build_site(store, settings)
+        site = isolated_env / "site"
+        images = sorted(p.name for p in (site / "img").iterdir())
+        assert images == ["2503.00001v2.webp"]
+        assert (site / "img" / images[0]).stat().st_size <= MAX_BYTES
+        day = (site / "days" / "2025-03-03.html").read_text(encoding="utf-8")
+        assert day.count("<img ") == 1 and 'loading="lazy"' in day
+        paper_page = (site / "papers" / "2503" / "2503.00001.html").read_text(encoding="utf-8")
+        assert 'alt="Accuracy of our method against three baselines."' in paper_page
+        assert "<img " not in (site / "papers" / "2503" / "2503.00002.html").read_text(
+            encoding="utf-8")
+        tag = (site / "tags" / "robot.html").read_text(encoding="utf-8")
+        assert tag.count("<img ") == 1 and "../img/2503.00001v2.webp" in tag
+        # made once: a second build reuses the cache (the broken PDF is not retried)
+        cached = sorted(p.name for p in (settings.cache_path / "pictures").iterdir())
+        assert len(cached) == 4  # webp + jpg + json for the good one, json for the bad one
+        stamps = {p: p.stat().st_mtime_ns for p in (settings.cache_path / "pictures").iterdir()}
+        assert build_site(store, settings).written == 0
+        assert {p: p.stat().st_mtime_ns for p in stamps} == stamps
+    found = pictures.picture_of(settings, "2503.00001", 2)
+    assert found is not None and found.jpeg_bytes()[:2] == b"\xff\xd8"
+    assert pictures.picture_of(settings, "2503.00002", 2) is None
+
+
+@pytest.mark.shared
+def test_real_papers_give_small_pictures_with_captions(shared_data: Path) -> None:
+    pdfs = sorted((shared_data / "pdfs").glob("*.pdf"))
+    assert pdfs
+    made = [make_picture(pdf) for pdf in pdfs]
+    assert all(len(p.webp) <= MAX_BYTES and len(p.jpeg) <= MAX_BYTES for p in made)
+    figures = [p for p in made if p.kind == "figure"]
+    assert len(figures) >= len(made) // 2
+    assert all(p.alt and not p.alt.startswith(("Figure", "Fig.")) for p in figures)

@@ -1,0 +1,123 @@
+"""Search that forgives, in chromium from file://: prefixes, one typo, every author,
+highlighted matches, tag and date filters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fakes.sitekit import add_day, paper, summary
+from test_site_browser import ARGS, CHROMIUM, DESKTOP
+
+from dailypapers.config import load_settings
+from dailypapers.render import site_search
+from dailypapers.render.site import build_site
+from dailypapers.store import Store
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium at /usr/bin/chromium"),
+]
+
+if CHROMIUM.exists():
+    from playwright.sync_api import Browser, Page, sync_playwright
+
+AUTHORS = ["Ana Silva", "Bo Chen", "Carla Diaz", "Dev Patel", "Ewa Kowalczyk", "Femi Ade",
+           "Gus Berg"]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    work = tmp_path_factory.mktemp("search-site")
+    settings = load_settings(work).model_copy(update={"site_tag_min_papers": 2})
+    with Store(settings.db_path) as store:
+        add_day(store, "2025-02-03", [
+            (paper("2502.00001", "Diffusion Policies for Robots", keywords=["robotics"]),
+             summary("2502.00001", "Diffusion policies control robot arms.", ["robotics"])),
+            (paper("2502.00002", "Reinforcement Learning for Robot Control", authors=AUTHORS,
+                   keywords=["robotics", "RL"]),
+             summary("2502.00002", "Reward shaping helps robots learn.", ["RL"])),
+        ])
+        add_day(store, "2025-03-10", [
+            (paper("2502.00003", "Robots That Read Manuals", keywords=["robotics"]),
+             summary("2502.00003", "Robots read manuals before acting.", ["LLMs"])),
+            (paper("2502.00004", "Large Language Models Plan Robot Tasks", keywords=["LLMs"]),
+             summary("2502.00004", "LLMs plan multi-step robot tasks.", ["LLMs"])),
+        ])
+        build_site(store, settings)
+    return work / "site"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport=DESKTOP)  # type: ignore[arg-type]
+    opened = context.new_page()
+    errors: list[str] = []
+    opened.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield opened
+    assert errors == []
+    context.close()
+
+
+def _search(page: Page, site: Path, query: str = "", **params: str) -> list[str]:
+    from urllib.parse import urlencode
+
+    page.goto((site / "search.html").as_uri() + "?" + urlencode({"q": query, **params}))
+    page.wait_for_function("document.getElementById('search-status').textContent.match(/match/)")
+    return page.locator("#search-results li > a").all_inner_texts()
+
+
+@pytest.mark.parametrize(("query", "title"), [
+    ("diffus", "Diffusion Policies for Robots"),  # a beginning
+    ("reinforcment", "Reinforcement Learning for Robot Control"),  # one letter missing
+    ("reinfrocement", "Reinforcement Learning for Robot Control"),  # two letters swapped
+    ("Kowalczyk", "Reinforcement Learning for Robot Control"),  # the fifth author
+    ("Berg", "Reinforcement Learning for Robot Control"),  # the seventh
+])
+def test_forgiving_queries_find_their_paper_with_highlights(page: Page, site: Path, query: str,
+                                                            title: str) -> None:
+    assert _search(page, site, query) == [title]
+    marks = page.locator("#search-results mark").all_inner_texts()
+    assert marks, "the match is highlighted"
+    assert all(m.lower()[:3] == query.lower()[:3] for m in marks)
+
+
+def test_as_you_type_from_three_characters(page: Page, site: Path) -> None:
+    page.goto((site / "search.html").as_uri())
+    page.locator("#q").press_sequentially("manu", delay=30)
+    page.wait_for_selector("#search-results li")
+    assert page.locator("#search-results li > a").all_inner_texts() == ["Robots That Read Manuals"]
+    assert page.locator("#search-results mark").first.inner_text() == "Manuals"
+
+
+def test_tag_and_date_filters(page: Page, site: Path) -> None:
+    everything = _search(page, site, "robot")
+    assert len(everything) == 4
+    assert _search(page, site, "robot", tag="LLMs") == [
+        "Large Language Models Plan Robot Tasks", "Robots That Read Manuals"]
+    assert _search(page, site, "robot", **{"from": "2025-03-01"}) == [
+        "Large Language Models Plan Robot Tasks", "Robots That Read Manuals"]
+    assert _search(page, site, "robot", to="2025-02-28") == [
+        "Reinforcement Learning for Robot Control", "Diffusion Policies for Robots"]
+    assert _search(page, site, "", tag="reinforcement learning") == [
+        "Reinforcement Learning for Robot Control"]
+
+
+def test_one_edit_agrees_with_its_definition(page: Page, site: Path) -> None:
+    page.goto((site / "search.html").as_uri())
+    cases = [("reinforcment", "reinforcement", True), ("reinfrocement", "reinforcement", True),
+             ("reinforcemant", "reinforcement", True), ("reinforcer", "reinforcement", False),
+             ("diffusion", "diffusion", True), ("abc", "abd", True), ("ab", "ba", True),
+             ("abcd", "dcba", False)]
+    for a, b, want in cases:
+        assert page.evaluate("([a, b]) => window.DPS.oneEdit(a, b)", [a, b]) is want, (a, b)
+    assert site_search.INDEX_VERSION >= 3
