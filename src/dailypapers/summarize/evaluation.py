@@ -218,7 +218,7 @@ def evaluate(
     """Summarize and verify every pair; the report described in the module docstring."""
     groups = {"all": _Group(), "half0": _Group(), "half1": _Group()}
     errors: dict[str, str] = {}
-    statuses = {"grounded": 0, "unsupported": 0, "unverifiable": 0}
+    statuses = dict.fromkeys(_STATUSES, 0)
     flagged = 0
     busy = 0.0
     count = 0
@@ -254,7 +254,7 @@ def evaluate(
         finding_abstract = has_measured_finding(split_sentences(abstract))
         defects = find_defects(summary)
         for item in verification.items:
-            statuses[item.status] = statuses.get(item.status, 0) + 1
+            statuses[item.status] += 1
         flagged += bool(verification.unsupported)
         part_texts = {"system": summary.parts(),
                       "positional": positional_parts(paper.abstract),
@@ -289,6 +289,10 @@ def evaluate(
     }
 
 
+# Every verdict the check gives (dailypapers.verify).
+_STATUSES = ("grounded", "unsupported", "unverifiable", "grounded_elsewhere", "not_checked")
+
+
 def check_references(pairs: Iterable[Pair], *, limit: int | None = None) -> dict[str, Any]:
     """Verify the reference summaries themselves against title + abstract.
 
@@ -296,7 +300,7 @@ def check_references(pairs: Iterable[Pair], *, limit: int | None = None) -> dict
     references were written from full PDFs), but no reader could check it against the
     abstract: this measures how much of that there is, and catches misreadings ("GPT-40").
     """
-    counts = {"grounded": 0, "unsupported": 0, "unverifiable": 0}
+    counts = dict.fromkeys(_STATUSES, 0)
     kinds: dict[str, dict[str, int]] = {}
     flagged = checked = 0
     examples: list[dict[str, str]] = []
@@ -309,10 +313,9 @@ def check_references(pairs: Iterable[Pair], *, limit: int | None = None) -> dict
         source = f"{pair.paper.title}\n\n{pair.paper.abstract}"
         items = verify_text(pair.reference, source)
         for item in items:
-            counts[item.status] = counts.get(item.status, 0) + 1
-            by_kind = kinds.setdefault(item.kind, {"grounded": 0, "unsupported": 0,
-                                                   "unverifiable": 0})
-            by_kind[item.status] = by_kind.get(item.status, 0) + 1
+            counts[item.status] += 1
+            by_kind = kinds.setdefault(item.kind, dict.fromkeys(_STATUSES, 0))
+            by_kind[item.status] += 1
             if item.status == "unsupported" and "GPT-40" in item.text and len(examples) < 10:
                 examples.append({"arxiv_id": pair.paper.arxiv_id, "item": item.text})
         flagged += any(i.status == "unsupported" for i in items)
