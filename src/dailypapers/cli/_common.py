@@ -10,8 +10,10 @@ too (``dailypapers run -v --dir D``), added by :class:`DailyPapersGroup`.
 
 from __future__ import annotations
 
+import errno
 import functools
 import logging
+import sqlite3
 import sys
 import time
 from collections.abc import Callable
@@ -59,6 +61,19 @@ def handle_errors(func: F) -> F:
             sys.exit(ExitCode.BUSY)
         except DailyPapersError as exc:
             _print_error(exc)
+            sys.exit(ExitCode.FAILURE)
+        except sqlite3.DatabaseError as exc:  # a damaged or full database, mid-command
+            _print_error(DailyPapersError(
+                f"database error: {exc}",
+                hint="'database or disk is full': free space and run again; otherwise run "
+                "'dailypapers doctor' (never delete the database: it records what was sent)"))
+            sys.exit(ExitCode.FAILURE)
+        except OSError as exc:
+            if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES):
+                raise
+            _print_error(DailyPapersError(
+                f"cannot write: {exc.strerror} ({exc.filename or 'a file'})",
+                hint="free space or fix permissions, then run again: it resumes"))
             sys.exit(ExitCode.FAILURE)
 
     return wrapper  # type: ignore[return-value]
