@@ -357,6 +357,9 @@ def publish(store: Store, settings: Settings, day: str) -> list[str]:
     if settings.site:
         site = build_site(store, settings, dates=[day])
         written.append(f"site/ ({site.written} files changed)")
+        from .foryou.site import publish_profiles  # public profiles' ranked pages
+
+        written += publish_profiles(store, settings, day)
     return written
 
 
