@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
 from faultkit import DATE, ChatServer, cli, cli_env, hf_item, telegram_dir
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
@@ -125,3 +126,37 @@ def test_a_corrupt_database_says_doctor_and_doctor_keeps_the_delivery_record(
     # a partly damaged file keeps its readable rows).
     kept = json.loads(exports[0].read_text())
     assert len(resent) == len(sent) - len([r for r in kept if r["status"] == "sent"])
+
+
+def test_disk_full_ends_in_one_line_and_resumes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from click.testing import CliRunner
+
+    from dailypapers import pipeline
+    from dailypapers.cli import main
+
+    root = tmp_path / "w"
+    root.mkdir()
+    (root / "day.json").write_text(json.dumps([hf_item(1), hf_item(2)]))
+    args = ["run", "--date", DATE, "--source", "file", "--input", str(root / "day.json"),
+            "--no-fulltext", "--dir", str(root)]
+    for fault in (sqlite3.OperationalError("database or disk is full"),
+                  OSError(errno.ENOSPC, "No space left on device", str(root / "README.md"))):
+        def full(*_args: object, fault: Exception = fault, **_kwargs: object) -> list[str]:
+            raise fault
+
+        monkeypatch.setattr(pipeline, "publish", full)
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 1, result.output
+        assert "Traceback" not in result.output
+        assert ("disk is full" in result.output) or ("No space left" in result.output)
+        with sqlite3.connect(root / "dailypapers.db") as conn:
+            status = conn.execute("SELECT status FROM runs ORDER BY id DESC").fetchone()[0]
+        assert status == "failed"
+    monkeypatch.undo()
+    again = cli(root, *args[:-2])
+    assert again.returncode == 3, again.stderr  # published: partial only for 2 < min_papers
+    assert (root / "archive" / "2025" / "03" / "04.md").exists()

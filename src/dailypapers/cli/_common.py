@@ -62,21 +62,27 @@ def handle_errors(func: F) -> F:
         except DailyPapersError as exc:
             _print_error(exc)
             sys.exit(ExitCode.FAILURE)
-        except sqlite3.DatabaseError as exc:  # a damaged or full database, mid-command
-            _print_error(DailyPapersError(
-                f"database error: {exc}",
-                hint="'database or disk is full': free space and run again; otherwise run "
-                "'dailypapers doctor' (never delete the database: it records what was sent)"))
-            sys.exit(ExitCode.FAILURE)
-        except OSError as exc:
-            if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES):
-                raise
-            _print_error(DailyPapersError(
-                f"cannot write: {exc.strerror} ({exc.filename or 'a file'})",
-                hint="free space or fix permissions, then run again: it resumes"))
-            sys.exit(ExitCode.FAILURE)
+        except Exception as exc:  # sqlite3 is imported only when one occurs
+            _expected_fault(exc)
+            raise
 
     return wrapper  # type: ignore[return-value]
+
+
+def _expected_fault(exc: BaseException) -> None:
+    """A full disk or a damaged database mid-command: one line, exit 1 (else return)."""
+
+    if isinstance(exc, sqlite3.DatabaseError):
+        _print_error(DailyPapersError(
+            f"database error: {exc}",
+            hint="'database or disk is full': free space and run again; otherwise run "
+            "'dailypapers doctor' (never delete the database: it records what was sent)"))
+        sys.exit(ExitCode.FAILURE)
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
+        _print_error(DailyPapersError(
+            f"cannot write: {exc.strerror} ({exc.filename or 'a file'})",
+            hint="free space, then run again: it resumes where it stopped"))
+        sys.exit(ExitCode.FAILURE)
 
 
 def _print_error(exc: DailyPapersError) -> None:
