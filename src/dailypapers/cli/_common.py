@@ -13,7 +13,6 @@ from __future__ import annotations
 import errno
 import functools
 import logging
-import sqlite3
 import sys
 import time
 from collections.abc import Callable
@@ -71,6 +70,7 @@ def handle_errors(func: F) -> F:
 
 def _expected_fault(exc: BaseException) -> None:
     """A full disk or a damaged database mid-command: one line, exit 1 (else return)."""
+    import sqlite3  # only now: the CLI starts without the database driver
 
     if isinstance(exc, sqlite3.DatabaseError):
         _print_error(DailyPapersError(
