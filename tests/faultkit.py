@@ -205,3 +205,46 @@ class TrickleServer:
         self.stop.set()
         self._server.shutdown()
         self._server.server_close()
+
+
+def hostile_pdf(path: Path, *, text_mb: int = 300, pages: int = 1) -> Path:
+    """A small PDF whose compressed content streams expand to ``text_mb`` MB of text-drawing
+    operators per page (a "zip bomb" for extractors); tens of KB on disk."""
+    import zlib
+
+    line = b"(" + b"A hostile line of text that repeats and repeats " * 4 + b") Tj T*\n"
+    repeat = (text_mb << 20) // len(line)
+    comp = zlib.compressobj(9)
+    parts = [comp.compress(b"BT /F1 4 Tf 5 TL 10 780 Td\n")]
+    block = line * 4096
+    for _ in range(repeat // 4096):
+        parts.append(comp.compress(block))
+    parts.append(comp.compress(b"ET\n"))
+    parts.append(comp.flush())
+    stream = b"".join(parts)
+    kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(pages))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode(),
+    ]
+    font = 3 + 2 * pages
+    for i in range(pages):
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {4 + 2 * i} 0 R"
+            f" /Resources << /Font << /F1 {font} 0 R >> >> >>".encode())
+        objects.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream)
+                       + stream + b"\nendstream")
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path

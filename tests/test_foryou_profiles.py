@@ -329,3 +329,31 @@ def test_migration_numbers_are_unique() -> None:
     with Store("dailypapers.db") as store:
         assert store.schema_version == max(numbers)
         assert store.profile_examples("x") == []
+
+
+def test_public_profile_page_and_private_ones_never_on_the_site() -> None:
+    from dailypapers import pipeline
+
+    with Store("dailypapers.db") as store:
+        _day(store)
+    _config('[profiles.open-lab]\npublic = true\ntop_n = 5\n'
+            'keywords = ["speculative decoding"]\ndescription = "Faster decoding."\n'
+            '[profiles.secretive]\nkeywords = ["diffusion model"]\n')
+    with Store("dailypapers.db") as store:
+        written = pipeline.publish(store, load_settings(Path(".")), DAY)
+    assert "for/open-lab/2025-08-20.html" in written
+    page = Path("site/for/open-lab/2025-08-20.html")
+    html = page.read_text("utf-8")
+    assert html == Path("site/for/open-lab/index.html").read_text("utf-8")
+    assert html.count("<li>") == 5 and html.count("matches: speculative decoding") == 2
+    assert "Faster decoding." in html
+    for link in re.findall(r'href="(\.\./\.\./[^"]+)"', html):
+        assert (page.parent / link).resolve().is_file(), link
+    for path in Path("site").rglob("*"):
+        if path.is_file():
+            assert b"secretive" not in path.read_bytes(), path
+    # Made private: its pages leave the site at the next publish.
+    _config('[profiles.open-lab]\nkeywords = ["speculative decoding"]\n')
+    with Store("dailypapers.db") as store:
+        pipeline.publish(store, load_settings(Path(".")), DAY)
+    assert not Path("site/for/open-lab").exists()

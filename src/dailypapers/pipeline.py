@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -19,10 +19,12 @@ from .config import Settings
 from .errors import DailyPapersError, EmptyDayError, SummarizerError
 from .fulltext import FullTextFetcher, abstract_fulltext
 from .models import DayList, FullText, Paper, Summary, Verification
+from .prefetch import LazyTexts, fetch_one, prefetch_fulltexts
 from .progress import progress
 from .render import markdown
 from .render.site import build_site
 from .runlock import process_id
+from .safety import scrub_summary
 from .secrets import redact
 from .store import Store
 from .store.buffer import WriteBuffer
@@ -174,13 +176,7 @@ def _fetch_texts(store: Store, settings: Settings, papers: list[Paper]) -> dict[
     stop = time.monotonic() + settings.stage_deadline
     with FullTextFetcher(settings) as fetcher, WriteBuffer(store.save_fulltexts) as saved:
         for paper in progress(papers, total=len(papers), desc="full text"):
-            if time.monotonic() > stop:
-                # The stage's deadline: the rest keep their abstracts (retried next run).
-                texts[paper.arxiv_id] = abstract_fulltext(paper, [
-                    f"full-text stage past its deadline ({settings.stage_deadline:g}s,"
-                    " stage_deadline); retried next run"])
-                continue
-            fulltext = fetcher.fetch(paper)
+            fulltext = fetch_one(fetcher, paper, stop, settings.stage_deadline)
             saved.add(fulltext)
             texts[paper.arxiv_id] = fulltext
             if fulltext.version and paper.version != fulltext.version:
@@ -192,13 +188,15 @@ def _fetch_texts(store: Store, settings: Settings, papers: list[Paper]) -> dict[
 
 def summarize_day(
     store: Store, settings: Settings, day: str, *, summarizer: Summarizer | None = None,
-    fulltexts: dict[str, FullText] | None = None, refresh: bool = False,
+    fulltexts: MutableMapping[str, FullText] | None = None, refresh: bool = False,
     report: RunReport | None = None, only: Collection[str] | None = None,
     skip: Collection[str] = (),
 ) -> RunReport:
     """Summarize and verify every paper of the day that has no summary from this backend yet.
 
     ``only`` / ``skip`` restrict it to some papers (dailypapers.foryou.spend uses them).
+    ``fulltexts`` may still be arriving (:class:`~dailypapers.prefetch.LazyTexts`): a text is
+    read only when its paper is summarized, so the next one is extracted meanwhile.
     """
     report = report or RunReport(date=day)
     day_list = store.load_day(day)
@@ -233,7 +231,7 @@ def summarize_day(
             report.cached += 1
             _count_summary(report, paper, summary, verification)
         else:
-            todo.append((paper, fulltexts.get(paper.arxiv_id)))
+            todo.append((paper, _ready(fulltexts, paper.arxiv_id)))
 
     store.attach_summaries(day, day_list.source, reused)
     # A text restored from the durable files is only a note of where it came from: a paper
@@ -281,10 +279,11 @@ def paper_note(fulltext: FullText | None, summary: Summary | None, *,
 
 def _summarize_todo(
     settings: Settings, summarizer: Summarizer, todo: list[tuple[Paper, FullText | None]],
-    fulltexts: dict[str, FullText], saved: WriteBuffer[tuple[Summary, Verification | None]],
-    report: RunReport, notes: dict[str, str | None],
+    fulltexts: MutableMapping[str, FullText],
+    saved: WriteBuffer[tuple[Summary, Verification | None]], report: RunReport,
+    notes: dict[str, str | None],
 ) -> None:
-    results = summarizer.summarize_many(todo)
+    results = summarizer.summarize_many(_with_texts(todo, fulltexts))
     for paper, result in progress(results, total=len(todo), desc="summarize"):
         fulltext = fulltexts.get(paper.arxiv_id)
         if isinstance(result, Exception):
@@ -294,6 +293,8 @@ def _summarize_todo(
                                                    failed=report.failed.get(paper.arxiv_id))
                 continue
             result = rescued
+        # What a model wrote is data too: secrets it echoed are redacted, sizes bounded.
+        scrub_summary(result, settings.llm_max_field_chars)
         notes[paper.arxiv_id] = paper_note(fulltext, result,
                                            fallback=report.fallbacks.get(paper.arxiv_id))
         # Verified once: a backend that checked its summary (the LLM repair turn) hands
@@ -303,6 +304,23 @@ def _summarize_todo(
         saved.add((result, verification))
         report.summarized += 1
         _count_summary(report, paper, result, verification)
+
+
+def _ready(fulltexts: MutableMapping[str, FullText], arxiv_id: str) -> FullText | None:
+    """A paper's text if it is already here (never waits for one still being fetched)."""
+    return fulltexts.peek(arxiv_id) if isinstance(fulltexts, LazyTexts) else fulltexts.get(
+        arxiv_id)
+
+
+def _with_texts(
+    todo: list[tuple[Paper, FullText | None]], fulltexts: MutableMapping[str, FullText]
+) -> Iterator[tuple[Paper, FullText | None]]:
+    """Each paper with its text, read (waited for) only when the summarizer gets to it."""
+    for paper, text in todo:
+        text = fulltexts.get(paper.arxiv_id, text)
+        if text is not None and text.version and paper.version != text.version:
+            paper.version = text.version
+        yield paper, text
 
 
 def _last_resort(
@@ -354,6 +372,9 @@ def publish(store: Store, settings: Settings, day: str) -> list[str]:
     if settings.site:
         site = build_site(store, settings, dates=[day])
         written.append(f"site/ ({site.written} files changed)")
+        from .foryou.site import publish_profiles  # public profiles' ranked pages
+
+        written += publish_profiles(store, settings, day)
     return written
 
 
@@ -388,10 +409,15 @@ def run_day(
         from .foryou import spend  # profiles: the top picks get the full text and the LLM
 
         chosen = spend.focus(store, settings, day)
-        fulltexts = fetch_fulltexts(store, settings, day, report, only=chosen) if (
-            settings.fulltext) else {}
-        spend.summarize(store, settings, day, summarizer=summarizer, fulltexts=fulltexts,
-                        refresh=refresh, report=report, chosen=chosen)
+        if settings.fulltext:
+            # Texts arrive while earlier papers are summarized: both CPUs work (prefetch).
+            with prefetch_fulltexts(store, settings, day, report.fulltext_fallbacks,
+                                    only=chosen) as texts:
+                spend.summarize(store, settings, day, summarizer=summarizer, fulltexts=texts,
+                                refresh=refresh, report=report, chosen=chosen)
+        else:
+            spend.summarize(store, settings, day, summarizer=summarizer, fulltexts={},
+                            refresh=refresh, report=report, chosen=chosen)
         report.written = publish(store, settings, day)
         if deliver and (settings.channels or settings.podcast or settings.readers):
             _deliver(store, settings, day, report)

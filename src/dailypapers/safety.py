@@ -12,7 +12,11 @@ parsed (Python's parser recurses). :func:`clip` bounds a text's length.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from .models import Summary
 
 MAX_URL_CHARS = 2048
 SCHEMES = frozenset({"http", "https"})
@@ -104,3 +108,22 @@ def check_json_depth(raw: bytes, limit: int) -> None:
                 raise ValueError(f"JSON nested deeper than {limit} levels")
         else:
             depth -= 1
+
+
+SUMMARY_FIELDS = ("one_line", "objective", "method", "results", "implication")
+MAX_KEYWORD_COUNT = 32
+
+
+def scrub_summary(summary: Summary, max_chars: int) -> Summary:
+    """A summary fit to store and publish, changed in place: no known secret (a model may
+    echo a key it was shown), no control or bidi characters, each part at most
+    ``max_chars`` characters, at most 32 keywords of 100."""
+    from .secrets import redact
+
+    for name in SUMMARY_FIELDS:
+        value = getattr(summary, name)
+        if isinstance(value, str):
+            setattr(summary, name, clip(redact(clean_text(value[: max_chars * 2])), max_chars))
+    summary.keywords = [clip(redact(clean_text(k)), 100)
+                        for k in summary.keywords[:MAX_KEYWORD_COUNT] if isinstance(k, str)]
+    return summary

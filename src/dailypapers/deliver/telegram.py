@@ -205,6 +205,8 @@ class TelegramChannel(HttpChannel):
             if photo is not None:
                 items.append(photo)
             parts = split_lines(paper_lines(self.settings, entry, number))
+            # A bounded number of messages per paper, whatever the paper's text holds.
+            parts = parts[: self.settings.max_messages_per_paper]
             key = paper_key(digest.date, entry.paper.arxiv_id)
             for index, part in enumerate(parts):
                 part_key = key if index == 0 else f"{key}#{index + 1}"

@@ -11,6 +11,7 @@ a re-run summarizes nothing it has summarized.
 from __future__ import annotations
 
 import logging
+from collections.abc import MutableMapping
 from itertools import zip_longest
 
 from ..config import Settings
@@ -44,7 +45,8 @@ def focus(store: Store, settings: Settings, day: str) -> list[str] | None:
 
 def summarize(
     store: Store, settings: Settings, day: str, *, summarizer: Summarizer,
-    fulltexts: dict[str, FullText], refresh: bool, report: object, chosen: list[str] | None,
+    fulltexts: MutableMapping[str, FullText], refresh: bool, report: object,
+    chosen: list[str] | None,
 ) -> None:
     """Summarize the day: everything with ``summarizer``, or only ``chosen`` with it and the
     rest offline."""

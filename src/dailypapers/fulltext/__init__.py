@@ -23,7 +23,7 @@ from ..models import FullText, Paper
 from .html import parse_arxiv_html
 from .pdf import extract_pdf
 from .sections import DEFAULT_PRIORITY, KINDS, classify, fit_sections
-from .worker import ExtractionWorker
+from .worker import ExtractionWorker, bounded
 
 if TYPE_CHECKING:  # the HTTP side is imported when a fetcher is made: `text PDF`, and the
     # extraction worker process, need only PDFium and the cleaner (start-up time).
@@ -142,9 +142,11 @@ class FullTextFetcher:
 
     def _extract(self, path: Path, arxiv_id: str, version: int | None) -> FullText:
         if self._in_process:
-            return extract_pdf(path, arxiv_id, version)
+            return bounded(extract_pdf(path, arxiv_id, version), self.settings.max_text_chars)
         if self._worker is None:
-            self._worker = ExtractionWorker(self.settings.pdf_timeout)
+            self._worker = ExtractionWorker(self.settings.pdf_timeout,
+                                            max_memory=self.settings.pdf_max_memory,
+                                            max_chars=self.settings.max_text_chars)
         return self._worker.extract(path, arxiv_id, version)
 
 

@@ -19,8 +19,44 @@ from ..models import FullText
 from .pdf import extract_pdf
 
 
-def _serve(conn: Connection) -> None:
+def limit_memory(max_bytes: int | None) -> None:
+    """Cap this process's address space (a hostile PDF cannot take the machine's memory)."""
+    if not max_bytes:
+        return
+    try:
+        import resource
+
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        cap = max_bytes if hard == resource.RLIM_INFINITY else min(max_bytes, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    except (ImportError, ValueError, OSError):  # not on this platform: the timeout remains
+        pass
+
+
+def bounded(fulltext: FullText, max_chars: int) -> FullText:
+    """The text cut to ``max_chars`` characters (sections too), marked as cut; raises
+    PdfError when nothing readable is left (a PDF of images, or of control characters)."""
+    if not fulltext.text.strip():
+        raise PdfError("no text in the PDF (0 characters after cleaning)")
+    if len(fulltext.text) <= max_chars:
+        return fulltext
+    fulltext.text = fulltext.text[:max_chars]
+    kept, used = [], 0
+    for section in fulltext.sections:
+        if used >= max_chars:
+            break
+        section.text = section.text[: max_chars - used]
+        used += len(section.text)
+        kept.append(section)
+    fulltext.sections = kept
+    fulltext.stats["truncated_at_chars"] = max_chars
+    return fulltext
+
+
+def _serve(conn: Connection, max_memory: int | None = None,
+           max_chars: int = 3_000_000) -> None:
     """Child loop: receive (path, arxiv_id, version), answer ("ok", dict) | ("error", reason)."""
+    limit_memory(max_memory)
     while True:
         try:
             job = conn.recv()
@@ -30,9 +66,13 @@ def _serve(conn: Connection) -> None:
             return
         path, arxiv_id, version = job
         try:
-            result: tuple[str, Any] = ("ok", extract_pdf(Path(path), arxiv_id, version).to_dict())
+            fulltext = bounded(extract_pdf(Path(path), arxiv_id, version), max_chars)
+            result: tuple[str, Any] = ("ok", fulltext.to_dict())
         except PdfError as exc:
             result = ("error", exc.reason)
+        except MemoryError:
+            result = ("error", f"too large: extraction needed more than {max_memory} bytes"
+                      " (pdf_max_memory)")
         except Exception as exc:  # report whatever PDFium or the cleaner raised; the
             # parent records it as the paper's fallback reason and carries on.
             result = ("error", f"extractor failed: {type(exc).__name__}: {exc}")
@@ -42,15 +82,20 @@ def _serve(conn: Connection) -> None:
 class ExtractionWorker:
     """A child process extracting one PDF at a time; restarted after a crash or timeout."""
 
-    def __init__(self, timeout: float) -> None:
+    def __init__(
+        self, timeout: float, *, max_memory: int | None = None, max_chars: int = 3_000_000
+    ) -> None:
         self.timeout = timeout
+        self.max_memory = max_memory
+        self.max_chars = max_chars
         self._ctx = mp.get_context("spawn")
         self._proc: Any = None
         self._conn: Connection | None = None
 
     def _start(self) -> Connection:
         parent, child = self._ctx.Pipe()
-        proc = self._ctx.Process(target=_serve, args=(child,), daemon=True,
+        proc = self._ctx.Process(target=_serve, args=(child, self.max_memory, self.max_chars),
+                                 daemon=True,
                                  name="dailypapers-pdfium")
         proc.start()
         child.close()
@@ -68,9 +113,13 @@ class ExtractionWorker:
                 raise PdfError(f"extraction timed out after {self.timeout:.0f}s")
             status, payload = conn.recv()
         except (EOFError, OSError, BrokenPipeError) as exc:
+            if self._proc is not None:
+                self._proc.join(2)  # let the exit code arrive
             code = self._proc.exitcode if self._proc is not None else None
             self._kill()
-            raise PdfError(f"extractor process died (exit code {code})") from exc
+            raise PdfError(
+                f"extractor process died (exit code {code}; too large for pdf_max_memory="
+                f"{self.max_memory} bytes, or a crash)") from exc
         if status != "ok":
             raise PdfError(str(payload))
         return FullText.from_dict(payload)

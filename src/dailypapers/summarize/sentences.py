@@ -78,6 +78,8 @@ def clean_text(text: str) -> str:
     return " ".join(text.split())
 
 
+_INITIALS_RE = re.compile(r"[A-Z]|(?:[A-Za-z]\.)+[A-Za-z]?")
+_WINDOW = 200  # characters before a candidate end that decide it
 _CANDIDATE_END = re.compile(r"[.!?]+[\"')\]]*\s+")
 _CITATION_RE = re.compile(
     r"\s*\[(?:\d+(?:[,\u2013\-]\s*\d+)*)\]"  # [12], [3, 4], [5-7]
@@ -101,15 +103,16 @@ def _ends_sentence(before: str, after: str) -> bool:
     stripped = before.rstrip("\"')]")
     if not stripped.endswith("."):
         return True  # "!" or "?"
-    word_match = re.search(r"(\S+)\.$", stripped)
-    if word_match is None:
+    # The word before the period: the last run of non-spaces (whitespace is single spaces).
+    body = stripped[:-1]
+    word = body[body.rfind(" ") + 1 :]
+    if not word:
         return True
-    word = word_match.group(1)
     bare = word.lstrip("([\"'").lower()
     if bare in _ABBREVIATIONS or bare.rstrip(".") in _ABBREVIATIONS:
         return False
     # Initials ("J. Smith") and dotted abbreviations ("U.S.") but not acronyms ("LLM.").
-    initials = re.fullmatch(r"[A-Z]|(?:[A-Za-z]\.)+[A-Za-z]?", word)
+    initials = _INITIALS_RE.fullmatch(word)
     return initials is None
 
 
@@ -120,14 +123,17 @@ def split_sentences(text: str) -> list[str]:
         return []
     sentences: list[str] = []
     start = 0
+    # Linear in the text's length: each candidate looks at a bounded window around it (the
+    # checks read at most the last 200 characters before it and the one after it), never at
+    # a copy of everything since the sentence start or of the rest of the text.
     for match in _CANDIDATE_END.finditer(text):
         end = match.end()
-        before = text[start : match.end()].rstrip()
-        after = text[end:]
-        if _inside_unclosed(text[start:end]) and _closes_soon(text, end):
+        window = text[max(start, end - _WINDOW) : end]
+        after = text[end : end + 1]
+        if _inside_unclosed(window) and _closes_soon(text, end):
             continue
-        if _ends_sentence(before, after):
-            sentences.append(before)
+        if _ends_sentence(window.rstrip(), after):
+            sentences.append(text[start:end].rstrip())
             start = end
     tail = text[start:].strip()
     if tail:
@@ -148,12 +154,21 @@ def _closes_soon(text: str, position: int) -> bool:
     return False
 
 
+_BRACKETS_RE = re.compile(r"[^()\[\]]+")
+
+
 def _inside_unclosed(chunk: str) -> bool:
-    """A period inside an open bracket (e.g. "(see Sec. 3. for ...)") is not an end."""
+    """A period inside an open bracket (e.g. "(see Sec. 3. for ...)") is not an end.
+
+    Looks at the last 199 characters only, and at their brackets only (found in C), so a
+    text of many candidate ends costs a constant per candidate.
+    """
+    brackets = _BRACKETS_RE.sub("", chunk[-199:])
+    if not brackets:
+        return False
     for open_char, close_char in (("(", ")"), ("[", "]")):
         depth = 0
-        for i in range(len(chunk) - 1, max(-1, len(chunk) - 200), -1):
-            ch = chunk[i]
+        for ch in reversed(brackets):
             if ch == close_char:
                 depth += 1
             elif ch == open_char:

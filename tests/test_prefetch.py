@@ -1,0 +1,91 @@
+"""Both CPUs: paper k+1's text is fetched (extracted) while paper k is being summarized."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import Future
+from pathlib import Path
+
+import pytest
+
+from dailypapers.config import load_settings
+from dailypapers.fulltext import FullTextFetcher, abstract_fulltext
+from dailypapers.models import DayEntry, DayList, FullText, Paper, Summary
+from dailypapers.pipeline import RunReport, summarize_day
+from dailypapers.prefetch import LazyTexts, prefetch_fulltexts
+from dailypapers.store import Store
+from dailypapers.summarize.abstract import AbstractSummarizer
+
+DATE = "2025-01-15"
+
+
+def _papers(n: int) -> list[Paper]:
+    return [Paper(arxiv_id=f"2501.0000{i}", title=f"Paper {i}",
+                  abstract=f"We study thing {i}. It reaches {80 + i}.5% accuracy.")
+            for i in range(1, n + 1)]
+
+
+def test_lazy_texts_wait_only_when_read() -> None:
+    seen: list[str] = []
+    texts = LazyTexts(lambda paper, text: seen.append(paper.arxiv_id))
+    first, second = _papers(2)
+    future: Future[FullText] = Future()
+    texts.expect(first, future)
+    texts[second.arxiv_id] = abstract_fulltext(second, [])
+    assert first.arxiv_id in texts and len(texts) == 2
+    assert texts.peek(first.arxiv_id) is None  # pending: peek never waits
+    future.set_result(abstract_fulltext(first, ["pdf: test"]))
+    assert texts[first.arxiv_id].fallback_reasons == ["pdf: test"]
+    assert texts[first.arxiv_id] is texts.peek(first.arxiv_id)
+    assert seen == [first.arxiv_id]  # on_ready once, for the fetched text only
+    texts.settle()
+    assert seen == [first.arxiv_id]
+
+
+def test_next_text_is_fetched_while_a_paper_is_summarized(
+    isolated_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = load_settings(isolated_env)
+    papers = _papers(4)
+    store = Store(settings.db_path)
+    store.save_day(DayList(date=DATE, source="hf-daily",
+                           entries=[DayEntry(p, rank=n) for n, p in enumerate(papers, 1)]))
+    started = {p.arxiv_id: threading.Event() for p in papers}  # fetch k began
+    summarizing = {p.arxiv_id: threading.Event() for p in papers}  # summarize k began
+
+    def fetch(self: FullTextFetcher, paper: Paper) -> FullText:
+        n = [p.arxiv_id for p in papers].index(paper.arxiv_id)
+        started[paper.arxiv_id].set()
+        # Fetching everything first would wait here forever: k+1 waits for k's summary.
+        if n > 0 and not summarizing[papers[n - 1].arxiv_id].wait(10):
+            raise AssertionError("summarizing did not start before the next fetch")
+        text = abstract_fulltext(paper, ["pdf: offline test"])
+        text.version = 3  # arXiv told us the version
+        return text
+
+    class Watching(AbstractSummarizer):
+        """Summarizes paper k only once paper k+1's fetch has begun."""
+
+        def summarize(self, paper: Paper, fulltext: FullText | None = None) -> Summary:
+            summarizing[paper.arxiv_id].set()
+            n = [p.arxiv_id for p in papers].index(paper.arxiv_id)
+            if n + 1 < len(papers):
+                assert started[papers[n + 1].arxiv_id].wait(10), "no fetch ran meanwhile"
+            assert fulltext is not None and paper.version == 3
+            return super().summarize(paper, fulltext)
+
+    monkeypatch.setattr(FullTextFetcher, "fetch", fetch)
+    report = RunReport(date=DATE)
+    with prefetch_fulltexts(store, settings, DATE, report.fulltext_fallbacks) as texts:
+        summarize_day(store, settings, DATE, summarizer=Watching(settings), fulltexts=texts,
+                      report=report)
+    assert report.summarized == 4 and not report.failed
+    assert set(report.fulltext_fallbacks) == {p.arxiv_id for p in papers}
+    # Everything the fetch thread produced was saved by this thread, versions included.
+    for paper in papers:
+        stored = store.get_fulltext(paper.arxiv_id, 3)
+        assert stored is not None and stored.fallback_reasons == ["pdf: offline test"]
+    digest = store.load_digest(DATE)
+    assert digest is not None
+    assert all(e.summary is not None and e.summary.version == 3 for e in digest.entries)
+    store.close()
