@@ -259,3 +259,25 @@ def test_the_cli_imports_no_library_module_it_does_not_need(modules: str) -> Non
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_text_of_an_id_caches_in_the_user_cache_dir(
+    httpserver: HTTPServer, tmp_path: Path, isolated_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from selfmade.pdfs import make_paper
+
+    facts = make_paper(tmp_path / "paper.pdf")
+    httpserver.expect_request("/pdf/2501.00001").respond_with_data(
+        facts.path.read_bytes(), content_type="application/pdf")
+    monkeypatch.setenv("DAILYPAPERS_ARXIV_URL", httpserver.url_for("/").rstrip("/"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    result = cli("text", "2501.00001", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["source"] == "pdf"
+    assert list(isolated_env.iterdir()) == []  # nothing in the current directory
+    cached = list((tmp_path / "xdg" / "dailypapers").rglob("*.pdf"))
+    assert cached and cached[0].read_bytes() == facts.path.read_bytes()
+    # With --dir, the working directory's cache is used instead.
+    again = cli("text", "2501.00001", "--dir", "work")
+    assert again.exit_code == 0 and "capacity factor" in again.stdout
+    assert list((isolated_env / "work" / "cache").rglob("*.pdf"))
