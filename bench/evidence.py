@@ -3,10 +3,11 @@
     .venv/bin/python bench/evidence.py [--data ../shared/data]
 
 Scores ``dailypapers.verify`` on the evidence set of ``tests/evidence_set.py``: papers the
-tests write themselves (every trap of issue 10) and real abstract sentences from
-``../shared/data`` (when present). Prints, per layer, the share of right verdicts, the share
-of right evidence sentences, the confusion table (expected verdict x verifier's verdict),
-the mutation flag rate and the number of equivalent rewrites flagged.
+tests write themselves (every trap of issue 10) and real sentences from ``../shared/data``
+(when present): abstracts, and the full texts of the recorded PDFs. Prints, per layer, the
+share of right verdicts, the share of right evidence sentences, the confusion table
+(expected verdict x verifier's verdict), the same for the verifier of ``--baseline`` (same
+run), the mutation flag rate and the number of equivalent rewrites flagged.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from _baseline import BASELINE, old_verifier
 from evidence_set import (
     ABSENT,
     flag_rate,
+    fulltext_cases,
     mutation_cases,
     score,
     shared_cases,
@@ -57,7 +59,8 @@ def main() -> int:
     old = old_verifier(args.baseline)
     layers = [("written", written_cases(), written_sources())]
     if args.data.is_dir():
-        layers.append(("shared", shared_cases(args.data), shared_sources(args.data)))
+        layers.append(("shared abstracts", shared_cases(args.data), shared_sources(args.data)))
+        layers.append(("shared full texts", fulltext_cases(args.data), []))
     else:
         print(f"(no recorded data at {args.data}: written layer only)")
     for name, cases, sources in layers:
@@ -82,6 +85,8 @@ def main() -> int:
         print(f"baseline {args.baseline} on the same set: verdicts "
               f"{100 * before.verdict_rate:.1f}%, evidence {100 * before.evidence_rate:.1f}%")
         print(_confusion(before.confusion))
+        if not sources:
+            continue
         mutated, rewritten = mutation_cases(sources)
         flagged, total, _ = flag_rate(mutated)
         kinds = Counter(c.family for c in mutated)

@@ -18,7 +18,7 @@ import random
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from dailypapers.verify import extract_mentions, verify_text
@@ -313,39 +313,47 @@ def _changed(token: str) -> str | None:
     return None
 
 
+def _sentence_cases(sentence: str, source: str, stated: set[Decimal], label: str) -> (
+        list[Case]):
+    """A real sentence as summaries: each number rewritten in an equivalent form (grounded
+    by that sentence) and changed by one digit (flagged), unless the paper states the change."""
+    out: list[Case] = []
+    for mention in extract_mentions(sentence):
+        token = mention.text
+        whole = re.search(r"(?:^|(?<=[\s(]))" + re.escape(token) + r"(?=[\s,;:.)]|$)",
+                          sentence)
+        if whole is None or sentence.count(token) != 1:
+            continue
+        new = _equivalent(token)
+        if new is not None and re.match(r"\s*\d", sentence[whole.end():]):
+            new = None  # "2 × 4": a product, not a multiplier
+        if new is not None:
+            text = sentence[: whole.start()] + new + sentence[whole.end():]
+            out.append(Case(f"{label} rewrite", text, source,
+                            [Expect(new, "grounded", sentence)], "shared"))
+        bad = _changed(token)
+        value = re.match(r"\d+(?:\.\d+)?", bad or "")
+        if bad is None or value is None or Decimal(value.group(0)) in stated:
+            continue
+        found = extract_mentions(bad)
+        if found and set(found[0].values) & stated:
+            continue
+        text = sentence[: whole.start()] + bad + sentence[whole.end():]
+        out.append(Case(f"{label} change", text, source, [Expect(bad, "unsupported")],
+                        "shared"))
+    return out
+
+
 def shared_cases(shared: Path, limit: int = 400) -> list[Case]:
     """Real abstract sentences, rewritten (grounded by that sentence) and changed (flagged)."""
     out: list[Case] = []
-    with (shared / "reference" / "abstracts.jsonl").open() as handle:
-        rows = [json.loads(line) for line in handle]
-    for row in sorted(rows, key=lambda r: r["arxiv_id"]):
-        source = f"{row['title']}\n\n{row['abstract']}"
-        digits = {Decimal(x) for x in re.findall(r"\d+(?:\.\d+)?", source.replace(",", ""))}
-        stated = {v for m in extract_mentions(source) for v in m.values}
-        for sentence in _SENT_RE.split(" ".join(row["abstract"].split())):
-            for mention in extract_mentions(sentence):
-                token = mention.text
-                whole = re.search(r"(?:^|(?<=[\s(]))" + re.escape(token) + r"(?=[\s,;:.)]|$)",
-                                  sentence)
-                if whole is None or sentence.count(token) != 1:
-                    continue
-                new = _equivalent(token)
-                if new is not None:
-                    rewritten = sentence[: whole.start()] + new + sentence[whole.end():]
-                    out.append(Case("real rewrite", rewritten, source,
-                                    [Expect(new, "grounded", sentence)], "shared"))
-                bad = _changed(token)
-                if bad is not None:
-                    value = re.match(r"\d+(?:\.\d+)?", bad)
-                    scaled = extract_mentions(bad)
-                    if value is None or Decimal(value.group(0)) in digits or (
-                            scaled and set(scaled[0].values) & stated):
-                        continue
-                    changed = sentence[: whole.start()] + bad + sentence[whole.end():]
-                    out.append(Case("real change", changed, source,
-                                    [Expect(bad, "unsupported")], "shared"))
+    for source in shared_sources(shared, limit=None):
+        stated = _stated(source)
+        abstract = source.split("\n\n", 1)[1]
+        for sentence in _SENT_RE.split(" ".join(abstract.split())):
+            out += _sentence_cases(sentence, source, stated, "real")
             if len(out) >= limit:
-                return out
+                return out[:limit]
     return out
 
 
@@ -376,7 +384,8 @@ def _stated(source: str) -> set[Decimal]:
     values: set[Decimal] = set()
     for mention in extract_mentions(source):
         for v in (*mention.values, *mention.raw):
-            values |= {v, v.quantize(Decimal("0.1")), v.quantize(Decimal(1)), v * 100}
+            values |= {v, v * 100, *(v.quantize(q, rounding=ROUND_HALF_UP) for q in (
+                Decimal("0.01"), Decimal("0.1"), Decimal(1)))}
     values |= {Decimal(x) for x in re.findall(r"\d+(?:\.\d+)?", source.replace(",", ""))}
     return values
 
@@ -437,7 +446,34 @@ def written_sources(papers: int = 12, seed: int = 10) -> list[str]:
     return [_paper(rng, k)[0] for k in range(papers)]
 
 
-def shared_sources(shared: Path, limit: int = 600) -> list[str]:
+def shared_sources(shared: Path, limit: int | None = 600) -> list[str]:
+    """Title and abstract of the recorded papers, in arXiv id order."""
     with (shared / "reference" / "abstracts.jsonl").open() as handle:
         rows = sorted((json.loads(line) for line in handle), key=lambda r: r["arxiv_id"])
     return [f"{r['title']}\n\n{r['abstract']}" for r in rows[:limit]]
+
+
+def fulltext_cases(shared: Path, per_paper: int = 80) -> list[Case]:
+    """Sentences of the real full texts (the shared PDFs, extracted by the project's own
+    fulltext stage): each rewritten in an equivalent form (grounded by that sentence, among
+    every other place the paper states the value) and with one number changed (flagged)."""
+    from dailypapers.fulltext import extract_pdf
+    from dailypapers.models import Paper
+    from dailypapers.verify import source_of
+
+    out: list[Case] = []
+    manifest = json.loads((shared / "pdfs" / "manifest.json").read_text())
+    for entry in manifest:
+        fulltext = extract_pdf(shared / "pdfs" / entry["file"], entry["arxiv_id"])
+        paper = Paper(entry["arxiv_id"], entry["title"], fulltext.section_text("abstract"))
+        source = source_of(paper, fulltext).text
+        stated = _stated(source)
+        cases: list[Case] = []
+        for line in fulltext.text.split("\n"):
+            if len(line.split()) < 12 or ". . ." in line:
+                continue  # headings, table rows, captions cut short, contents
+            for sentence in _SENT_RE.split(line):
+                if 8 <= len(sentence.split()) <= 60:
+                    cases += _sentence_cases(sentence, source, stated, "full-text")
+        out += cases[:per_paper]
+    return out

@@ -122,6 +122,11 @@ class Settings(BaseSettings):
     tts_rate: Annotated[int, Field(ge=80, le=450)] = 175  # words per minute (espeak)
     # Write spoken summaries and the podcast feed under site/ on every delivery.
     podcast: bool = False
+    # What podcast apps show and Apple Podcasts asks for (owner email: where it verifies).
+    podcast_owner_name: str = ""  # "" = site_title
+    podcast_owner_email: str = ""
+    podcast_category: str = "Technology"  # an Apple Podcasts category
+    podcast_explicit: bool = False
     alert_channel: str | None = None
 
     # --- faults: locks, bounds and deadlines (issue 16); ranges checked in _check_ranges

@@ -211,7 +211,7 @@ def evaluate(
     """Summarize and verify every pair; the report described in the module docstring."""
     groups = {"all": _Group(), "half0": _Group(), "half1": _Group()}
     errors: dict[str, str] = {}
-    statuses = {"grounded": 0, "unsupported": 0, "unverifiable": 0}
+    statuses = dict.fromkeys(_STATUSES, 0)
     flagged = 0
     busy = 0.0
     count = 0
@@ -278,6 +278,10 @@ def evaluate(
     }
 
 
+# Every verdict the check gives (dailypapers.verify).
+_STATUSES = ("grounded", "unsupported", "unverifiable", "grounded_elsewhere", "not_checked")
+
+
 def check_references(pairs: Iterable[Pair], *, limit: int | None = None) -> dict[str, Any]:
     """Verify the reference summaries themselves against title + abstract.
 
@@ -285,7 +289,7 @@ def check_references(pairs: Iterable[Pair], *, limit: int | None = None) -> dict
     references were written from full PDFs), but no reader could check it against the
     abstract: this measures how much of that there is, and catches misreadings ("GPT-40").
     """
-    counts = {"grounded": 0, "unsupported": 0, "unverifiable": 0}
+    counts = dict.fromkeys(_STATUSES, 0)
     kinds: dict[str, dict[str, int]] = {}
     flagged = checked = 0
     examples: list[dict[str, str]] = []
@@ -299,8 +303,7 @@ def check_references(pairs: Iterable[Pair], *, limit: int | None = None) -> dict
         items = verify_text(pair.reference, source)
         for item in items:
             counts[item.status] += 1
-            by_kind = kinds.setdefault(item.kind, {"grounded": 0, "unsupported": 0,
-                                                   "unverifiable": 0})
+            by_kind = kinds.setdefault(item.kind, dict.fromkeys(_STATUSES, 0))
             by_kind[item.status] += 1
             if item.status == "unsupported" and "GPT-40" in item.text and len(examples) < 10:
                 examples.append({"arxiv_id": pair.paper.arxiv_id, "item": item.text})

@@ -43,6 +43,7 @@ def prepare(text: str) -> str:
         text = _BACKSLASH_TO_RE.sub(" ", text)
     if "times" in text:
         text = _TIMES_WORD_RE.sub(_times, text)
+    if "×" in text:  # "3 ×" as "3×", whether the text wrote "times" anywhere or not
         text = _SPACED_TIMES_RE.sub(r"\1×", text.replace("\\×", "×"))
     if any(w in text for w in ("arrow", "approx", "sim", "cdot", "pm")):
         text = _ARROWS_RE.sub(" ", text)
