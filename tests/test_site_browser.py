@@ -204,3 +204,19 @@ def test_screenshots_at_phone_and_desktop_widths(browser: Browser, site: Path, s
         assert (background == "rgb(255, 255, 255)") == (scheme == "light")
         assert watched.errors == []
         watched.close()
+
+
+@pytest.mark.parametrize("feed", ["atom.xml", "rss.xml", "tags/vision.xml"])
+def test_feeds_open_styled_in_the_browser(browser: Browser, http_root: str, feed: str) -> None:
+    # XSLT needs HTTP: chromium refuses a stylesheet from file:// (a unique origin each).
+    context = browser.new_context(viewport=DESKTOP)  # type: ignore[arg-type]
+    page = context.new_page()
+    page.goto(http_root + feed)
+    page.wait_for_selector("#feed-title")
+    assert page.inner_text("#feed-title").startswith("Daily Papers")
+    titles = page.locator("article h2 a").all_inner_texts()
+    assert "Vision Transformers at Scale" in titles
+    assert page.locator("article h2 a").first.get_attribute("href")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"feed-{feed.replace('/', '-')}.png"))
+    context.close()

@@ -10,6 +10,7 @@ time. XML is written with ``xml.etree``, never by hand.
 from __future__ import annotations
 
 import html
+import io
 import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
@@ -19,12 +20,15 @@ from pathlib import Path
 from ..config import Settings
 from ..errors import AudioError, DeliveryError
 from ..render import paths
+from ..render.feed import serialize
+from ..render.files import write_if_changed
 from ..store import Store
 from . import tts
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_EPISODES = 100
+COVER_PIXELS = 1400  # Apple Podcasts: 1400-3000 px square
 _EPISODE_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.mp3$")
 
 
@@ -88,11 +92,25 @@ def write_podcast(store: Store, settings: Settings) -> Path:
         ET.SubElement(channel, f"{{{ATOM}}}link", {
             "href": _url(settings, paths.PODCAST), "rel": "self",
             "type": "application/rss+xml"})
-    ET.SubElement(channel, f"{{{ITUNES}}}author").text = title
+    owner_name = settings.podcast_owner_name or title
+    explicit = "true" if settings.podcast_explicit else "false"
+    write_cover(settings)
+    cover_url = _url(settings, paths.PODCAST_COVER)
+    image = ET.SubElement(channel, "image")
+    ET.SubElement(image, "url").text = cover_url
+    ET.SubElement(image, "title").text = title
+    ET.SubElement(image, "link").text = paths.absolute(settings.site_url) or "./"
+    ET.SubElement(channel, f"{{{ITUNES}}}image", {"href": cover_url})
+    ET.SubElement(channel, f"{{{ITUNES}}}author").text = owner_name
+    owner = ET.SubElement(channel, f"{{{ITUNES}}}owner")
+    ET.SubElement(owner, f"{{{ITUNES}}}name").text = owner_name
+    if settings.podcast_owner_email:
+        ET.SubElement(owner, f"{{{ITUNES}}}email").text = settings.podcast_owner_email
     ET.SubElement(channel, f"{{{ITUNES}}}summary").text = (
         "Every weekday's most discussed AI papers, one spoken summary each.")
-    ET.SubElement(channel, f"{{{ITUNES}}}explicit").text = "false"
-    ET.SubElement(channel, f"{{{ITUNES}}}category", {"text": "Technology"})
+    ET.SubElement(channel, f"{{{ITUNES}}}type").text = "episodic"
+    ET.SubElement(channel, f"{{{ITUNES}}}explicit").text = explicit
+    ET.SubElement(channel, f"{{{ITUNES}}}category", {"text": settings.podcast_category})
 
     audio = tts.audio_dir(settings)
     episodes = sorted(
@@ -113,6 +131,7 @@ def write_podcast(store: Store, settings: Settings) -> Path:
         ET.SubElement(item, "description").text = html.escape("\n".join(
             f"{n}. {' '.join(e.paper.title.split())}" for n, e in enumerate(papers, 1)
         ) or f"{title} for {date}", quote=False)
+        ET.SubElement(item, "link").text = _url(settings, paths.day_path(date))
         ET.SubElement(item, "pubDate").text = format_datetime(published)
         ET.SubElement(item, "guid", {"isPermaLink": "false"}).text = f"dailypapers-{date}"
         ET.SubElement(item, "enclosure", {
@@ -120,13 +139,52 @@ def write_podcast(store: Store, settings: Settings) -> Path:
             "length": str(path.stat().st_size), "type": "audio/mpeg"})
         ET.SubElement(item, f"{{{ITUNES}}}duration").text = _hms(tts.duration(path))
         ET.SubElement(item, f"{{{ITUNES}}}episodeType").text = "full"
+        ET.SubElement(item, f"{{{ITUNES}}}explicit").text = explicit
+        ET.SubElement(item, f"{{{ITUNES}}}image", {"href": cover_url})
     if newest is not None:
         ET.SubElement(channel, "lastBuildDate").text = format_datetime(newest)
     target = podcast_path(settings)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tree = ET.ElementTree(rss)
-    ET.indent(tree)
     partial = target.with_name(target.name + ".part")
-    tree.write(partial, encoding="utf-8", xml_declaration=True)
+    partial.write_bytes(serialize(rss, stylesheet=paths.FEED_STYLE))
     partial.replace(target)
     return target
+
+
+def write_cover(settings: Settings) -> Path:
+    """``site/podcast.png``: generated cover art (1400 px square, RGB: what podcast apps ask
+    for), the site's title on a plain background; rewritten only when its bytes change."""
+    target = paths.file_of(settings, paths.PODCAST_COVER)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_if_changed(target, cover_png(settings.site_title))
+    return target
+
+
+def cover_png(title: str, size: int = COVER_PIXELS) -> bytes:
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGB", (size, size), (11, 87, 208))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([size // 14, size // 14, size - size // 14, size - size // 14],
+                   outline=(255, 255, 255), width=size // 70)
+    words = " ".join(title.split()).split(" ") or ["Daily", "Papers"]
+    lines: list[str] = []
+    for word in words:  # at most ~12 characters a line, at most 4 lines
+        if lines and len(lines[-1]) + 1 + len(word) <= 12:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    lines = lines[:4]
+    longest = max(len(line) for line in lines)
+    font = ImageFont.load_default(size=min(size // 6, int(size * 1.45 / max(6, longest))))
+    height = sum(draw.textbbox((0, 0), line, font=font)[3] for line in lines)
+    y = (size - height * 1.25) / 2
+    for line in lines:
+        box = draw.textbbox((0, 0), line, font=font)
+        draw.text(((size - box[2]) / 2, y), line, font=font, fill=(255, 255, 255))
+        y += box[3] * 1.25
+    draw.text((size / 2, size - size // 7), "papers, read aloud", font=ImageFont.load_default(
+        size=size // 18), fill=(214, 228, 255), anchor="mm")
+    out = io.BytesIO()
+    image.save(out, "PNG", optimize=True)
+    return out.getvalue()

@@ -71,6 +71,7 @@ class FeedInfo:
     home_url: str  # the page the feed belongs to ("" when the site has no public URL)
     self_url: str = ""  # where the feed itself lives ("" when unknown)
     description: str = ""
+    stylesheet: str = ""  # XSLT that shows the feed as a page in a browser (relative URL)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -95,10 +96,16 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
     return element
 
 
-def _serialize(root: ET.Element, pretty: bool) -> bytes:
+def serialize(root: ET.Element, pretty: bool = True, stylesheet: str = "") -> bytes:
+    """The document as UTF-8 bytes; ``stylesheet`` (a relative URL of an XSLT file) makes a
+    browser show it as a page, while feed readers ignore the instruction."""
     if pretty:
         ET.indent(root)
     data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    if stylesheet:
+        head, _, body = data.partition(b"\n")
+        pi = f'<?xml-stylesheet type="text/xsl" href="{html.escape(stylesheet)}"?>'
+        data = head + b"\n" + pi.encode() + b"\n" + body
     return data + b"\n"
 
 
@@ -139,7 +146,7 @@ def atom_feed(info: FeedInfo, items: Sequence[FeedItem], *, pretty: bool = True)
         if item.content_html:
             content = _sub(entry, "content", type="html")
             content.text = _XML_BAD.sub("", item.content_html)
-    return _serialize(feed, pretty)
+    return serialize(feed, pretty, info.stylesheet)
 
 
 def rss_feed(info: FeedInfo, items: Sequence[FeedItem], *, pretty: bool = True) -> bytes:
@@ -174,7 +181,7 @@ def rss_feed(info: FeedInfo, items: Sequence[FeedItem], *, pretty: bool = True) 
             # Readers treat an RSS description as HTML: escape the text for HTML first, so
             # "<script>" in a summary arrives as text (etree then escapes it again for XML).
             _sub(node, "description", html.escape(clean_text(item.summary), quote=False))
-    return _serialize(rss, pretty)
+    return serialize(rss, pretty, info.stylesheet)
 
 
 __all__ = ["FeedInfo", "FeedItem", "atom_feed", "clean_text", "entry_html", "rss_feed"]

@@ -46,6 +46,8 @@ STATIC = "static"
 AUDIO = "audio"
 IMAGES = "img"
 IMAGE_SUFFIX = ".webp"
+FEED_STYLE = "static/feed.xsl"  # shows the feeds as pages in a browser
+PODCAST_COVER = "podcast.png"  # generated cover art of the podcast
 
 
 class _HasSite(Protocol):

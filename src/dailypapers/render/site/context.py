@@ -30,7 +30,7 @@ RECORD_AUTHORS = 3  # authors named in a search result or tag page line
 SERIAL_BELOW = 2000  # papers; smaller sites build in one process
 # Directories build_site owns: a full rebuild removes files in them that it did not write.
 MANAGED_DIRS = ("days", "papers", "tags", "search", "static", paths.IMAGES)
-STATIC_FILES = ("site.css", "search.js", "day.js", "favicon.svg")
+STATIC_FILES = ("site.css", "search.js", "day.js", "favicon.svg", "feed.xsl")
 SITE_INDEX = "site-index.sqlite"  # in settings.cache_path
 
 
@@ -139,7 +139,7 @@ def make_environment(settings: Settings) -> jinja2.Environment:
     env.globals.update(
         site_title=settings.site_title, paper_path=paper_path, day_path=day_path,
         day_json_path=day_json_path, tag_path=tag_path, tag_feed_path=tag_feed_path,
-        paths=paths,
+        paths=paths, podcast=settings.podcast,
     )
     env.filters["clean"] = clean_text
     return env

@@ -66,6 +66,7 @@ def render_tag(ctx: Context, tag: TagInfo) -> None:
         home_url=ctx.absolute(tag_path(tag.slug)),
         self_url=ctx.absolute(tag_feed_path(tag.slug)),
         description=f"Papers tagged {tag.label}",
+        stylesheet=paths.relative(tag_feed_path(tag.slug), paths.FEED_STYLE),
     )
     ctx.out.write(tag_feed_path(tag.slug), atom_feed(info, feed_items, pretty=False))
     ctx.report.tags += 1
@@ -96,6 +97,7 @@ def write_common(ctx: Context) -> None:
             title=title, id=ctx.absolute(name) or "urn:dailypapers:feed",
             home_url=ctx.absolute(paths.HOME), self_url=ctx.absolute(name),
             description=f"{title}: summaries of the latest papers",
+            stylesheet=paths.relative(name, paths.FEED_STYLE),
         )
         ctx.out.write(name, maker(info, items))
     clock.lap("archive, tag index, feeds")
