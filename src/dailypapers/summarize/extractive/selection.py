@@ -7,8 +7,12 @@ has no number, and then only a sentence that names what was measured); then the
 implication (a late sentence with an implication cue, else the conclusion or discussion,
 else the last sentence when it is not a finding or a contribution); then the objective
 (the aim, or the problem before the contribution); then the method (after the
-contribution). A candidate is taken only if its phrased text passes the defect checker
-for that part; a part with no such sentence stays empty.
+contribution). Fallbacks, last: a results part with no number takes the abstract's best
+sentence with a measured number (not a size, not the contribution); an empty method takes
+the best remaining sentence about the paper's own work that is not a finding; an empty
+implication takes the latest remaining sentence after the contribution (or in the second
+half), an implication cue first. A candidate is taken only if its phrased text passes the
+defect checker for that part; a part with no such sentence stays empty.
 """
 
 from __future__ import annotations
@@ -214,6 +218,16 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
         aim = purpose_of(picker.chosen["one_line"].candidate.text)
         if aim is not None and not part_defects("objective", aim):
             picker.chosen["objective"] = Chosen(picker.chosen["one_line"].candidate, aim)
+    res = picker.chosen["results"]
+    if res is None or not res.candidate.quantitative or res.candidate.size_only:
+        # No finding with a number: a number about the paper's own work still tells the
+        # reader more than a number-free claim (any position but the contribution).
+        kept = res
+        took = picker.take("results", cands, lambda c: (
+            float(c.own), float(c.result_word), c.scores["result"], -len(c.text) / 1000)
+            if c.quantitative and not c.size_only and not c.contrib else None)
+        if took and kept is not None and kept.candidate in cands:
+            picker.used.discard(list(cands).index(kept.candidate))
     # The method is told after the contribution sentence, not in the motivation before it.
     after = any(i not in picker.used and c.index > pivot for i, c in enumerate(cands))
 
@@ -229,6 +243,15 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
     if picker.chosen["method"] is None and extra:
         method = [c for c in extra.get("method") if 60 <= len(c.text) <= 300 and c.own]
         picker.take("method", method[:30], lambda c: (c.scores["method"], -c.index))
+    if picker.chosen["method"] is None:
+        # No sentence after the contribution: the best remaining one about how it works.
+        picker.take("method", cands, lambda c: None if _finding(c) or (
+                    c.index == n - 1 and c.impl_cue) or (c.index < pivot and not c.own)
+                    else (c.scores["method"] - 0.1 * abs(c.index - pivot),))
+    if picker.chosen["implication"] is None and n >= 3:
+        # Still none: the latest remaining sentence after the contribution, cue first.
+        picker.take("implication", cands, lambda c: (float(c.impl_cue), float(c.index)) if (
+            (c.index > pivot or c.index >= n // 2) and not c.contrib) else None)
     # Room left: a second sentence for the method and the results, in the paper's order.
     picker.extend("method", cands, lambda c: None if c.quantitative and not c.size_only
                   else method_key(c), budget)
