@@ -107,7 +107,7 @@ profile = "bob"
                                      ("222", "bob", "diffusion model")):
             messages = by_chat[chat]
             assert len(messages) == 11, [m.text[:60] for m in messages]  # header + 10 papers
-            assert f"for {profile}" in messages[0].text
+            assert f"for {profile}, top 10 of 2,000" in messages[0].text
             for message in messages[1:]:
                 assert "Why: matches: " in message.text and topic in message.text.lower()
         second = _run(work, env)

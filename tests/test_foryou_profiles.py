@@ -357,3 +357,46 @@ def test_public_profile_page_and_private_ones_never_on_the_site() -> None:
     with Store("dailypapers.db") as store:
         pipeline.publish(store, load_settings(Path(".")), DAY)
     assert not Path("site/for/open-lab").exists()
+
+
+def test_email_reader_gets_its_ranked_selection_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from fakes.smtp import smtp_server
+
+    from dailypapers.deliver import deliver_day
+
+    with Store("dailypapers.db") as store:
+        ids = _day(store)
+    _config('email_from = "Papers <papers@example.org>"\n'
+            '[profiles.alice]\nkeywords = ["speculative decoding"]\nauthors = '
+            '["Author 8 Surname8"]\n[[readers]]\nchannel = "email"\n'
+            'target = "alice@example.org"\nprofile = "alice"\ntop_n = 3\n')
+    with smtp_server(monkeypatch) as box, Store("dailypapers.db") as store:
+        settings = load_settings(Path("."))
+        report = deliver_day(store, settings, DAY)
+        assert report.status == "ok", report.line()
+        [(to, message)] = box.messages
+        assert to == ["alice@example.org"]
+        assert "for alice, top 3 of 40" in message["Subject"]
+        body = message.get_body(("plain",))
+        assert body is not None
+        text = body.get_content()
+        assert text.count("Why: matches: speculative decoding") >= 1
+        assert f"https://arxiv.org/abs/{ids[8]}" in text  # the author's paper, ranked first
+        assert text.index(ids[8]) < min(text.index(i) for i in ids if i in text and i != ids[8])
+        again = deliver_day(store, settings, DAY)
+        assert len(box.messages) == 1 and again.channels[0].already == 1
+
+
+def test_bad_reader_settings_are_config_errors() -> None:
+    from dailypapers.errors import ConfigError
+    from dailypapers.foryou.readers import readers
+
+    for table in ({"channel": "fax", "target": "1", "profile": "a"},
+                  {"channel": "telegram", "target": "", "profile": "a"},
+                  {"channel": "telegram", "target": "1", "profile": "a", "top_n": 0},
+                  {"channel": "telegram", "target": "1", "profile": "a", "colour": "red"}):
+        with pytest.raises(ConfigError):
+            readers(load_settings(Path("."), readers=[table]))
+    [reader] = readers(load_settings(Path("."), readers=[
+        {"channel": "telegram", "target": -100123, "profile": "a"}]))
+    assert reader.target == "-100123" and reader.top_n is None

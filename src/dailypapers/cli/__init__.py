@@ -7,7 +7,7 @@ imported below. Errors from the library become one line of advice and an exit st
 
 from __future__ import annotations
 
-from . import core, deliver, evaluate, foryou, init, rebuild, site, text  # noqa: F401
+from . import core, deliver, doctor, evaluate, foryou, init, rebuild, site, text  # noqa: F401
 from ._common import ExitCode, main
 
 __all__ = ["ExitCode", "main"]

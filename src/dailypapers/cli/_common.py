@@ -10,6 +10,7 @@ too (``dailypapers run -v --dir D``), added by :class:`DailyPapersGroup`.
 
 from __future__ import annotations
 
+import errno
 import functools
 import logging
 import sys
@@ -60,8 +61,28 @@ def handle_errors(func: F) -> F:
         except DailyPapersError as exc:
             _print_error(exc)
             sys.exit(ExitCode.FAILURE)
+        except Exception as exc:  # sqlite3 is imported only when one occurs
+            _expected_fault(exc)
+            raise
 
     return wrapper  # type: ignore[return-value]
+
+
+def _expected_fault(exc: BaseException) -> None:
+    """A full disk or a damaged database mid-command: one line, exit 1 (else return)."""
+    import sqlite3  # only now: the CLI starts without the database driver
+
+    if isinstance(exc, sqlite3.DatabaseError):
+        _print_error(DailyPapersError(
+            f"database error: {exc}",
+            hint="'database or disk is full': free space and run again; otherwise run "
+            "'dailypapers doctor' (never delete the database: it records what was sent)"))
+        sys.exit(ExitCode.FAILURE)
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
+        _print_error(DailyPapersError(
+            f"cannot write: {exc.strerror} ({exc.filename or 'a file'})",
+            hint="free space, then run again: it resumes where it stopped"))
+        sys.exit(ExitCode.FAILURE)
 
 
 def _print_error(exc: DailyPapersError) -> None:

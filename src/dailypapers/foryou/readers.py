@@ -77,8 +77,11 @@ def ranked_digest(digest: DayDigest, ranking: Ranking, top_n: int) -> DayDigest:
                      fetched_at=digest.fetched_at)
 
 
-def reader_settings(settings: Settings, reader: Reader) -> Settings:
-    update: dict[str, Any] = {"site_title": f"{settings.site_title} · for {reader.profile}"}
+def reader_settings(settings: Settings, reader: Reader, note: str = "") -> Settings:
+    """The settings a reader's channel runs with: its target, no audio, a title that says
+    whose selection it is (``note``: e.g. "top 10 of 2,000")."""
+    title = f"{settings.site_title} · for {reader.profile}" + (f", {note}" if note else "")
+    update: dict[str, Any] = {"site_title": title}
     if reader.channel == "telegram":
         update.update(telegram_chat_id=reader.target, telegram_top_n=None,
                       telegram_audio=False, telegram_voice=False)
@@ -109,7 +112,8 @@ def deliver_readers(
             continue
         top_n = reader.top_n or ranking.profile.top_n or len(ranking.scored)
         mine = ranked_digest(digest, ranking, top_n)
+        note = f"top {len(mine.entries)} of {len(digest.entries):,}"
         results.append(_deliver_channel(
-            store, reader_settings(settings, reader), reader.channel, mine, dry_run=dry_run,
-            key_prefix=f"for:{reader.profile}:", label=label))
+            store, reader_settings(settings, reader, note), reader.channel, mine,
+            dry_run=dry_run, key_prefix=f"for:{reader.profile}:", label=label))
     return results

@@ -93,7 +93,8 @@ class Database:
         except sqlite3.DatabaseError as exc:
             raise StoreError(
                 f"cannot open the database {self.path}: {exc}",
-                hint="is it a dailypapers database? move it away to start afresh",
+                hint="run 'dailypapers doctor' to check it (it keeps the delivery record; "
+                "never delete the database: it records what was already sent)",
             ) from exc
 
     def close(self) -> None:
