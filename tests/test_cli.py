@@ -243,6 +243,8 @@ def test_key_file_lives_under_xdg_config_home(
 
 @pytest.mark.parametrize("modules", [
     "dailypapers.cli",
+    # What the group does for every command, --help included: log redaction.
+    "dailypapers.cli, dailypapers.secrets",
     # `text PDF` and the extraction worker process: PDFium and the cleaner, no HTTP stack.
     "dailypapers.cli, dailypapers.fulltext.pdf, dailypapers.fulltext.worker",
 ])
@@ -250,10 +252,32 @@ def test_the_cli_imports_no_library_module_it_does_not_need(modules: str) -> Non
     heavy = ["pydantic", "pydantic_settings", "httpx2", "httpx", "jinja2", "sqlite3",
              "markdown_it", "tenacity", "http.server", "dailypapers.config",
              "dailypapers.pipeline", "dailypapers.store", "dailypapers.http"]
-    if modules == "dailypapers.cli":
+    if "fulltext" not in modules:
         heavy += ["dailypapers.fulltext", "pypdfium2"]
     code = (f"import sys, {modules}\n"
             f"print(sorted(m for m in {heavy!r} if m in sys.modules))\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_text_of_an_id_caches_in_the_user_cache_dir(
+    httpserver: HTTPServer, tmp_path: Path, isolated_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from selfmade.pdfs import make_paper
+
+    facts = make_paper(tmp_path / "paper.pdf")
+    httpserver.expect_request("/pdf/2501.00001").respond_with_data(
+        facts.path.read_bytes(), content_type="application/pdf")
+    monkeypatch.setenv("DAILYPAPERS_ARXIV_URL", httpserver.url_for("/").rstrip("/"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    result = cli("text", "2501.00001", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["source"] == "pdf"
+    assert list(isolated_env.iterdir()) == []  # nothing in the current directory
+    cached = list((tmp_path / "xdg" / "dailypapers").rglob("*.pdf"))
+    assert cached and cached[0].read_bytes() == facts.path.read_bytes()
+    # With --dir, the working directory's cache is used instead.
+    again = cli("text", "2501.00001", "--dir", "work")
+    assert again.exit_code == 0 and "capacity factor" in again.stdout
+    assert list((isolated_env / "work" / "cache").rglob("*.pdf"))

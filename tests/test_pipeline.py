@@ -10,12 +10,15 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import gfm
 import pytest
 from click.testing import CliRunner, Result
 from fakes.replay import hf_dates, hf_day, json_response, serve_hf_days
 from pytest_httpserver import HTTPServer
+from selfmade.hf import hf_day as made_day
+from selfmade.pdfs import make_paper
 
 from dailypapers.cli import main
 from dailypapers.store import Store
@@ -42,9 +45,47 @@ def archive_rows(root: Path, date: str) -> list[list[gfm.Cell]]:
     return table[1:]
 
 
-def expected_papers(shared_data: Path, date: str) -> list[dict[str, object]]:
+class Data:
+    """A day's HF answer and a paper's PDF: written by the tests ("made"), or the recorded
+    ones from ../shared ("recorded", deselected when it is absent)."""
+
+    def __init__(self, shared: Path | None, tmp: Path) -> None:
+        self.shared, self.tmp = shared, tmp
+
+    def day(self, date: str) -> list[Any]:
+        if self.shared is not None:
+            return hf_day(self.shared, date)
+        return made_day(10, day=date)
+
+    def pdf(self) -> tuple[bytes, str]:
+        """A PDF's bytes and a word its text must contain."""
+        if self.shared is not None:
+            path = self.shared / "pdfs" / "2508.10683v1_coptic_french_nmt.pdf"
+            return path.read_bytes(), "Coptic"
+        facts = make_paper(self.tmp / "made.pdf")
+        return facts.path.read_bytes(), "capacity factor"
+
+
+@pytest.fixture(params=["made", pytest.param("recorded", marks=pytest.mark.recorded)])
+def data(request: pytest.FixtureRequest, tmp_path: Path) -> Data:
+    if request.param == "recorded":
+        return Data(request.getfixturevalue("shared_data"), tmp_path)
+    return Data(None, tmp_path)
+
+
+@pytest.fixture
+def hf_data(httpserver: HTTPServer, data: Data, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = serve_hf_days(httpserver, None, days={"2025-01-15": data.day("2025-01-15")},
+                        missing="400")
+    monkeypatch.setenv("DAILYPAPERS_HF_URL", url)
+    monkeypatch.setenv("DAILYPAPERS_RETRY_MAX_WAIT", "0")
+    return url
+
+
+def expected_papers(source: Path | Data, date: str) -> list[dict[str, object]]:
     seen, papers = set(), []
-    for item in hf_day(shared_data, date):
+    items = source.day(date) if isinstance(source, Data) else hf_day(source, date)
+    for item in items:
         paper = item["paper"]
         if paper["id"] not in seen:
             seen.add(paper["id"])
@@ -118,7 +159,7 @@ def test_empty_day_is_reported_not_published(
 
 
 def test_future_date_fails_clearly_and_keeps_the_store(
-    hf: str, isolated_env: Path
+    hf_data: str, isolated_env: Path
 ) -> None:
     assert run_cli("run", "--date", "2025-01-15", "--no-fulltext").exit_code == 0
     result = run_cli("run", "--date", "2099-01-01", "--no-fulltext")
@@ -131,16 +172,16 @@ def test_future_date_fails_clearly_and_keeps_the_store(
 
 
 def test_broken_answers_publish_nothing_and_lose_nothing(
-    httpserver: HTTPServer, shared_data: Path, monkeypatch: pytest.MonkeyPatch,
+    httpserver: HTTPServer, data: Data, monkeypatch: pytest.MonkeyPatch,
     isolated_env: Path,
 ) -> None:
-    good = serve_hf_days(httpserver, shared_data, ["2025-01-15"])
+    good = serve_hf_days(httpserver, None, days={"2025-01-15": data.day("2025-01-15")})
     monkeypatch.setenv("DAILYPAPERS_HF_URL", good)
     monkeypatch.setenv("DAILYPAPERS_RETRY_MAX_WAIT", "0")
     assert run_cli("run", "--date", "2025-01-15", "--no-fulltext").exit_code == 0
     page = (isolated_env / "archive/2025/01/15.md").read_bytes()
     httpserver.clear()
-    body = json.dumps(hf_day(shared_data, "2025-01-15"))
+    body = json.dumps(data.day("2025-01-15"))
     httpserver.expect_request("/api/daily_papers").respond_with_data(
         body[: len(body) // 2], content_type="application/json")
     result = run_cli("run", "--date", "2025-01-15", "--no-fulltext")
@@ -162,11 +203,11 @@ def count_rows(db: Path, table: str) -> int:
 
 
 def test_kill_mid_run_then_rerun_gives_the_same_result(
-    httpserver: HTTPServer, shared_data: Path, tmp_path: Path, isolated_env: Path
+    httpserver: HTTPServer, data: Data, tmp_path: Path, isolated_env: Path
 ) -> None:
     """Kill a real process while it summarizes; the re-run finishes without duplicates."""
-    items = hf_day(shared_data, "2025-01-15")
-    serve_hf_days(httpserver, shared_data, ["2025-01-15"])
+    items = data.day("2025-01-15")
+    serve_hf_days(httpserver, None, days={"2025-01-15": data.day("2025-01-15")})
     tests_dir = Path(__file__).parent
     env = {**os.environ, "DAILYPAPERS_HF_URL": httpserver.url_for("/").rstrip("/"),
            "PYTHONPATH": str(tests_dir), "SLOW_SUMMARIZER_DELAY": "0.3"}
@@ -198,13 +239,13 @@ def test_kill_mid_run_then_rerun_gives_the_same_result(
 
 
 def test_full_text_path_and_fallbacks_are_counted(
-    httpserver: HTTPServer, shared_data: Path, monkeypatch: pytest.MonkeyPatch,
+    httpserver: HTTPServer, data: Data, monkeypatch: pytest.MonkeyPatch,
     isolated_env: Path,
 ) -> None:
     """One paper gets a real PDF, the others 404: nobody is dropped, fallbacks are counted."""
-    serve_hf_days(httpserver, shared_data, ["2025-01-15"])
-    pdf = (shared_data / "pdfs" / "2508.10683v1_coptic_french_nmt.pdf").read_bytes()
-    first = hf_day(shared_data, "2025-01-15")[0]["paper"]["id"]
+    serve_hf_days(httpserver, None, days={"2025-01-15": data.day("2025-01-15")})
+    pdf, word = data.pdf()
+    first = data.day("2025-01-15")[0]["paper"]["id"]
     httpserver.expect_request(f"/pdf/{first}").respond_with_data(
         pdf, content_type="application/pdf")
     base = httpserver.url_for("/").rstrip("/")
@@ -223,7 +264,7 @@ def test_full_text_path_and_fallbacks_are_counted(
         assert sorted(set(sources.values())) == ["abstract", "pdf"]
         assert all(e.summary and e.verification for e in digest.entries)
         text = store.get_fulltext(first)
-        assert text is not None and "Coptic" in text.text
+        assert text is not None and word in text.text
     rows = archive_rows(isolated_env, "2025-01-15")
     assert len(rows) == 10
     # A second run downloads nothing new for the PDF it has, and retries the others.
@@ -234,10 +275,10 @@ def test_full_text_path_and_fallbacks_are_counted(
 
 
 def test_run_delivers_once_and_alerts_on_an_empty_day(
-    httpserver: HTTPServer, shared_data: Path, monkeypatch: pytest.MonkeyPatch,
+    httpserver: HTTPServer, data: Data, monkeypatch: pytest.MonkeyPatch,
     isolated_env: Path,
 ) -> None:
-    serve_hf_days(httpserver, shared_data, ["2025-01-15"])
+    serve_hf_days(httpserver, None, days={"2025-01-15": data.day("2025-01-15")})
     posts: list[dict[str, object]] = []
 
     def hook(request):  # type: ignore[no-untyped-def]
@@ -256,7 +297,7 @@ def test_run_delivers_once_and_alerts_on_an_empty_day(
     assert "sent" in result.output
     sent_text = json.dumps(posts)
     assert posts and all(
-        p["id"] in sent_text for p in expected_papers(shared_data, "2025-01-15"))
+        p["id"] in sent_text for p in expected_papers(data, "2025-01-15"))
     count = len(posts)
     again = run_cli("run", "--date", "2025-01-15", "--no-fulltext")
     assert again.exit_code == 0 and len(posts) == count  # nothing sent twice

@@ -152,6 +152,14 @@ def test_lists_from_the_environment_take_commas_or_json(
     assert getattr(load_settings(isolated_env), name) == ["a", "b"]
 
 
+def test_a_check_across_settings_names_where_each_value_came_from(
+    monkeypatch: pytest.MonkeyPatch, isolated_env: Path
+) -> None:
+    monkeypatch.setenv("DAILYPAPERS_HTTP_RETRIES", "0")
+    result = CliRunner().invoke(main, ["status"])
+    _check_one_clean_line(result, "DAILYPAPERS_HTTP_RETRIES=0")
+
+
 def test_lists_from_the_file_are_arrays(isolated_env: Path) -> None:
     (isolated_env / CONFIG_FILE).write_text('fallback_models = ["m1", "m2"]\n')
     assert load_settings(isolated_env).fallback_models == ["m1", "m2"]

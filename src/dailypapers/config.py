@@ -11,6 +11,7 @@ import difflib
 import json
 import logging
 import os
+import re
 import tomllib
 from contextvars import ContextVar
 from pathlib import Path
@@ -383,13 +384,21 @@ def _warn_unknown_env() -> None:
 
 def _describe(error: Any, origin: dict[str, str]) -> str:
     """One clause for one validation error, naming where the bad value came from."""
-    field = str(error["loc"][0]) if error.get("loc") else "?"
     message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
-    where = origin.get(field, field)
+    if not error.get("loc"):  # a check across settings: name each one it mentions
+        return _NAMED_RE.sub(lambda m: _where(m.group(1), origin) + "=", message)
+    field = str(error["loc"][0])
     shown = repr(error.get("input"))
     if len(shown) > 60:
         shown = shown[:57] + "..."
-    return f"{where}={shown}: {message}"
+    return f"{_where(field, origin)}={shown}: {message}"
+
+
+_NAMED_RE = re.compile(r"\b([a-z][a-z0-9_]*)=")
+
+
+def _where(field: str, origin: dict[str, str]) -> str:
+    return origin.get(field, field) if field in Settings.model_fields else field
 
 
 def _config_error(exc: ValidationError, origin: dict[str, str]) -> ConfigError:

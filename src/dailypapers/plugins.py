@@ -17,12 +17,21 @@ What a plugin class declares, and who reads it:
 from __future__ import annotations
 
 from importlib import import_module
-from importlib.metadata import entry_points
-from typing import Any
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigError
+
+if TYPE_CHECKING:  # pydantic is imported when a plugin's options are read (start-up time)
+    from importlib.metadata import EntryPoints
+
+    from pydantic import BaseModel
+
+
+def entry_points(*, group: str) -> EntryPoints:
+    """importlib.metadata's, imported on first use (it costs every command's start-up)."""
+    from importlib.metadata import entry_points as found
+
+    return found(group=group)
 
 GROUPS = {
     "source": "dailypapers.sources",
@@ -89,6 +98,8 @@ def plugin_options(cls: Any, tables: dict[str, dict[str, Any]]) -> BaseModel | N
             raise ConfigError(f"[{plugin_id}] in dailypapers.toml: {plugin_id} takes no settings"
                               " table", hint="remove the table, or set its built-in settings")
         return None
+    from pydantic import ValidationError
+
     try:
         options: BaseModel = model.model_validate(table or {})
     except ValidationError as exc:

@@ -2,12 +2,11 @@
 
 ``run_day`` used to fetch every full text, then summarize every paper: while the PDF worker
 process extracted, the parent waited, and while the parent summarized and verified, the
-worker sat idle. :func:`prefetch_fulltexts` starts background threads (two on a machine with
-two CPUs or more) that fetch the day's texts in list order (download, then extraction in
-each thread's own worker process) and hands back a :class:`LazyTexts` mapping at once.
-Reading a paper's text waits for that paper only, so summarizing paper k (in this process)
-overlaps extracting papers k+1 and k+2 (in the workers), and one paper's extraction overlaps
-the next one's download.
+worker sat idle. :func:`prefetch_fulltexts` starts a background thread (``FETCH_THREADS``)
+that fetches the day's texts in list order (download, then extraction in the thread's own
+worker process, started before the first download) and hands back a :class:`LazyTexts`
+mapping at once. Reading a paper's text waits for that paper only, so summarizing paper k
+(in this process) overlaps extracting paper k+1 (in the worker).
 
 Threads and state: a fetch thread only calls ``FullTextFetcher.fetch`` (network and its
 worker's pipe; the HTTP client and arXiv's pacer are shared, so the pace holds across
@@ -32,7 +31,10 @@ from .store import Store
 from .store.buffer import WriteBuffer
 
 # Fetch threads, each with its own extraction worker process (PDFium is not thread-safe).
-FETCH_THREADS = 2
+# One: the worker extracts while this process summarizes, so both CPUs work. A second
+# worker costs its start-up (+25% CPU on a 10-PDF day) and measured no faster on the shared
+# 2-CPU machine (bench/day_cpus.py, overlap-2); raise it for PDF-heavy days on idle cores.
+FETCH_THREADS = 1
 
 
 class LazyTexts(MutableMapping[str, FullText]):
@@ -147,6 +149,7 @@ def prefetch_fulltexts(
         if fetcher is None:  # one fetcher, hence one PDFium worker process, per thread
             fetcher = local.fetcher = FullTextFetcher(settings, client, pacer=pacer)
             fetchers.append(fetcher)
+            fetcher.warm()
         return fetch_one(fetcher, paper, stop, settings.stage_deadline)
 
     threads = max(1, min(FETCH_THREADS, os.cpu_count() or 1, len(todo)))

@@ -143,11 +143,19 @@ class FullTextFetcher:
     def _extract(self, path: Path, arxiv_id: str, version: int | None) -> FullText:
         if self._in_process:
             return bounded(extract_pdf(path, arxiv_id, version), self.settings.max_text_chars)
+        return self._extraction_worker().extract(path, arxiv_id, version)
+
+    def _extraction_worker(self) -> ExtractionWorker:
         if self._worker is None:
             self._worker = ExtractionWorker(self.settings.pdf_timeout,
                                             max_memory=self.settings.pdf_max_memory,
                                             max_chars=self.settings.max_text_chars)
-        return self._worker.extract(path, arxiv_id, version)
+        return self._worker
+
+    def warm(self) -> None:
+        """Start the extraction worker now, so its start-up overlaps the first download."""
+        if not self._in_process and self.settings.fulltext:
+            self._extraction_worker().start()
 
 
 def _reason(exc: FetchError) -> str:

@@ -102,6 +102,11 @@ class ExtractionWorker:
         self._proc, self._conn = proc, parent
         return parent
 
+    def start(self) -> None:
+        """Start the child now (it loads PDFium while the caller does something else)."""
+        if self._proc is None or not self._proc.is_alive():
+            self._start()
+
     def extract(self, path: Path, arxiv_id: str, version: int | None) -> FullText:
         conn = self._conn if self._proc is not None and self._proc.is_alive() else None
         if conn is None:
