@@ -140,6 +140,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--papers", type=int, default=5000)
     parser.add_argument("--baseline", default="ef231e8")
+    parser.add_argument("--current", default=None,
+                        help="a revision for 'current' (default: this checkout's src/)")
     parser.add_argument("--keep", action="store_true", help="keep the working directories")
     parser.add_argument("--only", choices=["baseline", "current"])
     parser.add_argument("--child", nargs=3, metavar=("SRC", "WORK", "PLAN"))
@@ -149,7 +151,8 @@ def main() -> None:
         return
     CACHE.mkdir(parents=True, exist_ok=True)
     plan = replay_plan(args.papers)
-    sources = {"baseline": baseline_src(args.baseline), "current": ROOT / "src"}
+    sources = {"baseline": baseline_src(args.baseline),
+               "current": baseline_src(args.current) if args.current else ROOT / "src"}
     if args.only:
         sources = {args.only: sources[args.only]}
     print(f"{len(plan)} days; load before: {os.getloadavg()}", flush=True)

@@ -161,6 +161,9 @@ def first_search_bytes(site: Path, query: str) -> tuple[int, int]:
         b = site_search.bucket(term)
         found: dict[int, int] = {}
         for seg in range(meta["segs"]):
+            vocab = site / "search" / f"s{seg}" / f"p{site_search.prefix_bucket(term)}.js"
+            if len(term) >= 3 and vocab.exists():  # forgiving search: completions, typos
+                files.append(vocab)
             path = site / "search" / f"s{seg}" / f"{b}.js"
             files.append(path)
             text = path.read_text(encoding="utf-8")

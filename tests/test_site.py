@@ -139,16 +139,18 @@ def test_no_broken_internal_links_and_no_external_assets(isolated_env: Path) -> 
             assert target.is_file(), f"{path.relative_to(site)} -> {link}"
 
 
-def test_day_json_has_every_structured_field(isolated_env: Path) -> None:
+def test_day_json_indexes_the_day_and_links_the_full_record(isolated_env: Path) -> None:
+    """The full record is data/YYYY/MM/DD.json beside site/: linked, not copied."""
     _settings, _store, site = build(isolated_env)
     data = json.loads((site / "days" / "2025-01-14.json").read_text(encoding="utf-8"))
     assert data["date"] == "2025-01-14"
     first, second = data["entries"]
-    assert first["paper"]["title"] == EVIL_TITLE
-    assert first["summary"]["one_line"] == EVIL_ONE_LINE
-    assert first["verification"]["status"] == "unsupported"
+    assert (first["rank"], first["arxiv_id"]) == (1, "2501.00003")
     assert first["page"] == paper_path("2501.00003")
-    assert second["summary"] is None
+    assert second["rank"] == 2
+    record = (site / "days" / data["data"]).resolve()
+    assert record == (isolated_env / "data" / "2025" / "01" / "14.json").resolve()
+    assert "summary" not in first and "paper" not in first
 
 
 def test_tag_pages_list_their_papers_and_respect_minimum(isolated_env: Path) -> None:

@@ -189,7 +189,9 @@ def _print_report(report: dict[str, Any]) -> None:
                        f"{scores['mean_chars']:9.1f}")
         click.echo(f"{group:10}reference median chars {data['reference_median_chars']}; "
                    f"all five parts {data['all_five_parts']}; quantitative result "
-                   f"{data['quantitative_result']} of {data['abstracts_with_number']}; "
+                   f"{data['quantitative_result']} of {data['abstracts_with_number']} "
+                   f"({data['quantitative_result_of_findings']} of "
+                   f"{data['abstracts_with_finding_number']} with a measured finding); "
                    f"not shorter than the abstract {data['not_shorter_than_abstract']}; "
                    f"over 1,100 chars {data['over_1100_chars']}")
         _print_parts(group, data)

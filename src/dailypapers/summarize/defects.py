@@ -65,6 +65,15 @@ _DEMONSTRATIVE_RE = re.compile(
     r"mismatch|discrepancy|deficienc(?:y|ies)|weakness|drawback|vulnerabilit(?:y|ies))s?\b"
     r"|\b(?:the above|aforementioned|the former|the latter)\b", re.I)
 
+# "merging these two fields", "as these models struggle": a noun the field never named.
+_ANY_DEMONSTRATIVE_RE = re.compile(
+    r"\b(?:these|those)\s+(?:two\s+|three\s+|four\s+)?([a-z][a-z-]{2,})\b", re.I)
+_SELF_NOUNS = frozenset({"results", "findings", "paper", "papers", "work", "works",
+                         "studies", "experiments", "observations", "insights",
+                         "contributions", "innovations", "advances", "advancements",
+                         "methods", "models", "approaches", "techniques", "tasks",
+                         "benchmarks", "datasets", "settings", "components", "designs",
+                         "strategies", "baselines"})
 _PERIOD_GLUE_RE = re.compile(r"\b[a-z]{3,}[.;:,][A-Z][a-z]+\b")
 _SUFFIX_GLUE_RE = re.compile(r"\b[A-Za-z]{3,}(?:their|these|those|which|whose|where|the)\b")
 _SUFFIX_OK = frozenset({"elsewhere", "somewhere", "anywhere", "everywhere", "nowhere",
@@ -135,6 +144,10 @@ def _dangling(part: str, text: str) -> str | None:
     findings = part in ("results", "implication") and _FINDINGS_START_RE.match(text)
     if _PRONOUN_START_RE.match(text) and not findings:
         return text[:60]
+    for match in _ANY_DEMONSTRATIVE_RE.finditer(text):
+        noun = match.group(1).lower()
+        if noun not in _SELF_NOUNS and noun.rstrip("s")[:5] not in text[: match.start()].lower():
+            return _excerpt(text, match.start())
     for match in _DEMONSTRATIVE_RE.finditer(text):
         noun = match.group(1)
         if noun is None:

@@ -31,7 +31,7 @@ from ..models import SUMMARY_PARTS, Paper, Summary, Verification
 from ..verify import verify, verify_text
 from .base import Summarizer
 from .defects import DEFECT_KINDS, find_defects
-from .extractive.cues import has_quantitative
+from .extractive.cues import has_measured_finding, has_quantitative
 from .reference_parts import (
     positional_parts,
     positional_single,
@@ -169,6 +169,8 @@ class _Group:
     all_parts: int = 0
     with_quant_abstract: int = 0
     quant_results: int = 0
+    with_finding_abstract: int = 0
+    finding_results: int = 0
     not_shorter: int = 0
 
     def report(self) -> dict[str, Any]:
@@ -193,6 +195,11 @@ class _Group:
             "not_shorter_than_abstract": _share(self.not_shorter, self.summarized),
             "quantitative_result": _share(self.quant_results, self.with_quant_abstract),
             "abstracts_with_number": self.with_quant_abstract,
+            # The same, counting only abstracts that report a measured finding with a number
+            # (not only a dataset's or a model's size).
+            "quantitative_result_of_findings": _share(self.finding_results,
+                                                      self.with_finding_abstract),
+            "abstracts_with_finding_number": self.with_finding_abstract,
         }
 
 
@@ -244,6 +251,7 @@ def evaluate(
         text = summary.render()
         joined = fields_text(summary)
         quant_abstract = has_quantitative(paper.abstract)
+        finding_abstract = has_measured_finding(split_sentences(abstract))
         defects = find_defects(summary)
         for item in verification.items:
             statuses[item.status] += 1
@@ -265,6 +273,9 @@ def evaluate(
             if quant_abstract:
                 group.with_quant_abstract += 1
                 group.quant_results += has_quantitative(summary.results)
+            if finding_abstract:
+                group.with_finding_abstract += 1
+                group.finding_results += has_quantitative(summary.results)
         if on_result is not None:
             on_result(pair, summary, verification, None)
     return {

@@ -6,10 +6,11 @@ import calendar
 import json
 import re
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from ...config import Settings
-from ...models import DayDigest, DigestEntry, Verification
+from ...models import DayDigest, DigestEntry
 from ...store import queries
 from ...view import (
     PART_LABELS,
@@ -21,6 +22,7 @@ from ...view import (
     short_authors,
 )
 from ..feed import FeedItem, clean_text, entry_html
+from ..markdown import dated_file
 from ..paths import paper_path
 from ..pictures import PaperPicture
 from ..tags import canonical
@@ -129,28 +131,21 @@ def entry_view(ctx: Context, entry: DigestEntry) -> dict[str, Any]:
 
 
 def day_json(digest: DayDigest) -> str:
+    """The day's index: each paper's place and page, and where the full record is.
+
+    The full record (metadata, summary, verification) is the working directory's
+    ``data/YYYY/MM/DD.json``, next to ``site/``: it is linked, not copied (issue 17).
+    """
     data = {
         "date": digest.date, "source": digest.source, "fetched_at": digest.fetched_at,
+        "data": "../../" + dated_file(Path(), "data", digest.date, ".json").as_posix(),
         "entries": [
-            {
-                "rank": e.rank, "upvotes": e.upvotes, "fulltext_source": e.fulltext_source,
-                "page": paper_path(e.paper.arxiv_id), "paper": vars(e.paper),
-                "summary": vars(e.summary) if e.summary else None,
-                "verification": verification_dict(e.verification),
-            }
+            {"rank": e.rank, "arxiv_id": e.paper.arxiv_id, "upvotes": e.upvotes,
+             "page": paper_path(e.paper.arxiv_id)}
             for e in digest.entries
         ],
     }
-    # Compact on purpose: indent= switches json to its pure-Python encoder (20x slower).
     return json.dumps(data, ensure_ascii=False) + "\n"
-
-
-def verification_dict(verification: Verification | None) -> dict[str, Any] | None:
-    """``Verification.to_dict`` without ``dataclasses.asdict``'s deep copies (hot at 10^5)."""
-    if verification is None:
-        return None
-    return {"items": [vars(i) for i in verification.items], "source": verification.source,
-            "read": verification.read, "status": verification.status}
 
 
 def feed_items(ctx: Context) -> list[FeedItem]:

@@ -27,8 +27,8 @@ from .selection import PARTS, select
 __all__ = ["ExtractiveSummarizer", "has_quantitative", "keywords", "summarize_paper"]
 
 MAX_CHARS = 1100
-_PART_BUDGET = {"one_line": 250, "objective": 230, "method": 290, "results": 320,
-                "implication": 250}
+_PART_BUDGET = {"one_line": 320, "objective": 300, "method": 360, "results": 400,
+                "implication": 320}
 
 
 class ExtractiveSummarizer(Summarizer):
@@ -77,8 +77,8 @@ def summarize_paper(paper: Paper, fulltext: FullText | None = None) -> Summary:
     # From the abstract alone a summary is about as long as the abstract at most (the
     # rewrite "we propose" -> "This paper proposes" may add a few characters).
     short = min(float(MAX_CHARS), max(1.1 * len(clean_text(abstract)), 300.0))
-    chosen = select(cands, extra, name, int(short) - 40)
-    parts = {part: trim(c.text, _PART_BUDGET[part] * (1 + c.text.count(". ")))
+    chosen = select(cands, extra, name, int(short))
+    parts = {part: trim(c.joined(), _PART_BUDGET[part] * (1 + len(c.more)))
              if c is not None else "" for part, c in chosen.items()}
     from_abstract = all(c is None or c.candidate.section == "abstract" for c in chosen.values())
     parts = fit(parts, int(short if from_abstract else MAX_CHARS))

@@ -110,7 +110,9 @@ AVAILABILITY_RE = re.compile(
     r"\b(?:code|data|dataset|models?|weights|demo|project page|checkpoints?|resources?)\b"
     r"[^.]{0,60}\b(?:available|released|publicly|open-sourced?|open source|can be found|"
     r"accessed|accessible)\b"
-    r"|\baccepted (?:at|by|to)\b|\bpreprint\b",
+    r"|\baccepted (?:at|by|to)\b|\bpreprint\b"
+    r"|\b(?:is|are|will be)\s+(?:now\s+)?(?:publicly\s+|freely\s+)?(?:available|"
+    r"open-sourced?|released)\b",
     re.I,
 )
 AIM_RE = re.compile(
@@ -170,6 +172,17 @@ def has_quantitative(text: str) -> bool:
             if before[:1].isupper() and any(ch.isalpha() for ch in before):
                 continue
         return True
+    return False
+
+
+def has_measured_finding(sentences: list[str]) -> bool:
+    """Whether some sentence reports a measured finding: a number with a result word, and
+    not only a dataset's size ("a benchmark of 2,000 scenes")."""
+    for s in sentences:
+        if has_quantitative(s) and RESULT_WORD_RE.search(s):
+            rest = DATASET_SIZE_RE.sub("", s)
+            if has_quantitative(rest) and RESULT_WORD_RE.search(rest):
+                return True
     return False
 
 

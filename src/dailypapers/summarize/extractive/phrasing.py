@@ -21,10 +21,11 @@ from .cues import BYGERUND_RE, CONTRIB_RE, THIS_PAPER_WE_RE
 _LEADIN_RE = re.compile(
     r"^(?:(?:to this end|in addition|additionally|furthermore|moreover|specifically|notably|"
     r"finally|besides|in particular|importantly|overall|consequently|therefore|thus|hence|"
+    r"for (?:example|instance)|"
     r"as a result|in (?:this|our) (?:paper|work|study|report)|here|in summary|to summarize|"
     r"concretely|meanwhile|second(?:ly)?|third(?:ly)?|first(?:ly)?|lastly|then|also|however|"
     r"yet|but|and|still|nevertheless|nonetheless|crucially|interestingly|surprisingly|"
-    r"ultimately|in other words|in practice|as such|in contrast|instead|similarly|likewise|"
+    r"ultimately|in other words|in practice|as such|in contrast|instead(?=,)|similarly|likewise|"
     r"on the other hand|(?:building|based) (?:on|upon) (?:this|these|that|those|such)"
     r"(?: [\w-]+){0,2}|to (?:\w+ly )?[a-z]+ (?:this|these|such|that|those)(?: [\w-]+){0,2}|"
     r"despite (?:this|these)(?: \w+)?|motivated by (?:this|these)(?: \w+)?|"
@@ -179,18 +180,42 @@ def method_name(title: str, sentences: list[str]) -> str | None:
     return None
 
 
+# Only an explicit purpose: ", aiming to X", "designed to X", "in order to X", or "to"
+# before a verb that always states an aim ("to address", "to mitigate", ...).
 _PURPOSE_TO_RE = re.compile(
-    r"(?:,\s+|\s)(?:(?:aiming|designed|intended|in order|so as|seeking|which aims?|that aims?)"
-    r"\s+)?to\s+(?!be\b|the\b|a\b|an\b)((?:\w+ly\s+)?[a-z]+(?<!ing)\s[^;]{20,})$")
+    r"(?:,\s+|\s)(?:(?:(?:aiming|designed|intended|in order|so as|seeking|which aims?|"
+    r"that aims?)\s+to\s+((?:\w+ly\s+)?[a-z]+(?<!ing)\s[^;]{20,}))|to\s+((?:address|tackle|"
+    r"solve|mitigate|overcome|bridge|alleviate|remedy|close|fill|eliminate|reduce|improve|"
+    r"enhance|accelerate|evaluate|assess|benchmark|measure|diagnose|democratize)\s[^;]{20,}))$")
 
 
 def purpose_of(text: str) -> str | None:
     """"We introduce X to evaluate Y" -> "To evaluate Y": the aim inside a contribution."""
+    split = split_purpose(text)
+    return split[1] if split is not None else None
+
+
+def split_purpose(text: str) -> tuple[str, str] | None:
+    """("We introduce X.", "To evaluate Y."): a contribution and the aim it states."""
     match = _PURPOSE_TO_RE.search(text)
     if match is None:
         return None
-    return "To " + depersonalize(match.group(1)).lstrip()[:1].lower() + depersonalize(
-        match.group(1)).lstrip()[1:]
+    aim = depersonalize(match.group(1) or match.group(2)).lstrip()
+    head = re.sub(r"(?:\s+\w+ly)+$", "", text[: match.start()].rstrip(" ,;:"))
+    head = head.rstrip(" ,;:") + "."
+    return head, "To " + aim[:1].lower() + aim[1:]
+
+
+_OWN_METHOD_RE = re.compile(
+    r"\b(?:[Oo]ur|[Tt]he proposed|[Oo]ur proposed) (?:method|approach|framework|model|system|"
+    r"technique|algorithm|pipeline|agent|architecture)\b(?! \()")
+
+
+def name_own_method(text: str, name: str | None) -> str:
+    """"Our method outperforms ..." -> "RingCache outperforms ..." when the paper names it."""
+    if name is None or name in text:
+        return text
+    return _OWN_METHOD_RE.sub(name, text, count=1)
 
 
 def _third_person(verb: str) -> str:

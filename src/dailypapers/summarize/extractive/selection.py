@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..defects import part_defects
 from .candidates import Candidate, Sections
@@ -23,11 +23,12 @@ from .cues import PRESENTS_RE, QUANT_RE, THIS_PAPER_WE_RE
 from .phrasing import (
     finding,
     implication,
+    name_own_method,
     one_line,
     plain,
     purpose_of,
     resolve_pronoun,
-    strip_leadin,
+    split_purpose,
 )
 
 PARTS = ("one_line", "objective", "method", "results", "implication")
@@ -56,6 +57,12 @@ def _finding(c: Candidate) -> bool:
 class Chosen:
     candidate: Candidate
     text: str
+    # Further sentences of the same part (index in the paper, phrased text).
+    more: list[tuple[int, str]] = field(default_factory=list)
+
+    def joined(self) -> str:
+        pieces = sorted([(self.candidate.index, self.text), *self.more])
+        return " ".join(text.rstrip() for _, text in pieces)
 
 
 class _Picker:
@@ -67,7 +74,7 @@ class _Picker:
 
     def phrase(self, c: Candidate, part: str) -> str | None:
         name = self.name if self.name and self.name in c.previous else None
-        text = _PHRASERS[part](c.text)
+        text = _PHRASERS[part](name_own_method(c.text, self.name))
         resolved = resolve_pronoun(text, name, c.previous)
         if resolved is None:
             return None
@@ -101,7 +108,7 @@ class _Picker:
         first = self.chosen[part]
         if first is None:
             return
-        room = budget - sum(len(c.text) + 1 for c in self.chosen.values() if c is not None)
+        room = budget - sum(len(c.joined()) + 1 for c in self.chosen.values() if c is not None)
         kept = dict(self.chosen)
         if not self.take(part, [c for i, c in enumerate(pool) if i not in self.used
                                 and len(c.text) < room], key):
@@ -109,9 +116,8 @@ class _Picker:
         second = self.chosen[part]
         assert second is not None
         self.used.add(list(pool).index(second.candidate))
-        pair = sorted((first, second), key=lambda x: x.candidate.index)
         self.chosen = kept
-        self.chosen[part] = Chosen(pair[0].candidate, f"{pair[0].text.rstrip()} {pair[1].text}")
+        first.more.append((second.candidate.index, second.text))
 
 
 def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
@@ -162,7 +168,7 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
             picker.used.discard(list(cands).index(res.candidate))
 
     def implication_key(c: Candidate) -> tuple[float, ...] | None:
-        if not (c.index >= n // 2 or n <= 3) or not c.impl_cue or c.contrib:
+        if not (c.index >= n // 2 or n <= 3 or c.index > pivot + 1) or not c.impl_cue or c.contrib:
             return None
         if c.quantitative and c.scores["result"] >= 1.2:
             return None  # a finding, not what it means
@@ -178,18 +184,27 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
         picker.take("implication", cands, lambda c: (float(c.index),) if (
             c.index >= n - 2 and c.index > pivot and not c.contrib and not _finding(c)
             and not (c.quantitative and c.scores["result"] >= 1.2)
-            and not re.match(r"(?:we|our)\b", strip_leadin(c.text), re.I)) else None)
+            ) else None)
 
     def objective_key(c: Candidate) -> tuple[float, ...] | None:
         if not (c.aim or c.index < pivot or (c.index == pivot and not has_contrib)
-                or (n <= 4 and (c.problem or c.purpose))):
+                or (n <= 4 and (c.problem or c.purpose))
+                or (c.problem and c.index <= pivot + 2 and not _finding(c))):
             return None
         return (float(c.aim) * 2 + float(c.problem) + float(c.purpose) * 0.5
                 + 1.5 * (c.index < pivot)
                 + c.scores["objective"] * 0.3 - 0.3 * max(0, c.index - pivot)
                 - 1.0 * c.quantitative,)
 
-    if not picker.take("objective", cands, objective_key) and extra:
+    # The aim a contribution states ("We propose X to do Y") is the objective; the one-line
+    # keeps what was made ("This paper proposes X.").
+    one = picker.chosen["one_line"]
+    split = split_purpose(one.text) if one is not None and one.candidate.contrib else None
+    if one is not None and split is not None and len(split[0]) >= 50 and not part_defects(
+            "objective", split[1]) and not any(c.aim for c in cands):
+        picker.chosen["one_line"] = Chosen(one.candidate, split[0])
+        picker.chosen["objective"] = Chosen(one.candidate, split[1])
+    elif not picker.take("objective", cands, objective_key) and extra:
         intro = [c for c in extra.get("introduction") if 60 <= len(c.text) <= 300
                  and (c.aim or c.problem)]
         picker.take("objective", intro, lambda c: (float(c.aim), c.scores["objective"],
@@ -203,7 +218,7 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
     after = any(i not in picker.used and c.index > pivot for i, c in enumerate(cands))
 
     def method_key(c: Candidate) -> tuple[float, ...] | None:
-        if (after and c.index <= pivot) or (has_contrib and c.index < pivot):
+        if after and c.index <= pivot:
             return None
         if _finding(c):
             return None
@@ -217,8 +232,9 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
     # Room left: a second sentence for the method and the results, in the paper's order.
     picker.extend("method", cands, lambda c: None if c.quantitative and not c.size_only
                   else method_key(c), budget)
-    picker.extend("results", cands, lambda c: result_key(c) if _finding(c) else None, budget)
-    picker.extend("objective", cands, lambda c: objective_key(c) if c.index < pivot else None,
-                  budget)
+    picker.extend("results", cands, lambda c: result_key(c) if (
+        c.quantitative and not c.size_only and c.result_word) else None, budget)
     picker.extend("implication", cands, implication_key, budget)
+    picker.extend("method", cands, lambda c: None if c.quantitative and not c.size_only
+                  else method_key(c), budget)
     return picker.chosen
