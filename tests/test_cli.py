@@ -155,8 +155,11 @@ def test_ctrl_c_exits_130_without_a_traceback(
     httpserver.expect_request("/api/daily_papers").respond_with_handler(slow)
     env = {**os.environ, "DAILYPAPERS_HF_URL": httpserver.url_for("/").rstrip("/"),
            "DAILYPAPERS_HTTP_TIMEOUT": "60"}
+    # A shell that starts jobs in the background hands them SIGINT ignored, and Python
+    # then installs no handler: give the child the default, as a terminal would.
     proc = subprocess.Popen([str(BIN), "run", "--date", DAY], env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         assert arrived.wait(60), "the run never asked for the list"
         proc.send_signal(signal.SIGINT)

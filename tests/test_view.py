@@ -59,7 +59,7 @@ def test_view_of_a_summarized_paper() -> None:
     assert [link.kind for link in view.links] == ["page", "arxiv", "hf", "pdf", "code", "project"]
     assert view.page_url == "https://example.org/d/papers/2501/2501.00001.html"
     assert view.page_path == "papers/2501/2501.00001.html"
-    assert view.keywords == ("Sparse attention", "LLMs", "RL")
+    assert view.keywords == ("Sparse attention", "LLMs", "reinforcement learning")  # tags.py
     assert view.check.status == "unchecked" and view.check.label == "not checked"
     assert not view.abstract_only
 

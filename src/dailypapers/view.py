@@ -29,6 +29,7 @@ from typing import Literal
 from .models import SUMMARY_PARTS, CheckedItem, DigestEntry, Verification
 from .render.feed import clean_text
 from .render.paths import SiteUrls, paper_path
+from .render.tags import canonical
 from .safety import safe_url
 
 PART_LABELS: dict[str, str] = {
@@ -259,20 +260,9 @@ class PaperView:
 
 
 def _keywords(raw: Sequence[object]) -> tuple[str, ...]:
-    out: list[str] = []
-    seen: set[str] = set()
-    for value in raw:
-        if not isinstance(value, str):
-            continue
-        label = plain(value)
-        key = label.casefold()
-        if not key or key in seen:
-            continue
-        seen.add(key)
-        out.append(label)
-        if len(out) == MAX_KEYWORDS:
-            break
-    return tuple(out)
+    """The paper's tags as readers see them: normalized by ``render/tags.py`` (one label per
+    idea, generic words left out)."""
+    return tuple(label for _key, label in canonical(raw, MAX_KEYWORDS))
 
 
 def paper_view(
