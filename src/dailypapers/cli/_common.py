@@ -76,7 +76,8 @@ def _expected_fault(exc: BaseException) -> None:
         _print_error(DailyPapersError(
             f"database error: {exc}",
             hint="'database or disk is full': free space and run again; otherwise run "
-            "'dailypapers doctor' (never delete the database: it records what was sent)"))
+            "'dailypapers doctor'; the delivery record is also in ledger/, and "
+            "'dailypapers rebuild' recreates the database from the durable files"))
         sys.exit(ExitCode.FAILURE)
     if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
         _print_error(DailyPapersError(

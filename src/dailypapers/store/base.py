@@ -93,8 +93,9 @@ class Database:
         except sqlite3.DatabaseError as exc:
             raise StoreError(
                 f"cannot open the database {self.path}: {exc}",
-                hint="run 'dailypapers doctor' to check it (it keeps the delivery record; "
-                "never delete the database: it records what was already sent)",
+                hint="run 'dailypapers doctor' to check and repair it; the delivery record "
+                "is also in ledger/, and 'dailypapers rebuild' recreates the database from "
+                "the durable files",
             ) from exc
 
     def close(self) -> None:
