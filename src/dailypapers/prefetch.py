@@ -30,11 +30,12 @@ from .models import FullText, Paper
 from .store import Store
 from .store.buffer import WriteBuffer
 
-# Fetch threads, each with its own extraction worker process (PDFium is not thread-safe).
-# One: the worker extracts while this process summarizes, so both CPUs work. A second
-# worker costs its start-up (+25% CPU on a 10-PDF day) and measured no faster on the shared
-# 2-CPU machine (bench/day_cpus.py, overlap-2); raise it for PDF-heavy days on idle cores.
-FETCH_THREADS = 1
+# Fetch threads, each with its own extraction worker process (PDFium is not thread-safe),
+# capped by the machine's CPUs. Extraction dominates a day's CPU, so overlapping it with
+# summarizing alone gains little (0.98x wall on an idle 2-CPU machine); two workers
+# extracting side by side made a 10-PDF day 0.78x (bench/day_cpus.py, overlap-2), for
+# +20% CPU (each worker's start-up).
+FETCH_THREADS = 2
 
 
 class LazyTexts(MutableMapping[str, FullText]):
