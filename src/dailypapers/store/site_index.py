@@ -215,6 +215,18 @@ class SiteIndex:
                 found.setdefault(str(arxiv_id), []).append(str(key))
         return found
 
+    def papers_with(self, keys: Sequence[str]) -> list[str]:
+        """Papers carrying any of these keywords (their pages link the keywords' pages)."""
+        found: set[str] = set()
+        wanted = list(keys)
+        for start in range(0, len(wanted), 500):
+            batch = wanted[start:start + 500]
+            marks = ",".join("?" * len(batch))
+            found.update(str(r[0]) for r in self.conn.execute(
+                f"""SELECT d.arxiv_id FROM doc_tags t JOIN docs d ON d.doc = t.doc
+                    WHERE t.key IN ({marks})""", batch))
+        return sorted(found)
+
     def segment(self, first: int, last: int) -> list[tuple[int, str, list[str], str | None]]:
         """(id, arxiv_id, record, terms) of ids in [first, last), in id order."""
         rows = self.conn.execute(
