@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import json
 import multiprocessing
 import os
 import uuid
@@ -19,7 +20,16 @@ from .. import paths, pictures, site_search
 from ..feed import clean_text
 from ..paths import day_json_path, day_path, paper_path, tag_feed_path, tag_path, tag_slug
 from ..tags import canonical
-from .context import SERIAL_BELOW, Clock, Context, SiteError, SiteReport, TagInfo, Writer
+from .context import (
+    SERIAL_BELOW,
+    Clock,
+    Context,
+    SiteError,
+    SiteReport,
+    TagInfo,
+    Writer,
+    mark_feeds,
+)
 from .pages import render_day, render_paper, render_tag, write_picture
 from .views import entry_tags, entry_view, record
 
@@ -47,11 +57,13 @@ def build_full(ctx: Context) -> None:
     ]
     del infos
     ctx.tags = _published_tags(ctx.settings, rows)
+    feeds = mark_feeds(ctx.tags)
     ctx.doc_of = {row.arxiv_id: doc for doc, row in enumerate(rows)}
     clock.lap("records")
     if not ctx.dates:
         ctx.index.replace_all(rows)
         ctx.index.set_meta("token", token)
+        ctx.index.set_meta("feeds", json.dumps(feeds))
         ctx.report.mode = "empty"
         ctx.render("empty.html", paths.HOME)
         return
@@ -75,6 +87,7 @@ def build_full(ctx: Context) -> None:
         pending = pool.submit(day_tasks)
         ctx.index.replace_all(rows)
         ctx.index.set_meta("token", token)
+        ctx.index.set_meta("feeds", json.dumps(feeds))
         del rows
         clock.lap("site index written")
         pool.wait(pool.submit(tag_tasks))
@@ -185,6 +198,11 @@ def build_incremental(ctx: Context, dates: Sequence[str]) -> None:
     for arxiv_id in removed:
         (ctx.out.root / paper_path(arxiv_id)).unlink(missing_ok=True)
     clock.lap("paper pages")
+    # A tag that joined or left the busiest (those with a feed) changes its own page.
+    had_feed = set(json.loads(ctx.index.get_meta("feeds") or "[]"))
+    has_feed = {key for key, tag in ctx.tags.items() if tag.feed}
+    touched |= had_feed ^ has_feed
+    ctx.index.set_meta("feeds", json.dumps(sorted(has_feed)))
     for key in sorted(touched):
         tag = ctx.tags.get(key)
         if tag is not None:

@@ -25,6 +25,7 @@ log = logging.getLogger("dailypapers.render.site")
 
 TAG_PAGE_LIMIT = 100  # papers listed on a tag page (newest first); the rest via search
 TAG_FEED_LIMIT = 20
+TAG_FEEDS = 100  # the busiest tags get an Atom feed each; the others a page only
 SNIPPET_CHARS = 220
 RECORD_AUTHORS = 3  # authors named in a search result or tag page line
 SERIAL_BELOW = 2000  # papers; smaller sites build in one process
@@ -32,6 +33,8 @@ SERIAL_BELOW = 2000  # papers; smaller sites build in one process
 MANAGED_DIRS = ("days", "papers", "tags", "search", "static", paths.IMAGES)
 STATIC_FILES = ("site.css", "search.js", "day.js", "favicon.svg", "feed.xsl")
 SITE_INDEX = "site-index.sqlite"  # in settings.cache_path
+# Pages one starts from carry the search box; the others link to the search page.
+FIND_PAGES = ("day.html", "archive.html", "tags.html", "empty.html")
 
 
 @dataclass
@@ -151,6 +154,15 @@ class TagInfo:
     label: str
     slug: str
     count: int
+    feed: bool = False  # one of the TAG_FEEDS busiest: it has a feed
+
+
+def mark_feeds(tags: dict[str, TagInfo]) -> list[str]:
+    """Give the TAG_FEEDS busiest tags (most papers, then key) a feed; returns their keys."""
+    busiest = sorted(tags.values(), key=lambda t: (-t.count, t.key))[:TAG_FEEDS]
+    for tag in busiest:
+        tag.feed = True
+    return sorted(t.key for t in busiest)
 
 
 @dataclass
@@ -177,7 +189,7 @@ class Context:
         root = paths.root_of(rel)
         try:
             html = self.env.get_template(f"site/{template}").render(
-                root=root, tag_url=self.tag_url, **context
+                root=root, tag_url=self.tag_url, find=template in FIND_PAGES, **context
             )
         except jinja2.TemplateError as exc:
             raise SiteError(f"template site/{template} failed: {exc}") from exc
@@ -192,6 +204,7 @@ class Context:
             t.key: TagInfo(key=t.key, label=t.label, slug=tag_slug(t.key), count=t.count)
             for t in self.index.tag_counts(max(1, self.settings.site_tag_min_papers))
         }
+        mark_feeds(self.tags)
 
 
 class Clock:

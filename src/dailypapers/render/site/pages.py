@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import os
 from collections.abc import Sequence
 from importlib import resources
 from typing import Any
@@ -11,8 +12,8 @@ from ...models import DayDigest, DigestEntry
 from .. import paths, site_search
 from ..feed import FeedInfo, FeedItem, atom_feed, rss_feed
 from ..paths import day_json_path, day_path, paper_path, tag_feed_path, tag_path
-from .context import STATIC_FILES, TAG_FEED_LIMIT, TAG_PAGE_LIMIT, Clock, Context, TagInfo
-from .views import archive_calendar, day_json, day_tags, entry_view, feed_items
+from .context import STATIC_FILES, TAG_FEED_LIMIT, TAG_PAGE_LIMIT, Clock, Context, TagInfo, log
+from .views import archive_calendar, day_json, entry_view, feed_items
 
 
 def render_day(
@@ -26,7 +27,7 @@ def render_day(
     entries = views if views is not None else [entry_view(ctx, e) for e in digest.entries]
     ctx.render(
         "day.html", rel, digest=digest, date=digest.date, prev_date=prev_date,
-        next_date=next_date, home=home, entries=entries, day_tags=day_tags(entries),
+        next_date=next_date, home=home, entries=entries,
     )
     if not home:
         ctx.report.days += 1
@@ -50,30 +51,59 @@ def render_paper(
 
 
 def render_tag(ctx: Context, tag: TagInfo) -> None:
+    """A tag's page, and its feed when it is one of the busiest (else no feed file)."""
     items = ctx.index.tag_members(tag.key, TAG_PAGE_LIMIT)
     ctx.render("tag.html", tag_path(tag.slug), tag=tag, items=items, total=tag.count)
+    ctx.report.tags += 1
+    feed = tag_feed_path(tag.slug)
+    if not tag.feed:
+        if not ctx.out.fresh:
+            (ctx.out.root / feed).unlink(missing_ok=True)
+        return
     feed_items = [
         FeedItem(
             id=f"urn:arxiv:{arxiv_id}", title=record[0],
             link=ctx.absolute(record[2]) or f"https://arxiv.org/abs/{arxiv_id}",
-            date=record[1], summary=record[4], authors=authors, categories=labels,
+            date=record[1], summary=record[4], authors=[record[3]] if record[3] else [],
         )
-        for arxiv_id, record, authors, labels in ctx.index.tag_feed_rows(tag.key, TAG_FEED_LIMIT)
+        for arxiv_id, record, _authors, _labels in ctx.index.tag_feed_rows(
+            tag.key, TAG_FEED_LIMIT)
     ]
     info = FeedInfo(
         title=f"{ctx.settings.site_title}: {tag.label}",
-        id=ctx.absolute(tag_feed_path(tag.slug)) or f"urn:dailypapers:tag:{tag.slug}",
-        home_url=ctx.absolute(tag_path(tag.slug)),
-        self_url=ctx.absolute(tag_feed_path(tag.slug)),
+        id=ctx.absolute(feed) or f"urn:dailypapers:tag:{tag.slug}",
+        home_url=ctx.absolute(tag_path(tag.slug)), self_url=ctx.absolute(feed),
         description=f"Papers tagged {tag.label}",
-        stylesheet=paths.relative(tag_feed_path(tag.slug), paths.FEED_STYLE),
+        stylesheet=paths.relative(feed, paths.FEED_STYLE),
     )
-    ctx.out.write(tag_feed_path(tag.slug), atom_feed(info, feed_items, pretty=False))
-    ctx.report.tags += 1
+    ctx.out.write(feed, atom_feed(info, feed_items, pretty=False))
+
+
+def link_data(ctx: Context) -> None:
+    """``site/data`` -> ``../data``: the days' full records inside the site root, not copied.
+
+    Browsers on ``file://``, ``dailypapers serve`` and the GitHub Pages upload (its ``tar
+    --dereference`` stores the files themselves) follow the link; git keeps it as a link.
+    A real folder of that name is left alone.
+    """
+    link = ctx.out.root / paths.DATA
+    target = os.path.relpath(ctx.settings.root / paths.DATA, ctx.out.root)
+    if link.is_symlink():
+        if os.readlink(link) == target:
+            return
+        link.unlink()
+    elif link.exists():
+        log.warning("site: %s is not a link to %s; left alone", link, target)
+        return
+    try:
+        link.symlink_to(target, target_is_directory=True)
+    except OSError as exc:  # a file system without links: the JSON's data link dangles
+        log.warning("site: cannot link %s to %s: %s", link, target, exc)
 
 
 def write_common(ctx: Context) -> None:
     clock = Clock()
+    link_data(ctx)
     for name in STATIC_FILES:
         data = (resources.files("dailypapers.render") / "static" / name).read_bytes()
         ctx.out.write(paths.static_path(name), data)

@@ -6,7 +6,6 @@ import calendar
 import json
 import re
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from ...config import Settings
@@ -22,8 +21,7 @@ from ...view import (
     short_authors,
 )
 from ..feed import FeedItem, clean_text, entry_html
-from ..markdown import dated_file
-from ..paths import paper_path
+from ..paths import day_data_path, day_json_path, paper_path, relative
 from ..pictures import PaperPicture
 from ..tags import canonical
 from .context import RECORD_AUTHORS, SNIPPET_CHARS, Context
@@ -76,16 +74,6 @@ def badges(links: Sequence[Link]) -> list[tuple[str, str]]:
     return out
 
 
-def day_tags(views: Sequence[dict[str, Any]]) -> list[tuple[str, str, int]]:
-    """(key, label, papers) of the tags on a day, busiest first: the day page's tag filter."""
-    counts: dict[str, list[Any]] = {}
-    for view in views:
-        for key, (label, _url) in zip(view["tag_keys"], view["tags"], strict=True):
-            counts.setdefault(key, [label, 0])[1] += 1
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1][1], kv[1][0].casefold()))
-    return [(key, label, n) for key, (label, n) in ranked]
-
-
 def picture_view(ctx: Context, arxiv_id: str) -> dict[str, Any] | None:
     picture = ctx.pictures.get(arxiv_id)
     if picture is None:
@@ -109,7 +97,7 @@ def entry_view(ctx: Context, entry: DigestEntry) -> dict[str, Any]:
         "check": {"tone": v.check.tone, "label": v.check.label, "read": v.check.read,
                   "failed": list(v.check.failed), "note": v.check.note,
                   "counted": v.check.counted, "href": f"{v.page_path}#check"},
-        "description": gist[:200],
+        "from_abstract": v.has_summary and v.summary_source == "abstract",
         "tags": [(label, ctx.tag_url(key)) for key, label in entry_tags(entry)],
         "tag_keys": [key for key, _label in entry_tags(entry)],
         "picture": picture_view(ctx, v.arxiv_id),
@@ -134,11 +122,12 @@ def day_json(digest: DayDigest) -> str:
     """The day's index: each paper's place and page, and where the full record is.
 
     The full record (metadata, summary, verification) is the working directory's
-    ``data/YYYY/MM/DD.json``, next to ``site/``: it is linked, not copied (issue 17).
+    ``data/YYYY/MM/DD.json``, which the site reaches through its ``data`` link: linked, not
+    copied (issue 17), and inside the site root, so it is published with the site.
     """
     data = {
         "date": digest.date, "source": digest.source, "fetched_at": digest.fetched_at,
-        "data": "../../" + dated_file(Path(), "data", digest.date, ".json").as_posix(),
+        "data": relative(day_json_path(digest.date), day_data_path(digest.date)),
         "entries": [
             {"rank": e.rank, "arxiv_id": e.paper.arxiv_id, "upvotes": e.upvotes,
              "page": paper_path(e.paper.arxiv_id)}
