@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import tarfile
 import threading
 from html.parser import HTMLParser
 from pathlib import Path
@@ -14,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 from fakes.sitekit import EVIL_ONE_LINE, EVIL_TITLE, add_day, paper, small_site_store, summary
 
+from dailypapers import durable
 from dailypapers.cli import main
 from dailypapers.cli.site import make_server
 from dailypapers.config import Settings
@@ -148,9 +151,29 @@ def test_day_json_indexes_the_day_and_links_the_full_record(isolated_env: Path) 
     assert (first["rank"], first["arxiv_id"]) == (1, "2501.00003")
     assert first["page"] == paper_path("2501.00003")
     assert second["rank"] == 2
+    # the link stays inside the site root (GitHub Pages publishes only site/) and reaches
+    # the working directory's own file through site/data, a symbolic link, not a copy
+    assert data["data"] == "../data/2025/01/14.json"
+    assert (site / "data").is_symlink()
     record = (site / "days" / data["data"]).resolve()
     assert record == (isolated_env / "data" / "2025" / "01" / "14.json").resolve()
     assert "summary" not in first and "paper" not in first
+
+
+def test_pages_upload_carries_the_day_records_as_files(isolated_env: Path) -> None:
+    """What actions/upload-pages-artifact packs (tar --dereference) holds data/ as files."""
+    settings, store, site = build(isolated_env)
+    with store:
+        durable.export_all(store, settings)
+    tarball = isolated_env / "artifact.tar"
+    subprocess.run(["tar", "--dereference", "--hard-dereference", "--directory", str(site),
+                    "-cf", str(tarball), "."], check=True)
+    with tarfile.open(tarball) as tar:
+        member = tar.getmember("./data/2025/01/14.json")
+        assert member.isfile() and not any(m.issym() or m.islnk() for m in tar.getmembers())
+        body = tar.extractfile(member)
+        assert body is not None
+        assert json.loads(body.read())["date"] == "2025-01-14"
 
 
 def test_tag_pages_list_their_papers_and_respect_minimum(isolated_env: Path) -> None:
