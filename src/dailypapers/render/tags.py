@@ -19,6 +19,7 @@ and bounded. The site decides which keys earn a page (a minimum number of papers
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -159,6 +160,7 @@ _ALIASES: dict[str, tuple[str, str]] = {
 }
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def tag_key(label: str) -> str:
     """The identity of a tag: equal for every way of writing the same idea ("" for none)."""
     base = _base_key(label)
@@ -166,6 +168,7 @@ def tag_key(label: str) -> str:
     return alias[0] if alias else base
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def tag_label(label: str) -> str:
     """How a tag is shown: the alias table's name, else the label as written, cleaned."""
     alias = _ALIASES.get(_base_key(label))

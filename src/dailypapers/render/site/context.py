@@ -135,6 +135,9 @@ def make_environment(settings: Settings) -> jinja2.Environment:
             jinja2.FileSystemLoader(str(builtin)),
         ]),
         autoescape=True,
+        # Compiled once per build: no stat of every template on every page (10^5 pages).
+        auto_reload=False,
+        cache_size=-1,
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,

@@ -86,23 +86,30 @@ def entry_view(ctx: Context, entry: DigestEntry) -> dict[str, Any]:
     """What the day and paper templates show about an entry (from the one paper view)."""
     v = paper_view(entry, max_authors=max(1, ctx.settings.max_authors))
     gist = v.one_line if v.has_summary else v.abstract
+    tags = entry_tags(entry)
+    parts = [(p.label, p.text) for p in v.parts]
+    # A part the summarizer left empty is shown as such, unless the summary is one block
+    # (the abstract fallback), where four "missing" lines would only be noise.
+    if sum(1 for _label, text in parts if text) <= 1:
+        parts = [(label, text) for label, text in parts if text]
     return {
         "arxiv_id": v.arxiv_id, "version": v.version, "page": v.page_path, "title": v.title,
         "authors": list(v.authors), "authors_short": v.authors_short, "upvotes": v.upvotes,
         "organization": v.organization,
         "links": [(link.label, link.url) for link in v.links if link.kind != "page"],
-        "parts": [(p.label, p.text) for p in v.parts],
+        "parts": parts,
+        # the day row shows the one line above its collapsed parts: not twice
+        "row_parts": parts[1:] if parts and parts[0][1] == gist else parts,
         "verdict": (v.check.tone, v.check.label), "abstract": v.abstract,
         # The badge, from the one check view: the day page links it to the evidence table.
         "check": {"tone": v.check.tone, "label": v.check.label, "read": v.check.read,
                   "failed": list(v.check.failed), "note": v.check.note,
                   "counted": v.check.counted, "href": f"{v.page_path}#check"},
         "from_abstract": v.has_summary and v.summary_source == "abstract",
-        "tags": [(label, ctx.tag_url(key)) for key, label in entry_tags(entry)],
-        "tag_keys": [key for key, _label in entry_tags(entry)],
+        "tags": [(label, ctx.tag_url(key)) for key, label in tags],
+        "tag_keys": [key for key, _label in tags],
         "picture": picture_view(ctx, v.arxiv_id),
         "rank": v.rank, "gist": gist, "badges": badges(v.links),
-        "checked": [(plain(i.text), i.status, plain(i.snippet)) for i in v.check.items],
         "evidence": [{"text": plain(i.text), "status": i.status,
                       "verdict": VERDICT_WORDS.get(i.status, i.status),
                       "kind": "name" if i.is_name else "number",
