@@ -186,11 +186,14 @@ def is_generic(key: str) -> bool:
 
 def canonical(raw: Iterable[object], limit: int = MAX_TAGS_PER_PAPER) -> list[tuple[str, str]]:
     """(key, label) of a paper's keywords: normalized, generic words dropped, first wins."""
+    return list(_canonical(tuple(v for v in raw if isinstance(v, str)), limit))
+
+
+@functools.lru_cache(maxsize=4096)  # a paper's keywords are read by its view and its page
+def _canonical(raw: tuple[str, ...], limit: int) -> tuple[tuple[str, str], ...]:
     out: list[tuple[str, str]] = []
     seen: set[str] = set()
     for value in raw:
-        if not isinstance(value, str):
-            continue
         key = tag_key(value)
         if not key or key in seen or is_generic(key):
             continue
@@ -198,7 +201,7 @@ def canonical(raw: Iterable[object], limit: int = MAX_TAGS_PER_PAPER) -> list[tu
         out.append((key, tag_label(value)))
         if len(out) == limit:
             break
-    return out
+    return tuple(out)
 
 
 __all__ = ["GENERIC", "MAX_TAGS_PER_PAPER", "canonical", "is_generic", "singular", "tag_key",

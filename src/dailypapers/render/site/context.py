@@ -33,6 +33,7 @@ SERIAL_BELOW = 2000  # papers; smaller sites build in one process
 MANAGED_DIRS = ("days", "papers", "tags", "search", "static", paths.IMAGES)
 STATIC_FILES = ("site.css", "search.js", "day.js", "favicon.svg", "feed.xsl")
 SITE_INDEX = "site-index.sqlite"  # in settings.cache_path
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
 # Pages one starts from carry the search box; the others link to the search page.
 FIND_PAGES = ("day.html", "archive.html", "tags.html", "empty.html")
 
@@ -91,8 +92,15 @@ class Writer:
         self.written += 1
         if not exists:
             # A new file: nobody can be reading it yet, so skip the rename (a third of the
-            # cost of a first build at 10^5 files).
-            path.write_bytes(data)
+            # cost of a first build at 10^5 files), and open it with one system call
+            # (pathlib's buffered file costs a third more CPU per file).
+            fd = os.open(path, _NEW_FILE, 0o644)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+            finally:
+                os.close(fd)
             return
         tmp = path.with_name(f".{path.name}.tmp")
         try:

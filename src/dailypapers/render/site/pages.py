@@ -6,19 +6,18 @@ import bisect
 import os
 from collections.abc import Sequence
 from importlib import resources
-from typing import Any
 
 from ...models import DayDigest, DigestEntry
 from .. import paths, site_search
 from ..feed import FeedInfo, FeedItem, atom_feed, rss_feed
 from ..paths import day_json_path, day_path, paper_path, tag_feed_path, tag_path
 from .context import STATIC_FILES, TAG_FEED_LIMIT, TAG_PAGE_LIMIT, Clock, Context, TagInfo, log
-from .views import archive_calendar, day_json, entry_view, feed_items
+from .views import View, archive_calendar, day_json, entry_view, feed_items
 
 
 def render_day(
     ctx: Context, digest: DayDigest, *, home: bool = False,
-    views: list[dict[str, Any]] | None = None,
+    views: list[View] | None = None,
 ) -> None:
     n = bisect.bisect_left(ctx.dates, digest.date)
     prev_date = ctx.dates[n - 1] if n > 0 else None
@@ -43,7 +42,7 @@ def write_picture(ctx: Context, arxiv_id: str) -> None:
 
 def render_paper(
     ctx: Context, entry: DigestEntry, date: str, dates: Sequence[str],
-    view: dict[str, Any] | None = None,
+    view: View | None = None,
 ) -> None:
     ctx.render("paper.html", paper_path(entry.paper.arxiv_id), date=date, dates=list(dates),
                x=view if view is not None else entry_view(ctx, entry), paper_page=True)
