@@ -243,7 +243,7 @@ def main() -> None:
     settings, days = make_store(work, args.papers, args.years)
     print(f"store ready in {time.perf_counter() - t0:.0f}s: {work}")
     site = work / "site"
-    rows = []
+    rows: list[tuple[str, str, str, str]] = []
 
     # The store holds all days but the last; the last is "tomorrow's" day, published later.
     with Store(settings.db_path) as store:
@@ -261,6 +261,7 @@ def main() -> None:
         cpu = sum(getattr(after, k) - getattr(before, k)
                   for k in ("user", "system", "children_user", "children_system"))
         print(report.line())
+        print(f"full build: {cpu:.1f} CPU-s (user+sys, parent and workers)", flush=True)
         rows.append(("full build from scratch", f"{report.seconds:.1f} s",
                      f"{report.papers:,} paper pages, {report.written:,} files; "
                      f"{cpu:.0f} CPU-s on {os.cpu_count()} CPUs, load {load:.1f} before",
@@ -272,7 +273,7 @@ def main() -> None:
         started, before = time.perf_counter(), os.times()
         report = build_site(store, settings, dates=[newest])
         one_day, after = time.perf_counter() - started, os.times()
-        print(report.line())
+        print(report.line(), flush=True)
         rows.append(("publish one new day (incremental)", f"{one_day:.2f} s",
                      f"{report.written} files written, {report.unchanged} unchanged; "
                      f"{after.user - before.user + after.system - before.system:.2f} CPU-s, "
@@ -302,7 +303,8 @@ def main() -> None:
     old_title = sample.conn.execute(
         "SELECT title FROM papers ORDER BY arxiv_id LIMIT 1").fetchone()[0]
     author = sample.conn.execute(
-        "SELECT authors FROM papers ORDER BY arxiv_id LIMIT 1 OFFSET 5000").fetchone()[0]
+        "SELECT json_extract(data, '$.authors') FROM papers ORDER BY arxiv_id "
+        "LIMIT 1 OFFSET 5000").fetchone()[0]
     sample.close()
     corpus = Corpus()
     queries = {
