@@ -209,7 +209,7 @@ def report(results: dict[str, dict[str, Any]]) -> None:
             cells.append(mb(size / k) + ("" if what == "database" else f", {files / k:,.0f} files"))
         ratio = f" | {values[1] / values[0]:.2f}x" if len(names) == 2 and values[0] else ""
         print(f"| {what} | " + " | ".join(cells) + ratio + " |")
-    print(f"\n| extrapolated | " + " | ".join(names) + " |")
+    print("\n| extrapolated | " + " | ".join(names) + " |")
     print("|---" * (len(names) + 1) + "|")
     rows: list[tuple[str, list[str]]] = []
     for label, papers in ((f"{YEARS} years ({ten_years:,.0f} papers)", ten_years),
@@ -265,7 +265,7 @@ def main() -> None:
     results: dict[str, dict[str, Any]] = {}
     loads = [os.getloadavg()[0]]
     try:
-        for name, (proc, work, log) in running.items():
+        for name, (proc, _work, log) in running.items():
             while proc.poll() is None:
                 time.sleep(30)
                 loads.append(os.getloadavg()[0])
@@ -277,7 +277,7 @@ def main() -> None:
             print(f"{name}: {r['days']} days, {r['papers']} papers, {r['seconds']:.0f}s",
                   flush=True)
     finally:
-        for name, (proc, work, _log) in running.items():
+        for proc, work, _log in running.values():
             if proc.poll() is None:
                 proc.kill()
             if not args.keep:
