@@ -101,10 +101,12 @@ def child(src: str, work: str, plan_json: str) -> dict[str, Any]:
     from dailypapers.config import load_settings
     from dailypapers.store import Store
 
-    try:
-        from dailypapers.durable import open_store
-    except ImportError:
-        open_store = None
+    def open_db(settings: Any) -> Any:
+        try:  # what `run` opens: rebuilds or exports when it must
+            from dailypapers.durable import open_store
+        except ImportError:  # before issue 17
+            return Store(settings.db_path)
+        return open_store(settings)
 
     root = Path(work)
     inputs = root.parent / (root.name + "-input")
@@ -120,7 +122,7 @@ def child(src: str, work: str, plan_json: str) -> dict[str, Any]:
     started = time.perf_counter()
     for n, (day, recorded_file, _k) in enumerate(plan):
         path = make_input(day, recorded[recorded_file], counter, inputs)
-        with (open_store(settings) if open_store else Store(settings.db_path)) as store:
+        with open_db(settings) as store:
             report = pipeline.run_day(store, settings, day, source_input=str(path),
                                       deliver=False)
         path.unlink()
@@ -146,11 +148,11 @@ def start_child(src: Path, plan: list[tuple[str, Path, int]], base: Path,
     work = Path(tempfile.mkdtemp(prefix=f"bench-durable-{name}-", dir=base)) / "work"
     plan_json = json.dumps([(d, str(f), k) for d, f, k in plan])
     log = work.parent / "progress.log"
-    proc = subprocess.Popen(
-        [sys.executable, __file__, "--child", str(src), str(work), plan_json],
-        stdout=subprocess.PIPE, stderr=log.open("w"), text=True,
-        env={**os.environ, "PYTHONPATH": str(src)},
-    )
+    with log.open("w") as err:
+        proc = subprocess.Popen(
+            [sys.executable, __file__, "--child", str(src), str(work), plan_json],
+            stdout=err, stderr=err, text=True, env={**os.environ, "PYTHONPATH": str(src)},
+        )
     return proc, work, log
 
 
@@ -248,8 +250,9 @@ def main() -> None:
                         help="where the working directories go (default: /dev/shm if any)")
     parser.add_argument("--child", nargs=3, metavar=("SRC", "WORK", "PLAN"))
     args = parser.parse_args()
-    if args.child:
-        print(json.dumps(child(*args.child)))
+    if args.child:  # the result goes to a file: a pipe would fill up and block the child
+        result = child(*args.child)
+        (Path(args.child[1]).parent / "result.json").write_text(json.dumps(result))
         return
     CACHE.mkdir(parents=True, exist_ok=True)
     base = args.work_root or (Path("/dev/shm") if os.access("/dev/shm", os.W_OK) else CACHE)
@@ -269,10 +272,9 @@ def main() -> None:
             while proc.poll() is None:
                 time.sleep(30)
                 loads.append(os.getloadavg()[0])
-            out = proc.stdout.read() if proc.stdout else ""
             if proc.returncode != 0:
                 raise SystemExit(f"{name} failed:\n{log.read_text()[-3000:]}")
-            results[name] = dict(json.loads(out.strip().splitlines()[-1]))
+            results[name] = dict(json.loads((log.parent / "result.json").read_text()))
             r = results[name]
             print(f"{name}: {r['days']} days, {r['papers']} papers, {r['seconds']:.0f}s",
                   flush=True)
