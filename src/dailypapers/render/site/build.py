@@ -22,8 +22,10 @@ from ..paths import day_json_path, day_path, paper_path, tag_feed_path, tag_path
 from ..tags import canonical
 from .context import (
     SERIAL_BELOW,
+    TAG_PAGE_LIMIT,
     Clock,
     Context,
+    Member,
     SiteError,
     SiteReport,
     TagInfo,
@@ -58,6 +60,7 @@ def build_full(ctx: Context) -> None:
     del infos
     ctx.tags = _published_tags(ctx.settings, rows)
     feeds = mark_feeds(ctx.tags)
+    ctx.members = _tag_members(ctx.tags, rows)
     ctx.doc_of = {row.arxiv_id: doc for doc, row in enumerate(rows)}
     clock.lap("records")
     if not ctx.dates:
@@ -98,6 +101,23 @@ def build_full(ctx: Context) -> None:
         clock.lap("search terms saved")
         pool.wait(pool.submit([("search", [n]) for n in range(segments)]))
         clock.lap("search segments")
+
+
+def _tag_members(tags: dict[str, TagInfo], rows: Sequence[DocRow]) -> dict[str, list[Member]]:
+    """Each published tag's newest TAG_PAGE_LIMIT papers, from the rows in memory.
+
+    The same order as ``SiteIndex.tag_rows`` (newest date, then highest id): a full build
+    lists tags without 10^3 queries and 10^5 record decodings.
+    """
+    found: dict[str, list[tuple[str, int, Member]]] = {key: [] for key in tags}
+    for doc, row in enumerate(rows):
+        for key, _label in row.tags:
+            members = found.get(key)
+            if members is not None:
+                members.append((row.last, doc, (row.arxiv_id, row.record)))
+    return {key: [m for _last, _doc, m in sorted(members, key=lambda t: (t[0], t[1]),
+                                                 reverse=True)[:TAG_PAGE_LIMIT]]
+            for key, members in found.items()}
 
 
 def _published_tags(settings: Settings, rows: Sequence[DocRow]) -> dict[str, TagInfo]:

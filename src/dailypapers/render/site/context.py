@@ -159,6 +159,9 @@ def make_environment(settings: Settings) -> jinja2.Environment:
     return env
 
 
+Member = tuple[str, list[str]]  # a paper on a tag page or feed: (arxiv id, record)
+
+
 @dataclass
 class TagInfo:
     key: str
@@ -191,6 +194,8 @@ class Context:
     terms: list[tuple[int, str]] = field(default_factory=list)  # (search id, terms) computed
     doc_of: dict[str, int] = field(default_factory=dict)  # full builds: search id by paper
     pictures: dict[str, PaperPicture] = field(default_factory=dict)  # by arxiv id
+    # full builds: each published tag's newest papers (else read from the site index)
+    members: dict[str, list[Member]] = field(default_factory=dict)
 
     def tag_url(self, key: str) -> str | None:
         tag = self.tags.get(key)

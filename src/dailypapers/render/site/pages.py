@@ -51,7 +51,10 @@ def render_paper(
 
 def render_tag(ctx: Context, tag: TagInfo) -> None:
     """A tag's page, and its feed when it is one of the busiest (else no feed file)."""
-    items = ctx.index.tag_members(tag.key, TAG_PAGE_LIMIT)
+    members = ctx.members.get(tag.key)
+    if members is None:
+        members = ctx.index.tag_rows(tag.key, TAG_PAGE_LIMIT)
+    items = [rec for _arxiv_id, rec in members]
     ctx.render("tag.html", tag_path(tag.slug), tag=tag, items=items, total=tag.count)
     ctx.report.tags += 1
     feed = tag_feed_path(tag.slug)
@@ -65,8 +68,7 @@ def render_tag(ctx: Context, tag: TagInfo) -> None:
             link=ctx.absolute(record[2]) or f"https://arxiv.org/abs/{arxiv_id}",
             date=record[1], summary=record[4], authors=[record[3]] if record[3] else [],
         )
-        for arxiv_id, record, _authors, _labels in ctx.index.tag_feed_rows(
-            tag.key, TAG_FEED_LIMIT)
+        for arxiv_id, record in members[:TAG_FEED_LIMIT]
     ]
     info = FeedInfo(
         title=f"{ctx.settings.site_title}: {tag.label}",
