@@ -228,8 +228,10 @@ class Clock:
 
     def __init__(self) -> None:
         self.last = time.perf_counter()
+        self.cpu = time.process_time()
 
     def lap(self, what: str) -> None:
-        now = time.perf_counter()
-        log.debug("site: %s in %.2fs", what, now - self.last)
-        self.last = now
+        now, cpu = time.perf_counter(), time.process_time()
+        log.debug("site: %s in %.2fs (%.2f CPU-s in this process)", what, now - self.last,
+                  cpu - self.cpu)
+        self.last, self.cpu = now, cpu
