@@ -30,6 +30,7 @@ from pytest_httpserver import HTTPServer
 
 from dailypapers.config import Settings
 from dailypapers.errors import SummarizerError
+from dailypapers.models import Summary
 from dailypapers.summarize.llm import LLMSummarizer
 
 KEY = "sk-proj-FAULTtestKEY-0123456789abcdef"
@@ -249,3 +250,19 @@ def test_a_key_the_model_echoes_is_published_nowhere(tmp_path: Path) -> None:
     for text in (everything, sent, done.stdout, done.stderr):
         assert KEY not in text
         assert "FAULTtestKEY" not in text
+
+
+# ------------------------------------------------------------------ the stage as a whole
+
+
+def test_the_summarize_stage_ends_at_stage_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    with serve(FakeLLM(lambda seen: Answer(delay=0.6))) as fake:
+        summarizer = _summarizer(fake.url, concurrency=1, stage_deadline=1)
+        papers = [paper(f"2501.0000{n}") for n in range(1, 6)]
+        done = dict((p.arxiv_id, s) for p, s in summarizer.summarize_many(papers))
+        asked = len(fake.seen)
+    assert len(done) == 5 and all(not isinstance(s, Exception) for s in done.values())
+    late = [s for s in done.values() if isinstance(s, Summary) and s.backend == "extractive"]
+    assert 1 <= asked < 5 and len(late) == 5 - asked  # each paper asked once, or not at all
+    assert all("stage_deadline (1 s)" in s.usage["fallback_reason"] for s in late)

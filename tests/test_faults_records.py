@@ -175,3 +175,25 @@ def test_disk_full_ends_in_one_line_and_resumes(
     again = cli(root, *args[:-2])
     assert again.returncode == 3, again.stderr  # published: partial only for 2 < min_papers
     assert (root / "archive" / "2025" / "03" / "04.md").exists()
+
+
+@pytest.mark.parametrize(("url", "status"), [
+    ("htp:/x", 5), ("notaurl", 5), ("http://127.0.0.1:99999", 1), ("https://127.0.0.1:1/ x", 1),
+])
+def test_a_malformed_url_ends_in_one_line(tmp_path: Path, url: str, status: int) -> None:
+    env = cli_env(DAILYPAPERS_HF_URL=url, DAILYPAPERS_HTTP_RETRIES="1")
+    done = cli(tmp_path / "w", "run", "--date", DATE, "--no-fulltext", env=env)
+    assert done.returncode == status, done.stderr
+    assert "Traceback" not in done.stderr and "DAILYPAPERS_HF_URL" in done.stderr
+    assert len(done.stderr.strip().splitlines()) <= 2  # the error and its hint
+    assert not (tmp_path / "w" / "archive").exists()
+
+
+def test_a_malformed_channel_url_is_a_failed_delivery(tmp_path: Path) -> None:
+    root = telegram_dir(tmp_path / "w", "http://127.0.0.1:99999/[", [hf_item(1)])
+    done = cli(root, "run", "--date", DATE, "--input", str(root / "day.json"), "--no-fulltext")
+    assert done.returncode == 3, done.stderr  # published; delivery failed, recorded
+    assert "Traceback" not in done.stderr and "telegram" in done.stdout
+    assert (root / "archive" / "2025" / "03" / "04.md").exists()
+    with sqlite3.connect(root / "dailypapers.db") as conn:
+        assert {r[0] for r in conn.execute("SELECT status FROM deliveries")} == {"failed"}

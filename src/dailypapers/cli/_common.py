@@ -88,7 +88,11 @@ def _expected_fault(exc: BaseException) -> None:
 
 
 def _unexpected(exc: BaseException) -> None:
-    """A bug: one line and exit 1; the traceback only with -v (then this returns)."""
+    """A bug: one line and exit 1; the traceback only with -v (then this returns).
+    click's own exceptions (usage errors, Exit, Abort) are left to click."""
+    if isinstance(exc, click.exceptions.ClickException | click.exceptions.Exit
+                  | click.exceptions.Abort):
+        return
     ctx = click.get_current_context(silent=True)
     if ctx is not None and _state(ctx)["verbose"] > 0:
         return

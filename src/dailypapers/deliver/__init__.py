@@ -12,6 +12,10 @@ items or sending) stops that channel for the run with one line (:func:`dailypape
 the traceback at ``-v``); the batch it was sending is recorded failed, so the next run sends
 it again; the other channels go on.
 
+Delivery is a stage with a deadline: once ``stage_deadline`` seconds have passed, no new
+message is started; each channel still to send stops with that reason and the rest goes on
+the next run.
+
 The one gap no sender can close: a process killed after the service accepted a message but
 before the store recorded it will send that one message again on the next run.
 
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -142,8 +147,10 @@ def deliver_day(
     if not names and not settings.readers:
         report.message = report.message or "no channels configured (set channels = [...])"
         return report
+    stop = time.monotonic() + settings.stage_deadline
     for name in names:
-        report.channels.append(_deliver_channel(store, settings, name, digest, dry_run=dry_run))
+        report.channels.append(_deliver_channel(store, settings, name, digest, dry_run=dry_run,
+                                                stop=stop))
     if settings.readers:  # [[readers]]: a profile's ranked selection per target (foryou)
         from ..foryou.readers import deliver_readers
 
@@ -154,7 +161,7 @@ def deliver_day(
 
 def _deliver_channel(
     store: Store, settings: Settings, name: str, digest: DayDigest, *, dry_run: bool,
-    key_prefix: str = "", label: str | None = None,
+    key_prefix: str = "", label: str | None = None, stop: float | None = None,
 ) -> ChannelResult:
     """``key_prefix`` keeps a reader's items apart from the day's own to the same target."""
     result = ChannelResult(label or name)
@@ -180,6 +187,10 @@ def _deliver_channel(
             return result
         me = process_id()
         for batch in channel.batches(pending):
+            if stop is not None and time.monotonic() > stop:
+                result.error = (f"the delivery stage passed its stage_deadline "
+                                f"({settings.stage_deadline:g} s); the rest goes next run")
+                break
             mine = _claim(store, settings, name, batch, me, result)
             if not mine:
                 continue

@@ -17,7 +17,9 @@ one model and how its errors map to "retry" or "give up". This module promises t
   (connection, headers, body) must end within ``llm_deadline`` seconds
   (:func:`~dailypapers.http.io_deadline`; a stalled or trickling endpoint is not retried:
   the next model, else the offline summary), and every field a model writes is scrubbed of
-  secrets and cut to ``llm_max_field_chars`` before it is verified or stored.
+  secrets and cut to ``llm_max_field_chars`` before it is verified or stored;
+- a day (``summarize_many``) is bounded as a stage: once ``stage_deadline`` seconds have
+  passed, no request leaves and the papers left get the offline summary, saying why.
 """
 
 from __future__ import annotations
@@ -151,6 +153,7 @@ class LLMSummarizer(Summarizer):
         }
         # The verdict on each returned LLM summary, handed to the pipeline with it
         # (``verification_of``); ``_verified`` holds the summary each verdict is about.
+        self._stage_stop: float | None = None  # set by summarize_many (stage_deadline)
         self.verifications: dict[str, Verification] = {}
         self._verified: dict[str, Summary] = {}
         if settings.max_cost is not None:
@@ -205,7 +208,9 @@ class LLMSummarizer(Summarizer):
         reasons: list[str] = []
         # One tally across the chain: tokens a failed model used are part of this paper's cost.
         usage = _Usage()
-        if not self.budget.exhausted:
+        if self._past_stage():
+            reasons.append(self._stage_message())
+        elif not self.budget.exhausted:
             for model in self.models:
                 try:
                     summary = self._summarize_with(model, paper, fulltext, usage)
@@ -346,6 +351,8 @@ class LLMSummarizer(Summarizer):
                     # when the limiter logs it, so the window it counts is the one the server
                     # sees, and only requests about to leave hold budget reservations.
                     with self._in_flight:
+                        if self._past_stage():  # waited for a slot past the stage's end
+                            raise BudgetExceeded(self._stage_message())
                         reserved = self.budget.reserve(est_in + EST_OUTPUT_TOKENS, est_cost)
                         slot = self.limiter.acquire(est_in + EST_OUTPUT_TOKENS)
                         # The whole answer, headers and body, within llm_deadline.
@@ -398,6 +405,13 @@ class LLMSummarizer(Summarizer):
                 ) from exc
             raise SummarizerError(f"{exc} (gave up after {attempts} attempts)") from exc
 
+    def _past_stage(self) -> bool:
+        return self._stage_stop is not None and time.monotonic() > self._stage_stop
+
+    def _stage_message(self) -> str:
+        return (f"the summarize stage passed its stage_deadline "
+                f"({self.settings.stage_deadline:g} s); no more requests this run")
+
     def _settle_failed(self, reserved: tuple[int, float], usage: _Usage) -> None:
         self.budget.settle(reserved, 0, 0.0)
         usage.calls += 1
@@ -435,6 +449,7 @@ class LLMSummarizer(Summarizer):
         # Twice as many workers as request slots, so that parsing and verifying one answer
         # never keeps the next request of another paper from leaving.
         workers = 2 * max(1, self.settings.concurrency)
+        self._stage_stop = time.monotonic() + self.settings.stage_deadline
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"llm-{self.id}") as pool:
             futures = {pool.submit(self.summarize, p, f): p for p, f in items}
             for future in as_completed(futures):

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from ..config import Settings
 from ..errors import ConfigError, MissingKeyError, SummarizerError
-from ..http import bound_transport, retry_after_seconds
+from ..http import bound_client, retry_after_seconds
 from ..secrets import optional_key, redact
 from .llm import LLMSummarizer, PaperContext, Reply, Turn, _FormatRejected, _RetryableCall
 from .prompt import json_mode_instructions, output_schema
@@ -77,7 +77,7 @@ class OpenAISummarizer(LLMSummarizer):
             base_url=self.base_url,
             timeout=settings.request_timeout,
             max_retries=0,
-            http_client=self._openai.DefaultHttpxClient(transport=bound_transport()),
+            http_client=bound_client(self._openai.DefaultHttpxClient()),
         )
         self._modes: dict[str, Mode] = {}
         self._mode_lock = threading.Lock()
