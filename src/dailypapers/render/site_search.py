@@ -2,40 +2,42 @@
 
 Browsers block ``fetch()`` on file://, so every shard is a script that hands its data to a
 global (``DPS.t(...)``, ``DPS.d(...)``, ``DPS.m(...)``) and the search page loads shards
-with script tags. The index is split so a search loads little:
+with script tags. The index is split so a search loads little, in few files:
 
 - Papers get ids in the order they were first published (a full build numbers them by
   first date; later papers get the next id, kept in the site index), so ids never move
   when a day is appended and a new day only changes the last segment.
-- Papers are grouped in segments of ``SEGMENT`` ids. Within a segment every term is hashed
-  (FNV-1a over UTF-8, same in ``search.js``) to one of ``BUCKETS`` shard files, all of which
-  exist (possibly empty), so the client never asks for a missing file. A one-word search
-  loads one bucket per segment: about 1/``BUCKETS`` of the index.
+- Papers are grouped in segments of ``SEGMENT`` ids (7 segments at 10^5 papers). Within a
+  segment every term goes to one of ``BUCKETS`` shard files by its first three characters
+  (FNV-1a over UTF-8, same in ``search.js``); a tag term (``#slug``) by all of it. Every
+  shard exists (possibly empty), so the client never asks for a missing file. A query
+  word loads one shard per segment, about 1/``BUCKETS`` of the index, and that shard also
+  holds every term the word may stand for: its completions (as you type, from three
+  characters) and, for words of five or more characters, the terms one typo away (after
+  the third character). So a prefix or a typo costs what an exact word costs.
 - Postings are ``local_id << 3 | fields`` (4 = title, 2 = authors/keywords, 1 = summary or,
   without one, the abstract), delta-encoded in decimal; a term in more than a fifth of a
   segment is stored as three bitmaps instead (base64 after "~"), about 5x smaller.
 - Paper records for result lists live in blocks of ``BLOCK`` ids (``search/d/N.js``).
-- Forgiving search: each segment also has ``PREFIXES`` vocabulary files
-  (``search/sN/pK.js``, K = hash of a term's first three characters): the segment's terms
-  with their document counts. A query word loads one per segment, and search.js expands
-  it to the terms that start with it (as you type, from three characters) and, for words
-  of five or more characters, to the terms one edit away (a typo after the third
-  character), then loads those terms' postings as usual.
 - Tags are terms too (``#<slug>``, names field), so a tag filter is one more posting list;
   ``search/sN/b.js`` holds each record block's first and last date for date filters.
 
-``search/manifest.json`` carries the token of the site index it was built with, so an
-incremental build can tell the site and its index belong together. Tokenizing must match
-``static/search.js`` exactly.
+A paper's terms are computed once (``doc_terms``) and kept in the site index with a
+fingerprint of the text they came from (``terms_key``), so a full build only tokenizes
+papers whose text changed. ``search/manifest.json`` carries the token of the site index it
+was built with, so an incremental build can tell the site and its index belong together.
+Tokenizing must match ``static/search.js`` exactly.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import itertools
 import json
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -43,15 +45,18 @@ from ..models import DigestEntry
 from .paths import tag_slug
 from .tags import canonical
 
-SEGMENT = 4096
+SEGMENT = 16384
 BLOCK = 32
-BUCKETS = 256
-PREFIXES = 256
+BUCKETS = 512
+PREFIX = 3  # a word's shard is chosen by this many first characters
 DENSE = SEGMENT // 5  # postings above which a bitmap is smaller than deltas
 MANIFEST = "search/manifest.json"
 TAGS = "search/tags.js"
 MAX_FILTER_TAGS = 3000
-INDEX_VERSION = 3  # 2: tags normalized (render/tags.py); 3: vocabularies, tag terms
+# 2: tags normalized (render/tags.py); 3: vocabularies, tag terms; 4: shards by prefix,
+# 16384-paper segments, no vocabulary files
+INDEX_VERSION = 4
+TERMS_FORMAT = "t1"  # of doc_terms' text; part of terms_key, so a new format recomputes
 
 _WORD = re.compile(r"[^\W_]+")
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
@@ -108,13 +113,22 @@ def term_set(text: str) -> set[str]:
     return terms
 
 
+def _fnv(text: str) -> int:
+    h = _FNV_OFFSET
+    for byte in text.encode("utf-8"):
+        h = ((h ^ byte) * _FNV_PRIME) & 0xFFFFFFFF
+    return h
+
+
 def bucket(term: str) -> int:
-    found = _hash_cache.get(term)
+    """The shard of a term: by its first ``PREFIX`` characters (a tag term by all of it),
+    so a word's completions and one-typo variants after that share its shard."""
+    key = term if term.startswith("#") else term[:PREFIX]
+    found = _hash_cache.get(key)
     if found is None:
-        h = _FNV_OFFSET
-        for byte in term.encode("utf-8"):
-            h = ((h ^ byte) * _FNV_PRIME) & 0xFFFFFFFF
-        found = _hash_cache[term] = h % BUCKETS
+        found = _fnv(key) % BUCKETS
+        if len(_hash_cache) < _TERM_CACHE_MAX:
+            _hash_cache[key] = found
     return found
 
 
@@ -132,48 +146,64 @@ def entry_fields(entry: DigestEntry) -> tuple[str, str, str]:
     return paper.title, names, body
 
 
-def prefix_bucket(term: str) -> int:
-    """The vocabulary file of a term: by its first three characters, so completions and
-    one-typo variants of a query word (after its third character) share its file."""
-    return bucket(term[:3]) % PREFIXES
-
-
 def tag_term(key: str) -> str:
     """The search term of a tag (its key as ``tags.tag_key`` gives it): ``#<slug>``."""
     return "#" + tag_slug(key)
 
 
+def _tag_keywords(entry: DigestEntry) -> list[str]:
+    summary = entry.summary
+    return [*(summary.keywords if summary else []), *entry.paper.ai_keywords]
+
+
+def terms_key(entry: DigestEntry) -> str:
+    """A fingerprint of everything ``doc_terms`` reads (and of the terms' format): equal
+    keys mean equal terms, so stored terms are reused instead of tokenizing again."""
+    text = "\x1f".join((TERMS_FORMAT, *entry_fields(entry), *_tag_keywords(entry)))
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
 def doc_terms(entry: DigestEntry) -> str:
-    """A paper's terms with their field masks: ``"term mask term mask ..."``."""
+    """A paper's terms grouped by field mask: ``"mask term term|mask term ..."``."""
     masks: dict[str, int] = {}
     for mask, text in zip((4, 2, 1), entry_fields(entry), strict=True):
         for term in term_set(text):
             masks[term] = masks.get(term, 0) | mask
-    summary = entry.summary
-    for key, _label in canonical([*(summary.keywords if summary else []),
-                                  *entry.paper.ai_keywords]):
+    for key, _label in canonical(_tag_keywords(entry)):
         masks[tag_term(key)] = 2
-    return " ".join(map("%s %d".__mod__, sorted(masks.items())))
+    groups: dict[int, list[str]] = {}
+    for term, mask in masks.items():
+        groups.setdefault(mask, []).append(term)
+    return "|".join(f"{mask} {' '.join(sorted(terms))}" for mask, terms in sorted(groups.items()))
 
 
-def segment_shards(segment: int, docs: Sequence[tuple[int, str | None]]) -> list[str]:
-    """The ``BUCKETS`` posting shards then the ``PREFIXES`` vocabularies of one segment, as
-    scripts, from (local id, terms) in id order."""
-    postings: dict[str, list[int]] = {}
+def parse_terms(terms: str) -> dict[str, int]:
+    """``doc_terms`` text back as {term: field mask}."""
+    out: dict[str, int] = {}
+    for group in terms.split("|") if terms else ():
+        mask, *words = group.split(" ")
+        for word in words:
+            out[word] = int(mask)
+    return out
+
+
+def segment_shards(segment: int, docs: Iterable[tuple[int, str | None]]) -> list[str]:
+    """The ``BUCKETS`` posting shards of one segment, as scripts, from (local id, terms)
+    in id order."""
+    postings: defaultdict[str, list[int]] = defaultdict(list)
     for local, terms in docs:
         if not terms:
             continue
-        parts = terms.split(" ")
-        for term, mask in zip(parts[::2], parts[1::2], strict=True):
-            postings.setdefault(term, []).append(local << 3 | int(mask))
+        base = local << 3
+        for group in terms.split("|"):
+            words = group.split(" ")
+            value = base | int(words[0])
+            for term in itertools.islice(words, 1, None):
+                postings[term].append(value)
     shards: list[dict[str, str]] = [{} for _ in range(BUCKETS)]
-    vocab: list[dict[str, int]] = [{} for _ in range(PREFIXES)]
     for term in sorted(postings):
         shards[bucket(term)][term] = encode_postings(postings[term])
-        if not term.startswith("#"):
-            vocab[prefix_bucket(term)][term] = len(postings[term])
-    return ([_js("t", segment, n, shard) for n, shard in enumerate(shards)]
-            + [_js("p", segment, n, words) for n, words in enumerate(vocab)])
+    return [_js("t", segment, n, shard) for n, shard in enumerate(shards)]
 
 
 def encode_postings(values: Sequence[int]) -> str:
@@ -182,6 +212,8 @@ def encode_postings(values: Sequence[int]) -> str:
     A term in more than a fifth of a segment is cheaper as three bitmaps (title, names,
     body) of ``SEGMENT`` bits, base64 after a "~", than as a delta list.
     """
+    if len(values) == 1:
+        return str(values[0])
     if len(values) > DENSE:
         planes = [bytearray(SEGMENT // 8) for _ in range(3)]
         for value in values:
@@ -190,8 +222,7 @@ def encode_postings(values: Sequence[int]) -> str:
                 if mask & bit:
                     plane[local >> 3] |= 1 << (local & 7)
         return "~" + base64.b64encode(bytes(planes[0] + planes[1] + planes[2])).decode()
-    deltas = [values[0]] + [b - a for a, b in itertools.pairwise(values)]
-    return ",".join(map(str, deltas))
+    return ",".join(map(str, [values[0], *[b - a for a, b in itertools.pairwise(values)]]))
 
 
 def decode_postings(text: str) -> list[tuple[int, int]]:
@@ -226,7 +257,7 @@ def tags_script(tags: Sequence[tuple[str, str, int]]) -> str:
 def meta_script(docs: int) -> str:
     return _js(
         "m", {"v": INDEX_VERSION, "docs": docs, "seg": SEGMENT, "block": BLOCK,
-              "buckets": BUCKETS, "prefixes": PREFIXES, "segs": (docs + SEGMENT - 1) // SEGMENT},
+              "buckets": BUCKETS, "prefix": PREFIX, "segs": (docs + SEGMENT - 1) // SEGMENT},
     )
 
 
@@ -260,11 +291,9 @@ def write_segment(
     first = segment * SEGMENT
     by_id = {doc: (record, terms) for doc, record, terms in members}
     top = max(by_id, default=first - 1) + 1
-    shards = segment_shards(segment, [(doc - first, by_id[doc][1]) for doc in sorted(by_id)])
-    for n, script in enumerate(shards[:BUCKETS]):
+    shards = segment_shards(segment, ((doc - first, by_id[doc][1]) for doc in sorted(by_id)))
+    for n, script in enumerate(shards):
         write(f"search/s{segment}/{n}.js", script)
-    for n, script in enumerate(shards[BUCKETS:]):
-        write(f"search/s{segment}/p{n}.js", script)
     spans: list[list[str] | None] = []
     for block_first in range(first, top, BLOCK):
         block = block_first // BLOCK
@@ -281,6 +310,6 @@ def write_segment(
 
 __all__ = [
     "BLOCK", "BUCKETS", "MANIFEST", "SEGMENT", "block_script", "bucket", "decode_postings",
-    "doc_terms", "encode_postings", "manifest_text", "meta_script", "read_manifest",
-    "segment_shards", "tokenize", "write_segment",
+    "doc_terms", "encode_postings", "manifest_text", "meta_script", "parse_terms",
+    "read_manifest", "segment_shards", "terms_key", "tokenize", "write_segment",
 ]
