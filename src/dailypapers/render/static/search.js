@@ -102,6 +102,7 @@
   }
   window.DPS.decode = decode; // for tests
   window.DPS.oneEdit = oneEdit;
+  window.DPS.bucket = bucket;
 
   function segments(meta) {
     var out = [];
