@@ -190,7 +190,8 @@ def queries(work: Path) -> dict[str, str]:
         old_title = store.conn.execute(
             "SELECT title FROM papers ORDER BY arxiv_id LIMIT 1").fetchone()[0]
         author = store.conn.execute(
-            "SELECT authors FROM papers ORDER BY arxiv_id LIMIT 1 OFFSET 5000").fetchone()[0]
+            "SELECT json_extract(data, '$.authors') FROM papers ORDER BY arxiv_id"
+        " LIMIT 1 OFFSET 5000").fetchone()[0]
     # "diffus": the first 6 letters of a frequent long word, not a word itself.
     prefix = next(w[:6] for w in words[20:] if len(w) >= 9 and w[:6] not in known
                   and not any(k.startswith(w[:6]) and k != w for k in words[:20]))

@@ -262,7 +262,8 @@ def main() -> None:
     old_title = sample.conn.execute(
         "SELECT title FROM papers ORDER BY arxiv_id LIMIT 1").fetchone()[0]
     author = sample.conn.execute(
-        "SELECT authors FROM papers ORDER BY arxiv_id LIMIT 1 OFFSET 5000").fetchone()[0]
+        "SELECT json_extract(data, '$.authors') FROM papers ORDER BY arxiv_id"
+        " LIMIT 1 OFFSET 5000").fetchone()[0]
     sample.close()
     corpus = Corpus()
     queries = {

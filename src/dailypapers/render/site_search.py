@@ -7,7 +7,7 @@ with script tags. The index is split so a search loads little, in few files:
 - Papers get ids in the order they were first published (a full build numbers them by
   first date; later papers get the next id, kept in the site index), so ids never move
   when a day is appended and a new day only changes the last segment.
-- Papers are grouped in segments of ``SEGMENT`` ids (7 segments at 10^5 papers). Within a
+- Papers are grouped in segments of ``SEGMENT`` ids (13 at 10^5 papers). Within a
   segment every term goes to one of ``BUCKETS`` shard files by its first three characters
   (FNV-1a over UTF-8, same in ``search.js``); a tag term (``#slug``) by all of it. Every
   shard exists (possibly empty), so the client never asks for a missing file. A query
@@ -35,9 +35,10 @@ import base64
 import hashlib
 import itertools
 import json
+import operator
 import re
 import unicodedata
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -45,7 +46,7 @@ from ..models import DigestEntry
 from .paths import tag_slug
 from .tags import canonical
 
-SEGMENT = 16384
+SEGMENT = 8192
 BLOCK = 32
 BUCKETS = 512
 PREFIX = 3  # a word's shard is chosen by this many first characters
@@ -54,7 +55,7 @@ MANIFEST = "search/manifest.json"
 TAGS = "search/tags.js"
 MAX_FILTER_TAGS = 3000
 # 2: tags normalized (render/tags.py); 3: vocabularies, tag terms; 4: shards by prefix,
-# 16384-paper segments, no vocabulary files
+# 8192-paper segments, no vocabulary files
 INDEX_VERSION = 4
 TERMS_FORMAT = "t1"  # of doc_terms' text; part of terms_key, so a new format recomputes
 
@@ -69,6 +70,7 @@ STOPWORDS = frozenset(_STOP_TEXT.split(" "))
 _FNV_PRIME = 0x01000193
 _FNV_OFFSET = 0x811C9DC5
 _hash_cache: dict[str, int] = {}
+_consume = deque(maxlen=0).extend  # runs an iterator to its end
 
 
 def _term(word: str) -> str:
@@ -108,7 +110,13 @@ def tokenize(text: str) -> list[str]:
 
 def term_set(text: str) -> set[str]:
     """The distinct terms of a text (``set(tokenize(text))``, faster)."""
-    terms = set(map(_lookup, set(_words(text))))
+    words = set(_words(text))
+    if len(_term_cache) < _TERM_CACHE_MAX:  # new words first, then one lookup in C
+        for word in words.difference(_term_cache):
+            _term_cache[word] = _term(word)
+        terms = set(map(_term_cache.__getitem__, words))
+    else:
+        terms = set(map(_lookup, words))
     terms.discard("")
     return terms
 
@@ -165,16 +173,16 @@ def terms_key(entry: DigestEntry) -> str:
 
 def doc_terms(entry: DigestEntry) -> str:
     """A paper's terms grouped by field mask: ``"mask term term|mask term ..."``."""
-    masks: dict[str, int] = {}
-    for mask, text in zip((4, 2, 1), entry_fields(entry), strict=True):
-        for term in term_set(text):
-            masks[term] = masks.get(term, 0) | mask
-    for key, _label in canonical(_tag_keywords(entry)):
-        masks[tag_term(key)] = 2
-    groups: dict[int, list[str]] = {}
-    for term, mask in masks.items():
-        groups.setdefault(mask, []).append(term)
-    return "|".join(f"{mask} {' '.join(sorted(terms))}" for mask, terms in sorted(groups.items()))
+    title, names, body = map(term_set, entry_fields(entry))
+    names.update(tag_term(key) for key, _label in canonical(_tag_keywords(entry)))
+    # Each term once, under the fields it is in (set algebra: no loop over the terms here).
+    groups = (
+        (1, body - title - names), (2, names - title - body), (3, (names & body) - title),
+        (4, title - names - body), (5, (title & body) - names), (6, (title & names) - body),
+        (7, title & names & body),
+    )
+    # (in set order: the shards sort their terms)
+    return "|".join(f"{mask} {' '.join(terms)}" for mask, terms in groups if terms)
 
 
 def parse_terms(terms: str) -> dict[str, int]:
@@ -191,15 +199,17 @@ def segment_shards(segment: int, docs: Iterable[tuple[int, str | None]]) -> list
     """The ``BUCKETS`` posting shards of one segment, as scripts, from (local id, terms)
     in id order."""
     postings: defaultdict[str, list[int]] = defaultdict(list)
+    posting_list = postings.__getitem__
     for local, terms in docs:
         if not terms:
             continue
         base = local << 3
         for group in terms.split("|"):
             words = group.split(" ")
-            value = base | int(words[0])
-            for term in itertools.islice(words, 1, None):
-                postings[term].append(value)
+            # postings[term].append(value) for every term, looped in C (most of the time
+            # of a segment is here: ~150 terms a paper)
+            _consume(map(list.append, map(posting_list, itertools.islice(words, 1, None)),
+                          itertools.repeat(base | int(words[0]))))
     shards: list[dict[str, str]] = [{} for _ in range(BUCKETS)]
     for term in sorted(postings):
         shards[bucket(term)][term] = encode_postings(postings[term])
@@ -215,14 +225,14 @@ def encode_postings(values: Sequence[int]) -> str:
     if len(values) == 1:
         return str(values[0])
     if len(values) > DENSE:
-        planes = [bytearray(SEGMENT // 8) for _ in range(3)]
-        for value in values:
-            local, mask = value >> 3, value & 7
-            for plane, bit in zip(planes, (4, 2, 1), strict=True):
-                if mask & bit:
-                    plane[local >> 3] |= 1 << (local & 7)
-        return "~" + base64.b64encode(bytes(planes[0] + planes[1] + planes[2])).decode()
-    return ",".join(map(str, [values[0], *[b - a for a, b in itertools.pairwise(values)]]))
+        planes = bytearray()
+        for bit in (4, 2, 1):
+            plane = bytearray(SEGMENT // 8)
+            for local in [value >> 3 for value in values if value & bit]:
+                plane[local >> 3] |= 1 << (local & 7)
+            planes += plane
+        return "~" + base64.b64encode(planes).decode()
+    return str(values[0]) + "," + ",".join(map(str, map(operator.sub, values[1:], values)))
 
 
 def decode_postings(text: str) -> list[tuple[int, int]]:
