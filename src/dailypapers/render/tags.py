@@ -23,7 +23,7 @@ import functools
 import re
 from collections.abc import Iterable
 
-from .feed import clean_text
+from ..safety import flat_text
 
 MAX_TAGS_PER_PAPER = 8
 MAX_LABEL = 60
@@ -137,7 +137,7 @@ def singular(word: str) -> str:
 
 @functools.lru_cache(maxsize=1 << 16)  # pure; every paper's keywords pass here twice
 def _base_key(label: str) -> str:
-    text = clean_text(label)
+    text = flat_text(label)
     stripped = _PAREN.sub("", text).strip()
     text = (stripped or text).casefold()
     text = _JUNK.sub(" ", _SEPARATORS.sub(" ", text))
@@ -173,7 +173,7 @@ def tag_label(label: str) -> str:
     alias = _ALIASES.get(_base_key(label))
     if alias:
         return alias[1]
-    text = clean_text(label)
+    text = flat_text(label)
     return _PAREN.sub("", text).strip() or text
 
 
