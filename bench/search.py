@@ -92,6 +92,7 @@ class Replay:
         self.meta = dict(script_args(site / "search" / "meta.js")[0])  # type: ignore[arg-type]
         self.version = int(self.meta["v"])
         self.segs = range(int(self.meta["segs"]))
+        self.split: dict[int, set[str]] = {}
 
     def load(self, rel: str) -> object:
         path = self.site / rel
@@ -100,14 +101,22 @@ class Replay:
             self.cache[path] = script_args(path)[-1] if path.exists() else {}
         return self.cache[path]
 
-    def bucket(self, term: str) -> int:
+    def bucket(self, seg: int, term: str) -> int:
         if self.version >= 4:
-            key = term if term.startswith("#") else term[:int(self.meta["prefix"])]
+            if seg not in self.split:  # search.js loads every segment's k.js first
+                self.split[seg] = set(self.load(f"search/s{seg}/k.js"))  # type: ignore[call-overload]
+            key = term
+            if not term.startswith("#"):
+                size = int(self.meta["prefix"])
+                key = term[:size]
+                while key in self.split[seg] and size < len(term):
+                    size += 1
+                    key = term[:size]
             return fnv(key) % int(self.meta["buckets"])
         return fnv(term) % int(self.meta["buckets"])
 
     def shard(self, seg: int, term: str) -> dict[str, str]:
-        found = self.load(f"search/s{seg}/{self.bucket(term)}.js")
+        found = self.load(f"search/s{seg}/{self.bucket(seg, term)}.js")
         return found if isinstance(found, dict) else {}
 
     def counts(self, word: str) -> dict[str, int]:
@@ -152,7 +161,8 @@ class Replay:
             for term, weight in self.expand(word):
                 matched.append(term)
                 for seg in self.segs:
-                    postings = self.shard(seg, term).get(term)
+                    # version 4: every term of the expansion is in the word's shard
+                    postings = self.shard(seg, word if self.version >= 4 else term).get(term)
                     for local, mask in decode(postings) if postings else []:
                         doc = seg * int(self.meta["seg"]) + local
                         found[doc] = max(found.get(doc, 0.0), SCORE[mask] * weight)

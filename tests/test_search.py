@@ -90,6 +90,25 @@ def test_a_words_shard_holds_its_completions_and_typo_variants() -> None:
                 for c in "lmnrst"}) > 150
 
 
+def test_heavy_prefixes_are_split_until_their_groups_fit() -> None:
+    big = site_search.SPLIT_BYTES
+    sizes = {"diffusion": big // 2, "diffuse": big // 2, "different": big // 2,
+             "dig": 10, "con": 5, "contrast": 100, "#diffusion": 10 * big}
+    split = site_search.split_keys(sizes)
+    assert split == {"dif", "diff"}  # "dif..." weighs 1.5x, "diff..." 1x: both over
+    assert site_search.shard_key("diffusion", split) == "diffu"
+    assert site_search.shard_key("different", split) == "diffe"
+    assert site_search.shard_key("dig", split) == "dig"
+    assert site_search.shard_key("dif", split) == "dif"  # the word itself stays
+    assert site_search.shard_key("#diffusion", split) == "#diffusion"  # tags: whole term
+    assert site_search.shard_key("contrast", split) == "con"
+    # a word typed so far shares the shard of the terms it completes, within the split
+    assert site_search.bucket("diffus", split) == site_search.bucket("diffusion", split)
+    assert site_search.bucket("diffusoin", split) == site_search.bucket("diffusion", split)
+    huge = {f"x{n:07d}": big for n in range(3)}  # "x00..." splits down to MAX_KEY only
+    assert max(map(len, site_search.split_keys(huge))) == site_search.MAX_KEY - 1
+
+
 def test_terms_round_trip_with_their_fields(work: tuple[Settings, Store]) -> None:
     _settings, store = work
     from dailypapers.store import queries
@@ -113,7 +132,7 @@ def test_layout_has_every_shard_and_no_vocabulary_files(work: tuple[Settings, St
                     "buckets": 16, "prefix": 3, "segs": 2}
     for segment in range(2):
         names = {p.name for p in (search / f"s{segment}").iterdir()}
-        assert names == {f"{n}.js" for n in range(16)} | {"b.js"}
+        assert names == {f"{n}.js" for n in range(16)} | {"b.js", "k.js"}
     assert _find(settings.root / "site", "diffus") == {
         paper_path(f"2502.{n:05d}") for n in (0, 2, 6, 8)}  # Diffusion, Diffuse, Graph Diffusion
     assert _find(settings.root / "site", "reinf") == {

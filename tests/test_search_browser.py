@@ -131,15 +131,16 @@ def segmented(tmp_path_factory: pytest.TempPathFactory) -> Path:
     titles = ["Diffusion Models for Audio", "Reinforcement Learning at Scale",
               "Diffuse Reflection Estimates", "Graph Diffusion Networks"]
     with pytest.MonkeyPatch.context() as patch, Store(settings.db_path) as store:
+        # tiny split threshold: heavy prefixes ("dif", "diff", ...) get longer keys
         for name, value in (("SEGMENT", 8), ("BLOCK", 4), ("DENSE", 2), ("BUCKETS", 16),
-                            ("_hash_cache", {})):
+                            ("SPLIT_BYTES", 45), ("_hash_cache", {})):
             patch.setattr(site_search, name, value)
         for day in range(3):
             ids = range(day * 4, min(day * 4 + 4, 11))
             add_day(store, f"2025-04-0{day + 1}", [
                 (paper(f"2504.{n:05d}", f"{titles[n % 4]} {n}",
                        keywords=["generative audio" if n % 2 else "graph learning"]),
-                 summary(f"2504.{n:05d}", "Results hold across settings.", []))
+                 summary(f"2504.{n:05d}", "Different results hold across settings.", []))
                 for n in ids])
         build_site(store, settings)
     return work / "site"
@@ -148,6 +149,9 @@ def segmented(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_forgiving_search_across_segments(page: Page, segmented: Path) -> None:
     meta = (segmented / "search" / "meta.js").read_text(encoding="utf-8")
     assert '"segs":2' in meta and '"buckets":16' in meta
+    for segment in (0, 1):
+        split = (segmented / "search" / f"s{segment}" / "k.js").read_text()
+        assert '"dif"' in split and '"diffu"' not in split, split
     diffusion = {f"{t} {n}" for n, t in ((0, "Diffusion Models for Audio"),
                                          (2, "Diffuse Reflection Estimates"),
                                          (3, "Graph Diffusion Networks"),
@@ -175,3 +179,8 @@ def test_search_js_picks_the_same_shard_as_python(page: Page, site: Path) -> Non
                  "\U00020000\U00020001ab", "ñandú", "x"]:
         js = page.evaluate("([m, t]) => window.DPS.bucket(m, t)", [meta, term])
         assert js == site_search.bucket(term), term
+    split = ["dif", "diff", "diffu", "张三丰", "\U00020000\U00020001a"]  # prefixes split
+    for term in ["diffusion", "diff", "dig", "张三丰x", "\U00020000\U00020001ab", "#diff"]:
+        js = page.evaluate("([m, t, s]) => window.DPS.bucket(m, t, new Set(s))",
+                           [meta, term, split])
+        assert js == site_search.bucket(term, set(split)), term

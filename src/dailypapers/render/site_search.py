@@ -14,7 +14,9 @@ with script tags. The index is split so a search loads little, in few files:
   word loads one shard per segment, about 1/``BUCKETS`` of the index, and that shard also
   holds every term the word may stand for: its completions (as you type, from three
   characters) and, for words of five or more characters, the terms one typo away (after
-  the third character). So a prefix or a typo costs what an exact word costs.
+  the third character). So a prefix or a typo costs what an exact word costs. Where many
+  words of a segment begin alike, the prefix is split by one more character
+  (``split_keys``, listed in ``search/sN/k.js``, which a search loads first).
 - Postings are ``local_id << 3 | fields`` (4 = title, 2 = authors/keywords, 1 = summary or,
   without one, the abstract), delta-encoded in decimal; a term in more than a fifth of a
   segment is stored as three bitmaps instead (base64 after "~"), about 5x smaller.
@@ -39,7 +41,7 @@ import operator
 import re
 import unicodedata
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence, Set
 from typing import Any
 
 from ..models import DigestEntry
@@ -49,13 +51,15 @@ from .tags import canonical
 SEGMENT = 8192
 BLOCK = 32
 BUCKETS = 512
-PREFIX = 3  # a word's shard is chosen by this many first characters
+PREFIX = 3  # a word's shard is chosen by this many first characters, or more:
+SPLIT_BYTES = 16_000  # a segment's prefix group above this is split by one more character
+MAX_KEY = 8  # (down to this many characters)
 DENSE = SEGMENT // 5  # postings above which a bitmap is smaller than deltas
 MANIFEST = "search/manifest.json"
 TAGS = "search/tags.js"
 MAX_FILTER_TAGS = 3000
-# 2: tags normalized (render/tags.py); 3: vocabularies, tag terms; 4: shards by prefix,
-# 8192-paper segments, no vocabulary files
+# 2: tags normalized (render/tags.py); 3: vocabularies, tag terms; 4: shards by prefix
+# (split where heavy), 8192-paper segments, no vocabulary files
 INDEX_VERSION = 4
 TERMS_FORMAT = "t1"  # of doc_terms' text; part of terms_key, so a new format recomputes
 
@@ -70,7 +74,7 @@ STOPWORDS = frozenset(_STOP_TEXT.split(" "))
 _FNV_PRIME = 0x01000193
 _FNV_OFFSET = 0x811C9DC5
 _hash_cache: dict[str, int] = {}
-_consume = deque(maxlen=0).extend  # runs an iterator to its end
+_consume: Callable[[Iterable[object]], None] = deque[object](maxlen=0).extend  # runs an iterator
 
 
 def _term(word: str) -> str:
@@ -128,10 +132,23 @@ def _fnv(text: str) -> int:
     return h
 
 
-def bucket(term: str) -> int:
-    """The shard of a term: by its first ``PREFIX`` characters (a tag term by all of it),
-    so a word's completions and one-typo variants after that share its shard."""
-    key = term if term.startswith("#") else term[:PREFIX]
+def shard_key(term: str, split: Set[str] = frozenset()) -> str:
+    """What picks a term's shard: its first ``PREFIX`` characters, one more for as long as
+    that prefix is one the segment ``split``; all of a tag term."""
+    if term.startswith("#"):
+        return term
+    size = PREFIX
+    key = term[:size]
+    while key in split and size < len(term):
+        size += 1
+        key = term[:size]
+    return key
+
+
+def bucket(term: str, split: Set[str] = frozenset()) -> int:
+    """The shard of a term in a segment that split ``split``, so a word's completions and
+    one-typo variants (after its key) share its shard."""
+    key = shard_key(term, split) if split else term if term.startswith("#") else term[:PREFIX]
     found = _hash_cache.get(key)
     if found is None:
         found = _fnv(key) % BUCKETS
@@ -195,9 +212,33 @@ def parse_terms(terms: str) -> dict[str, int]:
     return out
 
 
+def split_keys(sizes: dict[str, int]) -> set[str]:
+    """The prefixes whose group of terms (by their encoded size) is too heavy for a shard:
+    such a group is split by one more character, again and again down to ``MAX_KEY``.
+
+    So a word typed so far loads little even where many words begin alike ("con", "pre");
+    the price is that a word equal to a split prefix finds no completions in that segment
+    (they are one character further) and a typo there must come after the longer key.
+    """
+    split: set[str] = set()
+    group = {term: size for term, size in sizes.items() if not term.startswith("#")}
+    for length in range(PREFIX, MAX_KEY):
+        weight: defaultdict[str, int] = defaultdict(int)
+        for term, size in group.items():
+            weight[term[:length]] += size
+        heavy = {key for key, size in weight.items()
+                 if size > SPLIT_BYTES and len(key) == length}
+        if not heavy:
+            break
+        split |= heavy
+        group = {term: size for term, size in group.items()
+                 if len(term) > length and term[:length] in heavy}
+    return split
+
+
 def segment_shards(segment: int, docs: Iterable[tuple[int, str | None]]) -> list[str]:
-    """The ``BUCKETS`` posting shards of one segment, as scripts, from (local id, terms)
-    in id order."""
+    """The ``BUCKETS`` posting shards of one segment then its split prefixes, as scripts,
+    from (local id, terms) in id order."""
     postings: defaultdict[str, list[int]] = defaultdict(list)
     posting_list = postings.__getitem__
     for local, terms in docs:
@@ -210,10 +251,13 @@ def segment_shards(segment: int, docs: Iterable[tuple[int, str | None]]) -> list
             # of a segment is here: ~150 terms a paper)
             _consume(map(list.append, map(posting_list, itertools.islice(words, 1, None)),
                           itertools.repeat(base | int(words[0]))))
+    encoded = {term: encode_postings(postings[term]) for term in sorted(postings)}
+    split = split_keys({term: len(term) + len(text) + 6 for term, text in encoded.items()})
     shards: list[dict[str, str]] = [{} for _ in range(BUCKETS)]
-    for term in sorted(postings):
-        shards[bucket(term)][term] = encode_postings(postings[term])
-    return [_js("t", segment, n, shard) for n, shard in enumerate(shards)]
+    for term, text in encoded.items():
+        shards[bucket(term, split)][term] = text
+    return ([_js("t", segment, n, shard) for n, shard in enumerate(shards)]
+            + [_js("k", segment, sorted(split))])
 
 
 def encode_postings(values: Sequence[int]) -> str:
@@ -302,8 +346,9 @@ def write_segment(
     by_id = {doc: (record, terms) for doc, record, terms in members}
     top = max(by_id, default=first - 1) + 1
     shards = segment_shards(segment, ((doc - first, by_id[doc][1]) for doc in sorted(by_id)))
-    for n, script in enumerate(shards):
+    for n, script in enumerate(shards[:-1]):
         write(f"search/s{segment}/{n}.js", script)
+    write(f"search/s{segment}/k.js", shards[-1])
     spans: list[list[str] | None] = []
     for block_first in range(first, top, BLOCK):
         block = block_first // BLOCK

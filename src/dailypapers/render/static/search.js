@@ -3,18 +3,20 @@
    Tokenizing and hashing must match site_search.py exactly.
    Forgiving: a word matches the terms it starts (from 3 characters, as you type) and, from 5
    characters, the terms one typo away; matches are highlighted; tag and date filters.
-   A term's shard is chosen by its first 3 characters, so the one shard per segment that a
-   query word loads also holds its completions and typo variants. */
+   A term's shard is chosen by its first 3 characters (more where the segment split that
+   prefix: search/sN/k.js), so the one shard per segment that a query word loads also holds
+   its completions and typo variants. */
 (function () {
   "use strict";
   var STOP = new Set(("the of and an in on for to with by is are we this that from as at be its our or it " +
     "into than which these their can has have was were not but also via using based").split(" "));
   var PAGE = 20, COMPLETIONS = 3, TYPOS = 3;
   var loading = {};
-  var store = { meta: null, terms: {}, spans: {}, docs: {}, tags: null };
+  var store = { meta: null, terms: {}, split: {}, spans: {}, docs: {}, tags: null };
   window.DPS = {
     m: function (meta) { store.meta = meta; },
     t: function (seg, bucket, terms) { store.terms[seg + "/" + bucket] = terms; },
+    k: function (seg, keys) { store.split[seg] = new Set(keys); },
     b: function (seg, spans) { store.spans[seg] = spans; },
     d: function (block, records) { store.docs[block] = records; },
     g: function (tags) { store.tags = tags; }
@@ -57,10 +59,16 @@
     encoder.encode(text).forEach(function (b) { h = Math.imul(h ^ b, 0x01000193) >>> 0; });
     return h;
   }
-  // The shard of a term: its first meta.prefix characters (code points, as Python slices),
-  // all of a tag term.
-  function bucket(meta, t) {
-    var key = t.charAt(0) === "#" ? t : Array.from(t).slice(0, meta.prefix).join("");
+  // The shard of a term in a segment that split the prefixes `split`: its first
+  // meta.prefix characters (code points, as Python slices), one more while that prefix is
+  // split; all of a tag term (site_search.shard_key).
+  function bucket(meta, t, split) {
+    var key = t;
+    if (t.charAt(0) !== "#") {
+      var chars = Array.from(t), size = meta.prefix;
+      key = chars.slice(0, size).join("");
+      while (split && split.has(key) && size < chars.length) key = chars.slice(0, ++size).join("");
+    }
     return fnv(key) % meta.buckets;
   }
 
@@ -117,17 +125,17 @@
     return list.charAt(0) === "~" ? decode(list).length : list.split(",").length;
   }
 
-  // The terms a query word stands for: [term, weight, shard] (the word itself, completions,
-  // typos: all from the word's shard, loaded here for every segment).
+  // The terms a query word stands for: [term, weight, shards] (the word itself, completions,
+  // typos: all from the word's shard of each segment, loaded here; shards[s] names it).
   function expand(meta, word, live) {
-    var b = bucket(meta, word);
+    var b = segments(meta).map(function (s) { return bucket(meta, word, store.split[s]); });
     return Promise.all(segments(meta).map(function (s) {
-      return load("search/s" + s + "/" + b + ".js");
+      return load("search/s" + s + "/" + b[s] + ".js");
     })).then(function () {
       if (word.charAt(0) === "#" || word.length < 3) return [[word, 1, b]];
       var df = new Map(), typos = word.length >= 5;
       segments(meta).forEach(function (s) {
-        var terms = shard(s, b);
+        var terms = shard(s, b[s]);
         Object.keys(terms).forEach(function (t) {
           if (t === word || t.indexOf(word) === 0 || (typos && oneEdit(word, t))) {
             df.set(t, (df.get(t) || 0) + count(terms[t]));
@@ -156,7 +164,7 @@
     var found = new Map();
     weighted.forEach(function (tw) {
       segments(meta).forEach(function (s) {
-        var list = shard(s, tw[2])[tw[0]];
+        var list = shard(s, tw[2][s])[tw[0]];
         if (!list) return;
         decode(list).forEach(function (pair) {
           var id = s * meta.seg + pair[0], score = SCORE[pair[1]] * tw[1];
@@ -180,6 +188,8 @@
     var meta;
     return load("search/meta.js").then(function () {
       meta = store.meta;
+      return Promise.all(segments(meta).map(function (s) { return load("search/s" + s + "/k.js"); }));
+    }).then(function () {
       return Promise.all(toks.map(function (t, i) {
         return expand(meta, t, live && i === toks.length - (opts.tag ? 2 : 1));
       }));
