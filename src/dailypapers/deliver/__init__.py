@@ -7,6 +7,15 @@ too and retried on the next run; what succeeded is never sent again. A channel t
 go on (rate limit past ``retry_max_wait``, bad token, network down) is stopped for the run
 without touching the others.
 
+A bug in a channel (any exception that is not one of ours, from making it, composing its
+items or sending) stops that channel for the run with one line (:func:`dailypapers.guard.bug`;
+the traceback at ``-v``); the batch it was sending is recorded failed, so the next run sends
+it again; the other channels go on.
+
+Delivery is a stage with a deadline: once ``stage_deadline`` seconds have passed, no new
+message is started; each channel still to send stops with that reason and the rest goes on
+the next run.
+
 The one gap no sender can close: a process killed after the service accepted a message but
 before the store recorded it will send that one message again on the next run.
 
@@ -16,17 +25,21 @@ before the store recorded it will send that one message again on the next run.
 from __future__ import annotations
 
 import logging
+import sqlite3
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..config import Settings
 from ..errors import ChannelDown, ConfigError, DailyPapersError, DeliveryError
+from ..guard import bug
 from ..models import DayDigest
 from ..runlock import process_id
 from ..secrets import redact
 from ..store import Store
 from ..store.claims import claim
 from .base import Channel, Item, get_channel
+from .recipients import plain_key, record_key, scrub
 
 log = logging.getLogger(__name__)
 
@@ -135,8 +148,10 @@ def deliver_day(
     if not names and not settings.readers:
         report.message = report.message or "no channels configured (set channels = [...])"
         return report
+    stop = time.monotonic() + settings.stage_deadline
     for name in names:
-        report.channels.append(_deliver_channel(store, settings, name, digest, dry_run=dry_run))
+        report.channels.append(_deliver_channel(store, settings, name, digest, dry_run=dry_run,
+                                                stop=stop))
     if settings.readers:  # [[readers]]: a profile's ranked selection per target (foryou)
         from ..foryou.readers import deliver_readers
 
@@ -147,7 +162,7 @@ def deliver_day(
 
 def _deliver_channel(
     store: Store, settings: Settings, name: str, digest: DayDigest, *, dry_run: bool,
-    key_prefix: str = "", label: str | None = None,
+    key_prefix: str = "", label: str | None = None, stop: float | None = None,
 ) -> ChannelResult:
     """``key_prefix`` keeps a reader's items apart from the day's own to the same target."""
     result = ChannelResult(label or name)
@@ -156,47 +171,72 @@ def _deliver_channel(
     except ConfigError as exc:
         result.error = _message(exc)
         return result
+    except Exception as exc:  # DailyPapersError too: it could not be made at all
+        result.error = _message(exc) if isinstance(exc, DailyPapersError) else bug(
+            f"channel {name}", exc)
+        return result
+    mine: list[Item] = []
     try:
         items = channel.items(digest)
         for item in items if key_prefix else ():
             item.key = key_prefix + item.key
         result.note = channel.note
-        pending = [i for i in items if not store.delivered(name, i.target, i.key)]
+        # The record names a recipient only by its keyed hash (recipients.py); rows from
+        # before that are moved to it first.
+        keys = {i.target: record_key(channel, i.target) for i in items}
+        store.rekey_deliveries(name, {old: new for target, new in keys.items()
+                                      for old in (target, plain_key(target)) if old != new})
+        pending = [i for i in items if not store.delivered(name, keys[i.target], i.key)]
         result.already = len(items) - len(pending)
         if dry_run:
             result.pending = pending
             return result
         me = process_id()
         for batch in channel.batches(pending):
-            mine = _claim(store, settings, name, batch, me, result)
+            if stop is not None and time.monotonic() > stop:
+                result.error = (f"the delivery stage passed its stage_deadline "
+                                f"({settings.stage_deadline:g} s); the rest goes next run")
+                break
+            mine = _claim(store, settings, name, batch, me, result, keys)
             if not mine:
                 continue
             try:
                 message_id = channel.send(mine)
             except (ChannelDown, ConfigError) as exc:
                 result.error = _message(exc)
-                _record_failed(store, name, mine, result, result.error)
+                _record_failed(store, name, mine, result, result.error, keys)
                 break
             except DeliveryError as exc:
-                _record_failed(store, name, mine, result, _message(exc))
+                _record_failed(store, name, mine, result, _message(exc), keys)
                 continue
             for item in mine:
-                store.record_delivery(name, item.target, item.key, status="sent",
+                store.record_delivery(name, keys[item.target], item.key, status="sent",
                                       message_id=message_id)
                 result.sent.append(item.key)
+            mine = []
+    except sqlite3.Error:
+        raise  # the store's fault (disk full, damage), not the channel's: the CLI says so
+    except Exception as exc:  # a bug in the channel: it stops, the day goes on
+        result.error = _message(exc) if isinstance(exc, DailyPapersError) else bug(
+            f"channel {name}", exc)
+        if mine:  # claimed and perhaps half sent: failed, so the next run sends it
+            _record_failed(store, name, mine, result, result.error, keys)
     finally:
-        channel.close()
+        try:
+            channel.close()
+        except Exception as exc:
+            bug(f"channel {name} (close)", exc)
     return result
 
 
 def _claim(
     store: Store, settings: Settings, name: str, batch: list[Item], me: str,
-    result: ChannelResult,
+    result: ChannelResult, keys: dict[str, str],
 ) -> list[Item]:
     """The items of a batch this process may send: each claimed in the store first."""
     mine: list[Item] = []
     for item in batch:
-        got = claim(store, name, item.target, item.key, me,
+        got = claim(store, name, keys[item.target], item.key, me,
                     stale_after=settings.claim_stale_after)
         if got.state == "sent":
             result.already += 1
@@ -212,12 +252,20 @@ def _claim(
 
 
 def _record_failed(
-    store: Store, name: str, batch: list[Item], result: ChannelResult, error: str
+    store: Store, name: str, batch: list[Item], result: ChannelResult, error: str,
+    keys: dict[str, str],
 ) -> None:
     for item in batch:
-        store.record_delivery(name, item.target, item.key, status="failed", error=error)
+        store.record_delivery(name, keys[item.target], item.key, status="failed",
+                              error=scrub(error, _named(item)))
         result.failed[item.key] = error
     log.warning("%s: %s: %s", name, ", ".join(i.key for i in batch), error)
+
+
+def _named(item: Item) -> list[str]:
+    """The recipient as an error message may name it (the record must not)."""
+    body = item.body if isinstance(item.body, dict) else {}
+    return [item.target, *(str(body[k]) for k in ("to", "chat_id") if body.get(k))]
 
 
 def _message(exc: DailyPapersError) -> str:
@@ -240,6 +288,9 @@ def send_alert(settings: Settings, message: str) -> bool:
             channel.send([item])
     except DailyPapersError as exc:
         log.warning("alert to %s failed: %s", settings.alert_channel, _message(exc))
+        return False
+    except Exception as exc:  # an alert never turns a report into a crash
+        bug(f"channel {settings.alert_channel} (alert)", exc)
         return False
     finally:
         if channel is not None:
