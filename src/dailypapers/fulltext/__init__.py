@@ -61,6 +61,7 @@ class FullTextFetcher:
         *,
         pacer: Pacer | None = None,
         in_process: bool = False,
+        worker: ExtractionWorker | None = None,
     ) -> None:
         from ..http import Pacer, make_client
         from .download import PdfCache, PdfDownloader
@@ -73,7 +74,7 @@ class FullTextFetcher:
         self.cache = PdfCache(settings.cache_path / "pdf")
         self.downloader = PdfDownloader(settings, self.client, self.cache, self.pacer)
         self._in_process = in_process
-        self._worker: ExtractionWorker | None = None
+        self._worker: ExtractionWorker | None = worker  # closed with this fetcher
 
     def __enter__(self) -> FullTextFetcher:
         return self
@@ -145,11 +146,15 @@ class FullTextFetcher:
             return bounded(extract_pdf(path, arxiv_id, version), self.settings.max_text_chars)
         return self._extraction_worker().extract(path, arxiv_id, version)
 
+    @staticmethod
+    def new_worker(settings: Settings) -> ExtractionWorker:
+        """An extraction worker with the settings' limits (not started yet)."""
+        return ExtractionWorker(settings.pdf_timeout, max_memory=settings.pdf_max_memory,
+                                max_chars=settings.max_text_chars)
+
     def _extraction_worker(self) -> ExtractionWorker:
         if self._worker is None:
-            self._worker = ExtractionWorker(self.settings.pdf_timeout,
-                                            max_memory=self.settings.pdf_max_memory,
-                                            max_chars=self.settings.max_text_chars)
+            self._worker = self.new_worker(self.settings)
         return self._worker
 
     def warm(self) -> None:

@@ -1,9 +1,15 @@
 """One worker process that runs PDFium: crash and hang isolation for PDF extraction.
 
 PDFium is not thread-safe and a hostile PDF can crash or hang it. The fetcher sends one
-path at a time to a single long-lived child process (``spawn``: no forked locks), waits at
-most ``timeout`` seconds, and on a crash or timeout kills the child, reports a reason and
-starts a fresh one for the next paper. Only one PDF is ever open.
+path at a time to a single long-lived child process, waits at most ``timeout`` seconds,
+and on a crash or timeout kills the child, reports a reason and starts a fresh one for the
+next paper. Only one PDF is ever open in a worker.
+
+Start-up: where the platform has it, workers are forked from multiprocessing's fork
+server, a clean single-threaded process started once per run that has already imported
+this module (hence PDFium): a worker then starts in milliseconds instead of the ~0.15 s
+of a fresh interpreter, and no lock of the (threaded) parent is ever forked. Elsewhere,
+``spawn``.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing as mp
 from multiprocessing.connection import Connection
+from multiprocessing.context import ForkServerContext, SpawnContext
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +86,16 @@ def _serve(conn: Connection, max_memory: int | None = None,
         conn.send(result)
 
 
+def _context() -> ForkServerContext | SpawnContext:
+    """The fork server preloaded with this module (and the main module, as multiprocessing
+    does by default, so a worker never imports it again), else ``spawn``."""
+    if "forkserver" not in mp.get_all_start_methods():
+        return mp.get_context("spawn")
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(["__main__", __name__])  # no effect once the server runs
+    return ctx
+
+
 class ExtractionWorker:
     """A child process extracting one PDF at a time; restarted after a crash or timeout."""
 
@@ -88,7 +105,7 @@ class ExtractionWorker:
         self.timeout = timeout
         self.max_memory = max_memory
         self.max_chars = max_chars
-        self._ctx = mp.get_context("spawn")
+        self._ctx = _context()
         self._proc: Any = None
         self._conn: Connection | None = None
 
