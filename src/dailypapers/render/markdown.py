@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..files import write_if_changed
 from ..models import DayDigest, DigestEntry
 from ..view import PaperView, paper_view, short_authors
-from .files import write_if_changed
 
 # Characters that GFM would read as markup inside a table cell.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|$~])")

@@ -1,4 +1,4 @@
-"""Atomic, change-aware file writes shared by every renderer."""
+"""Atomic, change-aware file writes shared by every stage (outputs, caches, pictures)."""
 
 from __future__ import annotations
 
