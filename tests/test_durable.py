@@ -194,7 +194,7 @@ def test_an_old_working_directory_is_exported_on_first_open(tmp_path: Path) -> N
 
 def test_a_restored_text_is_fetched_again_only_when_needed(tmp_path: Path) -> None:
     with Store(tmp_path / "db") as store:
-        from test_store import make_day
+        from fakes.days import make_day
 
         day = make_day(n=1)
         store.save_day(day)

@@ -12,8 +12,8 @@ import tomllib
 import venv
 from pathlib import Path
 
+from fakes.replay import serve_hf_days
 from pytest_httpserver import HTTPServer
-from replay import serve_hf_days
 from selfmade.hf import hf_day
 
 ROOT = Path(__file__).resolve().parents[1]

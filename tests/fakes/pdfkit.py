@@ -1,13 +1,19 @@
-"""PDFs the tests make themselves (pypdfium2's writer + Pillow): text, a figure, a caption."""
+"""PDFs the tests make themselves (pypdfium2's writer + Pillow): text, a figure, a caption;
+and a PDF put into the download cache as the downloader leaves it."""
 
 from __future__ import annotations
 
 import ctypes
+import hashlib
+import shutil
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageDraw
+
+from dailypapers.config import Settings
+from dailypapers.fulltext.download import Downloaded, PdfCache
 
 WIDTH, HEIGHT = 612.0, 792.0  # US letter, in points
 
@@ -64,3 +70,16 @@ def make_paper_pdf(path: Path, *, title: str = "A Generated Paper", figure: bool
     doc.save(str(path))
     doc.close()
     return path
+
+
+def cache_pdf(settings: Settings, source: Path, arxiv_id: str, version: int) -> None:
+    """Put a PDF into the download cache exactly as the downloader leaves it."""
+    cache = PdfCache(settings.cache_path / "pdf")
+    tmp = settings.cache_path / f"{arxiv_id}.part"
+    tmp.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, tmp)
+    data = tmp.read_bytes()
+    cache.store(Downloaded(tmp=tmp, sha256=hashlib.sha256(data).hexdigest(), size=len(data),
+                           url=f"https://arxiv.org/pdf/{arxiv_id}v{version}",
+                           content_type="application/pdf", content_disposition=""),
+                arxiv_id, version)
