@@ -117,7 +117,7 @@ def run_one(variant: str, base: str, ids: list[str]) -> dict[str, float]:
             store.save_day(DayList(date=DATE, source="hf-daily", entries=entries))
             summarizer = get_summarizer("extractive", settings)
             report = RunReport(date=DATE)
-            cpu0, wall0 = tree_cpu(), time.perf_counter()
+            cpu0, wall0, own0 = tree_cpu(), time.perf_counter(), sum(os.times()[:2])
             if variant == "serial":
                 with prefetch.prefetch_fulltexts(store, settings, DATE,
                                                  report.fulltext_fallbacks, threads=1) as texts:
@@ -137,9 +137,10 @@ def run_one(variant: str, base: str, ids: list[str]) -> dict[str, float]:
                         workers.close()
             wall = time.perf_counter() - wall0
             used = tree_cpu() - cpu0
+            own = sum(os.times()[:2]) - own0
     if report.summarized != len(ids) or report.fulltext_fallbacks:
         sys.exit(f"bad run: {report.summarized} summarized, {report.fulltext_fallbacks}")
-    return {"wall": wall, "cpu": used}
+    return {"wall": wall, "cpu": used, "main": own}
 
 
 def main() -> None:
@@ -175,8 +176,10 @@ def main() -> None:
     walls = {name: statistics.median(r["wall"] for r in runs) for name, runs in results.items()}
     for name, runs in results.items():
         cpus = statistics.median(r["cpu"] for r in runs)
+        main_cpu = statistics.median(r["main"] for r in runs)
         each = ", ".join(f"{r['wall']:.2f}" for r in runs)
-        print(f"{name:15s} wall {walls[name]:6.2f}s (runs: {each})  cpu {cpus:6.2f}s  "
+        print(f"{name:15s} wall {walls[name]:6.2f}s (runs: {each})  cpu {cpus:6.2f}s "
+              f"(main process {main_cpu:.2f}s)  "
               f"cpu/wall {cpus / walls[name]:.2f}  vs serial {walls[name] / walls['serial']:.2f}")
     ratios = [t["wall"] / s["wall"] for t, s in zip(results["today"], results["serial"],
                                                      strict=True)]

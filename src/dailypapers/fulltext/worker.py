@@ -87,12 +87,16 @@ def _serve(conn: Connection, max_memory: int | None = None,
 
 
 def _context() -> ForkServerContext | SpawnContext:
-    """The fork server preloaded with this module (and the main module, as multiprocessing
-    does by default, so a worker never imports it again), else ``spawn``."""
+    """The fork server preloaded with this module, else ``spawn``.
+
+    A forked worker still runs the main script's imports, as a spawned one does (CPython's
+    fork server never preloads ``__main__``: it asks for a ``main_path`` key that the
+    preparation data does not have); for the ``dailypapers`` command that is click alone.
+    """
     if "forkserver" not in mp.get_all_start_methods():
         return mp.get_context("spawn")
     ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(["__main__", __name__])  # no effect once the server runs
+    ctx.set_forkserver_preload([__name__])  # no effect once the server runs
     return ctx
 
 
