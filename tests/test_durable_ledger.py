@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from fakes.durable_days import DATES, outputs, write_days
 from fakes.smtp import smtp_server
 from fakes.telegram import TOKEN, TelegramStandIn
 from fakes.webhook import Hook
 from pytest_httpserver import HTTPServer
-from test_durable import DATES, outputs, write_days
 
 from dailypapers import durable, pipeline
 from dailypapers.cli import main
