@@ -15,8 +15,9 @@ round so that load changes hit each alike:
   process started with ``spawn`` when the first PDF is extracted) - the baseline;
 - ``prefetch-spawn``: two fetch threads and two spawned workers, texts read as the summary
   reaches them (the previous state);
-- ``today``: what ``run_day`` does now: the workers are forked from the extraction
-  server when the stage starts (``prefetch.start_workers``), then as ``prefetch-spawn``.
+- ``today``: what ``run_day`` does now: two workers forked from the extraction server when
+  the stage starts (``prefetch.start_workers``), three fetch threads that hold a worker only
+  while they extract (a download overlaps the extractions), texts read as above.
 
 Prints each variant's median wall time, its ratio to ``serial``, and its CPU time (this
 process and every descendant, read from /proc, so workers forked by the fork server count
@@ -126,10 +127,11 @@ def run_one(variant: str, base: str, ids: list[str]) -> dict[str, float]:
                               fulltexts=dict(texts), report=report)
             else:
                 workers = prefetch.start_workers(settings) if variant == "today" else None
+                threads = 2 if variant == "prefetch-spawn" else None  # a worker each
                 try:
                     with prefetch.prefetch_fulltexts(store, settings, DATE,
                                                      report.fulltext_fallbacks,
-                                                     workers=workers) as texts:
+                                                     workers=workers, threads=threads) as texts:
                         summarize_day(store, settings, DATE, summarizer=summarizer,
                                       fulltexts=texts, report=report)
                 finally:

@@ -144,18 +144,31 @@ def test_workers_started_ahead_extract_the_day(
                                   abstract=p.abstract) for p in papers])
         workers = start_workers(settings)
         assert workers is not None
-        started = {id(w) for w in workers._all}
-        assert all(w._proc is not None and w._proc.is_alive() for w in workers._all)
+        started = {id(w) for w in workers.workers}
+        workers.started()
+        assert all(w._proc is not None and w._proc.is_alive() for w in workers.workers)
         with workers:
             report = RunReport(date=DATE)
             with prefetch_fulltexts(store, settings, DATE, report.fulltext_fallbacks,
                                     workers=workers) as texts:
                 assert {t.source for t in texts.values()} == {"pdf"}
+            assert all(w._proc is not None for w in workers.workers)  # the owner closes them
+        assert all(w._proc is None for w in workers.workers)
         assert not report.fulltext_fallbacks
         assert len(used) == 3 and set(used) <= started  # no worker was started on the way
-        assert all(w._proc is None for w in workers._all)  # closed with the stage
         # The fetch command keeps them (same rule): nothing is downloaded again.
         requests = len(httpserver.log)
         assert {t.source for t in fetch_fulltexts(store, settings, DATE).values()} == {"pdf"}
         assert len(httpserver.log) == requests
     assert start_workers(settings.model_copy(update={"fulltext": False})) is None
+
+
+def test_the_pool_lends_each_worker_to_one_thread_at_a_time(isolated_env: Path) -> None:
+    settings = load_settings(isolated_env)
+    with FullTextFetcher.new_pool(settings, 2) as pool:
+        with pool.borrow() as first, pool.borrow() as second:
+            assert first is not second  # two extractions side by side, one worker each
+        with pool.borrow() as again:
+            assert again in (first, second)  # given back, lent again: none started anew
+        assert all(w._proc is not None and w._proc.is_alive() for w in pool.workers)
+    assert all(w._proc is None for w in pool.workers)

@@ -17,8 +17,9 @@ from typing import Any
 from . import durable
 from .config import Settings
 from .errors import DailyPapersError, EmptyDayError, SummarizerError
+from .fulltext.worker import WorkerPool
 from .models import DayList, FullText, Paper, Summary, Verification
-from .prefetch import LazyTexts, Workers, fetch_now, prefetch_fulltexts, start_workers
+from .prefetch import LazyTexts, fetch_now, prefetch_fulltexts, start_workers
 from .progress import progress
 from .render import markdown
 from .render.site import build_site
@@ -357,7 +358,7 @@ def run_day(
         report.note(f"earlier run(s) {', '.join(map(str, crashed))} had crashed")
     run_id = store.start_run(day, "run")
     set_run_owner(store, run_id, me)
-    workers: Workers | None = None
+    workers: WorkerPool | None = None
     try:
         # Settings and keys are checked before anything touches the network.
         summarizer = get_summarizer(settings.summarizer, settings)

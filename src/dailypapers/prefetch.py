@@ -23,33 +23,38 @@ first read (it is saved, and the paper's version updated when arXiv told it).
 from __future__ import annotations
 
 import os
-import queue
-import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, MutableMapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 from .config import Settings
 from .fulltext import FullTextFetcher, abstract_fulltext
-from .fulltext.worker import ExtractionWorker
+from .fulltext.worker import WorkerPool
 from .http import Pacer, make_client
 from .models import FullText, Paper
 from .progress import progress
 from .store import Store
 from .store.buffer import WriteBuffer
 
-# Fetch threads, each with its own extraction worker process, capped by the machine's
+# Extraction workers (PDFium is not thread-safe: one process each), capped by the machine's
 # CPUs. Extraction dominates a day's CPU, so overlapping it with summarizing alone gains
 # little (0.98x wall on an idle 2-CPU machine); two workers extracting side by side are
 # what uses the second CPU (bench/day_cpus.py).
-FETCH_THREADS = 2
+EXTRACTION_WORKERS = 2
+# Fetch threads: one more than the workers, so a download overlaps the extractions (a
+# thread holds a worker only while it extracts).
+FETCH_THREADS = EXTRACTION_WORKERS + 1
+
+
+def worker_count(threads: int) -> int:
+    """How many extraction workers ``threads`` fetch threads share."""
+    return max(1, min(EXTRACTION_WORKERS, os.cpu_count() or 1, threads))
 
 
 def fetch_threads(papers: int, threads: int | None = None) -> int:
-    """How many fetch threads (and workers) a stage of ``papers`` texts gets."""
-    wanted = FETCH_THREADS if threads is None else threads
-    return max(1, min(wanted, os.cpu_count() or 1, papers))
+    """How many fetch threads a stage of ``papers`` texts gets."""
+    return max(1, min(FETCH_THREADS if threads is None else threads, papers))
 
 
 class LazyTexts(MutableMapping[str, FullText]):
@@ -104,42 +109,12 @@ class LazyTexts(MutableMapping[str, FullText]):
             self[arxiv_id]
 
 
-class Workers:
-    """Extraction workers started ahead of the fetch threads that will use them."""
-
-    def __init__(self, settings: Settings, count: int) -> None:
-        self._free: queue.SimpleQueue[ExtractionWorker] = queue.SimpleQueue()
-        self._all: list[ExtractionWorker] = []
-        for _ in range(count):
-            worker = FullTextFetcher.new_worker(settings)
-            worker.start()
-            self._all.append(worker)
-            self._free.put(worker)
-
-    def take(self) -> ExtractionWorker | None:
-        """A started worker for a fetch thread, or None when all are taken."""
-        try:
-            return self._free.get_nowait()
-        except queue.Empty:
-            return None
-
-    def close(self) -> None:
-        for worker in self._all:
-            worker.close()
-
-    def __enter__(self) -> Workers:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-def start_workers(settings: Settings, papers: int | None = None) -> Workers | None:
+def start_workers(settings: Settings) -> WorkerPool | None:
     """Start the extraction workers now (None when full text is off), so their start-up
     overlaps whatever comes before the fetch: collecting the list, the first downloads."""
     if not settings.fulltext:
         return None
-    return Workers(settings, fetch_threads(FETCH_THREADS if papers is None else papers))
+    return FullTextFetcher.new_pool(settings, worker_count(FETCH_THREADS))
 
 
 def texts_needed(
@@ -192,11 +167,12 @@ def fallback_reason(text: FullText) -> str | None:
 def fetching(
     store: Store, settings: Settings, papers: Iterable[Paper], *,
     on_ready: Callable[[Paper, FullText], None] | None = None,
-    workers: Workers | None = None, threads: int | None = None,
+    workers: WorkerPool | None = None, threads: int | None = None,
 ) -> Iterator[LazyTexts]:
-    """Fetch ``papers`` in the background, in order; each text is saved (and the paper's
-    version updated) in this thread when it is first read. On leaving, every text still
-    pending is read."""
+    """Fetch ``papers`` in the background, in order, with ``threads`` fetch threads sharing
+    ``workers`` (started here when not given); each text is saved (and the paper's version
+    updated) in this thread when it is first read. On leaving, every text still pending is
+    read."""
     papers = list(papers)
 
     def fetched(paper: Paper, text: FullText) -> None:
@@ -213,36 +189,30 @@ def fetching(
         yield texts
         return
     stop = time.monotonic() + settings.stage_deadline
-    fetchers: dict[int, FullTextFetcher] = {}
-    pacer = Pacer(settings.arxiv_delay)  # one pace for every thread: arXiv's limit is global
-
-    def fetch(paper: Paper) -> FullText:
-        fetcher = fetchers.get(threading.get_ident())
-        if fetcher is None:  # one fetcher, hence one PDFium worker process, per thread
-            worker = workers.take() if workers is not None else None
-            fetcher = FullTextFetcher(settings, client, pacer=pacer, worker=worker)
-            fetchers[threading.get_ident()] = fetcher
-            fetcher.warm()
-        return fetch_one(fetcher, paper, stop, settings.stage_deadline)
-
     count = fetch_threads(len(papers), threads)
-    with (make_client(settings) as client, WriteBuffer(store.save_fulltexts) as saved,
-          ThreadPoolExecutor(count, thread_name_prefix="dailypapers-fetch") as pool):
+    pacer = Pacer(settings.arxiv_delay)  # one pace for every thread: arXiv's limit is global
+    with ExitStack() as stack:
+        pool = workers if workers is not None else stack.enter_context(
+            FullTextFetcher.new_pool(settings, worker_count(count)))
+        client = stack.enter_context(make_client(settings))
+        fetcher = stack.enter_context(FullTextFetcher(settings, client, pacer=pacer, pool=pool))
+        saved = stack.enter_context(WriteBuffer(store.save_fulltexts))
+        pool_threads = stack.enter_context(
+            ThreadPoolExecutor(count, thread_name_prefix="dailypapers-fetch"))
         for paper in papers:
-            texts.expect(paper, pool.submit(fetch, paper))
+            texts.expect(paper, pool_threads.submit(
+                fetch_one, fetcher, paper, stop, settings.stage_deadline))
         try:
             yield texts
             texts.settle()
         finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-            for fetcher in fetchers.values():
-                fetcher.close()
+            pool_threads.shutdown(wait=True, cancel_futures=True)
 
 
 @contextmanager
 def prefetch_fulltexts(
     store: Store, settings: Settings, day: str, fallbacks: dict[str, str] | None = None, *,
-    only: Collection[str] | None = None, workers: Workers | None = None,
+    only: Collection[str] | None = None, workers: WorkerPool | None = None,
     threads: int | None = None,
 ) -> Iterator[LazyTexts]:
     """The day's full texts (see the module doc): known ones at once, the others fetched
@@ -272,6 +242,6 @@ def fetch_now(store: Store, settings: Settings, papers: Iterable[Paper], *,
 
 
 __all__ = [
-    "FETCH_THREADS", "LazyTexts", "Workers", "fallback_reason", "fetch_now", "fetch_one",
+    "EXTRACTION_WORKERS", "FETCH_THREADS", "LazyTexts", "fallback_reason", "fetch_now", "fetch_one",
     "fetching", "prefetch_fulltexts", "start_workers", "texts_needed",
 ]

@@ -15,7 +15,11 @@ of a fresh interpreter, and no lock of the (threaded) parent is ever forked. Els
 from __future__ import annotations
 
 import contextlib
+import logging
 import multiprocessing as mp
+import queue
+import threading
+from collections.abc import Iterator
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkServerContext, SpawnContext
 from pathlib import Path
@@ -24,6 +28,8 @@ from typing import Any
 from ..errors import PdfError
 from ..models import FullText
 from .pdf import extract_pdf
+
+log = logging.getLogger(__name__)
 
 
 def limit_memory(max_bytes: int | None) -> None:
@@ -164,3 +170,54 @@ class ExtractionWorker:
                 self._conn.send(None)
             self._proc.join(5)
         self._kill()
+
+
+class WorkerPool:
+    """Extraction workers shared by fetch threads: a thread borrows one only while it
+    extracts, so another thread's download overlaps the extractions.
+
+    The workers are started in a background thread (the first one also starts the fork
+    server, about 0.2 s): making a pool never blocks, and a thread that borrows before a
+    worker is up waits for it.
+    """
+
+    def __init__(self, count: int, timeout: float, *, max_memory: int | None = None,
+                 max_chars: int = 3_000_000) -> None:
+        self._free: queue.SimpleQueue[ExtractionWorker] = queue.SimpleQueue()
+        self.workers = [ExtractionWorker(timeout, max_memory=max_memory, max_chars=max_chars)
+                        for _ in range(max(1, count))]
+        self._starter = threading.Thread(target=self._start_all, daemon=True,
+                                         name="dailypapers-workers")
+        self._starter.start()
+
+    def _start_all(self) -> None:
+        for worker in self.workers:
+            try:
+                worker.start()
+            except Exception:  # lent anyway: extract() starts it again and reports why
+                log.warning("could not start an extraction worker", exc_info=True)
+            self._free.put(worker)
+
+    def started(self) -> None:
+        """Wait until every worker has been started."""
+        self._starter.join()
+
+    @contextlib.contextmanager
+    def borrow(self) -> Iterator[ExtractionWorker]:
+        """A free worker (waits for one), given back afterwards."""
+        worker = self._free.get()
+        try:
+            yield worker
+        finally:
+            self._free.put(worker)
+
+    def close(self) -> None:
+        self._starter.join()
+        for worker in self.workers:
+            worker.close()
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
