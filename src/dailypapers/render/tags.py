@@ -135,6 +135,7 @@ def singular(word: str) -> str:
     return word[:-1]
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure; every paper's keywords pass here twice
 def _base_key(label: str) -> str:
     text = flat_text(label)
     stripped = _PAREN.sub("", text).strip()
