@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .cues import BYGERUND_RE, CONTRIB_RE, THIS_PAPER_WE_RE
+from .cues import AIM_RE, BYGERUND_RE, CONTRIB_RE, THIS_PAPER_WE_RE
 
 _LEADIN_RE = re.compile(
     r"^(?:(?:to this end|in addition|additionally|furthermore|moreover|specifically|notably|"
@@ -172,9 +172,12 @@ def method_name(title: str, sentences: list[str]) -> str | None:
             continue
         rest = s[match.end():]
         name = re.match(r"(?:(?:a|an|the)\s+)?([A-Z][\w]*(?:[-.][\w]+)*)(?=[\s,(:])", rest)
-        if name and re.search(r"[A-Z].*[A-Z]|\d", name.group(1)):
-            return name.group(1)
         acronym = re.search(r"\(([A-Z][A-Za-z0-9\-]*[A-Z0-9][A-Za-z0-9\-]*)\)", rest[:120])
+        # "Question-Free Fine-Tuning (QFFT)": the first word is only part of the name.
+        multiword = name is not None and re.match(r"\s+[A-Z]", rest[name.end():]) is not None
+        if name and re.search(r"[A-Z].*[A-Z]|\d", name.group(1)) and not (
+                multiword and acronym):
+            return name.group(1)
         if acronym:
             return acronym.group(1)
     return None
@@ -229,16 +232,41 @@ def _third_person(verb: str) -> str:
     return low + "s"
 
 
+# "... MIPO to address this issue.": a closing purpose that points back at text not shown.
+_BACK_PURPOSE_RE = re.compile(
+    r",?\s+(?:(?:designed|aiming|aimed|intended|in order|specifically)\s+)?(?:to|while|by)\s+"
+    r"(?:address|overcome|tackle|solve|mitigate|alleviate|bridge|fill|close|resolve|remedy|"
+    r"handle|meet|achieve|fulfil)(?:s|ing)?\s+(?:(?:all|both|each) (?:of )?)?(?:this|these|"
+    r"those|such|the above|the aforementioned|above|aforementioned)\s+(?:[\w-]+\s+){0,2}?"
+    r"[\w-]+\s*\.?$", re.I)
+
+
+# ", as shown in Figure 1", "(see Table 2)": pointers to what the summary does not show.
+_FIGURE_POINTER_RE = re.compile(
+    r",?\s*\(?(?:as )?(?:shown|illustrated|seen|depicted|reported|see|cf\.)\s+(?:in\s+)?"
+    r"(?:Fig\.|Figure|Table|Tab\.|Section|Sec\.|Appendix)\s*\d+[a-z]?\)?", re.I)
+# "Building upon the Generation Chain-of-Thought approach, GoT-R1 ...": a short lead-in.
+_BUILDING_RE = re.compile(r"^(?:building|based) (?:on|upon) [^,;]{3,90},\s+(?=\w)", re.I)
+
+
 def compress(text: str) -> str:
     """Lead-in connectives and "In this paper," removed; asides without numbers dropped."""
-    text = strip_leadin(text)
+    text = _upper_first(_BUILDING_RE.sub("", strip_leadin(text), count=1))
+    text = _FIGURE_POINTER_RE.sub("", text)
+    text = re.sub(r"(?<!\w)\*(\w[^*]{0,60}?)\*(?!\w)", r"\1", text)  # *emphasis*
     text = _PAREN_RE.sub("", text)
+    cut_back = _BACK_PURPOSE_RE.sub("", text).rstrip(" ,")
+    if cut_back != text and len(cut_back) >= 40:
+        text = cut_back + "."
     return _upper_first(text.strip())
 
 
 def one_line(text: str) -> str:
     """"In this paper, we propose X" -> "This paper proposes X"; else the compressed text."""
     text = strip_leadin(text)
+    cut_back = _BACK_PURPOSE_RE.sub("", text).rstrip(" ,")
+    if cut_back != text and len(cut_back) >= 40:
+        text = cut_back + "."
     match = CONTRIB_RE.match(text)
     if match:
         return f"This paper {_third_person(match.group(1))} {text[match.end():]}"
@@ -255,9 +283,14 @@ def one_line(text: str) -> str:
     return depersonalize(compress(text))
 
 
+_RESULTS_NAME_RE = re.compile(r"^(?:the )?(?:experimental )?results (?:show|indicate|"
+                              r"demonstrate|reveal|suggest|confirm)s?,?\s+"
+                              r"(?=(?!(?:The|A|An|This|These|Our|It)\b)[A-Z])")
+
+
 def finding(text: str) -> str:
     """"Experiments show that X" -> "X" (kept when the lead-in carries a number)."""
-    text = compress(text)
+    text = _RESULTS_NAME_RE.sub("", compress(text), count=1)
     match = _REPORT_LEADIN_RE.match(text)
     if match is not None:
         leadin = match.group(0)
@@ -278,6 +311,15 @@ def implication(text: str) -> str:
 
 def plain(text: str) -> str:
     return depersonalize(compress(text))
+
+
+def objective(text: str) -> str:
+    """"This paper aims to study X" -> "To study X" (the label says it is the aim)."""
+    text = compress(text)
+    match = AIM_RE.match(text)
+    if match is not None and not re.match(r"(?:is|are)\b", match.group(0).split()[-2]):
+        text = "To " + text[match.end():]
+    return depersonalize(text)
 
 
 def trim(text: str, budget: int) -> str:
@@ -362,3 +404,30 @@ def keywords(title: str, text: str, limit: int = 6) -> list[str]:
         if len(out) >= limit:
             break
     return out
+
+
+# "..., a framework that unifies A and B": the description a contribution sentence carries.
+_DESCRIPTION_RE = re.compile(
+    r",\s+(?:a|an)\s+(?P<noun>(?:[\w-]+\s+){0,8}?(?P<head>[a-z][a-z-]{2,}))\s+(?:that|which)\s+"
+    r"(?P<verb>(?:\w+ly\s+)?(?!is\b|has\b|was\b)[a-z]{3,}s)\s+(?P<rest>[^;]{25,})$")
+
+
+def split_description(text: str, name: str | None) -> tuple[str, str] | None:
+    """("This paper proposes X, a framework.", "X unifies A and B."): a one-line summary
+    that says what was made, and what it does, which belongs to the method (or the results).
+
+    Only a relative clause right after the appositive ("X, a <noun> that <verbs> ...") is
+    taken; its subject is the name when the head names it, else "The <noun>".
+    """
+    match = _DESCRIPTION_RE.search(text)
+    if match is None or match.start() < 25 or len(match.group("noun")) < 20:
+        return None  # "This paper presents X, a framework." says too little
+    head = text[: match.end("noun")].rstrip(" ,") + "."
+    if name is not None and name in text[: match.start()]:
+        subject = name
+    elif match.group("head").endswith("s"):
+        return None  # "a family of models that advances": the verb's subject is not the head
+    else:
+        subject = f"The {match.group('head')}"
+    clause = f"{subject} {match.group('verb')} {match.group('rest')}".rstrip(" .") + "."
+    return head, clause
