@@ -30,10 +30,27 @@ def test_every_package_error_is_defined_in_errors_py_and_drawn_in_its_tree() -> 
 
 def test_control_flow_exceptions_stay_outside_the_tree() -> None:
     from dailypapers import http
-    from dailypapers.sources import arxiv, hf_daily
+    from dailypapers.sources import arxiv, hf_daily, validate
+    from dailypapers.summarize import llm
 
-    for cls in (http.Retry, hf_daily._MalformedItem, arxiv._UnsafeXML):
+    for cls in (http._Retry, hf_daily._MalformedItem, arxiv._UnsafeXML, validate._BadValue,
+                llm._RetryableCall, llm._FormatRejected):
         assert not issubclass(cls, errors.DailyPapersError)
+
+
+def test_exceptions_outside_the_tree_are_private_or_drawn_in_it() -> None:
+    tree = errors.__doc__ or ""
+    public = []
+    for name in _all_modules():
+        module = importlib.import_module(name)
+        for attr, value in vars(module).items():
+            if (inspect.isclass(value) and issubclass(value, BaseException)
+                    and value.__module__ == name and name != "dailypapers.errors"
+                    and not attr.startswith("_")):
+                public.append(f"{name.removeprefix('dailypapers.')}.{attr}")
+    assert public, "the two httpx subclasses are public on purpose"
+    for dotted in public:
+        assert f"``{dotted}``" in tree, f"{dotted} is a public exception outside errors.py"
 
 
 def test_empty_day_carries_its_fields() -> None:

@@ -14,7 +14,7 @@ from faultkit import DATE, TOKEN, ChatServer, TrickleServer, cli, cli_env, hf_it
 
 from dailypapers.config import Settings
 from dailypapers.fulltext.download import DownloadError, stream_to_file
-from dailypapers.http import DeadlineExceeded, Retry, request, retry_call
+from dailypapers.http import DeadlineExceeded, _Retry, request, retry_call
 from dailypapers.secrets import install_log_redaction, redact_log
 
 
@@ -89,7 +89,7 @@ def test_one_policy_honours_retry_after_and_bounds_attempts() -> None:
     def attempt(number: int) -> str:
         calls.append(number)
         if number < 3:
-            raise Retry("busy", after=0.5 * number)
+            raise _Retry("busy", after=0.5 * number)
         return "ok"
 
     assert retry_call(attempt, attempts=4, max_wait=10,
@@ -97,16 +97,16 @@ def test_one_policy_honours_retry_after_and_bounds_attempts() -> None:
     assert waits == [0.5, 1.0] and calls == [1, 2, 3]
 
     def always(number: int) -> str:
-        raise Retry("busy", after=100)
+        raise _Retry("busy", after=100)
 
-    with pytest.raises(Retry) as err:
+    with pytest.raises(_Retry) as err:
         retry_call(always, attempts=4, max_wait=10, over_max="give_up", sleep=lambda s, r: None)
     assert err.value.too_long and err.value.attempts == 1
     waits.clear()
-    with pytest.raises(Retry):
+    with pytest.raises(_Retry):
         retry_call(always, attempts=3, max_wait=10, sleep=lambda s, r: waits.append(s))
     assert waits == [10, 10]  # capped, and bounded to attempts - 1 waits
-    with pytest.raises(Retry):  # a wait that would pass the deadline is not started
+    with pytest.raises(_Retry):  # a wait that would pass the deadline is not started
         retry_call(always, attempts=3, max_wait=10, deadline=time.monotonic() + 1,
                    sleep=lambda s, r: waits.append(s))
 

@@ -14,7 +14,7 @@ from PIL import Image
 
 from dailypapers.config import Settings, load_settings
 from dailypapers.fulltext.download import Downloaded, PdfCache
-from dailypapers.fulltext.figure import MAX_BYTES, FigureError, make_picture
+from dailypapers.fulltext.figure import MAX_BYTES, _FigureError, make_picture
 from dailypapers.render import pictures
 from dailypapers.render.site import build_site
 from dailypapers.store import Store
@@ -57,7 +57,7 @@ def test_a_paper_without_figures_gets_the_top_of_page_one(tmp_path: Path) -> Non
 def test_broken_pdf_raises_figure_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(b"%PDF-1.4\nnot really a pdf\n%%EOF\n")
-    with pytest.raises(FigureError):
+    with pytest.raises(_FigureError):
         make_picture(bad)
 
 

@@ -25,10 +25,11 @@ Outside the tree, on purpose:
 
 - ``http.DeadlineExceeded`` and ``http.ResponseTooLarge`` subclass httpx's own errors, so
   callers that already handle transport errors handle them too.
-- Control flow that never leaves its package: ``http.Retry`` (an attempt worth repeating),
-  ``summarize.llm.RetryableCall`` / ``FormatRejected`` (the engine's retry and format
-  fallback), ``sources.validate.BadValue`` and the sources' ``_MalformedItem`` /
-  ``_UnsafeXML`` (one item skipped and reported). None of them reaches a caller of the
+- Control flow that never leaves its package: ``http._Retry`` (an attempt worth repeating),
+  ``summarize.llm._RetryableCall`` / ``_FormatRejected`` (the engine's retry and format
+  fallback), ``sources.validate._BadValue`` and the sources' ``_MalformedItem`` /
+  ``_UnsafeXML`` (one item skipped and reported), ``fulltext.figure._FigureError`` (a
+  paper without a picture, recorded by the pictures worker). None of them reaches a caller of the
   library; each is turned into one of the errors above (or a reported skip) where it is
   caught.
 

@@ -1,7 +1,7 @@
 """The one place that builds HTTP clients and owns retries, waits and deadlines.
 
 - :func:`make_client`: timeouts, User-Agent, redirects.
-- :func:`retry_call`: the one retry policy. An attempt raises :class:`Retry` when it is worth
+- :func:`retry_call`: the one retry policy. An attempt raises :class:`_Retry` when it is worth
   another try; the wait is what the server asked (``Retry-After`` in seconds or as an HTTP
   date, ``RateLimit-Reset``, the IETF ``RateLimit: reset=N``), else exponential backoff with
   jitter. Attempts are always bounded; a server asking for more than ``max_wait`` is either
@@ -37,7 +37,7 @@ RETRY_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 T = TypeVar("T")
 
 
-class Retry(Exception):
+class _Retry(Exception):
     """Raised by an attempt that is worth another try.
 
     ``after``: seconds the server asked to wait (None: back off). ``response``: the answer
@@ -60,10 +60,6 @@ class DeadlineExceeded(httpx.TimeoutException):
 
 class ResponseTooLarge(httpx.RequestError):
     """An answer larger than the caller's limit; nothing of it was kept."""
-
-
-# Kept for callers that caught the old name.
-RetryableStatus = Retry
 
 
 def make_client(settings: Settings, *, timeout: float | None = None, **kwargs: Any) -> httpx.Client:
@@ -113,11 +109,11 @@ def retry_call(
     what: str = "request",
     over_max: Literal["cap", "give_up"] = "cap",
     deadline: float | None = None,
-    sleep: Callable[[float, Retry], None] | None = None,
+    sleep: Callable[[float, _Retry], None] | None = None,
 ) -> T:
-    """Call ``attempt(n)`` (n = 1, 2, ...) until it returns; retry when it raises Retry.
+    """Call ``attempt(n)`` (n = 1, 2, ...) until it returns; retry when it raises _Retry.
 
-    Gives up by re-raising the last :class:`Retry` (with ``attempts`` set, and ``too_long``
+    Gives up by re-raising the last :class:`_Retry` (with ``attempts`` set, and ``too_long``
     when the server asked for more than the policy waits). ``deadline`` is a
     ``time.monotonic()`` instant no wait may pass. ``sleep(seconds, retry)`` replaces
     ``time.sleep`` (the LLM engine pauses every thread of the run on a Retry-After).
@@ -126,7 +122,7 @@ def retry_call(
     for number in range(1, attempts + 1):
         try:
             return attempt(number)
-        except Retry as exc:
+        except _Retry as exc:
             exc.attempts = number
             if number >= attempts:
                 raise
@@ -191,18 +187,18 @@ def stream(
         try:
             with client.stream(method, url, **kwargs) as response:
                 if response.status_code in RETRY_STATUS and number < attempts:
-                    raise Retry(f"HTTP {response.status_code}",
+                    raise _Retry(f"HTTP {response.status_code}",
                                 after=retry_after_seconds(response.headers), response=response)
                 return on_response(response)
         except (httpx.TransportError, DeadlineExceeded) as exc:
             if isinstance(exc, DeadlineExceeded) or number >= attempts:
                 raise
-            raise Retry(f"{type(exc).__name__}: {exc}") from exc
+            raise _Retry(f"{type(exc).__name__}: {exc}") from exc
 
     try:
         return retry_call(attempt, attempts=attempts, max_wait=max_wait, base_wait=base_wait,
                           what=f"{method} {safe_url(url)}", deadline=deadline)
-    except Retry as exc:
+    except _Retry as exc:
         if isinstance(exc.__cause__, httpx.TransportError):
             raise exc.__cause__ from None
         raise httpx.TransportError(str(exc)) from exc

@@ -27,7 +27,7 @@ import httpx2 as httpx
 
 from ..config import Settings
 from ..errors import ChannelDown, ConfigError, DeliveryError
-from ..http import Pacer, ResponseTooLarge, Retry, request, retry_call
+from ..http import Pacer, ResponseTooLarge, _Retry, request, retry_call
 from ..models import DayDigest, DigestEntry
 from ..render.pictures import picture_of
 from ..secrets import require_key
@@ -325,7 +325,7 @@ class TelegramChannel(HttpChannel):
                                    deadline=self.settings.http_deadline, max_bytes=1 << 20,
                                    **kwargs)
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-                raise Retry(f"cannot connect ({type(exc).__name__})") from exc
+                raise _Retry(f"cannot connect ({type(exc).__name__})") from exc
             except (httpx.TransportError, ResponseTooLarge) as exc:
                 raise DeliveryError(
                     f"telegram {method}: no answer ({type(exc).__name__}); it may have been"
@@ -333,17 +333,17 @@ class TelegramChannel(HttpChannel):
                 ) from exc
             body = _json(response)
             if response.status_code == 429:
-                raise Retry("rate limited", after=_retry_after(body, response),
+                raise _Retry("rate limited", after=_retry_after(body, response),
                             response=response)
             if response.status_code >= 500:
-                raise Retry(f"HTTP {response.status_code}", response=response)
+                raise _Retry(f"HTTP {response.status_code}", response=response)
             return _result(method, response, body)
 
         try:
             return retry_call(attempt, attempts=attempts, max_wait=self.settings.retry_max_wait,
                               base_wait=self.settings.retry_base_wait,
                               what=f"telegram {method}", over_max="give_up")
-        except Retry as exc:
+        except _Retry as exc:
             if exc.response is None:
                 raise ChannelDown(f"telegram: {exc}") from exc
             if exc.response.status_code == 429:

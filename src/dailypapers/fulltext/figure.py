@@ -44,7 +44,7 @@ _FIRST_SENTENCE = re.compile(r"^(.{40,}?[.!?])\s")
 Box = tuple[float, float, float, float]  # left, bottom, right, top (PDF points)
 
 
-class FigureError(Exception):
+class _FigureError(Exception):
     """The PDF could not be opened or rendered."""
 
 
@@ -225,18 +225,18 @@ def _encode(image: Any) -> tuple[bytes, bytes, int, int]:
             scaled.save(jpeg, "JPEG", quality=quality, optimize=True, progressive=True)
             if max(webp.tell(), jpeg.tell()) <= MAX_BYTES:
                 return webp.getvalue(), jpeg.getvalue(), scaled.width, scaled.height
-    raise FigureError("no encoding fits the size limit")
+    raise _FigureError("no encoding fits the size limit")
 
 
 def make_picture(pdf_path: Path) -> Picture:
-    """The paper's picture; raises :class:`FigureError` when the PDF cannot be read."""
+    """The paper's picture; raises :class:`_FigureError` when the PDF cannot be read."""
     try:
         doc = pdfium.PdfDocument(str(pdf_path))
     except (pdfium.PdfiumError, OSError) as exc:
-        raise FigureError(f"cannot open {pdf_path.name}: {exc}") from exc
+        raise _FigureError(f"cannot open {pdf_path.name}: {exc}") from exc
     try:
         if len(doc) == 0:
-            raise FigureError("the PDF has no pages")
+            raise _FigureError("the PDF has no pages")
         number, (left, bottom, right, top), kind, alt = _find(doc)
         page = doc[number]
         width, height = page.get_size()
@@ -245,7 +245,7 @@ def make_picture(pdf_path: Path) -> Picture:
         bitmap = page.render(scale=scale, crop=crop, fill_color=(255, 255, 255, 255))
         image = bitmap.to_pil().convert("RGB")
     except pdfium.PdfiumError as exc:
-        raise FigureError(f"cannot render {pdf_path.name}: {exc}") from exc
+        raise _FigureError(f"cannot render {pdf_path.name}: {exc}") from exc
     finally:
         doc.close()
     webp, jpeg, out_w, out_h = _encode(image)
@@ -253,4 +253,4 @@ def make_picture(pdf_path: Path) -> Picture:
                    page=number)
 
 
-__all__ = ["MAX_BYTES", "FigureError", "Picture", "make_picture"]
+__all__ = ["MAX_BYTES", "Picture", "make_picture"]

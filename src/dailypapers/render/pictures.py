@@ -70,14 +70,14 @@ def _write(path: Path, data: bytes) -> None:
 
 def _make_all(jobs: list[tuple[str, str]], folder: str) -> None:
     """Worker process: make the picture of each (pdf path, sha256) into ``folder``."""
-    from ..fulltext.figure import FigureError, make_picture
+    from ..fulltext.figure import _FigureError, make_picture
 
     out = Path(folder)
     for pdf, sha in jobs:
         meta: dict[str, Any]
         try:
             picture = make_picture(Path(pdf))
-        except FigureError as exc:
+        except _FigureError as exc:
             meta = {"v": FIGURE_VERSION, "error": str(exc)}
         else:
             _write(out / f"{sha}.webp", picture.webp)

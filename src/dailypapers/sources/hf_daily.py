@@ -38,7 +38,7 @@ from .base import (
     status_message,
     utc_now,
 )
-from .validate import BadValue, Limits, bounded_int, keywords, link, small_extra, text
+from .validate import Limits, _BadValue, bounded_int, keywords, link, small_extra, text
 
 log = logging.getLogger(__name__)
 
@@ -154,7 +154,7 @@ def parse_item(
         upvotes = bounded_int(paper.get("upvotes"), "upvotes")
         num_comments = bounded_int(item.get("numComments"), "numComments")
         stars = bounded_int(paper.get("githubStars"), "githubStars")
-    except BadValue as exc:
+    except _BadValue as exc:
         raise _MalformedItem(f"{arxiv_id}: {exc}") from exc
     org = paper.get("organization") or item.get("organization")
     submitter = paper.get("submittedOnDailyBy") or item.get("submittedBy")

@@ -20,7 +20,7 @@ MAX_KEYWORDS = 64
 MAX_EXTRA_CHARS = 4096  # a field we do not model, kept verbatim only when this small
 
 
-class BadValue(ValueError):
+class _BadValue(ValueError):
     """A value no paper can carry (the item is skipped)."""
 
 
@@ -55,7 +55,7 @@ def bounded_int(value: Any, what: str) -> int | None:
     if not INT64_MIN <= value <= INT64_MAX:
         digits = str(value)
         shown = digits if len(digits) <= 24 else digits[:24] + "…"
-        raise BadValue(f"{what} {shown} does not fit a 64-bit integer")
+        raise _BadValue(f"{what} {shown} does not fit a 64-bit integer")
     return value
 
 

@@ -22,7 +22,7 @@ from ..fulltext.download import PdfCache
 from ..http import retry_after_seconds
 from ..models import SUMMARY_PARTS, FullText, Paper
 from ..secrets import optional_key, redact
-from .llm import LLMSummarizer, PaperContext, Reply, RetryableCall, Turn, _tokens
+from .llm import LLMSummarizer, PaperContext, Reply, Turn, _RetryableCall, _tokens
 from .prompt import user_message
 
 log = logging.getLogger(__name__)
@@ -151,17 +151,17 @@ class GeminiSummarizer(LLMSummarizer):
                 config=types.GenerateContentConfig(**config),
             )
         except httpx2.TransportError as exc:
-            raise RetryableCall(type(exc).__name__) from exc
+            raise _RetryableCall(type(exc).__name__) from exc
         except errors.APIError as exc:
             code = int(exc.code or 0)
             detail = redact(str(exc))[:300]
             if code in RETRY_STATUS:
                 headers = getattr(exc.response, "headers", None) or {}
-                raise RetryableCall(f"HTTP {code}", retry_after_seconds(headers)) from exc
+                raise _RetryableCall(f"HTTP {code}", retry_after_seconds(headers)) from exc
             raise SummarizerError(f"HTTP {code}: {detail}") from exc
         except ValueError as exc:
             # A 200 that isn't a response (a proxy's HTML page, a truncated body).
-            raise RetryableCall(f"unreadable answer ({type(exc).__name__})") from exc
+            raise _RetryableCall(f"unreadable answer ({type(exc).__name__})") from exc
         meta = response.usage_metadata
         try:
             text = response.text

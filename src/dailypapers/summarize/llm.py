@@ -27,7 +27,7 @@ from typing import Any, ClassVar, Literal
 
 from ..config import Settings
 from ..errors import BudgetExceeded, SummarizerError
-from ..http import Retry, retry_call
+from ..http import _Retry, retry_call
 from ..models import FullText, Paper, Summary, Verification
 from ..secrets import redact
 from ..verify import Source, source_of, verify_paper
@@ -76,7 +76,7 @@ class PaperContext:
     est_tokens_in: int = 0
 
 
-class RetryableCall(Exception):
+class _RetryableCall(Exception):
     """A failure worth retrying (timeout, connection, 429, 5xx); ``retry_after`` from the server."""
 
     def __init__(self, message: str, retry_after: float | None = None) -> None:
@@ -84,7 +84,7 @@ class RetryableCall(Exception):
         self.retry_after = retry_after
 
 
-class FormatRejected(Exception):
+class _FormatRejected(Exception):
     """The server refused the structured-output request itself (not the content)."""
 
 
@@ -185,11 +185,11 @@ class LLMSummarizer(Summarizer):
         return PaperContext(message, source, None, est_tokens_in=_tokens(message))
 
     def _send(self, model: str, system: str, turns: list[Turn], ctx: PaperContext) -> Reply:
-        """One request. Raise RetryableCall, FormatRejected, or SummarizerError (permanent)."""
+        """One request. Raise _RetryableCall, _FormatRejected, or SummarizerError (permanent)."""
         raise NotImplementedError
 
     def _downgrade(self, model: str) -> bool:
-        """After FormatRejected: switch to a simpler output mode; False if none is left."""
+        """After _FormatRejected: switch to a simpler output mode; False if none is left."""
         return False
 
     # ------------------------------------------------------------ one paper
@@ -327,7 +327,7 @@ class LLMSummarizer(Summarizer):
                         reserved = self.budget.reserve(est_in + EST_OUTPUT_TOKENS, est_cost)
                         slot = self.limiter.acquire(est_in + EST_OUTPUT_TOKENS)
                         reply = self._send(model, self.prompt.text, turns, ctx)
-                except FormatRejected as exc:
+                except _FormatRejected as exc:
                     self._settle_failed(reserved, usage)
                     downgrades += 1
                     # Bounded: each downgrade moves to a simpler mode, and there are few.
@@ -335,9 +335,9 @@ class LLMSummarizer(Summarizer):
                         raise SummarizerError(
                             f"{model}: request rejected: {redact(str(exc))}") from exc
                     continue
-                except RetryableCall as exc:
+                except _RetryableCall as exc:
                     self._settle_failed(reserved, usage)
-                    raise Retry(f"{model}: {redact(str(exc))}", after=exc.retry_after) from exc
+                    raise _Retry(f"{model}: {redact(str(exc))}", after=exc.retry_after) from exc
                 except BudgetExceeded:
                     raise  # nothing was reserved or sent
                 except SummarizerError:
@@ -349,7 +349,7 @@ class LLMSummarizer(Summarizer):
                     raise
                 return self._settle_reply(model, reply, reserved, slot, est_in, usage)
 
-        def sleep(wait: float, retry: Retry) -> None:
+        def sleep(wait: float, retry: _Retry) -> None:
             usage.retries += 1
             self._count(retries=1, retry_wait_s=wait)
             if retry.after is not None:
@@ -362,7 +362,7 @@ class LLMSummarizer(Summarizer):
             return retry_call(attempt, attempts=attempts, max_wait=cap,
                               base_wait=self.settings.retry_base_wait, what=model,
                               over_max="give_up", sleep=sleep)
-        except Retry as exc:
+        except _Retry as exc:
             if exc.too_long:
                 raise SummarizerError(
                     f"server asked to wait {exc.after or 0:.0f} s (more than retry_max_wait "

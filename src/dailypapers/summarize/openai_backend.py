@@ -21,7 +21,7 @@ from ..config import Settings
 from ..errors import ConfigError, MissingKeyError, SummarizerError
 from ..http import retry_after_seconds
 from ..secrets import optional_key, redact
-from .llm import FormatRejected, LLMSummarizer, PaperContext, Reply, RetryableCall, Turn
+from .llm import LLMSummarizer, PaperContext, Reply, Turn, _FormatRejected, _RetryableCall
 from .prompt import json_mode_instructions, output_schema
 
 if TYPE_CHECKING:
@@ -112,24 +112,24 @@ class OpenAISummarizer(LLMSummarizer):
                 model=model, messages=messages, **kwargs
             )
         except (oa.APITimeoutError, oa.APIConnectionError) as exc:
-            raise RetryableCall(type(exc).__name__) from exc
+            raise _RetryableCall(type(exc).__name__) from exc
         except oa.APIStatusError as exc:
             status = exc.status_code
             detail = redact(str(exc))[:300]
             if status in RETRY_STATUS:
-                raise RetryableCall(
+                raise _RetryableCall(
                     f"HTTP {status}", retry_after_seconds(exc.response.headers)
                 ) from exc
             if status in (400, 422) and mode != "prompt":
-                raise FormatRejected(f"HTTP {status} for {mode} output: {detail}") from exc
+                raise _FormatRejected(f"HTTP {status} for {mode} output: {detail}") from exc
             raise SummarizerError(f"HTTP {status}: {detail}") from exc
         except oa.OpenAIError as exc:
             raise SummarizerError(f"{type(exc).__name__}: {redact(str(exc))[:300]}") from exc
         except ValueError as exc:
             # A 200 that isn't a completion (a proxy's HTML page, a truncated body).
-            raise RetryableCall(f"unreadable answer ({type(exc).__name__})") from exc
+            raise _RetryableCall(f"unreadable answer ({type(exc).__name__})") from exc
         if not response.choices:
-            raise RetryableCall("answer without choices")
+            raise _RetryableCall("answer without choices")
         message = response.choices[0].message
         if getattr(message, "refusal", None):
             raise SummarizerError(f"model refused: {redact(str(message.refusal))[:200]}")
