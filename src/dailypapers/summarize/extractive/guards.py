@@ -15,7 +15,7 @@ import re
 _LEANS_RE = re.compile(
     r"^(?:however|moreover|furthermore|additionally|also|thus|therefore|hence|then|finally|"
     r"meanwhile|besides|consequently|instead|nevertheless|nonetheless|otherwise|conversely|"
-    r"accordingly|afterwards?|next|later|subsequently|unlike|compared to th|in (?:the )?"
+    r"accordingly|afterwards?|next|later|subsequently|unlike th|compared to th|in (?:the )?"
     r"(?:first|second|third|final|next|latter|former|same|other)\b|on (?:the|this) basis|"
     r"and|but|or|nor|so|which|whereas|while th|both of th|each of th|all of th|"
     r"it|its|they|their|them|this|these|those|that|such|the (?:former|latter))\b",
@@ -27,7 +27,7 @@ _THIS_NOUN_RE = re.compile(r"\b(?:this|these|those|such|the above|the aforementi
 _OWN_WORK = frozenset({"paper", "work", "study", "article", "report", "survey", "research",
                        "thesis", "results", "findings", "result", "finding", "way", "end",
                        "regard", "case", "context", "time", "kind", "type", "manner", "as",
-                       "field", "area", "domain", "technical", "framework", "approach",
+                       "technical", "framework", "approach",
                        "method", "model", "system", "pipeline", "dataset", "benchmark",
                        "design", "analysis", "direction", "line", "new", "novel"})
 # "(2) the authors develop", "3) A hybrid", "• The", a heading word run into the sentence.

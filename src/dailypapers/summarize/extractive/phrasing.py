@@ -119,10 +119,29 @@ _SUBJECT_RE = re.compile(
     r"supports|requires|consists|contains|covers|includes)\b", re.I)
 
 
+# "GemFilter significantly outperforms ...": a name (two capitals or a digit) as the subject.
+_NAME_SUBJECT_RE = re.compile(
+    r"^((?=[\w.-]*(?:[A-Z][\w.-]*[A-Z]|\d))[A-Z][\w.-]*[\w])\s+(?:\w+ly\s+)?(?:is|was|can|"
+    r"has|achieves|outperforms|provides|offers|enables|uses|yields|improves|reduces|"
+    r"combines|learns|generates|produces|performs|shows|supports|consists|contains|"
+    r"surpasses|delivers|sets|attains|reaches|demonstrates|exhibits|matches)\b")
+
+
 def _subject_of(previous: str) -> str | None:
     """"The rubric separates ..." -> "The rubric": what a following "It" stands for."""
-    match = _SUBJECT_RE.match(strip_leadin(previous))
-    return f"The {match.group(1)}" if match else None
+    lead = strip_leadin(previous)
+    match = _SUBJECT_RE.match(lead)
+    if match:
+        return f"The {match.group(1)}"
+    named = _NAME_SUBJECT_RE.match(lead)
+    return named.group(1) if named else None
+
+
+# "These innovations ...", "This minimal modification ...": the paper's own work, said so.
+_OWN_WORK_PRONOUN_RE = re.compile(
+    r"^(?i:these|this)\s+((?:[a-z][\w-]*\s+){0,2}?(?:innovations?|contributions?|techniques?|"
+    r"designs?|improvements?|modifications?|components?|strategies|optimizations?|changes?|"
+    r"efforts?|advances|enhancements?|extensions?)\b)")
 
 
 def resolve_pronoun(text: str, name: str | None, previous: str = "") -> str | None:
@@ -135,6 +154,9 @@ def resolve_pronoun(text: str, name: str | None, previous: str = "") -> str | No
     match = _LEADING_PRONOUN_RE.match(text)
     if match is None:
         return text
+    own = _OWN_WORK_PRONOUN_RE.match(text)
+    if own is not None:
+        return "The authors' " + text[own.start(1):]
     pronoun, noun = match.group(1), match.group(2)
     if noun is not None and (noun.lower() in _SELF_NOUNS or _SELF_PHRASE_RE.match(text)):
         return text  # "This paper ...", "These results ...": the checker judges these
@@ -249,8 +271,15 @@ _FIGURE_POINTER_RE = re.compile(
 _BUILDING_RE = re.compile(r"^(?:building|based) (?:on|upon) [^,;]{3,90},\s+(?=\w)", re.I)
 
 
+# "we address such an issue and introduce X": the first verb points back at the problem.
+_BACK_VERB_RE = re.compile(
+    r"\b(?:address|tackle|solve|revisit|study|consider) (?:such an?|this|these|the above|"
+    r"this important|these important) [\w-]+(?: [\w-]+)?,? and (?=\w)", re.I)
+
+
 def compress(text: str) -> str:
     """Lead-in connectives and "In this paper," removed; asides without numbers dropped."""
+    text = _BACK_VERB_RE.sub("", text, count=1)
     text = _upper_first(_BUILDING_RE.sub("", strip_leadin(text), count=1))
     text = _FIGURE_POINTER_RE.sub("", text)
     text = re.sub(r"(?<!\w)\*(\w[^*]{0,60}?)\*(?!\w)", r"\1", text)  # *emphasis*
@@ -263,7 +292,7 @@ def compress(text: str) -> str:
 
 def one_line(text: str) -> str:
     """"In this paper, we propose X" -> "This paper proposes X"; else the compressed text."""
-    text = strip_leadin(text)
+    text = strip_leadin(_BACK_VERB_RE.sub("", text, count=1))
     cut_back = _BACK_PURPOSE_RE.sub("", text).rstrip(" ,")
     if cut_back != text and len(cut_back) >= 40:
         text = cut_back + "."
@@ -431,3 +460,27 @@ def split_description(text: str, name: str | None) -> tuple[str, str] | None:
         subject = f"The {match.group('head')}"
     clause = f"{subject} {match.group('verb')} {match.group('rest')}".rstrip(" .") + "."
     return head, clause
+
+
+_GERUNDS = ("achiev", "outperform", "improv", "reduc", "yield", "surpass", "deliver", "attain",
+            "reach", "obtain", "boost", "sett", "establish", "match", "exceed", "cutt")
+# "..., achieving 41.9% on MMMU": a finding that closes a contribution sentence.
+_CLOSING_FINDING_RE = re.compile(
+    r",\s+(?:thereby\s+|while\s+|and\s+)?(?P<verb>(?:" + "|".join(_GERUNDS) + r")ing)\s+"
+    r"(?P<rest>[^;]*\d[^;]*)$")
+
+
+def split_finding(text: str, name: str | None) -> tuple[str, str] | None:
+    """("This paper proposes X, a cache.", "X achieves 41.9% on MMMU."): the finding a
+    contribution sentence closes with, told as the results part, when the name is known."""
+    match = _CLOSING_FINDING_RE.search(text)
+    if match is None or name is None or name not in text[: match.start()] or \
+            match.start() < 40:
+        return None
+    verb = match.group("verb")[:-3]
+    verb = {"sett": "set", "cutt": "cut"}.get(verb, verb)
+    if verb.endswith(("iev", "uc", "ov", "ach")) or verb in ("improv", "reduc"):
+        verb += "e" if not verb.endswith("ach") else ""
+    verb = _third_person(verb)
+    return (text[: match.start()].rstrip(" ,") + ".",
+            f"{name} {verb} {match.group('rest')}".rstrip(" .") + ".")

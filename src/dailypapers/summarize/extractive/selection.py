@@ -34,6 +34,7 @@ from .phrasing import (
     purpose_of,
     resolve_pronoun,
     split_description,
+    split_finding,
     split_purpose,
     trim,
 )
@@ -331,6 +332,15 @@ def _number_for_results(picker: _Picker, pivot: int) -> None:
         else:
             current.more.append((c.index, text))
         return
+    # The contribution sentence closes with the finding ("..., achieving 41.9% on MMMU"):
+    # the one-line keeps what was made, the results say what it achieved.
+    one = picker.chosen["one_line"]
+    split = split_finding(one.text, picker.name) if one is not None else None
+    if one is not None and split is not None and fits("results", split[1]):
+        picker.chosen["one_line"] = Chosen(one.candidate, split[0], one.more)
+        current = picker.chosen["results"]
+        picker.chosen["results"] = Chosen(one.candidate, split[1], [] if current is None else [
+            (current.candidate.index, current.text), *current.more])
 
 
 def _drop(picker: _Picker, part: str, index: int) -> None:
