@@ -27,12 +27,12 @@ from _baseline import BASELINE, old_verifier
 from dailypapers.fulltext import extract_pdf
 from dailypapers.models import FullText, Paper, Summary
 from dailypapers.summarize.extractive import summarize_paper
-from dailypapers.summarize.sentences import clean_text, split_sentences
+from dailypapers.summarize.sentences import normalize_prose, split_sentences
 from dailypapers.verify import source_of, verify_paper
 
 
 def lead5(paper: Paper) -> Summary:
-    sentences = split_sentences(clean_text(paper.abstract))[:5] + [""] * 5
+    sentences = split_sentences(normalize_prose(paper.abstract))[:5] + [""] * 5
     return Summary(paper.arxiv_id, *sentences[:5], backend="lead5")
 
 

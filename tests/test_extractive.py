@@ -15,7 +15,7 @@ from dailypapers.models import SUMMARY_PARTS, FullText, Paper, Section
 from dailypapers.summarize.base import get_summarizer
 from dailypapers.summarize.defects import find_defects
 from dailypapers.summarize.extractive import ExtractiveSummarizer, has_quantitative
-from dailypapers.summarize.sentences import clean_text, split_sentences
+from dailypapers.summarize.sentences import normalize_prose, split_sentences
 from dailypapers.verify import verify
 
 ABSTRACT = (
@@ -68,7 +68,7 @@ def test_split_sentences(text: str, expected: int) -> None:
 
 
 def test_latex_comment_marks_between_sentences() -> None:
-    text = clean_text(
+    text = normalize_prose(
         "Data are key. % With more data, it helps. % Only 50 % of runs and 5\\% gains.")
     assert split_sentences(text) == [
         "Data are key.", "With more data, it helps.", "Only 50 % of runs and 5% gains."]
@@ -76,9 +76,9 @@ def test_latex_comment_marks_between_sentences() -> None:
 
 def test_clean_text_latex_and_split_decimals() -> None:
     raw = r"Models~(MLLMs) reach 87.2\% with $\mathcal{O}(N^2)$ cost and \textbf{bold} 82. 42% gain"
-    cleaned = clean_text(raw)
+    cleaned = normalize_prose(raw)
     assert cleaned == "Models (MLLMs) reach 87.2% with O(N^2) cost and bold 82.42% gain"
-    assert clean_text("a 4.05times speedup on 256times256, 3 times faster") == (
+    assert normalize_prose("a 4.05times speedup on 256times256, 3 times faster") == (
         "a 4.05× speedup on 256×256, 3 times faster")
 
 

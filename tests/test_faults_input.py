@@ -10,7 +10,14 @@ import pytest
 from faultkit import CHAT, DATE, ChatServer, cli, hf_item, telegram_dir, write_day
 
 from dailypapers.models import split_arxiv_id
-from dailypapers.safety import check_json_depth, clean_text, clip, safe_url, why_unsafe
+from dailypapers.safety import (
+    check_json_depth,
+    clip,
+    flat_text,
+    safe_url,
+    strip_controls,
+    why_unsafe,
+)
 from dailypapers.sources.hf_daily import parse_daily
 from dailypapers.sources.validate import Limits
 
@@ -38,7 +45,10 @@ def test_everything_else_is_refused_with_a_reason(url: object) -> None:
 
 def test_control_and_bidi_characters_are_dropped() -> None:
     text = "A\x00B\x1b[31mC\x07D\u202eE\u2066F\u200fG\r\nH\tI 🚀"
-    assert clean_text(text) == "AB[31mCDEFG\n\nH\tI 🚀"
+    assert strip_controls(text) == "AB[31mCDEFG\n\nH\tI 🚀"
+    # What every output starts from: the same, on one line, without XML's non-characters.
+    assert flat_text(text + "\ufffe\uffffJ \n K") == "AB[31mCDEFG H I 🚀J K"
+    assert flat_text(None) == ""
 
 
 def test_clip_cuts_at_a_word_with_an_ellipsis() -> None:

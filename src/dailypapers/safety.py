@@ -3,9 +3,10 @@
 Every URL that came from a remote source (a paper's code repository, project page,
 thumbnail) passes :func:`safe_url` before it is stored and again in every renderer (site,
 feeds, email, Telegram, Slack, Discord), so a ``javascript:`` link, a link with credentials,
-or a 100 KB "URL" is dropped rather than made clickable. :func:`clean_text` drops control
+or a 100 KB "URL" is dropped rather than made clickable. :func:`strip_controls` drops control
 characters and bidirectional overrides from text shown in chats and pages (they can hide or
-reorder what a reader sees). :func:`check_json_depth` refuses deeply nested JSON before it is
+reorder what a reader sees); :func:`flat_text` is the same text as every output starts from
+it (one line, nothing XML forbids). :func:`check_json_depth` refuses deeply nested JSON before it is
 parsed (Python's parser recurses). :func:`clip` bounds a text's length.
 """
 
@@ -27,6 +28,7 @@ _DROP = [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0),
          *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C]
 _TABLE = dict.fromkeys(_DROP)
 _CR = {0x0D: "\n"}
+_NON_XML = dict.fromkeys([0xFFFE, 0xFFFF])
 _HOST_RE = re.compile(r"^[A-Za-z0-9._~%!$&'()*+,;=:\[\]-]+$")
 _STRING_RE = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _NOT_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
@@ -75,9 +77,15 @@ def why_unsafe(value: object, *, max_chars: int = MAX_URL_CHARS) -> str:
     return "not a plain http(s) link"
 
 
-def clean_text(text: str) -> str:
+def strip_controls(text: str) -> str:
     """``text`` without control characters (tab and newline kept) or bidi controls."""
     return text.translate(_CR).translate(_TABLE)
+
+
+def flat_text(text: str | None) -> str:
+    """Text as every output starts from it: controls, bidi marks and the non-characters XML
+    forbids (U+FFFE, U+FFFF) dropped, whitespace collapsed to single spaces."""
+    return " ".join(strip_controls(text or "").translate(_NON_XML).split())
 
 
 def clip(text: str, limit: int) -> str:
@@ -123,7 +131,7 @@ def scrub_summary(summary: Summary, max_chars: int) -> Summary:
     for name in SUMMARY_FIELDS:
         value = getattr(summary, name)
         if isinstance(value, str):
-            setattr(summary, name, clip(redact(clean_text(value[: max_chars * 2])), max_chars))
-    summary.keywords = [clip(redact(clean_text(k)), 100)
+            setattr(summary, name, clip(redact(strip_controls(value[: max_chars * 2])), max_chars))
+    summary.keywords = [clip(redact(strip_controls(k)), 100)
                         for k in summary.keywords[:MAX_KEYWORD_COUNT] if isinstance(k, str)]
     return summary

@@ -27,10 +27,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .models import SUMMARY_PARTS, CheckedItem, DigestEntry, Verification
-from .render.feed import clean_text
 from .render.paths import SiteUrls, paper_path
 from .render.tags import canonical
-from .safety import safe_url
+from .safety import flat_text, safe_url
 
 PART_LABELS: dict[str, str] = {
     "one_line": "In one line",
@@ -49,14 +48,9 @@ CheckStatus = Literal["grounded", "unsupported", "empty", "unchecked"]
 CheckRead = Literal["full text", "abstract only"]
 
 
-def plain(text: str | None) -> str:
-    """Text as every output starts from it: one line, no characters XML forbids."""
-    return clean_text(text)
-
-
 def short_authors(authors: Iterable[str], max_authors: int) -> str:
     """``"A, B, C et al."``: the first ``max_authors`` names ("" when there are none)."""
-    names = [name for name in (plain(a) for a in authors) if name]
+    names = [name for name in (flat_text(a) for a in authors) if name]
     if max_authors > 0 and len(names) > max_authors:
         return ", ".join(names[:max_authors]) + " et al."
     return ", ".join(names)
@@ -281,17 +275,17 @@ def paper_view(
         if url:
             links.append(Link(kind, label, url))
     parts = tuple(
-        Part(name, PART_LABELS[name], plain(getattr(summary, name))) for name in SUMMARY_PARTS
+        Part(name, PART_LABELS[name], flat_text(getattr(summary, name))) for name in SUMMARY_PARTS
     ) if summary else ()
     return PaperView(
         arxiv_id=paper.arxiv_id, version=paper.version, rank=entry.rank,
         number=entry.rank if number is None else number,
-        title=plain(paper.title) or paper.arxiv_id,
-        authors=tuple(name for name in (plain(a) for a in paper.authors) if name),
+        title=flat_text(paper.title) or paper.arxiv_id,
+        authors=tuple(name for name in (flat_text(a) for a in paper.authors) if name),
         authors_short=short_authors(paper.authors, max_authors),
         upvotes=upvotes_of(entry),
-        organization=plain(paper.organization),
-        abstract=plain(paper.abstract),
+        organization=flat_text(paper.organization),
+        abstract=flat_text(paper.abstract),
         parts=parts,
         keywords=_keywords([*(summary.keywords if summary else []), *paper.ai_keywords]),
         check=check_view(entry.verification),
@@ -317,7 +311,6 @@ __all__ = [
     "Part",
     "check_view",
     "paper_view",
-    "plain",
     "short_authors",
     "upvotes_of",
 ]

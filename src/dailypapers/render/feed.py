@@ -18,17 +18,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
 
-from .. import safety
+from ..safety import flat_text
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 # XML 1.0 forbids most C0 controls and U+FFFE/U+FFFF; PDF text and LLM output contain them.
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def clean_text(text: str | None) -> str:
-    """Text that is safe to put in XML/HTML: forbidden characters dropped, space collapsed."""
-    return " ".join(_XML_BAD.sub("", safety.clean_text(text or "")).split())
 
 
 @dataclass
@@ -53,9 +48,9 @@ def entry_html(
 ) -> str:
     """A feed entry's body: labelled parts, notes and links as escaped HTML paragraphs."""
     esc = functools.partial(html.escape, quote=True)
-    out = [f"<p><strong>{esc(clean_text(label))}:</strong> {esc(clean_text(text))}</p>"
-           for label, text in parts if clean_text(text)]
-    out += [f"<p><em>{esc(clean_text(note))}</em></p>" for note in notes]
+    out = [f"<p><strong>{esc(flat_text(label))}:</strong> {esc(flat_text(text))}</p>"
+           for label, text in parts if flat_text(text)]
+    out += [f"<p><em>{esc(flat_text(note))}</em></p>" for note in notes]
     if links:
         out.append("<p>" + " · ".join(
             f'<a href="{esc(url)}">{esc(label)}</a>' for label, url in links) + "</p>")
@@ -92,7 +87,7 @@ def _rfc822(date: str) -> str:
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
     element = ET.SubElement(parent, tag, attrs)
     if text is not None:
-        element.text = clean_text(text)
+        element.text = flat_text(text)
     return element
 
 
@@ -140,7 +135,7 @@ def atom_feed(info: FeedInfo, items: Sequence[FeedItem], *, pretty: bool = True)
         for name in item.authors:
             _sub(_sub(entry, "author"), "name", name)
         for category in item.categories:
-            _sub(entry, "category", term=clean_text(category))
+            _sub(entry, "category", term=flat_text(category))
         if item.summary:
             _sub(entry, "summary", item.summary, type="text")
         if item.content_html:
@@ -180,8 +175,8 @@ def rss_feed(info: FeedInfo, items: Sequence[FeedItem], *, pretty: bool = True) 
         elif item.summary:
             # Readers treat an RSS description as HTML: escape the text for HTML first, so
             # "<script>" in a summary arrives as text (etree then escapes it again for XML).
-            _sub(node, "description", html.escape(clean_text(item.summary), quote=False))
+            _sub(node, "description", html.escape(flat_text(item.summary), quote=False))
     return serialize(rss, pretty, info.stylesheet)
 
 
-__all__ = ["FeedInfo", "FeedItem", "atom_feed", "clean_text", "entry_html", "rss_feed"]
+__all__ = ["FeedInfo", "FeedItem", "atom_feed", "entry_html", "rss_feed"]

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .feed import clean_text
+from ..safety import flat_text
 
 MAX_TAGS_PER_PAPER = 8
 MAX_LABEL = 60
@@ -135,7 +135,7 @@ def singular(word: str) -> str:
 
 
 def _base_key(label: str) -> str:
-    text = clean_text(label)
+    text = flat_text(label)
     stripped = _PAREN.sub("", text).strip()
     text = (stripped or text).casefold()
     text = _JUNK.sub(" ", _SEPARATORS.sub(" ", text))
@@ -171,7 +171,7 @@ def tag_label(label: str) -> str:
     alias = _ALIASES.get(_base_key(label))
     if alias:
         return alias[1]
-    text = clean_text(label)
+    text = flat_text(label)
     return _PAREN.sub("", text).strip() or text
 
 

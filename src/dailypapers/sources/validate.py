@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..config import Settings
-from ..safety import clean_text, clip, safe_url, why_unsafe
+from ..safety import clip, safe_url, strip_controls, why_unsafe
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 MAX_KEYWORDS = 64
@@ -64,7 +64,7 @@ def text(value: Any, limit: int) -> str:
     if not isinstance(value, str):
         return ""
     # Cut first (a hostile 100 MB string costs one slice), then clean and fold.
-    return clip(" ".join(clean_text(value[: limit * 2 + 64]).split()), limit)
+    return clip(" ".join(strip_controls(value[: limit * 2 + 64]).split()), limit)
 
 
 def link(value: Any, what: str, limits: Limits, dropped: list[str]) -> str | None:

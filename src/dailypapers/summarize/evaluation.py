@@ -39,7 +39,7 @@ from .reference_parts import (
     strip_connective,
 )
 from .rouge import rouge_l, rouge_n, tokenize
-from .sentences import clean_text, split_sentences
+from .sentences import normalize_prose, split_sentences
 
 
 @dataclass
@@ -88,7 +88,7 @@ def load_pairs(abstracts: Path, references: Path) -> tuple[list[Pair], int]:
 
 
 def lead_sentences(text: str, n: int = 5) -> str:
-    return " ".join(split_sentences(clean_text(text))[:n])
+    return " ".join(split_sentences(normalize_prose(text))[:n])
 
 
 @dataclass
@@ -230,7 +230,7 @@ def evaluate(
         targets = (groups["all"], groups[f"half{half_of(paper.arxiv_id)}"])
         ref_tokens = tokenize(pair.reference)
         ref_parts = split_reference(pair.reference)
-        abstract = clean_text(paper.abstract)
+        abstract = normalize_prose(paper.abstract)
         lead5 = lead_sentences(paper.abstract)
         for group in targets:
             group.abstract.add(abstract, ref_tokens)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 from ..models import SUMMARY_PARTS
-from .sentences import clean_text, split_sentences
+from .sentences import normalize_prose, split_sentences
 
 # A trailing section some references carry: not part of the summary.
 _FOLLOW_UP_RE = re.compile(r"\s*(?:\*\*)?follow[- ]up questions?\b.*$", re.I | re.S)
@@ -153,7 +153,7 @@ def positional_parts(abstract: str) -> dict[str, str]:
     Consecutive runs of (nearly) equal length, in order: with 10 sentences each part gets
     two; with fewer than five, the last parts stay empty.
     """
-    sentences = split_sentences(clean_text(abstract))
+    sentences = split_sentences(normalize_prose(abstract))
     n = len(sentences)
     parts = dict.fromkeys(SUMMARY_PARTS, "")
     if n == 0:
@@ -168,7 +168,7 @@ def positional_parts(abstract: str) -> dict[str, str]:
 
 def positional_single(abstract: str) -> dict[str, str]:
     """One abstract sentence per part, at evenly spaced positions (first ... last)."""
-    sentences = split_sentences(clean_text(abstract))
+    sentences = split_sentences(normalize_prose(abstract))
     n = len(sentences)
     parts = dict.fromkeys(SUMMARY_PARTS, "")
     if n == 0:

@@ -48,7 +48,7 @@ _LATEX_SIMPLE_RE = re.compile(
 _LATEX_OTHER_CMD = re.compile(r"\\[A-Za-z]+\*?")
 
 
-def clean_text(text: str) -> str:
+def normalize_prose(text: str) -> str:
     """Readable plain text: ligatures, LaTeX markup and whitespace normalized.
 
     Digits are never altered (no NFKC: it would fold superscripts and change numbers).

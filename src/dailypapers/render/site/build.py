@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...config import Settings
+from ...safety import flat_text
 from ...store import Store, queries
 from ...store.site_index import DocRow, SiteIndex
 from .. import paths, pictures, site_search
-from ..feed import clean_text
 from ..paths import day_json_path, day_path, paper_path, tag_feed_path, tag_path, tag_slug
 from ..tags import canonical
 from .context import SERIAL_BELOW, Clock, Context, SiteError, SiteReport, TagInfo, Writer
@@ -40,7 +40,7 @@ def build_full(ctx: Context) -> None:
             arxiv_id=info["arxiv_id"], last=info["last"],
             record=record(info["arxiv_id"], info["title"], info["last"], info["authors"],
                           info["one_line"], ctx.pictures.get(info["arxiv_id"])),
-            authors=[clean_text(a) for a in info["authors"]],
+            authors=[flat_text(a) for a in info["authors"]],
             tags=canonical([*info["keywords"], *info["ai_keywords"]]),
         )
         for info in infos
@@ -139,7 +139,7 @@ def build_incremental(ctx: Context, dates: Sequence[str]) -> None:
             record=record(arxiv_id, entry.paper.title, date, entry.paper.authors,
                           entry.summary.one_line if entry.summary else "",
                           ctx.pictures.get(arxiv_id)),
-            authors=[clean_text(a) for a in entry.paper.authors],
+            authors=[flat_text(a) for a in entry.paper.authors],
             tags=entry_tags(entry), terms=site_search.doc_terms(entry),
         )
         for arxiv_id, (date, entry) in sorted(latest.items(), key=lambda kv: (kv[1][0], kv[0]))

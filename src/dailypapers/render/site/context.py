@@ -14,10 +14,10 @@ import jinja2
 
 from ...config import Settings
 from ...errors import SiteError as SiteError  # re-exported: the package raises it
+from ...safety import flat_text
 from ...store import Store
 from ...store.site_index import SiteIndex
 from .. import paths
-from ..feed import clean_text
 from ..paths import day_json_path, day_path, paper_path, tag_feed_path, tag_path, tag_slug
 from ..pictures import PaperPicture
 
@@ -141,7 +141,7 @@ def make_environment(settings: Settings) -> jinja2.Environment:
         day_json_path=day_json_path, tag_path=tag_path, tag_feed_path=tag_feed_path,
         paths=paths, podcast=settings.podcast,
     )
-    env.filters["clean"] = clean_text
+    env.filters["clean"] = flat_text
     return env
 
 

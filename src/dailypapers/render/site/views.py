@@ -11,6 +11,7 @@ from typing import Any
 
 from ...config import Settings
 from ...models import DayDigest, DigestEntry
+from ...safety import flat_text
 from ...store import queries
 from ...view import (
     PART_LABELS,
@@ -18,10 +19,9 @@ from ...view import (
     VERDICT_WORDS,
     Link,
     paper_view,
-    plain,
     short_authors,
 )
-from ..feed import FeedItem, clean_text, entry_html
+from ..feed import FeedItem, entry_html
 from ..markdown import dated_file
 from ..paths import paper_path
 from ..pictures import PaperPicture
@@ -43,11 +43,11 @@ def record(arxiv_id: str, title: str, date: str, authors: Sequence[str], gist: s
     last three "" when there is none (trailing empty ones left out). Search results drop
     the caption; the other authors let a result show the one a search matched.
     """
-    gist = clean_text(gist)
+    gist = flat_text(gist)
     if len(gist) > SNIPPET_CHARS:
         gist = gist[:SNIPPET_CHARS].rsplit(" ", 1)[0] + "…"
-    names = [n for n in (clean_text(a) for a in authors) if n]
-    out = [clean_text(title) or arxiv_id, date, paper_path(arxiv_id),
+    names = [n for n in (flat_text(a) for a in authors) if n]
+    out = [flat_text(title) or arxiv_id, date, paper_path(arxiv_id),
            short_authors(names, RECORD_AUTHORS), gist,
            picture.path if picture else "", picture.alt if picture else "",
            ", ".join(names[RECORD_AUTHORS:])]
@@ -114,13 +114,13 @@ def entry_view(ctx: Context, entry: DigestEntry) -> dict[str, Any]:
         "tag_keys": [key for key, _label in entry_tags(entry)],
         "picture": picture_view(ctx, v.arxiv_id),
         "rank": v.rank, "gist": gist, "badges": badges(v.links),
-        "checked": [(plain(i.text), i.status, plain(i.snippet)) for i in v.check.items],
-        "evidence": [{"text": plain(i.text), "status": i.status,
+        "checked": [(flat_text(i.text), i.status, flat_text(i.snippet)) for i in v.check.items],
+        "evidence": [{"text": flat_text(i.text), "status": i.status,
                       "verdict": VERDICT_WORDS.get(i.status, i.status),
                       "kind": "name" if i.is_name else "number",
                       "parts": [PART_LABELS.get(p, p)
                                 for p in i.parts or ([i.part] if i.part else [])],
-                      "snippet": plain(i.snippet), "note": plain(i.note)}
+                      "snippet": flat_text(i.snippet), "note": flat_text(i.note)}
                      for i in v.check.items],
         "by": {
             "backend": v.backend or "unknown", "model": v.model,

@@ -18,7 +18,7 @@ from __future__ import annotations
 from ...errors import SummarizerError
 from ...models import FullText, Paper, Summary
 from ..base import Summarizer
-from ..sentences import clean_text
+from ..sentences import normalize_prose
 from .candidates import Candidate, Sections, candidates, split_clauses
 from .cues import has_quantitative, looks_english, title_terms
 from .phrasing import cut, keywords, method_name, trim
@@ -45,11 +45,11 @@ def summarize_paper(paper: Paper, fulltext: FullText | None = None) -> Summary:
     if fulltext is not None and not abstract.strip():
         abstract = fulltext.section_text("abstract")
         from_pdf = fulltext.source != "html"
-    title = clean_text(paper.title or "")
+    title = normalize_prose(paper.title or "")
     if not abstract.strip() and (fulltext is None or not fulltext.text.strip()):
         raise SummarizerError(f"cannot summarize {paper.arxiv_id}: no abstract and no full text")
     sample = abstract if abstract.strip() else (fulltext.text[:5000] if fulltext else "")
-    if not looks_english(clean_text(sample)):
+    if not looks_english(normalize_prose(sample)):
         raise SummarizerError(
             f"cannot summarize {paper.arxiv_id}: the text does not look like English "
             "(the extractive summarizer only reads English prose)",
@@ -74,7 +74,7 @@ def summarize_paper(paper: Paper, fulltext: FullText | None = None) -> Summary:
     name = method_name(title, [c.text for c in cands])
     # From the abstract alone a summary is about as long as the abstract at most (the
     # rewrite "we propose" -> "This paper proposes" may add a few characters).
-    short = min(float(MAX_CHARS), max(1.1 * len(clean_text(abstract)), 300.0))
+    short = min(float(MAX_CHARS), max(1.1 * len(normalize_prose(abstract)), 300.0))
     chosen = select(cands, extra, name, int(short))
     parts = {part: trim(c.joined(), PART_BUDGET[part] * (1 + len(c.more)))
              if c is not None else "" for part, c in chosen.items()}
@@ -92,7 +92,7 @@ def summarize_paper(paper: Paper, fulltext: FullText | None = None) -> Summary:
         backend="extractive",
         model=None,
         source=fulltext.source if fulltext else "abstract",
-        keywords=keywords(title, clean_text(abstract)),
+        keywords=keywords(title, normalize_prose(abstract)),
     )
 
 

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ...models import FullText
-from ..sentences import clean_text, split_sentences, strip_citations
+from ..sentences import normalize_prose, split_sentences, strip_citations
 from .cues import (
     AIM_RE,
     AVAILABILITY_RE,
@@ -168,7 +168,7 @@ def usable(sentence: str) -> bool:
 
 def candidates(text: str, section: str, terms: frozenset[str], *, limit: int | None = None,
                pdf: bool = False) -> list[Candidate]:
-    cleaned = _MISSING_SPACE_RE.sub(r"\1 ", strip_citations(clean_text(text)))
+    cleaned = _MISSING_SPACE_RE.sub(r"\1 ", strip_citations(normalize_prose(text)))
     sentences = list(dict.fromkeys(split_sentences(cleaned)))  # repeated sentences once
     vocabulary = vocabulary_of(cleaned) if pdf else None
     kept: list[tuple[str, str]] = []
