@@ -195,7 +195,7 @@ PINNED: dict[str, dict[str, str]] = {
     "2409.10038": {
         "one_line": "This paper introduces Diagram of Thought (DoT), a framework ",
         "objective": "",
-        "method": "Each node in the diagram corresponds to a proposition that h",
+        "method": "Unlike traditional approaches that represent reasoning as li",
         "results": "",
         "implication": "The authors formalize the DoT framework using Topos Theory, ",
     },

@@ -55,6 +55,15 @@ _MEASURED_RE = re.compile(
     r"perplexity|latency|throughput|pass@\d+|EM|exact match)\b")
 _RESULT_CLAUSE_RE = re.compile(r"\b(?:achiev|outperform|surpass|improv|reduc|speed|boost|"
                                r"exceed|reach|attain)\w*", re.I)
+# What a method offers in practice, and what only describes one of its steps.
+_PRACTICAL_RE = re.compile(
+    r"\b(?:training-free|plug-and-play|compatible|efficient\w*|scal\w+|practical\w*|"
+    r"deploy\w*|applicab\w*|applications?|general\w*|open-source\w*|real-world|cost\w*|"
+    r"accessible|easy|simple|lightweight|robust\w*|versatil\w*)\b", re.I)
+_STEP_RE = re.compile(
+    r"^(?:each|every|first|then|next|specifically|in (?:the )?(?:first|second|third) "
+    r"(?:stage|step|phase))\b|\b(?:consists? of|is composed of|corresponds? to|"
+    r"is (?:fed|passed|encoded|mapped|computed|represented))\b", re.I)
 _BASELINE_RE = re.compile(r"\b(?:baselines?|prior|existing|previous|state-of-the-art "
                           r"(?:models|methods)|competitors?)\b", re.I)
 
@@ -193,8 +202,8 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
     def implication_key(c: Candidate) -> tuple[float, ...] | None:
         if not (c.index >= n // 2 or n <= 3 or c.index > pivot + 1) or not c.impl_cue or c.contrib:
             return None
-        if c.quantitative and c.scores["result"] >= 1.2:
-            return None  # a finding, not what it means
+        if (c.quantitative and c.scores["result"] >= 1.2) or _STEP_RE.search(c.text):
+            return None  # a finding or a step of the method, not what it means
         return (c.scores["implication"] + (c.index == n - 1) * 0.5
                 - 0.3 * c.scores["method"],)
 
@@ -206,6 +215,7 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
         # The closing sentence, when it is neither a finding nor a contribution.
         picker.take("implication", cands, lambda c: (float(c.index),) if (
             c.index >= n - 2 and c.index > pivot and not c.contrib and not _finding(c)
+            and not _STEP_RE.search(c.text)
             and not (c.quantitative and c.scores["result"] >= 1.2)
             ) else None)
 
@@ -268,9 +278,13 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
                     c.index == n - 1 and c.impl_cue) or (c.index < pivot and not c.own)
                     else (c.scores["method"] - 0.1 * abs(c.index - pivot),))
     if picker.chosen["implication"] is None and n >= 3:
-        # Still none: the latest remaining sentence after the contribution, cue first.
-        picker.take("implication", cands, lambda c: (float(c.impl_cue), float(c.index)) if (
-            (c.index > pivot or c.index >= n // 2) and not c.contrib) else None)
+        # Still none: the latest remaining sentence after the contribution that says what
+        # the work offers in practice (a cue first), not a step of how it works.
+        picker.take("implication", cands, lambda c: (
+            float(c.impl_cue) + float(bool(_PRACTICAL_RE.search(c.text))), float(c.index))
+            if (c.index > pivot or c.index >= n // 2) and not c.contrib and not (
+                c.scores["method"] >= 2.5 and not c.impl_cue) and not _STEP_RE.search(c.text)
+            else None)
     if described is not None:
         part, clause = described
         current = picker.chosen[part]
