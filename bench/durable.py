@@ -6,13 +6,17 @@
 The recorded days of ../shared/data/hf_daily are replayed, again and again, under new
 consecutive weekday dates (each replay under new arXiv ids) until ``--papers`` papers are
 published, through ONE working directory per revision, with ``pipeline.run_day`` (offline
-summarizer, no full text, no delivery, the site on). Both revisions run the same driver in
-their own process; the baseline's ``src/`` comes from ``git archive``.
+summarizer, no full text, no delivery, the site on). Both revisions run the same driver at
+the same time, each in its own process; the baseline's ``src/`` comes from ``git archive``.
+The working directories live on a RAM disk (``/dev/shm`` when there is one): the sizes are
+the same on any file system, and the driver no longer waits on the disk's renames.
 
-Measured at the end: bytes and files of what the scheduled workflow commits (the baseline's
-workflow commits ``dailypapers.db`` too), of the database, of the site, the largest
-committed file, per 1,000 papers, and extrapolated linearly to 10 years of the daily list
-(250 weekdays a year at the recorded papers per day) and to 100,000 papers.
+Measured: bytes and files of what each revision's scheduled workflow commits (the
+baseline's commits ``dailypapers.db`` too), of the database, of the site, per 1,000 papers,
+extrapolated linearly to 10 years of the daily list (250 weekdays a year at the replayed
+papers per day) and to 100,000 papers; and the largest committed file after 10 years: each
+committed file's size is taken half-way and at the end, and a file that grew in between is
+extended at that rate (a per-day file stays as it is).
 """
 
 from __future__ import annotations
@@ -32,10 +36,15 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from store import CACHE, DATA, ROOT, baseline_src
 
+YEARS = 10
+WEEKDAYS_A_YEAR = 250
+
 
 def replay_plan(papers: int) -> list[tuple[str, Path, int]]:
     """(new date, recorded file, replay number) until ``papers`` papers are listed."""
     files = sorted(DATA.glob("*.json"))
+    if not files:
+        raise SystemExit(f"no recorded days under {DATA}")
     sizes = {f: len(json.loads(f.read_text(encoding="utf-8"))) for f in files}
     plan, total, day, k = [], 0, date(2030, 1, 1), 0
     while total < papers:
@@ -51,32 +60,39 @@ def replay_plan(papers: int) -> list[tuple[str, Path, int]]:
     return plan
 
 
-def make_input(day: str, recorded: Path, k: int, counter: list[int], folder: Path) -> Path:
-    items = json.loads(recorded.read_text(encoding="utf-8"))
+def make_input(day: str, items: list[dict[str, Any]], counter: list[int], folder: Path) -> Path:
     yymm = day[2:4] + day[5:7]
+    out = []
     for item in items:
         counter[0] += 1
-        item["paper"]["id"] = f"{yymm}.{counter[0] % 100000:05d}"
-        for key in ("publishedAt",):
-            if key in item["paper"]:
-                item["paper"][key] = f"{day}T00:00:00.000Z"
+        paper = {**item["paper"], "id": f"{yymm}.{counter[0] % 100000:05d}"}
+        if "publishedAt" in paper:
+            paper["publishedAt"] = f"{day}T00:00:00.000Z"
+        out.append({**item, "paper": paper})
     path = folder / f"{day}.json"
-    path.write_text(json.dumps(items), encoding="utf-8")
+    path.write_text(json.dumps(out), encoding="utf-8")
     return path
 
 
-def size_of(paths: list[Path]) -> tuple[int, int, int, str]:
-    """(bytes, files, largest file's bytes, its name) under these files and folders."""
-    total = files = largest = 0
-    name = ""
-    for path in paths:
-        found = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
+def file_sizes(root: Path, names: list[str]) -> dict[str, int]:
+    """relative path -> bytes of every file under these names (files or folders)."""
+    sizes: dict[str, int] = {}
+    for name in names:
+        path = root / name
+        found = [path] if path.is_file() else (
+            [p for p in path.rglob("*") if p.is_file()] if path.is_dir() else [])
         for f in found:
-            n = f.stat().st_size
-            total, files = total + n, files + 1
-            if n > largest:
-                largest, name = n, f.name
-    return total, files, largest, name
+            sizes[f.relative_to(root).as_posix()] = f.stat().st_size
+    return sizes
+
+
+def committed_names(src: str) -> tuple[list[str], list[str]]:
+    """(what the revision's workflow commits besides the site, the database files)."""
+    try:
+        from dailypapers import durable
+    except ImportError:  # before issue 17: `git add -A` of the whole working directory
+        return ["data", "archive", "README.md"], ["dailypapers.db"]
+    return [p for p in durable.COMMITTED_PATHS if p != "site"], []
 
 
 def child(src: str, work: str, plan_json: str) -> dict[str, Any]:
@@ -85,55 +101,141 @@ def child(src: str, work: str, plan_json: str) -> dict[str, Any]:
     from dailypapers.config import load_settings
     from dailypapers.store import Store
 
+    def open_db(settings: Any) -> Any:
+        try:  # what `run` opens: rebuilds or exports when it must
+            from dailypapers.durable import open_store
+        except ImportError:  # before issue 17
+            return Store(settings.db_path)
+        return open_store(settings)
+
     root = Path(work)
     inputs = root.parent / (root.name + "-input")
     inputs.mkdir(parents=True, exist_ok=True)
     plan = json.loads(plan_json)
+    recorded = {f: json.loads(Path(f).read_text(encoding="utf-8")) for _, f, _ in plan}
     settings = load_settings(root, source="file", fulltext=False, channels=[], podcast=False)
+    kept, db_names = committed_names(src)
     counter = [0]
     papers = 0
+    half: dict[str, int] = {}
+    half_days = len(plan) // 2
     started = time.perf_counter()
-    for n, (day, recorded, k) in enumerate(plan):
-        path = make_input(day, Path(recorded), k, counter, inputs)
-        with Store(settings.db_path) as store:
+    for n, (day, recorded_file, _k) in enumerate(plan):
+        path = make_input(day, recorded[recorded_file], counter, inputs)
+        with open_db(settings) as store:
             report = pipeline.run_day(store, settings, day, source_input=str(path),
                                       deliver=False)
+        path.unlink()
         papers += report.papers
-        if n % 50 == 0:
+        if n + 1 == half_days:
+            half = file_sizes(root, [*kept, *db_names, "site"])
+        if n % 25 == 0:
             print(f"  {n}/{len(plan)} days, {papers} papers, "
                   f"{time.perf_counter() - started:.0f}s", file=sys.stderr, flush=True)
     seconds = time.perf_counter() - started
-    db = Path(settings.db_path)
-    durable = [root / "data", root / "ledger", root / "archive", root / "README.md"]
+    with Store(settings.db_path) as store:  # the WAL folded in: the file as it would be kept
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    end = file_sizes(root, [*kept, *db_names, "site"])
+    db = file_sizes(root, [p.name for p in root.glob("dailypapers.db*")])
     return {
-        "days": len(plan), "papers": papers, "seconds": seconds,
-        "durable": size_of([p for p in durable if p.exists()]),
-        "db": size_of([p for p in db.parent.glob(db.name + "*")]),
-        "site": size_of([root / "site"]),
-        "site_tags": size_of([root / "site" / "tags"]) if (root / "site" / "tags").exists()
-        else (0, 0, 0, ""),
-        "cache": size_of([settings.cache_path]) if settings.cache_path.exists()
-        else (0, 0, 0, ""),
+        "days": len(plan), "half_days": half_days, "papers": papers, "seconds": seconds,
+        "kept": kept, "db_names": db_names, "half": half, "end": end, "db": db,
     }
 
 
-def run_child(src: Path, plan: list[tuple[str, Path, int]], keep: bool) -> dict[str, Any]:
-    work = Path(tempfile.mkdtemp(prefix="bench-durable-", dir=CACHE)) / "work"
-    try:
-        plan_json = json.dumps([(d, str(f), k) for d, f, k in plan])
-        out = subprocess.run(
+def start_child(src: Path, plan: list[tuple[str, Path, int]], base: Path,
+                name: str) -> tuple[subprocess.Popen[str], Path, Path]:
+    work = Path(tempfile.mkdtemp(prefix=f"bench-durable-{name}-", dir=base)) / "work"
+    plan_json = json.dumps([(d, str(f), k) for d, f, k in plan])
+    log = work.parent / "progress.log"
+    with log.open("w") as err:
+        proc = subprocess.Popen(
             [sys.executable, __file__, "--child", str(src), str(work), plan_json],
-            check=True, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(src)},
+            stdout=err, stderr=err, text=True, env={**os.environ, "PYTHONPATH": str(src)},
         )
-        sys.stderr.write(out.stderr[-2000:])
-        return dict(json.loads(out.stdout.strip().splitlines()[-1]))
-    finally:
-        if not keep:
-            shutil.rmtree(work.parent, ignore_errors=True)
+    return proc, work, log
+
+
+# --------------------------------------------------------------------------- the report
+
+
+def summarize(r: dict[str, Any]) -> dict[str, Any]:
+    """Totals of one revision's result: committed (no site), database, site, tags/."""
+    end: dict[str, int] = r["end"]
+
+    def under(prefixes: list[str]) -> tuple[int, int]:
+        files = [n for n in end if any(n == p or n.startswith(p + "/") for p in prefixes)]
+        return sum(end[n] for n in files), len(files)
+
+    committed = under(r["kept"] + r["db_names"])
+    return {
+        "committed": committed, "database": (sum(r["db"].values()), len(r["db"])),
+        "site": under(["site"]), "tags": under(["site/tags"]),
+    }
+
+
+def largest_later(r: dict[str, Any], days_later: float, with_site: bool) -> tuple[int, str]:
+    """The largest committed file after ``days_later`` days: grown at its half-way rate."""
+    days = r["days"] - r["half_days"]
+    best, name = 0, ""
+    for path, size in r["end"].items():
+        if path.startswith("site/") and not with_site:
+            continue
+        grown = max(0, size - r["half"].get(path, size))
+        later = size + grown / days * days_later
+        if later > best:
+            best, name = int(later), path
+    return best, name
 
 
 def mb(n: float) -> str:
     return f"{n / 1e6:,.1f} MB"
+
+
+def report(results: dict[str, dict[str, Any]]) -> None:
+    first = next(iter(results.values()))
+    per_day = first["papers"] / first["days"]
+    ten_years = YEARS * WEEKDAYS_A_YEAR * per_day
+    print(f"\n{per_day:.1f} papers a day; {YEARS} years = {ten_years:,.0f} papers\n")
+    names = list(results)
+    sums = {n: summarize(results[n]) for n in names}
+    print("| per 1,000 papers | " + " | ".join(names)
+          + (" | ratio |" if len(names) == 2 else " |"))
+    print("|---" * (len(names) + 1 + (len(names) == 2)) + "|")
+    for what in ("committed", "database", "site", "tags"):
+        cells, values = [], []
+        for n in names:
+            k = results[n]["papers"] / 1000
+            size, files = sums[n][what]
+            values.append(size / k)
+            cells.append(mb(size / k) + ("" if what == "database" else f", {files / k:,.0f} files"))
+        ratio = f" | {values[1] / values[0]:.2f}x" if len(names) == 2 and values[0] else ""
+        print(f"| {what} | " + " | ".join(cells) + ratio + " |")
+    print("\n| extrapolated | " + " | ".join(names) + " |")
+    print("|---" * (len(names) + 1) + "|")
+    rows: list[tuple[str, list[str]]] = []
+    for label, papers in ((f"{YEARS} years ({ten_years:,.0f} papers)", ten_years),
+                          ("100,000 papers", 100_000.0)):
+        for what in ("committed", "database", "site"):
+            cells = []
+            for n in names:
+                size, files = sums[n][what]
+                scale = papers / results[n]["papers"]
+                extra = f", {files * scale:,.0f} files" if what == "site" else ""
+                cells.append(f"{mb(size * scale)}{extra}")
+            rows.append((f"{what} at {label}", cells))
+    for with_site in (False, True):
+        cells = []
+        for n in names:
+            r = results[n]
+            days_later = YEARS * WEEKDAYS_A_YEAR - r["days"]
+            size, path = largest_later(r, days_later, with_site)
+            cells.append(f"{mb(size)} ({path})")
+        label = "largest committed file at 10 years" + (", site committed too" if with_site
+                                                         else "")
+        rows.append((label, cells))
+    for label, cells in rows:
+        print(f"| {label} | " + " | ".join(cells) + " |")
 
 
 def main() -> None:
@@ -144,41 +246,47 @@ def main() -> None:
                         help="a revision for 'current' (default: this checkout's src/)")
     parser.add_argument("--keep", action="store_true", help="keep the working directories")
     parser.add_argument("--only", choices=["baseline", "current"])
+    parser.add_argument("--work-root", type=Path, default=None,
+                        help="where the working directories go (default: /dev/shm if any)")
     parser.add_argument("--child", nargs=3, metavar=("SRC", "WORK", "PLAN"))
     args = parser.parse_args()
-    if args.child:
-        print(json.dumps(child(*args.child)))
+    if args.child:  # the result goes to a file: a pipe would fill up and block the child
+        result = child(*args.child)
+        (Path(args.child[1]).parent / "result.json").write_text(json.dumps(result))
         return
     CACHE.mkdir(parents=True, exist_ok=True)
+    base = args.work_root or (Path("/dev/shm") if os.access("/dev/shm", os.W_OK) else CACHE)
     plan = replay_plan(args.papers)
     sources = {"baseline": baseline_src(args.baseline),
                "current": baseline_src(args.current) if args.current else ROOT / "src"}
     if args.only:
         sources = {args.only: sources[args.only]}
-    print(f"{len(plan)} days; load before: {os.getloadavg()}", flush=True)
-    results = {}
-    for name, src in sources.items():
-        results[name] = run_child(src, plan, args.keep)
-        print(f"{name}: {json.dumps(results[name])}", flush=True)
-    print(f"load after: {os.getloadavg()}")
-    per_day = results[next(iter(results))]["papers"] / len(plan)
-    ten_years = 10 * 250 * per_day
-    print(f"\n{per_day:.1f} papers a day; 10 years = {ten_years:,.0f} papers\n")
-    print("| revision | what | bytes / 1,000 papers | files / 1,000 papers | at 10 years |"
-          " at 100,000 papers | largest file now |")
-    print("|---|---|---|---|---|---|---|")
-    for name, r in results.items():
-        k = r["papers"] / 1000
-        committed = [r["durable"][0] + (r["db"][0] if name == "baseline" else 0),
-                     r["durable"][1] + (r["db"][1] if name == "baseline" else 0)]
-        rows = [("committed", committed[0], committed[1],
-                 max(r["durable"][2], r["db"][2] if name == "baseline" else 0)),
-                ("database", r["db"][0], r["db"][1], r["db"][2]),
-                ("site", r["site"][0], r["site"][1], r["site"][2]),
-                ("site tags/", r["site_tags"][0], r["site_tags"][1], r["site_tags"][2])]
-        for what, size, files, largest in rows:
-            print(f"| {name} | {what} | {mb(size / k)} | {files / k:,.0f} | "
-                  f"{mb(size / k * ten_years / 1000)} | {mb(size / k * 100)} | {mb(largest)} |")
+    print(f"{len(plan)} days; {time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())};"
+          f" load before: {os.getloadavg()}", flush=True)
+    started = time.perf_counter()
+    running = {name: start_child(src, plan, base, name) for name, src in sources.items()}
+    results: dict[str, dict[str, Any]] = {}
+    loads = [os.getloadavg()[0]]
+    try:
+        for name, (proc, _work, log) in running.items():
+            while proc.poll() is None:
+                time.sleep(30)
+                loads.append(os.getloadavg()[0])
+            if proc.returncode != 0:
+                raise SystemExit(f"{name} failed:\n{log.read_text()[-3000:]}")
+            results[name] = dict(json.loads((log.parent / "result.json").read_text()))
+            r = results[name]
+            print(f"{name}: {r['days']} days, {r['papers']} papers, {r['seconds']:.0f}s",
+                  flush=True)
+    finally:
+        for proc, work, _log in running.values():
+            if proc.poll() is None:
+                proc.kill()
+            if not args.keep:
+                shutil.rmtree(work.parent, ignore_errors=True)
+    print(f"wall {time.perf_counter() - started:.0f}s; load average (1 min) while running:"
+          f" {min(loads):.1f}-{max(loads):.1f}; after: {os.getloadavg()}")
+    report(results)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,8 @@ from fakes.smtp import Mailbox, free_port, smtp_server
 
 from dailypapers.config import Settings, load_settings
 from dailypapers.deliver import deliver_day
-from dailypapers.deliver.email import address_target, parse_smtp_url
+from dailypapers.deliver.email import EmailChannel, address_target, parse_smtp_url
+from dailypapers.deliver.recipients import record_key
 from dailypapers.errors import ConfigError
 
 DATE = "2025-01-15"
@@ -90,8 +91,11 @@ def test_one_message_per_recipient_with_both_parts_and_every_paper(
         assert "🚀" in text and "not found in the paper: 88.5%" in page
         assert "https://papers.example.org/days/2025-01-15.html" in markup
     rows = store.deliveries("email")
-    assert {r["target"] for r in rows} == {address_target("ann@example.org"),
-                                           address_target("bob@example.net")}
+    # Each recipient as a hash keyed by the SMTP secret (deliver/recipients.py).
+    channel = EmailChannel(mail_settings(isolated_env))
+    assert {r["target"] for r in rows} == {
+        record_key(channel, address_target(a)) for a in ("ann@example.org", "bob@example.net")}
+    assert all(r["target"].startswith("k1:") for r in rows)
     assert not any("example" in r["target"] for r in rows)  # no addresses in the store
 
 

@@ -238,3 +238,80 @@ def test_a_working_dir_with_odd_characters_is_refused(isolated_env: Path) -> Non
                                        "--package", "dailypapers==0.1.0"])
     assert result.exit_code == 5 and "working directory" in result.output
     assert not (isolated_env / ".github").exists()
+
+
+def _git(cwd: Path, *args: str) -> str:
+    env = {"GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(cwd),
+           "PATH": "/usr/bin:/bin", "GIT_AUTHOR_DATE": "2026-01-01T00:00:00Z",
+           "GIT_COMMITTER_DATE": "2026-01-01T00:00:00Z"}
+    return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True,
+                          text=True).stdout
+
+
+@pytest.mark.parametrize("pages", [False, True])
+def test_the_commit_step_run_in_a_repository_commits_files_not_the_database(
+    tmp_path: Path, pages: bool
+) -> None:
+    """The step's own shell script, run by bash in a clone whose working directory holds
+    what a day leaves: the durable files and the archive are pushed, the database, its WAL
+    and the caches never are (nor the site when Pages deploys it)."""
+    if not shutil.which("git") or not shutil.which("bash"):
+        pytest.skip("git and bash are needed")
+    remote, repo = tmp_path / "remote.git", tmp_path / "repo"
+    _git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
+    _git(tmp_path, "clone", "-q", str(remote), str(repo))
+    flow = yaml.safe_load(workflow_text("papers", package="dailypapers==0.1.0", pages=pages))
+    step = next(s for s in flow["jobs"]["daily"]["steps"] if "git push" in s.get("run", ""))
+    work = repo / "papers"
+    day = {"data/2026/03/02.json": "{}\n", "ledger/2026/03/02.json": "{}\n",
+           "archive/2026/03/2026-03-02.md": "# day\n", "README.md": "# papers\n",
+           "site/index.html": "<!doctype html>\n", "dailypapers.db": "SQLite format 3\0",
+           "dailypapers.db-wal": "wal", "cache/pdf/blobs/ab.pdf": "%PDF",
+           "cache/site-index.sqlite": "index", ".dailypapers.lock": ""}
+    for name, text in day.items():
+        (work / name).parent.mkdir(parents=True, exist_ok=True)
+        (work / name).write_text(text)
+    env = {"DAILYPAPERS_DIR": "papers", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path),
+           "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"}
+    done = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=repo, env=env,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    pushed = set(_git(remote, "ls-tree", "-r", "--name-only", "main").split())
+    expected = {f"papers/{n}" for n in day
+                if n.split("/")[0] in COMMITTED_PATHS and not (pages and n.startswith("site/"))}
+    assert pushed == expected
+    assert not any("dailypapers.db" in p or "/cache/" in p for p in pushed)
+    # A second run with nothing new commits nothing.
+    again = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=repo, env=env,
+                           capture_output=True, text=True)
+    assert again.returncode == 0 and "nothing new to commit" in again.stdout
+
+
+@pytest.mark.parametrize("email_to", ["", "ann@example.org,bob@example.net"])
+def test_the_run_step_passes_recipients_from_secrets_only_when_set(
+    tmp_path: Path, email_to: str
+) -> None:
+    """Recipients come from secrets (never the committed dailypapers.toml); an unset secret
+    arrives as an empty variable and must not override the toml's ``email_to`` with
+    nothing. The step's script runs with a stand-in ``dailypapers`` that reports what it
+    got and exits 3 (partial), which the step keeps for the last step."""
+    if not shutil.which("bash"):
+        pytest.skip("bash is needed")
+    flow = yaml.safe_load(workflow_text("papers", package="dailypapers==0.1.0"))
+    step = next(s for s in flow["jobs"]["daily"]["steps"] if s.get("id") == "run")
+    assert step["env"]["EMAIL_TO"] == "${{ secrets.DAILYPAPERS_EMAIL_TO }}"
+    assert step["env"]["DAILYPAPERS_LEDGER_KEY"] == "${{ secrets.DAILYPAPERS_LEDGER_KEY }}"
+    assert "DAILYPAPERS_EMAIL_TO" not in step["env"]
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "dailypapers"
+    fake.write_text('#!/bin/sh\necho "to=${DAILYPAPERS_EMAIL_TO-unset} args=$*"\nexit 3\n')
+    fake.chmod(0o755)
+    output = tmp_path / "github_output"
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "EMAIL_TO": email_to, "DAY": "2026-03-02",
+           "GITHUB_OUTPUT": str(output)}
+    done = subprocess.run(["bash", "-e", "-c", step["run"]], env=env, capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr
+    assert f"to={email_to or 'unset'} args=run --date 2026-03-02 --backfill 3" in done.stdout
+    assert output.read_text() == "status=3\n"

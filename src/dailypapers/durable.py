@@ -43,6 +43,8 @@ log = logging.getLogger(__name__)
 DURABLE_DIRS = ("data", "ledger")
 COMMITTED_PATHS = ("data", "ledger", "archive", "README.md", "site")
 CACHE_PATHS = ("dailypapers.db", "dailypapers.db-wal", "dailypapers.db-shm", "cache")
+# A day's ledger keeps its last runs only (the database keeps them all until it is rebuilt).
+LEDGER_RUNS = 5
 
 
 def ledger_path(root: Path, date: str) -> Path:
@@ -89,10 +91,43 @@ def note(store: Store, root: Path, paths: Iterable[Path]) -> None:
 # --------------------------------------------------------------------------- writing
 
 
+def recipients(settings: Settings) -> list[str]:
+    """Every recipient the settings name (chat ids, addresses, webhook URLs): never written
+    to a committed file."""
+    from .secrets import get_secret
+
+    names = [settings.telegram_chat_id, os.environ.get("TELEGRAM_CHAT_ID"),
+             get_secret("DAILYPAPERS_WEBHOOK_URL"), *settings.email_to]
+    names += [str(r.get("target")) for r in settings.readers if isinstance(r, dict)]
+    return [n.strip() for n in names if n and n.strip()]
+
+
+def _public_ledger(settings: Settings, deliveries: list[dict[str, Any]],
+                   runs: list[dict[str, Any]]) -> None:
+    """Hide recipients in place: a row's target as its hash, and every name or address in
+    an error or a run's message (recipients.py)."""
+    from .deliver.recipients import is_hidden, plain_key, scrub
+
+    names = recipients(settings)
+    for row in deliveries:
+        if not is_hidden(row["target"]):
+            row["target"] = plain_key(row["target"])
+        if row.get("error"):
+            row["error"] = scrub(row["error"], names)
+    for run in runs:
+        if run.get("message"):
+            run["message"] = scrub(run["message"], names)
+
+
 def write_ledger(store: Store, settings: Settings, date: str) -> Path | None:
-    """Write the day's ledger file (only when its content changed); returns its path."""
+    """Write the day's ledger file (only when its content changed); returns its path.
+
+    It keeps the day's last :data:`LEDGER_RUNS` runs (a day re-run every hour for a year
+    still has a file of a few kilobytes) and names no recipient (:func:`_public_ledger`).
+    """
     root = settings.root
-    deliveries, runs = store.ledger_rows(date)
+    deliveries, runs = store.ledger_rows(date, runs=LEDGER_RUNS)
+    _public_ledger(settings, deliveries, runs)
     digest = store.load_digest(date)
     data: dict[str, Any] = {"date": date, "deliveries": deliveries, "runs": runs}
     if digest is not None:
@@ -268,7 +303,7 @@ def open_store(settings: Settings) -> Store:
 
 
 __all__ = [
-    "CACHE_PATHS", "COMMITTED_PATHS", "DURABLE_DIRS", "RebuildReport", "data_path",
+    "CACHE_PATHS", "COMMITTED_PATHS", "DURABLE_DIRS", "LEDGER_RUNS", "RebuildReport", "data_path",
     "durable_files", "export_all", "ledger_path", "open_store", "rebuild", "stale_files",
     "write_ledger",
 ]

@@ -18,9 +18,10 @@ from typing import Any
 from .errors import MissingKeyError
 from .plugins import declared_keys
 
-# Secrets read outside the plugins (profiles, embeddings). The plugins' own come from what
-# they declare (``key_env``, ``optional_key_env``): see :func:`known_secrets`.
-OTHER_SECRETS = ("ZOTERO_API_KEY", "EMBEDDINGS_API_KEY")
+# Secrets read outside the plugins (profiles, embeddings, the delivery record's key). The
+# plugins' own come from what they declare (``key_env``, ``optional_key_env``): see
+# :func:`known_secrets`.
+OTHER_SECRETS = ("ZOTERO_API_KEY", "EMBEDDINGS_API_KEY", "DAILYPAPERS_LEDGER_KEY")
 
 
 _loading = threading.local()

@@ -27,6 +27,7 @@ from ..secrets import redact
 from ..store import Store
 from ..store.claims import claim
 from .base import Channel, Item, get_channel
+from .recipients import plain_key, record_key, scrub
 
 log = logging.getLogger(__name__)
 
@@ -161,27 +162,32 @@ def _deliver_channel(
         for item in items if key_prefix else ():
             item.key = key_prefix + item.key
         result.note = channel.note
-        pending = [i for i in items if not store.delivered(name, i.target, i.key)]
+        # The record names a recipient only by its keyed hash (recipients.py); rows from
+        # before that are moved to it first.
+        keys = {i.target: record_key(channel, i.target) for i in items}
+        store.rekey_deliveries(name, {old: new for target, new in keys.items()
+                                      for old in (target, plain_key(target)) if old != new})
+        pending = [i for i in items if not store.delivered(name, keys[i.target], i.key)]
         result.already = len(items) - len(pending)
         if dry_run:
             result.pending = pending
             return result
         me = process_id()
         for batch in channel.batches(pending):
-            mine = _claim(store, settings, name, batch, me, result)
+            mine = _claim(store, settings, name, batch, me, result, keys)
             if not mine:
                 continue
             try:
                 message_id = channel.send(mine)
             except (ChannelDown, ConfigError) as exc:
                 result.error = _message(exc)
-                _record_failed(store, name, mine, result, result.error)
+                _record_failed(store, name, mine, result, result.error, keys)
                 break
             except DeliveryError as exc:
-                _record_failed(store, name, mine, result, _message(exc))
+                _record_failed(store, name, mine, result, _message(exc), keys)
                 continue
             for item in mine:
-                store.record_delivery(name, item.target, item.key, status="sent",
+                store.record_delivery(name, keys[item.target], item.key, status="sent",
                                       message_id=message_id)
                 result.sent.append(item.key)
     finally:
@@ -191,12 +197,12 @@ def _deliver_channel(
 
 def _claim(
     store: Store, settings: Settings, name: str, batch: list[Item], me: str,
-    result: ChannelResult,
+    result: ChannelResult, keys: dict[str, str],
 ) -> list[Item]:
     """The items of a batch this process may send: each claimed in the store first."""
     mine: list[Item] = []
     for item in batch:
-        got = claim(store, name, item.target, item.key, me,
+        got = claim(store, name, keys[item.target], item.key, me,
                     stale_after=settings.claim_stale_after)
         if got.state == "sent":
             result.already += 1
@@ -212,12 +218,20 @@ def _claim(
 
 
 def _record_failed(
-    store: Store, name: str, batch: list[Item], result: ChannelResult, error: str
+    store: Store, name: str, batch: list[Item], result: ChannelResult, error: str,
+    keys: dict[str, str],
 ) -> None:
     for item in batch:
-        store.record_delivery(name, item.target, item.key, status="failed", error=error)
+        store.record_delivery(name, keys[item.target], item.key, status="failed",
+                              error=scrub(error, _named(item)))
         result.failed[item.key] = error
     log.warning("%s: %s: %s", name, ", ".join(i.key for i in batch), error)
+
+
+def _named(item: Item) -> list[str]:
+    """The recipient as an error message may name it (the record must not)."""
+    body = item.body if isinstance(item.body, dict) else {}
+    return [item.target, *(str(body[k]) for k in ("to", "chat_id") if body.get(k))]
 
 
 def _message(exc: DailyPapersError) -> str:

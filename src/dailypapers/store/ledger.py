@@ -34,6 +34,21 @@ class LedgerStore(Database):
                 (channel, target, item, status, message_id, error, now_iso()),
             )
 
+    def rekey_deliveries(self, channel: str, renames: dict[str, str]) -> None:
+        """Move a channel's rows from old target names to new ones (a row already under the
+        new name wins); nothing to do, no write."""
+        found = [old for old in renames if self.conn.execute(
+            "SELECT 1 FROM deliveries WHERE channel=? AND target=? LIMIT 1",
+            (channel, old)).fetchone()]
+        if not found:
+            return
+        with self.transaction() as conn:
+            for old in found:
+                conn.execute("UPDATE OR IGNORE deliveries SET target=? WHERE channel=? AND"
+                             " target=?", (renames[old], channel, old))
+                conn.execute("DELETE FROM deliveries WHERE channel=? AND target=?",
+                             (channel, old))
+
     def deliveries(self, channel: str | None = None) -> list[dict[str, Any]]:
         sql = "SELECT * FROM deliveries"
         args: tuple[Any, ...] = ()
@@ -74,8 +89,10 @@ class LedgerStore(Database):
 
     # ---------------------------------------------------------------- durable files
 
-    def ledger_rows(self, date: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """(deliveries, runs) that belong to a day: items naming the date, runs of the date."""
+    def ledger_rows(
+        self, date: str, *, runs: int = 5
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """(deliveries, the last ``runs`` runs) of a day: items naming the date, runs of it."""
         deliveries = [
             {k: v for k, v in dict(r).items() if v is not None}
             for r in self.conn.execute(
@@ -85,15 +102,16 @@ class LedgerStore(Database):
                 (f"%:{date}", f"%:{date}:%"),
             )
         ]
-        runs = []
+        kept = []
         for r in self.conn.execute(
-            "SELECT command, started_at, finished_at, status, counts, message FROM runs"
-            " WHERE date=? ORDER BY started_at, id", (date,)
+            "SELECT * FROM (SELECT command, started_at, finished_at, status, counts, message, id"
+            " FROM runs WHERE date=? ORDER BY started_at DESC, id DESC LIMIT ?)"
+            " ORDER BY started_at, id", (date, runs)
         ):
-            row = {k: v for k, v in dict(r).items() if v is not None}
+            row = {k: v for k, v in dict(r).items() if v is not None and k != "id"}
             row["counts"] = json.loads(row.get("counts") or "{}")
-            runs.append(row)
-        return deliveries, runs
+            kept.append(row)
+        return deliveries, kept
 
     def ledger_dates(self) -> list[str]:
         """Every date with a delivery or a run, oldest first."""
