@@ -43,7 +43,7 @@ _FINDING_CUE_RE = re.compile(
     r"superior|comparabl|match|rival|reveal|show|demonstrat|find|found|observ|confirm|"
     r"indicat|significant|consistent|effective|robust|fail|drop|degrad|struggl|reach|"
     r"attain|obtain|yield|accura|scor|perform|success|win|strong|enabl|allow|sav|correlat|"
-    r"remain|generaliz|scal|establish|set|reliab|accurat|effectiv|precis|separat|rank)\w*|%|×|"
+    r"remain|generaliz|establish|set|reliab|accurat|effectiv|precis|separat|rank)\w*|%|×|"
     r"\b\d+(?:\.\d+)?x\b", re.I)
 _CONTRIBUTION_RE = re.compile(
     r"^(?:the authors|this (?:paper|work|study))\s+(?:\w+ly\s+)?(?:propose|introduce|present|"
@@ -76,6 +76,8 @@ def _leans_on_context(text: str) -> bool:
 
 def fits(part: str, text: str) -> bool:
     """Whether ``text`` (already phrased) can stand alone in ``part``."""
+    if re.search(r"\bthe authors (?:should|must|need to|ought to)\b", text, re.I):
+        return False  # "we should rethink ..." speaks for the field, not for the authors
     if not text or _PLACEHOLDER_RE.search(text) or _MARKER_RE.search(text) or \
             _BROKEN_RE.search(text) or _leans_on_context(text):
         return False

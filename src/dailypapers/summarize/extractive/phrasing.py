@@ -25,7 +25,8 @@ _LEADIN_RE = re.compile(
     r"as a result|in (?:this|our) (?:paper|work|study|report)|here|in summary|to summarize|"
     r"concretely|meanwhile|second(?:ly)?|third(?:ly)?|first(?:ly)?|lastly|then|also|however|"
     r"yet|but|and|still|nevertheless|nonetheless|crucially|interestingly|surprisingly|"
-    r"ultimately|in other words|in practice|as such|in contrast|instead(?=,)|similarly|likewise|"
+    r"ultimately|in other words|in practice|as such|in contrast(?=,)|instead(?=,)|similarly|"
+    r"likewise|"
     r"on the other hand|(?:building|based) (?:on|upon) (?:this|these|that|those|such)"
     r"(?: [\w-]+){0,2}|to (?:\w+ly )?[a-z]+ (?:this|these|such|that|those)(?: [\w-]+){0,2}|"
     r"despite (?:this|these)(?: \w+)?|motivated by (?:this|these)(?: \w+)?|"
@@ -197,8 +198,11 @@ def method_name(title: str, sentences: list[str]) -> str | None:
         acronym = re.search(r"\(([A-Z][A-Za-z0-9\-]*[A-Z0-9][A-Za-z0-9\-]*)\)", rest[:120])
         # "Question-Free Fine-Tuning (QFFT)": the first word is only part of the name.
         multiword = name is not None and re.match(r"\s+[A-Z]", rest[name.end():]) is not None
+        # "Fusion-of-N (FusioN)": the short form is what the rest of the abstract uses.
+        short = acronym is not None and name is not None and \
+            rest[name.end():].lstrip().startswith("(" + acronym.group(1) + ")")
         if name and re.search(r"[A-Z].*[A-Z]|\d", name.group(1)) and not (
-                multiword and acronym):
+                (multiword or short) and acronym):
             return name.group(1)
         if acronym:
             return acronym.group(1)
