@@ -9,13 +9,17 @@ directory whose database predates the files is exported to them on first open, n
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from threading import Thread
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from fakes.llm import GOOD, FakeLLM, serve
+from fakes.pdfkit import make_paper_pdf
 from fakes.telegram import TOKEN, TelegramStandIn
 
 from dailypapers import durable, pipeline
@@ -67,11 +71,11 @@ def outputs(root: Path) -> dict[str, bytes]:
     }
 
 
-def run_all(settings: Settings, source: Path) -> None:
+def run_all(settings: Settings, source: Path, ok: tuple[str, ...] = ("ok",)) -> None:
     for date in DATES:
         with durable.open_store(settings) as store:
             report = pipeline.run_day(store, settings, date, source_input=str(source))
-        assert report.status == "ok", report.line()
+        assert report.status in ok, report.line()
 
 
 def table(db: Path, sql: str) -> list[tuple[Any, ...]]:
@@ -230,3 +234,84 @@ def test_the_workflow_paths_name_no_database() -> None:
     assert set(durable.DURABLE_DIRS) <= set(durable.COMMITTED_PATHS)
     assert "dailypapers.db" in durable.CACHE_PATHS
     assert GOOD["one_line"]  # the stand-in answers with a real five-part summary
+
+
+def test_losing_the_whole_cache_with_full_texts_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What an evicted actions/cache loses: the database AND cache/ (PDFs, pictures, the site
+    index). The days were read from PDFs served on loopback (one paper's PDF and HTML are
+    missing: its abstract is used). After a rebuild from the committed files, a re-run calls
+    no LLM, sends nothing, downloads nothing it had, and leaves the data, ledger, archive
+    and README as they were. The site is not yet: its pictures were cut from the cached
+    PDFs and are gone with them (an xfail that says so until that is fixed)."""
+
+    work = tmp_path / "work"
+    source = work / "input"
+    write_days(source)
+    served = tmp_path / "arxiv"
+    (served / "pdf").mkdir(parents=True)
+    for date in DATES:
+        for n in range(3):
+            arxiv_id = f"2503.{int(date[-2:]) * 100 + n:05d}"
+            if (date, n) != (DATES[1], 2):  # this one has no PDF (and no HTML)
+                make_paper_pdf(served / "pdf" / arxiv_id, title=f"TinyNet {date} {n}",
+                               caption=f"Figure 1: TinyNet {n} against three baselines.")
+    hits: list[str] = []
+
+    class Files(SimpleHTTPRequestHandler):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, directory=str(served), **kwargs)
+
+        def guess_type(self, path: Any) -> str:
+            return "application/pdf"
+
+        def do_GET(self) -> None:
+            hits.append(self.path)
+            super().do_GET()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Files)
+    Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with serve(FakeLLM()) as llm, TelegramStandIn() as tg:
+            settings = settings_for(work, llm, tg).model_copy(update={
+                "fulltext": True, "arxiv_url": f"http://127.0.0.1:{server.server_port}",
+                "arxiv_delay": 0.0, "http_retries": 1})
+            run_all(settings, source, ok=("ok", "partial"))
+            assert len(llm.seen) == 3 * len(DATES)
+            with durable.open_store(settings) as store:
+                sources = [e.fulltext_source for d in DATES
+                           for e in (store.load_digest(d) or pytest.fail(d)).entries]
+            assert sources.count("pdf") == 8 and sources.count("abstract") == 1
+            assert list((work / "site").rglob("*.webp"))  # pictures cut from the PDFs
+            calls, sent, downloads = len(llm.seen), len(tg.messages), len(hits)
+            before = outputs(work)
+
+            db = Path(settings.db_path)
+            for lost in [*db.parent.glob(db.name + "*"), settings.cache_path]:
+                if lost.is_dir():
+                    shutil.rmtree(lost)
+                else:
+                    lost.unlink()
+            result = CliRunner().invoke(main, ["rebuild", "--dir", str(work)])
+            assert result.exit_code == 0, result.output
+            run_all(settings, source, ok=("ok", "partial"))
+            assert (len(llm.seen), len(tg.messages)) == (calls, sent)
+            after = outputs(work)
+            # Only the paper without a PDF is tried again (as any re-run would).
+            assert all("2503.00402" in path for path in hits[downloads:]), hits[downloads:]
+            assert set(after) <= set(before)
+            changed = [name for name in before if after.get(name) != before[name]]
+            assert [n for n in changed if not n.startswith("site/")] == []
+            if changed:
+                # Known gap: pictures are cut from cached PDFs (cache/pictures); with the
+                # cache gone and the texts restored as stubs, nothing downloads the PDFs
+                # again, so the re-published pages lose their pictures.
+                assert {n.split("/")[1] for n in changed} <= {
+                    "img", "days", "papers", "tags", "search", "index.html"}, changed
+                pytest.xfail(f"pictures are lost with cache/: {len(changed)} site files")
+    finally:
+        server.shutdown()

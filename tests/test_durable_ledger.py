@@ -156,3 +156,41 @@ def test_scrub_removes_recipients_addresses_and_chat_ids() -> None:
     assert "bob@" not in clean and "1001234567890" not in clean and "77712345678" not in clean
     assert "hooks.example" not in clean
     assert "2501.08313" in clean and "HTTP 429" in clean and "550" in clean
+
+
+def test_profile_examples_survive_a_rebuild(isolated_env: Path) -> None:
+    """Imports and likes are the user's own choices: kept in profiles/NAME.json, sorted, and
+    put back by a rebuild exactly (when each was added too); a database that has examples
+    but no file (from before profiles/) writes it on open."""
+    from test_foryou_profiles import BIBTEX, _day
+
+    from dailypapers.foryou import service
+    from dailypapers.store import Store
+
+    work = isolated_env
+    (work / "refs.bib").write_text(BIBTEX, encoding="utf-8")
+    (work / "dailypapers.toml").write_text("[profiles.alice]\npublic = false\n")
+    settings = load_settings(work)
+    with durable.open_store(settings) as store:
+        ids = _day(store, count=5)
+        service.import_library(store, settings, "alice", bibtex=work / "refs.bib")
+        service.feedback(store, settings, ids[0], "like", "alice")
+        service.feedback(store, settings, ids[1], "dislike", "alice")
+        examples = store.profile_examples("alice")
+    assert {e["origin"] for e in examples} == {"bibtex", "like", "dislike"}
+    path = durable.profile_path(work, "alice")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert [e["key"] for e in data["examples"]] == sorted(e["key"] for e in examples)
+
+    db = Path(settings.db_path)
+    db.unlink()
+    report = durable.rebuild(settings)
+    assert report.examples == len(examples) == 4
+    with Store(db) as store:
+        assert store.profile_examples("alice") == examples
+
+    path.unlink()
+    with durable.open_store(settings):
+        pass
+    assert json.loads(path.read_text(encoding="utf-8")) == data
+    assert "profiles" in durable.COMMITTED_PATHS and "profiles" in durable.DURABLE_DIRS

@@ -7,7 +7,10 @@ so git stores a day's change as a small diff and no file grows without bound:
   list, each paper's metadata, its summary with backend/model/prompt hash, the verification,
   where its text came from;
 - ``ledger/YYYY/MM/DD.json`` (written here): the delivery record of the day (what was sent
-  where, exactly once), its runs, the per-paper errors and the items the source skipped.
+  where, exactly once, recipients hidden), its last runs, the per-paper errors and the items
+  the source skipped;
+- ``profiles/NAME.json`` (written here when a profile's examples change): the papers a
+  profile was given (library imports, likes, dislikes).
 
 ``dailypapers.db`` (store, search index) and ``cache/`` (PDFs, the site index) are caches:
 :func:`rebuild` recreates the database from the files, and :func:`open_store` does so by
@@ -40,8 +43,8 @@ log = logging.getLogger(__name__)
 #   the site (an output, rebuildable, committed so GitHub Pages can serve it);
 # - CACHE_PATHS are kept between runs with actions/cache and never committed: losing them
 #   costs a rebuild (``run`` does it by itself) and, for PDFs, downloads.
-DURABLE_DIRS = ("data", "ledger")
-COMMITTED_PATHS = ("data", "ledger", "archive", "README.md", "site")
+DURABLE_DIRS = ("data", "ledger", "profiles")
+COMMITTED_PATHS = ("data", "ledger", "profiles", "archive", "README.md", "site")
 CACHE_PATHS = ("dailypapers.db", "dailypapers.db-wal", "dailypapers.db-shm", "cache")
 # A day's ledger keeps its last runs only (the database keeps them all until it is rebuilt).
 LEDGER_RUNS = 5
@@ -53,6 +56,11 @@ def ledger_path(root: Path, date: str) -> Path:
 
 def data_path(root: Path, date: str) -> Path:
     return dated_file(root, "data", date, ".json")
+
+
+def profile_path(root: Path, name: str) -> Path:
+    """A profile's examples (names are checked: letters, digits, '-', '_')."""
+    return root / "profiles" / f"{name}.json"
 
 
 def _dump(data: Any) -> str:
@@ -138,13 +146,30 @@ def write_ledger(store: Store, settings: Settings, date: str) -> Path | None:
     if not deliveries and not runs and digest is None:
         return None
     path = ledger_path(root, date)
-    text = _dump(data)
+    _write(path, _dump(data))
+    note(store, root, [path, data_path(root, date)])
+    return path
+
+
+def _write(path: Path, text: str) -> None:
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, path)
-    note(store, root, [path, data_path(root, date)])
+
+
+def write_profile(store: Store, settings: Settings, name: str) -> Path:
+    """Write a profile's examples (imports, likes, dislikes) as ``profiles/NAME.json``.
+
+    They are the user's own choices, not a cache: without this file a rebuilt database
+    (or the scheduled job, which only sees committed files) would not know them. The file
+    grows with what the user adds, never by itself.
+    """
+    rows = sorted(store.profile_examples(name), key=lambda r: r["key"])
+    path = profile_path(settings.root, name)
+    _write(path, _dump({"profile": name, "examples": rows}))
+    note(store, settings.root, [path])
     return path
 
 
@@ -162,6 +187,9 @@ def export_all(store: Store, settings: Settings) -> int:
     for date in sorted(set(store.days()) | set(store.ledger_dates())):
         if write_ledger(store, settings, date) is not None:
             written += 1
+    for name in store.example_profiles():
+        write_profile(store, settings, name)
+        written += 1
     return written
 
 
@@ -175,10 +203,12 @@ class RebuildReport:
     summaries: int = 0
     deliveries: int = 0
     runs: int = 0
+    examples: int = 0
 
     def line(self) -> str:
         return (f"Rebuilt: {self.days} days, {self.papers} papers, {self.summaries} summaries,"
-                f" {self.deliveries} deliveries, {self.runs} runs")
+                f" {self.deliveries} deliveries, {self.runs} runs,"
+                f" {self.examples} profile examples")
 
 
 def _restore_day(store: Store, data: dict[str, Any], ledger: dict[str, Any],
@@ -247,6 +277,11 @@ def rebuild(settings: Settings) -> RebuildReport:
             store.restore_ledger(date, ledger.get("deliveries", []), ledger.get("runs", []))
             report.deliveries += len(ledger.get("deliveries", []))
             report.runs += len(ledger.get("runs", []))
+        for path in files:
+            if path.is_relative_to(root / "profiles"):
+                profile = _read(path)
+                store.restore_examples(str(profile["profile"]), profile.get("examples", []))
+                report.examples += len(profile.get("examples", []))
         note(store, root, files)
     for old in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
         old.unlink(missing_ok=True)
@@ -283,7 +318,7 @@ def open_store(settings: Settings) -> Store:
     db = Path(settings.db_path)
     if not db.exists():
         if durable_files(root):
-            log.warning("no database: rebuilding it from data/ and ledger/")
+            log.warning("no database: rebuilding it from data/, ledger/ and profiles/")
             rebuild(settings)
         return Store(db)
     store = Store(db)
@@ -292,6 +327,9 @@ def open_store(settings: Settings) -> Store:
             log.warning("exporting the database to durable files (data/, ledger/)")
             export_all(store, settings)
         return store
+    for name in store.example_profiles():  # examples from before profiles/ existed
+        if not profile_path(root, name).exists():
+            write_profile(store, settings, name)
     stale = stale_files(store, root)
     if stale:
         log.warning("the database is older than %d durable file(s) (%s): rebuilding it",
@@ -304,6 +342,6 @@ def open_store(settings: Settings) -> Store:
 
 __all__ = [
     "CACHE_PATHS", "COMMITTED_PATHS", "DURABLE_DIRS", "LEDGER_RUNS", "RebuildReport", "data_path",
-    "durable_files", "export_all", "ledger_path", "open_store", "rebuild", "stale_files",
-    "write_ledger",
+    "durable_files", "export_all", "ledger_path", "open_store", "profile_path", "rebuild",
+    "stale_files", "write_ledger", "write_profile",
 ]

@@ -13,14 +13,15 @@ from ._common import dir_option, handle_errors, main, settings_from
 @click.pass_context
 @handle_errors
 def rebuild(ctx: click.Context) -> None:
-    """Recreate dailypapers.db (store, search index, site index) from data/ and ledger/."""
+    """Recreate dailypapers.db (store, search index, site index) from the durable files."""
     from .. import durable
 
     settings = settings_from(ctx)
     if not durable.durable_files(settings.root):
         raise DailyPapersError(
             f"no durable files under {settings.root}: nothing to rebuild from",
-            hint="rebuild reads data/YYYY/MM/DD.json and ledger/YYYY/MM/DD.json",
+            hint="rebuild reads data/YYYY/MM/DD.json, ledger/YYYY/MM/DD.json and"
+                 " profiles/NAME.json",
         )
     report = durable.rebuild(settings)
     click.echo(report.line())

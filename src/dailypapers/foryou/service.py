@@ -126,6 +126,7 @@ def import_library(
                           hint="nothing was imported")
     store.save_examples(name, ((e.key, origin, 1.0, e.to_dict()) for e in imported.examples),
                         replace_origin=origin)
+    _keep(store, settings, name)
     ensure_config_block(settings, name, f"{origin} {where}")
     return imported, where
 
@@ -173,7 +174,15 @@ def feedback(store: Store, settings: Settings, raw_id: str, verdict: str,
     today = dt.datetime.now(dt.UTC).date().isoformat()
     example = Example.from_paper(paper, verdict, weight, date=today)
     store.save_examples(name, [(arxiv_id, verdict, weight, example.to_dict())])
+    _keep(store, settings, name)
     return name, example
+
+
+def _keep(store: Store, settings: Settings, name: str) -> None:
+    """The examples are the user's choices: kept as a durable file (profiles/NAME.json)."""
+    from .. import durable
+
+    durable.write_profile(store, settings, name)
 
 
 def only_profile(settings: Settings) -> str:

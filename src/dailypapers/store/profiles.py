@@ -38,6 +38,21 @@ class ProfileStore(Database):
                 count += 1
         return count
 
+    def restore_examples(self, profile: str, rows: list[dict[str, Any]]) -> None:
+        """Put a profile's examples back as they were recorded, with when they were added
+        (a rebuild from ``profiles/NAME.json``)."""
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO profile_examples (profile, key, origin, weight, data,"
+                " added_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [(profile, r["key"], r["origin"], r["weight"],
+                  json.dumps(r["data"], ensure_ascii=False), r["added_at"]) for r in rows])
+
+    def example_profiles(self) -> list[str]:
+        """Every profile with stored examples."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT DISTINCT profile FROM profile_examples ORDER BY profile")]
+
     def profile_examples(self, profile: str) -> list[dict[str, Any]]:
         """Rows (key, origin, weight, data, added_at) of a profile, oldest first."""
         rows = self.conn.execute(
