@@ -62,8 +62,13 @@ def _leans_on_context(text: str) -> bool:
             r"^th(?:is|ese) (?:paper|work|study|article|report|survey|results?|findings?)\b",
             text, re.I):
         return True
-    if re.search(r"\b(?:the|this|these) (?:former|latter)\b", text, re.I):
+    low = text.lower()
+    if ("former" in low or "latter" in low) and re.search(
+            r"\b(?:the|this|these) (?:former|latter)\b", low):
         return True
+    if not any(w in low for w in ("this ", "these ", "those ", "such ", "above", "said ",
+                                  "aforementioned")):
+        return False
     for match in _THIS_NOUN_RE.finditer(text):
         words = [w.lower() for w in match.groups() if w]
         if words[0] in _OWN_WORK:

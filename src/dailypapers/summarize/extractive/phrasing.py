@@ -281,25 +281,37 @@ _BACK_VERB_RE = re.compile(
     r"this important|these important) [\w-]+(?: [\w-]+)?,? and (?=\w)", re.I)
 
 
+_POINTING_WORDS = ("this ", "these ", "those ", "such ", "above", "aforementioned")
+
+
+def _cut_back_purpose(text: str) -> str:
+    cut_back = _BACK_PURPOSE_RE.sub("", text).rstrip(" ,")
+    return cut_back + "." if cut_back != text and len(cut_back) >= 40 else text
+
+
 def compress(text: str) -> str:
     """Lead-in connectives and "In this paper," removed; asides without numbers dropped."""
-    text = _BACK_VERB_RE.sub("", text, count=1)
+    low = text.lower()
+    pointing = any(w in low for w in _POINTING_WORDS)
+    if pointing:
+        text = _BACK_VERB_RE.sub("", text, count=1)
     text = _upper_first(_BUILDING_RE.sub("", strip_leadin(text), count=1))
-    text = _FIGURE_POINTER_RE.sub("", text)
-    text = re.sub(r"(?<!\w)\*(\w[^*]{0,60}?)\*(?!\w)", r"\1", text)  # *emphasis*
+    if any(w in text for w in ("Fig", "Table", "Tab.", "Sec", "Appendix")):
+        text = _FIGURE_POINTER_RE.sub("", text)
+    if "*" in text:
+        text = re.sub(r"(?<!\w)\*(\w[^*]{0,60}?)\*(?!\w)", r"\1", text)  # *emphasis*
     text = _PAREN_RE.sub("", text)
-    cut_back = _BACK_PURPOSE_RE.sub("", text).rstrip(" ,")
-    if cut_back != text and len(cut_back) >= 40:
-        text = cut_back + "."
+    if pointing:
+        text = _cut_back_purpose(text)
     return _upper_first(text.strip())
 
 
 def one_line(text: str) -> str:
     """"In this paper, we propose X" -> "This paper proposes X"; else the compressed text."""
-    text = strip_leadin(_BACK_VERB_RE.sub("", text, count=1))
-    cut_back = _BACK_PURPOSE_RE.sub("", text).rstrip(" ,")
-    if cut_back != text and len(cut_back) >= 40:
-        text = cut_back + "."
+    if any(w in text.lower() for w in _POINTING_WORDS):
+        text = _cut_back_purpose(strip_leadin(_BACK_VERB_RE.sub("", text, count=1)))
+    else:
+        text = strip_leadin(text)
     match = CONTRIB_RE.match(text)
     if match:
         return f"This paper {_third_person(match.group(1))} {text[match.end():]}"

@@ -404,6 +404,8 @@ def _fill(picker: _Picker, pivot: int, budget: int) -> None:
         c = picker.cands[i]
         used = sum(len(trim(ch.joined(), PART_BUDGET[p] * (1 + len(ch.more)))) + 1
                    for p, ch in picker.chosen.items() if ch is not None)
+        if used + min(len(c.text), PART_BUDGET[part]) // 2 > budget:
+            continue  # cannot fit even trimmed: not worth phrasing
         text = picker.phrase(c, part)
         if text is None or used + len(trim(text, PART_BUDGET[part])) > budget:
             continue
