@@ -38,6 +38,9 @@ from store import CACHE, DATA, ROOT, baseline_src
 
 YEARS = 10
 WEEKDAYS_A_YEAR = 250
+LABELS = {"committed": "committed (without the site)", "database": "database",
+          "site": "site", "tags": "of which tags/",
+          "artifact": "Pages artifact (site + the data/ it links)"}
 
 
 def replay_plan(papers: int) -> list[tuple[str, Path, int]]:
@@ -138,6 +141,9 @@ def child(src: str, work: str, plan_json: str) -> dict[str, Any]:
     end = file_sizes(root, [*kept, *db_names, "site"])
     db = file_sizes(root, [p.name for p in root.glob("dailypapers.db*")])
     return {
+        # The site links data/ (site/data -> ../data) when the Pages artifact carries the
+        # day records from there (tar --dereference): they count in the artifact then.
+        "site_links_data": (root / "site" / "data").is_symlink(),
         "days": len(plan), "half_days": half_days, "papers": papers, "seconds": seconds,
         "kept": kept, "db_names": db_names, "half": half, "end": end, "db": db,
     }
@@ -168,9 +174,12 @@ def summarize(r: dict[str, Any]) -> dict[str, Any]:
         return sum(end[n] for n in files), len(files)
 
     committed = under(r["kept"] + r["db_names"])
+    site = under(["site"])
+    data = under(["data"]) if r.get("site_links_data") else (0, 0)
     return {
         "committed": committed, "database": (sum(r["db"].values()), len(r["db"])),
-        "site": under(["site"]), "tags": under(["site/tags"]),
+        "site": site, "tags": under(["site/tags"]),
+        "artifact": (site[0] + data[0], site[1] + data[1]),
     }
 
 
@@ -202,7 +211,7 @@ def report(results: dict[str, dict[str, Any]]) -> None:
     print("| per 1,000 papers | " + " | ".join(names)
           + (" | ratio |" if len(names) == 2 else " |"))
     print("|---" * (len(names) + 1 + (len(names) == 2)) + "|")
-    for what in ("committed", "database", "site", "tags"):
+    for what in ("committed", "database", "site", "tags", "artifact"):
         cells, values = [], []
         for n in names:
             k = results[n]["papers"] / 1000
@@ -210,20 +219,20 @@ def report(results: dict[str, dict[str, Any]]) -> None:
             values.append(size / k)
             cells.append(mb(size / k) + ("" if what == "database" else f", {files / k:,.0f} files"))
         ratio = f" | {values[1] / values[0]:.2f}x" if len(names) == 2 and values[0] else ""
-        print(f"| {what} | " + " | ".join(cells) + ratio + " |")
+        print(f"| {LABELS[what]} | " + " | ".join(cells) + ratio + " |")
     print("\n| extrapolated | " + " | ".join(names) + " |")
     print("|---" * (len(names) + 1) + "|")
     rows: list[tuple[str, list[str]]] = []
     for label, papers in ((f"{YEARS} years ({ten_years:,.0f} papers)", ten_years),
                           ("100,000 papers", 100_000.0)):
-        for what in ("committed", "database", "site"):
+        for what in ("committed", "database", "site", "artifact"):
             cells = []
             for n in names:
                 size, files = sums[n][what]
                 scale = papers / results[n]["papers"]
-                extra = f", {files * scale:,.0f} files" if what == "site" else ""
+                extra = f", {files * scale:,.0f} files" if what in ("site", "artifact") else ""
                 cells.append(f"{mb(size * scale)}{extra}")
-            rows.append((f"{what} at {label}", cells))
+            rows.append((f"{LABELS[what]} at {label}", cells))
     for with_site in (False, True):
         cells = []
         for n in names:

@@ -251,3 +251,62 @@ def hostile_pdf(path: Path, *, text_mb: int = 300, pages: int = 1) -> Path:
         len(objects) + 1, xref)
     path.write_bytes(bytes(out))
     return path
+
+
+class HeaderTrickleServer:
+    """Accepts a request, then sends its status line and headers one byte every ``every``
+    seconds, never finishing them (no per-read timeout notices: bytes keep arriving)."""
+
+    def __init__(self, *, every: float = 0.1) -> None:
+        import socket
+
+        self.every = every
+        self.requests = 0
+        self.stop = threading.Event()
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(16)
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._sock.getsockname()[1]}"
+
+    def _accept(self) -> None:
+        while not self.stop.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except OSError:
+                return
+            self.requests += 1
+            threading.Thread(target=self._drip, args=(conn,), daemon=True).start()
+
+    def _drip(self, conn: Any) -> None:
+        with conn:
+            conn.settimeout(5)
+            try:
+                conn.recv(1 << 16)
+                for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 100_000:
+                    if self.stop.wait(self.every):
+                        return
+                    conn.sendall(bytes([byte]))
+            except OSError:
+                return
+
+    def __enter__(self) -> HeaderTrickleServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self._sock.close()
+
+
+def published_text(root: Path, *, skip: tuple[str, ...] = ("day.json",)) -> str:
+    """Every file under ``root`` (site, feeds, archive, JSON, ledger, database), as text."""
+    parts = []
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.name not in skip:
+            parts.append(path.read_bytes().decode("utf-8", errors="replace"))
+    return "\n".join(parts)

@@ -151,11 +151,13 @@ def test_record_keys_are_keyed_stable_and_hide_the_recipient(
 
 def test_scrub_removes_recipients_addresses_and_chat_ids() -> None:
     text = ("550 <bob@example.net> refused; chat -1001234567890 migrated to 77712345678;"
-            " hook https://hooks.example/T0/B0/x failed; paper 2501.08313, HTTP 429")
+            " hook https://hooks.example/T0/B0/x failed; paper 2501.08313, hep-th/9901001,"
+            " HTTP 429")
     clean = scrub(text, ["https://hooks.example/T0/B0/x"])
     assert "bob@" not in clean and "1001234567890" not in clean and "77712345678" not in clean
     assert "hooks.example" not in clean
-    assert "2501.08313" in clean and "HTTP 429" in clean and "550" in clean
+    assert "2501.08313" in clean and "hep-th/9901001" in clean
+    assert "HTTP 429" in clean and "550" in clean
 
 
 def test_profile_examples_survive_a_rebuild(isolated_env: Path) -> None:

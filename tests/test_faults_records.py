@@ -46,33 +46,48 @@ def test_bad_settings_end_in_one_line_and_the_config_status(tmp_path: Path) -> N
     assert done.returncode == 5 and "concurrency" in done.stderr and "pdf_max_bytes" in done.stderr
 
 
-def test_a_run_that_raises_is_recorded_failed_and_a_killed_one_crashed(tmp_path: Path) -> None:
+def test_a_run_that_raises_is_recorded_failed_and_a_killed_one_crashed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from dailypapers import pipeline
+    from dailypapers.cli import main
+
     root = tmp_path / "w"
     root.mkdir()
     (root / "day.json").write_text(json.dumps([hf_item(1), hf_item(2)]))
-    env = cli_env(PYTHONPATH=str(Path(__file__).parent))
-    # A backend with a plain bug (not a DailyPapersError) where no per-paper isolation
-    # catches it: the run raises.
-    done = cli(root, "run", "--date", DATE, "--source", "file", "--input",
-               str(root / "day.json"), "--no-fulltext", "--summarizer", "nope_backend:Nope",
-               env=env)
-    assert done.returncode == 1
+    args = ["run", "--date", DATE, "--source", "file", "--input", str(root / "day.json"),
+            "--no-fulltext", "--dir", str(root)]
+
+    def bug(*_args: object, **_kwargs: object) -> list[str]:
+        raise ZeroDivisionError("a bug in publishing")
+
+    # A plain bug of ours (not a DailyPapersError, not in a plug-in): the run raises, is
+    # recorded failed, and the command ends in one line (the traceback only with -v).
+    monkeypatch.setattr(pipeline, "publish", bug)
+    done = CliRunner().invoke(main, args)
+    assert done.exit_code == 1, done.output
+    assert "Error: unexpected ZeroDivisionError: a bug in publishing" in done.output
+    assert "-v" in done.output and "Traceback" not in done.output
+    verbose = CliRunner().invoke(main, ["-v", *args])
+    assert isinstance(verbose.exception, ZeroDivisionError)  # -v: the traceback, as is
+    monkeypatch.undo()
     with sqlite3.connect(root / "dailypapers.db") as conn:
         status, message = conn.execute(
             "SELECT status, message FROM runs ORDER BY id DESC").fetchone()
-        assert status == "failed" and message == "ZeroDivisionError: a bug in a backend"
+        assert status == "failed" and message == "ZeroDivisionError: a bug in publishing"
         # A run left 'running' by a process that is gone (killed with -9, power cut).
         host = process_id().rsplit(":", 2)[0]
         conn.execute("INSERT INTO runs (date, command, started_at, owner)"
                      " VALUES (?, 'run', '2025-01-01T00:00:00+00:00', ?)",
                      (DATE, f"{host}:999999999:-"))
-    ok = cli(root, "run", "--date", DATE, "--source", "file", "--input", str(root / "day.json"),
-             "--no-fulltext")
+    ok = cli(root, *args[:-2])
     assert ok.returncode in (0, 3), ok.stderr
     assert "had crashed" in ok.stdout
     with sqlite3.connect(root / "dailypapers.db") as conn:
         statuses = [r[0] for r in conn.execute("SELECT status FROM runs ORDER BY id")]
-    assert statuses[0] == "failed" and statuses[1] == "crashed"
+    assert statuses[:2] == ["failed", "failed"] and statuses[2] == "crashed"
     assert statuses[-1] in ("ok", "partial")
 
 
@@ -160,3 +175,25 @@ def test_disk_full_ends_in_one_line_and_resumes(
     again = cli(root, *args[:-2])
     assert again.returncode == 3, again.stderr  # published: partial only for 2 < min_papers
     assert (root / "archive" / "2025" / "03" / "04.md").exists()
+
+
+@pytest.mark.parametrize(("url", "status"), [
+    ("htp:/x", 5), ("notaurl", 5), ("http://127.0.0.1:99999", 1), ("https://127.0.0.1:1/ x", 1),
+])
+def test_a_malformed_url_ends_in_one_line(tmp_path: Path, url: str, status: int) -> None:
+    env = cli_env(DAILYPAPERS_HF_URL=url, DAILYPAPERS_HTTP_RETRIES="1")
+    done = cli(tmp_path / "w", "run", "--date", DATE, "--no-fulltext", env=env)
+    assert done.returncode == status, done.stderr
+    assert "Traceback" not in done.stderr and "DAILYPAPERS_HF_URL" in done.stderr
+    assert len(done.stderr.strip().splitlines()) <= 2  # the error and its hint
+    assert not (tmp_path / "w" / "archive").exists()
+
+
+def test_a_malformed_channel_url_is_a_failed_delivery(tmp_path: Path) -> None:
+    root = telegram_dir(tmp_path / "w", "http://127.0.0.1:99999/[", [hf_item(1)])
+    done = cli(root, "run", "--date", DATE, "--input", str(root / "day.json"), "--no-fulltext")
+    assert done.returncode == 3, done.stderr  # published; delivery failed, recorded
+    assert "Traceback" not in done.stderr and "telegram" in done.stdout
+    assert (root / "archive" / "2025" / "03" / "04.md").exists()
+    with sqlite3.connect(root / "dailypapers.db") as conn:
+        assert {r[0] for r in conn.execute("SELECT status FROM deliveries")} == {"failed"}

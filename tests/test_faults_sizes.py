@@ -3,6 +3,7 @@ messages per paper); sentence splitting is linear (its figure is in bench/README
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -90,3 +91,30 @@ def test_a_megabyte_title_is_one_bounded_message(tmp_path: Path) -> None:
     assert max(sizes.values()) < 2_000_000, sorted(sizes.items(), key=lambda x: -x[1])[:3]
     published = [p for p in root.rglob("*.json") if p.name != "day.json"]
     assert published and any("Huge Huge" in p.read_text(encoding="utf-8") for p in published)
+
+
+def test_webhooks_send_one_bounded_escaped_post_per_paper(tmp_path: Path) -> None:
+    """Slack and Discord: a megabyte title with mentions and markup is one clipped item per
+    paper, packed into few posts, its plain-text fallback escaped (finding 10)."""
+    from faultkit import cli_env
+
+    hostile = "<!channel> <script>x</script> & *bold* " + "Huge " * 200_000
+    items = [hf_item(1, title=hostile, summary="Word " * 100_000), hf_item(2), hf_item(3)]
+    for kind in ("slack", "discord"):
+        with ChatServer() as chat:
+            root = telegram_dir(tmp_path / kind, chat.url, items, channels=["webhook"],
+                                webhook_kind=kind)
+            env = cli_env(DAILYPAPERS_WEBHOOK_URL=chat.url + "/hook")
+            done = cli(root, "run", "--date", DATE, "--input", str(root / "day.json"),
+                       "--no-fulltext", env=env)
+            posts = [r.fields for r in chat.received]
+        assert done.returncode in (0, 3), done.stderr
+        assert 1 <= len(posts) <= 2  # header and three papers, packed
+        assert all(len(json.dumps(p)) < 60_000 for p in posts)
+        fallback = " ".join(str(p.get("text", "")) + str(p.get("content", "")) for p in posts)
+        assert "<!channel>" not in fallback and "<script>" not in fallback
+        assert fallback.count("Huge") < 2_000  # clipped, not the megabyte
+        if kind == "slack":
+            assert "&lt;!channel&gt;" in fallback
+            assert all(len(b["text"]["text"]) <= 3000 for p in posts
+                       for b in p.get("blocks", []) if isinstance(b.get("text"), dict))

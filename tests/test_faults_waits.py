@@ -125,3 +125,21 @@ def test_whole_answer_deadline_on_the_shared_request() -> None:
         with pytest.raises(DeadlineExceeded):
             request(client, "GET", slow.url, attempts=3, max_wait=0, deadline=0.5)
         assert slow.requests == 1
+
+
+def test_the_delivery_stage_ends_at_stage_deadline_and_resumes(tmp_path: Path) -> None:
+    items = [hf_item(n) for n in range(1, 7)]
+    with ChatServer(delay=0.5) as slow:
+        root = telegram_dir(tmp_path / "w", slow.url, items)
+        done = cli(root, "run", "--date", DATE, "--input", str(root / "day.json"),
+                   "--no-fulltext", env=cli_env(DAILYPAPERS_STAGE_DEADLINE="1"))
+        first = len(slow.received)
+    assert done.returncode == 3, done.stdout + done.stderr  # published, delivery cut short
+    assert "stage_deadline (1 s); the rest goes next run" in done.stdout
+    assert 1 <= first < 7 and "Traceback" not in done.stderr
+    assert (root / "archive").exists()
+    with ChatServer() as chat:
+        root = telegram_dir(root, chat.url, items)
+        again = cli(root, "send", "--date", DATE)
+        assert again.returncode == 0, again.stderr
+        assert len(chat.received) == 7 - first  # the rest, nothing twice

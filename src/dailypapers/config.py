@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     database: str = "dailypapers.db"
     cache_dir: str = "cache"
     readme_days: Annotated[int, Field(ge=1, le=3650)] = 7
+    # A generated README, day page or feed is kept under this many bytes, still whole: the
+    # README keeps fewer days, a feed its newest entries, a day page cuts its long texts.
+    max_file_bytes: Annotated[int, Field(ge=10_000, le=1_000_000_000)] = 10_000_000
     max_authors: Annotated[int, Field(ge=1, le=1000)] = 5
     min_papers: Annotated[int, Field(ge=0, le=10_000)] = 3
     site_url: str = ""
@@ -87,6 +90,10 @@ class Settings(BaseSettings):
     requests_per_minute: Annotated[float, Field(gt=0)] | None = None
     tokens_per_minute: Annotated[float, Field(gt=0)] | None = None
     request_timeout: Annotated[float, Field(gt=0, le=86_400)] = 120.0
+    # One whole LLM answer (connection, headers, body) must end within this many seconds.
+    llm_deadline: Annotated[float, Field(gt=0, le=86_400)] = 600.0
+    # Output tokens a model may write per request (thinking included, where it counts).
+    llm_max_output_tokens: Annotated[int, Field(ge=256, le=1_000_000)] = 8192
     max_tokens_budget: Annotated[int, Field(ge=1)] | None = None
     max_cost: Annotated[float, Field(ge=0)] | None = None
     prompt_file: str | None = None

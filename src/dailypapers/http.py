@@ -14,6 +14,11 @@
 - :func:`read_body`: a whole body with a deadline for the *whole* answer and a size limit,
   so a server trickling one byte every few seconds ends in :class:`DeadlineExceeded` rather
   than holding the run (the client's timeout only bounds each read).
+- :func:`io_deadline`: every socket read and write of this thread inside the block, on a
+  client from :func:`make_client` or :func:`bound_transport` (the LLM SDKs get one), ends by
+  one instant: the connection, the response headers and the body alike. A server trickling
+  its *headers* is bounded too, which no per-read timeout does. :func:`stream` puts each
+  attempt under it.
 """
 
 from __future__ import annotations
@@ -24,9 +29,12 @@ import random
 import re
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, Literal, TypeVar
 
+import httpcore2 as httpcore
 import httpx2 as httpx
 
 from .config import Settings
@@ -63,12 +71,136 @@ class ResponseTooLarge(httpx.RequestError):
 
 
 def make_client(settings: Settings, *, timeout: float | None = None, **kwargs: Any) -> httpx.Client:
-    return httpx.Client(
+    return bound_client(httpx.Client(
         timeout=httpx.Timeout(timeout or settings.http_timeout, connect=10.0),
         headers={"User-Agent": settings.user_agent},
         follow_redirects=True,
         **kwargs,
-    )
+    ))
+
+
+# ------------------------------------------------------------------------ whole-answer deadlines
+
+# The instant (time.monotonic()) every network read/write of this thread must end by.
+_IO_DEADLINE: ContextVar[float | None] = ContextVar("dailypapers_io_deadline", default=None)
+
+
+@contextmanager
+def io_deadline(
+    seconds: float | None = None, *, until: float | None = None
+) -> Iterator[float | None]:
+    """Bound every socket operation of this thread in the block by one instant.
+
+    ``seconds`` from now, or ``until`` (a ``time.monotonic()`` instant); an enclosing,
+    earlier deadline wins. Only clients made by :func:`make_client`/:func:`bound_client`
+    (or given :func:`bound_transport`) obey it; past the instant they raise
+    :class:`DeadlineExceeded`. Yields the instant (None: unbounded).
+    """
+    instants = [t for t in (until, None if seconds is None else time.monotonic() + seconds,
+                            _IO_DEADLINE.get()) if t is not None]
+    instant = min(instants) if instants else None
+    token = _IO_DEADLINE.set(instant)
+    try:
+        yield instant
+    finally:
+        _IO_DEADLINE.reset(token)
+
+
+def _left(timeout: float | None) -> tuple[float | None, bool]:
+    """The timeout for one socket operation under the current deadline, and whether the
+    deadline (not the caller's own timeout) is what limits it."""
+    instant = _IO_DEADLINE.get()
+    if instant is None:
+        return timeout, False
+    left = instant - time.monotonic()
+    if left <= 0:
+        raise DeadlineExceeded("the answer was not complete by its deadline")
+    if timeout is None or left < timeout:
+        return left, True
+    return timeout, False
+
+
+class _BoundStream(httpcore.NetworkStream):
+    """A connection whose reads and writes end by the thread's :func:`io_deadline`."""
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        timeout, bound = _left(timeout)
+        try:
+            return self._inner.read(max_bytes, timeout)
+        except httpcore.ReadTimeout:
+            if bound:
+                raise DeadlineExceeded("the answer was not complete by its deadline") from None
+            raise
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        timeout, bound = _left(timeout)
+        try:
+            self._inner.write(buffer, timeout)
+        except httpcore.WriteTimeout:
+            if bound:
+                raise DeadlineExceeded("the request could not be sent by its deadline") from None
+            raise
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(self, ssl_context: Any, server_hostname: str | None = None,
+                  timeout: float | None = None) -> httpcore.NetworkStream:
+        timeout, _ = _left(timeout)
+        return _BoundStream(self._inner.start_tls(ssl_context, server_hostname, timeout))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class _BoundBackend(httpcore.NetworkBackend):
+    """The default network backend, its connections bounded by :func:`io_deadline`."""
+
+    def __init__(self, inner: httpcore.NetworkBackend) -> None:
+        self._inner = inner
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None,
+                    local_address: str | None = None,
+                    socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
+        timeout, _ = _left(timeout)
+        return _BoundStream(self._inner.connect_tcp(host, port, timeout, local_address,
+                                                    socket_options))
+
+    def connect_unix_socket(self, path: str, timeout: float | None = None,
+                            socket_options: Iterable[Any] | None = None) -> (
+        httpcore.NetworkStream
+    ):
+        timeout, _ = _left(timeout)
+        return _BoundStream(self._inner.connect_unix_socket(path, timeout, socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+def _bind(transport: object) -> None:
+    pool = getattr(transport, "_pool", None)
+    backend = getattr(pool, "_network_backend", None)
+    if backend is not None and not isinstance(backend, _BoundBackend):
+        pool._network_backend = _BoundBackend(backend)  # type: ignore[union-attr]
+
+
+def bound_transport(**kwargs: Any) -> httpx.HTTPTransport:
+    """An ``HTTPTransport`` obeying :func:`io_deadline` (for SDKs that take a transport)."""
+    transport = httpx.HTTPTransport(**kwargs)
+    _bind(transport)
+    return transport
+
+
+def bound_client(client: httpx.Client) -> httpx.Client:
+    """``client`` with every transport (proxies from the environment too) obeying
+    :func:`io_deadline`; returned for chaining."""
+    _bind(client._transport)
+    for transport in client._mounts.values():
+        _bind(transport)
+    return client
 
 
 def retry_after_seconds(headers: Mapping[str, str], now: float | None = None) -> float | None:
@@ -172,20 +304,24 @@ def stream(
     base_wait: float = 1.0,
     pacer: Pacer | None = None,
     deadline: float | None = None,
+    answer_deadline: float | None = None,
     **kwargs: Any,
 ) -> T:
     """Send a request and hand the streaming response to ``on_response``; retries first.
 
     A 408/425/429/5xx answer is retried (its body is not read); a final one is given to
     ``on_response`` like any other. Transport errors are retried and the last one raised.
-    ``deadline`` (monotonic) bounds every wait; ``on_response`` bounds its own reading.
+    ``deadline`` (monotonic) bounds every wait and every attempt; ``answer_deadline``
+    (seconds) bounds each attempt, headers and body (:func:`io_deadline`), which ends in
+    :class:`DeadlineExceeded` and is not retried.
     """
 
     def attempt(number: int) -> T:
         if pacer is not None:
             pacer.wait()
         try:
-            with client.stream(method, url, **kwargs) as response:
+            with io_deadline(answer_deadline, until=deadline), \
+                    client.stream(method, url, **kwargs) as response:
                 if response.status_code in RETRY_STATUS and number < attempts:
                     raise _Retry(f"HTTP {response.status_code}",
                                 after=retry_after_seconds(response.headers), response=response)
@@ -226,12 +362,11 @@ def request(
     """
 
     def on_response(response: httpx.Response) -> httpx.Response:
-        until = time.monotonic() + deadline if deadline is not None else None
-        read_body(response, deadline=until, max_bytes=max_bytes)
+        read_body(response, deadline=_IO_DEADLINE.get(), max_bytes=max_bytes)
         return response
 
     return stream(client, method, url, on_response, attempts=attempts, max_wait=max_wait,
-                  base_wait=base_wait, pacer=pacer, **kwargs)
+                  base_wait=base_wait, pacer=pacer, answer_deadline=deadline, **kwargs)
 
 
 def safe_url(url: str) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from . import durable
+from . import durable, guard
 from .config import Settings
 from .errors import DailyPapersError, EmptyDayError, SummarizerError
 from .fulltext import FullTextFetcher, abstract_fulltext
@@ -204,7 +204,7 @@ def summarize_day(
         raise DailyPapersError(
             f"no list stored for {day}", hint=f"run 'dailypapers collect --date {day}' first"
         )
-    summarizer = summarizer or get_summarizer(settings.summarizer, settings)
+    summarizer = summarizer or guard.make_summarizer(settings.summarizer, settings)
     fulltexts = fulltexts if fulltexts is not None else {}
     report.papers = len(day_list.entries)
 
@@ -220,7 +220,7 @@ def summarize_day(
             if stored is not None:
                 fulltexts[paper.arxiv_id] = stored
         cached = None
-        for backend, model, prompt_hash in [] if refresh else summarizer.cache_keys():
+        for backend, model, prompt_hash in [] if refresh else guard.cache_keys(summarizer):
             cached = store.find_summary(paper.arxiv_id, paper.version, backend, model, prompt_hash)
             if cached is not None:
                 break
@@ -255,7 +255,7 @@ def summarize_day(
             notes[arxiv_id] = paper_note(fulltexts.get(arxiv_id), reused_summaries[arxiv_id])
     # Errors on the record: why a paper fell back or failed, on its day row (None clears).
     store.set_paper_errors(day, day_list.source, notes)
-    report.usage = summarizer.usage
+    report.usage = guard.usage(summarizer)
     return report
 
 
@@ -283,7 +283,8 @@ def _summarize_todo(
     saved: WriteBuffer[tuple[Summary, Verification | None]], report: RunReport,
     notes: dict[str, str | None],
 ) -> None:
-    results = summarizer.summarize_many(_with_texts(todo, fulltexts))
+    # A plug-in's bug is its papers' failure, not the run's (guard.py).
+    results = guard.results(summarizer, [p for p, _ in todo], _with_texts(todo, fulltexts))
     for paper, result in progress(results, total=len(todo), desc="summarize"):
         fulltext = fulltexts.get(paper.arxiv_id)
         if isinstance(result, Exception):
@@ -299,7 +300,7 @@ def _summarize_todo(
                                            fallback=report.fallbacks.get(paper.arxiv_id))
         # Verified once: a backend that checked its summary (the LLM repair turn) hands
         # that verification over; every other summary is checked here, the same way.
-        verification = summarizer.verification_of(result) or verify_paper(
+        verification = guard.verification_of(summarizer, result) or verify_paper(
             result, source_of(paper, fulltext))
         saved.add((result, verification))
         report.summarized += 1
@@ -329,8 +330,8 @@ def _last_resort(
 ) -> Summary | None:
     """When a backend fails on a paper, publish its own abstract rather than drop it."""
     reason = redact(str(error)) or type(error).__name__
-    if not isinstance(error, DailyPapersError):
-        log.warning("%s: %s failed unexpectedly: %r", paper.arxiv_id, summarizer.id, error)
+    if not isinstance(error, DailyPapersError):  # one line; the traceback at -v
+        reason = guard.bug(f"summarizer {summarizer.id} on {paper.arxiv_id}", error)
     if summarizer.id == "abstract":
         report.failed[paper.arxiv_id] = reason
         return None
@@ -360,12 +361,14 @@ def publish(store: Store, settings: Settings, day: str) -> list[str]:
         raise EmptyDayError(f"nothing to publish for {day}: no papers stored")
     root = settings.root
     changed = markdown.write_day(
-        root, digest, max_authors=settings.max_authors, min_papers=settings.min_papers
+        root, digest, max_authors=settings.max_authors, min_papers=settings.min_papers,
+        max_bytes=settings.max_file_bytes,
     )
     all_dates = store.days()
     latest = [d for d in (store.load_digest(x) for x in all_dates[: settings.readme_days]) if d]
     changed += markdown.write_indexes(
-        root, latest, all_dates, title=settings.site_title, max_authors=settings.max_authors
+        root, latest, all_dates, title=settings.site_title, max_authors=settings.max_authors,
+        max_bytes=settings.max_file_bytes,
     )
     durable.note(store, root, [durable.data_path(root, day)])
     written = [str(p.relative_to(root)) for p in changed]
@@ -396,7 +399,7 @@ def run_day(
     set_run_owner(store, run_id, me)
     try:
         # Settings and keys are checked before anything touches the network.
-        summarizer = get_summarizer(settings.summarizer, settings)
+        summarizer = guard.make_summarizer(settings.summarizer, settings)
         try:
             day_list = collect(store, settings, day, source_input=source_input)
         except EmptyDayError as exc:

@@ -63,6 +63,7 @@ def handle_errors(func: F) -> F:
             sys.exit(ExitCode.FAILURE)
         except Exception as exc:  # sqlite3 is imported only when one occurs
             _expected_fault(exc)
+            _unexpected(exc)
             raise
 
     return wrapper  # type: ignore[return-value]
@@ -84,6 +85,21 @@ def _expected_fault(exc: BaseException) -> None:
             f"cannot write: {exc.strerror} ({exc.filename or 'a file'})",
             hint="free space, then run again: it resumes where it stopped"))
         sys.exit(ExitCode.FAILURE)
+
+
+def _unexpected(exc: BaseException) -> None:
+    """A bug: one line and exit 1; the traceback only with -v (then this returns).
+    click's own exceptions (usage errors, Exit, Abort) are left to click."""
+    if isinstance(exc, click.exceptions.ClickException | click.exceptions.Exit
+                  | click.exceptions.Abort):
+        return
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and _state(ctx)["verbose"] > 0:
+        return
+    _print_error(DailyPapersError(
+        f"unexpected {type(exc).__name__}: {exc}"[:500],
+        hint="this is a bug; run again with -v for the traceback, and report it"))
+    sys.exit(ExitCode.FAILURE)
 
 
 def _print_error(exc: DailyPapersError) -> None:

@@ -7,6 +7,15 @@ too and retried on the next run; what succeeded is never sent again. A channel t
 go on (rate limit past ``retry_max_wait``, bad token, network down) is stopped for the run
 without touching the others.
 
+A bug in a channel (any exception that is not one of ours, from making it, composing its
+items or sending) stops that channel for the run with one line (:func:`dailypapers.guard.bug`;
+the traceback at ``-v``); the batch it was sending is recorded failed, so the next run sends
+it again; the other channels go on.
+
+Delivery is a stage with a deadline: once ``stage_deadline`` seconds have passed, no new
+message is started; each channel still to send stops with that reason and the rest goes on
+the next run.
+
 The one gap no sender can close: a process killed after the service accepted a message but
 before the store recorded it will send that one message again on the next run.
 
@@ -16,11 +25,14 @@ before the store recorded it will send that one message again on the next run.
 from __future__ import annotations
 
 import logging
+import sqlite3
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..config import Settings
 from ..errors import ChannelDown, ConfigError, DailyPapersError, DeliveryError
+from ..guard import bug
 from ..models import DayDigest
 from ..runlock import process_id
 from ..secrets import redact
@@ -136,8 +148,10 @@ def deliver_day(
     if not names and not settings.readers:
         report.message = report.message or "no channels configured (set channels = [...])"
         return report
+    stop = time.monotonic() + settings.stage_deadline
     for name in names:
-        report.channels.append(_deliver_channel(store, settings, name, digest, dry_run=dry_run))
+        report.channels.append(_deliver_channel(store, settings, name, digest, dry_run=dry_run,
+                                                stop=stop))
     if settings.readers:  # [[readers]]: a profile's ranked selection per target (foryou)
         from ..foryou.readers import deliver_readers
 
@@ -148,7 +162,7 @@ def deliver_day(
 
 def _deliver_channel(
     store: Store, settings: Settings, name: str, digest: DayDigest, *, dry_run: bool,
-    key_prefix: str = "", label: str | None = None,
+    key_prefix: str = "", label: str | None = None, stop: float | None = None,
 ) -> ChannelResult:
     """``key_prefix`` keeps a reader's items apart from the day's own to the same target."""
     result = ChannelResult(label or name)
@@ -157,6 +171,11 @@ def _deliver_channel(
     except ConfigError as exc:
         result.error = _message(exc)
         return result
+    except Exception as exc:  # DailyPapersError too: it could not be made at all
+        result.error = _message(exc) if isinstance(exc, DailyPapersError) else bug(
+            f"channel {name}", exc)
+        return result
+    mine: list[Item] = []
     try:
         items = channel.items(digest)
         for item in items if key_prefix else ():
@@ -174,6 +193,10 @@ def _deliver_channel(
             return result
         me = process_id()
         for batch in channel.batches(pending):
+            if stop is not None and time.monotonic() > stop:
+                result.error = (f"the delivery stage passed its stage_deadline "
+                                f"({settings.stage_deadline:g} s); the rest goes next run")
+                break
             mine = _claim(store, settings, name, batch, me, result, keys)
             if not mine:
                 continue
@@ -190,8 +213,19 @@ def _deliver_channel(
                 store.record_delivery(name, keys[item.target], item.key, status="sent",
                                       message_id=message_id)
                 result.sent.append(item.key)
+            mine = []
+    except sqlite3.Error:
+        raise  # the store's fault (disk full, damage), not the channel's: the CLI says so
+    except Exception as exc:  # a bug in the channel: it stops, the day goes on
+        result.error = _message(exc) if isinstance(exc, DailyPapersError) else bug(
+            f"channel {name}", exc)
+        if mine:  # claimed and perhaps half sent: failed, so the next run sends it
+            _record_failed(store, name, mine, result, result.error, keys)
     finally:
-        channel.close()
+        try:
+            channel.close()
+        except Exception as exc:
+            bug(f"channel {name} (close)", exc)
     return result
 
 
@@ -254,6 +288,9 @@ def send_alert(settings: Settings, message: str) -> bool:
             channel.send([item])
     except DailyPapersError as exc:
         log.warning("alert to %s failed: %s", settings.alert_channel, _message(exc))
+        return False
+    except Exception as exc:  # an alert never turns a report into a crash
+        bug(f"channel {settings.alert_channel} (alert)", exc)
         return False
     finally:
         if channel is not None:

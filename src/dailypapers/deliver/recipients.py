@@ -52,7 +52,7 @@ def is_hidden(target: str) -> bool:
 
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_LONG_NUMBER = re.compile(r"(?<![\w.])-?\d{7,}(?![\w.])")  # chat ids; not arXiv ids (2501.08313)
+_LONG_NUMBER = re.compile(r"(?<![\w./])-?\d{7,}(?![\w.])")  # chat ids, not arXiv ids
 
 
 def scrub(text: str, names: list[str]) -> str:

@@ -4,7 +4,9 @@ The day page keeps the reference format (a header and a three-column GFM table).
 goes through :func:`escape_cell`, so no title, author or summary can break the table: line
 breaks are folded, and ``|``, backslashes, backticks, HTML and ``$`` (LaTeX) are escaped.
 Everything is rendered from the store's :class:`~dailypapers.models.DayDigest`, never from
-earlier output, and written only when its content changed.
+earlier output, and written only when its content changed. Given ``max_bytes``, the day page
+cuts its titles and summaries shorter and the README keeps fewer days until each fits
+(:func:`~.files.fit`); the JSON record is never cut (its fields are bounded where they enter).
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from ..models import DayDigest, DigestEntry
+from ..safety import clip
 from ..view import PaperView, paper_view, short_authors
-from .files import write_if_changed
+from .files import FIELD_CAPS, fit, write_if_changed
 
 # Characters that GFM would read as markup inside a table cell.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|$~])")
@@ -68,22 +71,29 @@ def summary_text(view: PaperView) -> str:
     return text
 
 
-def render_row(entry: DigestEntry, *, max_authors: int) -> str:
+def render_row(entry: DigestEntry, *, max_authors: int, field_chars: int | None = None) -> str:
+    """One table row; ``field_chars`` cuts the title and the summary (a page over its size)."""
     view = paper_view(entry, max_authors=max_authors)
+    summary = summary_text(view)
+    title_text = view.title
+    if field_chars is not None:
+        summary, title_text = clip(summary, field_chars), clip(title_text, field_chars)
     title = (
-        f"{escape_cell(view.title)} (Read more on [arXiv]({view.abs_url})"
+        f"{escape_cell(title_text)} (Read more on [arXiv]({view.abs_url})"
         f" or [HuggingFace]({view.hf_url}))"
     )
     authors = escape_cell(view.authors_short or "Unknown authors")
-    return f"| {title}| {authors} | {escape_cell(summary_text(view))} |\n"
+    return f"| {title}| {authors} | {escape_cell(summary)} |\n"
 
 
-def render_table(digest: DayDigest, *, max_authors: int) -> str:
-    rows = "".join(render_row(e, max_authors=max_authors) for e in digest.entries)
+def render_table(digest: DayDigest, *, max_authors: int, field_chars: int | None = None) -> str:
+    rows = "".join(render_row(e, max_authors=max_authors, field_chars=field_chars)
+                   for e in digest.entries)
     return TABLE_HEADER + rows
 
 
-def render_day(digest: DayDigest, *, max_authors: int = 5, min_papers: int = 0) -> str:
+def render_day(digest: DayDigest, *, max_authors: int = 5, min_papers: int = 0,
+               field_chars: int | None = None) -> str:
     """One day's archive page in the reference format."""
     text = f"\n\n## Papers for {digest.date}\n\n"
     if len(digest.entries) < min_papers:
@@ -91,11 +101,12 @@ def render_day(digest: DayDigest, *, max_authors: int = 5, min_papers: int = 0) 
             f"> Note: only {len(digest.entries)} papers were listed when this page was made;"
             " the day's list may still have been filling.\n\n"
         )
-    return text + render_table(digest, max_authors=max_authors)
+    return text + render_table(digest, max_authors=max_authors, field_chars=field_chars)
 
 
 def render_readme(
-    digests: Sequence[DayDigest], *, title: str, max_authors: int = 5, archive_days: int = 0
+    digests: Sequence[DayDigest], *, title: str, max_authors: int = 5, archive_days: int = 0,
+    field_chars: int | None = None,
 ) -> str:
     """The front page: an intro, the latest days, and a pointer to the rest of the archive."""
     lines = [
@@ -112,7 +123,8 @@ def render_readme(
         lines += [
             f"## Papers for {digest.date}",
             "",
-            render_table(digest, max_authors=max_authors).rstrip("\n"),
+            render_table(digest, max_authors=max_authors,
+                         field_chars=field_chars).rstrip("\n"),
             "",
         ]
     if archive_days > len(digests):
@@ -166,26 +178,44 @@ def dated_file(root: Path, folder: str, date: str, suffix: str) -> Path:
     return root / folder / year / month / f"{day}{suffix}"
 
 
-def write_day(root: Path, digest: DayDigest, *, max_authors: int, min_papers: int) -> list[Path]:
+def write_day(root: Path, digest: DayDigest, *, max_authors: int, min_papers: int,
+              max_bytes: int | None = None) -> list[Path]:
     """Write the day's archive page and JSON; returns the files that changed."""
     changed = []
     md = dated_file(root, "archive", digest.date, ".md")
-    if write_if_changed(md, render_day(digest, max_authors=max_authors, min_papers=min_papers)):
+
+    def page(field_chars: int | None) -> str:
+        return render_day(digest, max_authors=max_authors, min_papers=min_papers,
+                          field_chars=field_chars)
+
+    text: str | bytes = page(None) if max_bytes is None else fit(
+        page, [None, *FIELD_CAPS], max_bytes, what=f"archive page of {digest.date}")
+    if write_if_changed(md, text):
         changed.append(md)
     data = dated_file(root, "data", digest.date, ".json")
-    text = json.dumps(day_data(digest), ensure_ascii=False, indent=2) + "\n"
-    if write_if_changed(data, text):
+    record = json.dumps(day_data(digest), ensure_ascii=False, indent=2) + "\n"
+    if write_if_changed(data, record):
         changed.append(data)
     return changed
 
 
 def write_indexes(
     root: Path, latest: Sequence[DayDigest], all_dates: Sequence[str], *, title: str,
-    max_authors: int,
+    max_authors: int, max_bytes: int | None = None,
 ) -> list[Path]:
+    """README.md (the latest days; fewer, then shorter, when over ``max_bytes``) and the
+    archive's index."""
     changed = []
     readme = root / "README.md"
-    text = render_readme(latest, title=title, max_authors=max_authors, archive_days=len(all_dates))
+
+    def front(option: tuple[int, int | None]) -> str:
+        days, field_chars = option
+        return render_readme(latest[:days], title=title, max_authors=max_authors,
+                             archive_days=len(all_dates), field_chars=field_chars)
+
+    options = [(n, None) for n in range(len(latest), 0, -1)] + [(1, c) for c in FIELD_CAPS]
+    text = front((len(latest), None)) if max_bytes is None or not latest else fit(
+        front, options, max_bytes, what="README.md")
     if write_if_changed(readme, text):
         changed.append(readme)
     index = root / "archive" / "README.md"

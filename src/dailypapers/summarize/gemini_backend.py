@@ -7,7 +7,9 @@ fetch stage recorded); without one (or over the inline-request limit) the fitted
 in a delimited block instead, exactly as the openai backend sends it. The key is
 ``GEMINI_API_KEY`` (or ``GOOGLE_API_KEY``), sent in a header; the base URL is
 ``Settings.gemini_base_url`` so a local server can stand in. The SDK's retries are off by
-default and stay off: :mod:`.llm` retries through the rate limiter.
+default and stay off: :mod:`.llm` retries through the rate limiter. Its HTTP client obeys
+:func:`dailypapers.http.io_deadline` (``llm_deadline``); ``llm_max_output_tokens`` is sent as
+``max_output_tokens``.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any, ClassVar
 from ..config import Settings
 from ..errors import ConfigError, MissingKeyError, SummarizerError
 from ..fulltext.download import PdfCache
-from ..http import retry_after_seconds
+from ..http import bound_transport, retry_after_seconds
 from ..models import SUMMARY_PARTS, FullText, Paper
 from ..secrets import optional_key, redact
 from .llm import LLMSummarizer, PaperContext, Reply, Turn, _RetryableCall, _tokens
@@ -110,7 +112,8 @@ class GeminiSummarizer(LLMSummarizer):
                 "no key found for the gemini summarizer",
                 hint="set GEMINI_API_KEY, or run with --summarizer extractive",
             )
-        options: dict[str, Any] = {"timeout": int(settings.request_timeout * 1000)}
+        options: dict[str, Any] = {"timeout": int(settings.request_timeout * 1000),
+                                   "client_args": {"transport": bound_transport()}}
         if settings.gemini_base_url:
             options["base_url"] = settings.gemini_base_url
         self.client = genai.Client(
@@ -139,6 +142,7 @@ class GeminiSummarizer(LLMSummarizer):
             "system_instruction": system,
             "response_mime_type": "application/json",
             "response_schema": GEMINI_SCHEMA,
+            "max_output_tokens": self.settings.llm_max_output_tokens,
         }
         if self.settings.llm_temperature is not None:
             config["temperature"] = self.settings.llm_temperature
@@ -167,9 +171,12 @@ class GeminiSummarizer(LLMSummarizer):
             text = response.text
         except ValueError:
             text = None
+        candidates = response.candidates or []
+        finish = getattr(candidates[0], "finish_reason", None) if candidates else None
         return Reply(
             text=text,
             tokens_in=(meta.prompt_token_count or 0) if meta else 0,
             tokens_out=(meta.candidates_token_count or 0) if meta else 0,
+            cut=str(getattr(finish, "value", finish)) == "MAX_TOKENS",
         )
 

@@ -12,7 +12,14 @@ one model and how its errors map to "retry" or "give up". This module promises t
   the budget is spent, the offline extractive summary is returned with ``fallback_from`` set.
   ``summarize`` never drops a paper;
 - usage (tokens, calls, cost when a price is configured) is recorded per summary and summed
-  in :attr:`LLMSummarizer.usage_totals`; keys never reach messages, logs or summaries.
+  in :attr:`LLMSummarizer.usage_totals`; keys never reach messages, logs or summaries;
+- every request is bounded: ``llm_max_output_tokens`` is sent with it, the whole answer
+  (connection, headers, body) must end within ``llm_deadline`` seconds
+  (:func:`~dailypapers.http.io_deadline`; a stalled or trickling endpoint is not retried:
+  the next model, else the offline summary), and every field a model writes is scrubbed of
+  secrets and cut to ``llm_max_field_chars`` before it is verified or stored;
+- a day (``summarize_many``) is bounded as a stage: once ``stage_deadline`` seconds have
+  passed, no request leaves and the papers left get the offline summary, saying why.
 """
 
 from __future__ import annotations
@@ -27,8 +34,9 @@ from typing import Any, ClassVar, Literal
 
 from ..config import Settings
 from ..errors import BudgetExceeded, SummarizerError
-from ..http import _Retry, retry_call
+from ..http import DeadlineExceeded, _Retry, io_deadline, retry_call
 from ..models import FullText, Paper, Summary, Verification
+from ..safety import scrub_summary
 from ..secrets import redact
 from ..verify import Source, source_of, verify_paper
 from .base import Summarizer
@@ -64,6 +72,7 @@ class Reply:
     text: str | None
     tokens_in: int = 0
     tokens_out: int = 0
+    cut: bool = False  # the model stopped at llm_max_output_tokens
 
 
 @dataclass
@@ -144,6 +153,7 @@ class LLMSummarizer(Summarizer):
         }
         # The verdict on each returned LLM summary, handed to the pipeline with it
         # (``verification_of``); ``_verified`` holds the summary each verdict is about.
+        self._stage_stop: float | None = None  # set by summarize_many (stage_deadline)
         self.verifications: dict[str, Verification] = {}
         self._verified: dict[str, Summary] = {}
         if settings.max_cost is not None:
@@ -198,7 +208,9 @@ class LLMSummarizer(Summarizer):
         reasons: list[str] = []
         # One tally across the chain: tokens a failed model used are part of this paper's cost.
         usage = _Usage()
-        if not self.budget.exhausted:
+        if self._past_stage():
+            reasons.append(self._stage_message())
+        elif not self.budget.exhausted:
             for model in self.models:
                 try:
                     summary = self._summarize_with(model, paper, fulltext, usage)
@@ -207,7 +219,9 @@ class LLMSummarizer(Summarizer):
                     break
                 except SummarizerError as exc:
                     reasons.append(_about(model, exc))
-                    log.warning("%s: %s failed: %s", paper.arxiv_id, model, redact(str(exc)))
+                    # One line a paper: the last model's failure is said by the fallback's.
+                    log.log(logging.INFO if model == self.models[-1] else logging.WARNING,
+                            "%s: %s failed: %s", paper.arxiv_id, model, redact(str(exc)))
                     continue
                 if model != self.models[0]:
                     summary.fallback_from = f"{self.id}:{self.models[0]}"
@@ -281,8 +295,12 @@ class LLMSummarizer(Summarizer):
     def _to_summary(self, out: SummaryOut, paper: Paper, model: str, ctx: PaperContext) -> (
         Summary
     ):
-        return to_summary(out, paper, backend=self.id, model=model, prompt=self.prompt,
-                          source=ctx.source)
+        # What a model wrote is data: no secret it echoed, no field past its limit, before
+        # the verifier reads it and long before anything stores or publishes it.
+        return scrub_summary(
+            to_summary(out, paper, backend=self.id, model=model, prompt=self.prompt,
+                       source=ctx.source),
+            self.settings.llm_max_field_chars)
 
     def _ask(
         self, model: str, turns: list[Turn], ctx: PaperContext, usage: _Usage, *, repair: bool
@@ -292,6 +310,8 @@ class LLMSummarizer(Summarizer):
         try:
             return parse_output(reply.text), reply.text or ""
         except ValueError as exc:
+            if reply.cut:  # asking again would be cut at the same limit
+                raise SummarizerError(self._cut_message(model)) from exc
             if not repair:
                 raise SummarizerError(f"{model}: unusable output: {exc}") from exc
             problem = str(exc)
@@ -303,7 +323,13 @@ class LLMSummarizer(Summarizer):
         try:
             return parse_output(reply.text), reply.text or ""
         except ValueError as exc:
+            if reply.cut:
+                raise SummarizerError(self._cut_message(model)) from exc
             raise SummarizerError(f"{model}: unusable output twice: {exc}") from exc
+
+    def _cut_message(self, model: str) -> str:
+        return (f"{model}: the answer was cut at {self.settings.llm_max_output_tokens} output "
+                "tokens (llm_max_output_tokens) before the summary was complete")
 
     # ------------------------------------------------------------ one request, with limits
 
@@ -319,14 +345,19 @@ class LLMSummarizer(Summarizer):
             nonlocal downgrades
             while True:
                 reserved = (0, 0.0)
+                until: float | None = None
                 try:
                     # The slot, then the budget, then the rate limiter: a request leaves right
                     # when the limiter logs it, so the window it counts is the one the server
                     # sees, and only requests about to leave hold budget reservations.
                     with self._in_flight:
+                        if self._past_stage():  # waited for a slot past the stage's end
+                            raise BudgetExceeded(self._stage_message())
                         reserved = self.budget.reserve(est_in + EST_OUTPUT_TOKENS, est_cost)
                         slot = self.limiter.acquire(est_in + EST_OUTPUT_TOKENS)
-                        reply = self._send(model, self.prompt.text, turns, ctx)
+                        # The whole answer, headers and body, within llm_deadline.
+                        with io_deadline(self.settings.llm_deadline) as until:
+                            reply = self._send(model, self.prompt.text, turns, ctx)
                 except _FormatRejected as exc:
                     self._settle_failed(reserved, usage)
                     downgrades += 1
@@ -337,6 +368,10 @@ class LLMSummarizer(Summarizer):
                     continue
                 except _RetryableCall as exc:
                     self._settle_failed(reserved, usage)
+                    if _past(exc, until):  # stalled or trickling: not worth another wait
+                        raise SummarizerError(
+                            f"{model}: no complete answer within {self.settings.llm_deadline:g}"
+                            " s (llm_deadline); the endpoint is stalled or trickling") from exc
                     raise _Retry(f"{model}: {redact(str(exc))}", after=exc.retry_after) from exc
                 except BudgetExceeded:
                     raise  # nothing was reserved or sent
@@ -369,6 +404,13 @@ class LLMSummarizer(Summarizer):
                     f"{cap:.0f} s)"
                 ) from exc
             raise SummarizerError(f"{exc} (gave up after {attempts} attempts)") from exc
+
+    def _past_stage(self) -> bool:
+        return self._stage_stop is not None and time.monotonic() > self._stage_stop
+
+    def _stage_message(self) -> str:
+        return (f"the summarize stage passed its stage_deadline "
+                f"({self.settings.stage_deadline:g} s); no more requests this run")
 
     def _settle_failed(self, reserved: tuple[int, float], usage: _Usage) -> None:
         self.budget.settle(reserved, 0, 0.0)
@@ -407,6 +449,7 @@ class LLMSummarizer(Summarizer):
         # Twice as many workers as request slots, so that parsing and verifying one answer
         # never keeps the next request of another paper from leaving.
         workers = 2 * max(1, self.settings.concurrency)
+        self._stage_stop = time.monotonic() + self.settings.stage_deadline
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"llm-{self.id}") as pool:
             futures = {pool.submit(self.summarize, p, f): p for p, f in items}
             for future in as_completed(futures):
@@ -415,6 +458,18 @@ class LLMSummarizer(Summarizer):
                     yield paper, future.result()
                 except Exception as exc:  # a bug for one paper must not sink the day
                     yield paper, exc
+
+
+def _past(exc: BaseException, until: float | None) -> bool:
+    """Whether a failed request ran into its whole-answer deadline."""
+    seen: BaseException | None = exc
+    for _ in range(10):  # the SDKs wrap transport errors once or twice
+        if seen is None:
+            break
+        if isinstance(seen, DeadlineExceeded):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return until is not None and time.monotonic() >= until
 
 
 def _about(model: str, exc: Exception) -> str:

@@ -9,6 +9,11 @@ that rejects that gets JSON mode with the schema in the instructions, and one th
 JSON mode gets the schema in the instructions alone; the mode that worked is remembered per
 model for the rest of the run. Whatever the mode, the answer is validated against the schema.
 The SDK's own retries are off: :mod:`.llm` retries, so every attempt passes the rate limiter.
+Its HTTP client obeys :func:`dailypapers.http.io_deadline` (``llm_deadline`` for the whole
+answer). ``llm_max_output_tokens`` goes out as ``max_completion_tokens`` to OpenAI itself
+(its reasoning models refuse ``max_tokens``) and as ``max_tokens`` to every other server
+(older vLLM, llama.cpp and Ollama know only that). An answer that is not JSON (a proxy's or a
+wrong base URL's HTML page) is a failure for the paper, not retried.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from ..config import Settings
 from ..errors import ConfigError, MissingKeyError, SummarizerError
-from ..http import retry_after_seconds
+from ..http import bound_client, retry_after_seconds
 from ..secrets import optional_key, redact
 from .llm import LLMSummarizer, PaperContext, Reply, Turn, _FormatRejected, _RetryableCall
 from .prompt import json_mode_instructions, output_schema
@@ -72,6 +77,7 @@ class OpenAISummarizer(LLMSummarizer):
             base_url=self.base_url,
             timeout=settings.request_timeout,
             max_retries=0,
+            http_client=bound_client(self._openai.DefaultHttpxClient()),
         )
         self._modes: dict[str, Mode] = {}
         self._mode_lock = threading.Lock()
@@ -106,11 +112,19 @@ class OpenAISummarizer(LLMSummarizer):
             kwargs["response_format"] = {"type": "json_object"}
         if self.settings.llm_temperature is not None:
             kwargs["temperature"] = self.settings.llm_temperature
+        limit = "max_completion_tokens" if self.base_url == OPENAI_URL else "max_tokens"
+        kwargs[limit] = self.settings.llm_max_output_tokens
         oa = self._openai
         try:
-            response = self.client.chat.completions.create(
+            raw = self.client.chat.completions.with_raw_response.create(
                 model=model, messages=messages, **kwargs
             )
+            content_type = raw.headers.get("content-type", "").split(";")[0].strip().lower()
+            if "json" not in content_type:
+                raise SummarizerError(
+                    f"the answer is {content_type or 'untyped'!r}, not JSON (is "
+                    "openai_base_url an OpenAI-compatible API?)")
+            response = raw.parse()
         except (oa.APITimeoutError, oa.APIConnectionError) as exc:
             raise _RetryableCall(type(exc).__name__) from exc
         except oa.APIStatusError as exc:
@@ -128,9 +142,10 @@ class OpenAISummarizer(LLMSummarizer):
         except ValueError as exc:
             # A 200 that isn't a completion (a proxy's HTML page, a truncated body).
             raise _RetryableCall(f"unreadable answer ({type(exc).__name__})") from exc
-        if not response.choices:
+        if not getattr(response, "choices", None):
             raise _RetryableCall("answer without choices")
-        message = response.choices[0].message
+        choice = response.choices[0]
+        message = choice.message
         if getattr(message, "refusal", None):
             raise SummarizerError(f"model refused: {redact(str(message.refusal))[:200]}")
         usage = response.usage
@@ -138,4 +153,5 @@ class OpenAISummarizer(LLMSummarizer):
             text=message.content,
             tokens_in=usage.prompt_tokens if usage else 0,
             tokens_out=usage.completion_tokens if usage else 0,
+            cut=choice.finish_reason == "length",
         )

@@ -174,14 +174,16 @@ class Context:
         return tag_path(tag.slug) if tag else None
 
     def render(self, template: str, rel: str, **context: Any) -> None:
-        root = paths.root_of(rel)
+        self.out.write(rel, self.html(template, rel, **context))
+
+    def html(self, template: str, rel: str, **context: Any) -> str:
+        """The page ``rel`` made from ``template``, not written (see :meth:`render`)."""
         try:
-            html = self.env.get_template(f"site/{template}").render(
-                root=root, tag_url=self.tag_url, **context
+            return self.env.get_template(f"site/{template}").render(
+                root=paths.root_of(rel), tag_url=self.tag_url, **context
             )
         except jinja2.TemplateError as exc:
             raise SiteError(f"template site/{template} failed: {exc}") from exc
-        self.out.write(rel, html)
 
     def absolute(self, rel: str) -> str:
         """``rel``'s URL under ``site_url``, or "" when the site has no public URL."""

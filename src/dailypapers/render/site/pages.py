@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from importlib import resources
 from typing import Any
 
 from ...models import DayDigest, DigestEntry
+from ...safety import clip
 from .. import paths, site_search
 from ..feed import FeedInfo, FeedItem, atom_feed, rss_feed
+from ..files import FIELD_CAPS, fit, fit_count
 from ..paths import day_json_path, day_path, paper_path, tag_feed_path, tag_path
 from .context import STATIC_FILES, TAG_FEED_LIMIT, TAG_PAGE_LIMIT, Clock, Context, TagInfo
 from .views import archive_calendar, day_json, day_tags, entry_view, feed_items
@@ -24,13 +27,31 @@ def render_day(
     next_date = ctx.dates[n + 1] if n + 1 < len(ctx.dates) else None
     rel = paths.HOME if home else day_path(digest.date)
     entries = views if views is not None else [entry_view(ctx, e) for e in digest.entries]
-    ctx.render(
-        "day.html", rel, digest=digest, date=digest.date, prev_date=prev_date,
-        next_date=next_date, home=home, entries=entries, day_tags=day_tags(entries),
-    )
+
+    def page(cap: int | None) -> str:
+        shown = entries if cap is None else [_shorter(x, cap) for x in entries]
+        return ctx.html("day.html", rel, digest=digest, date=digest.date, prev_date=prev_date,
+                        next_date=next_date, home=home, entries=shown,
+                        day_tags=day_tags(entries))
+
+    # Every paper stays on its day page; over max_file_bytes, their long texts get shorter.
+    ctx.out.write(rel, fit(page, [None, *FIELD_CAPS], ctx.settings.max_file_bytes,
+                           what=f"site page {rel}"))
     if not home:
         ctx.report.days += 1
         ctx.out.write(day_json_path(digest.date), day_json(digest))
+
+
+def _shorter(view: dict[str, Any], cap: int) -> dict[str, Any]:
+    """A day page's entry with its long texts cut to ``cap`` characters (the paper's own
+    page keeps them whole)."""
+    out = dict(view)
+    for key in ("title", "gist", "abstract", "authors_short"):
+        if isinstance(out.get(key), str):
+            out[key] = clip(out[key], cap)
+    out["parts"] = [(label, clip(text, cap)) for label, text in view["parts"]]
+    out["evidence"] = view["evidence"][: max(1, cap // 100)]
+    return out
 
 
 def write_picture(ctx: Context, arxiv_id: str) -> None:
@@ -68,8 +89,15 @@ def render_tag(ctx: Context, tag: TagInfo) -> None:
         description=f"Papers tagged {tag.label}",
         stylesheet=paths.relative(tag_feed_path(tag.slug), paths.FEED_STYLE),
     )
-    ctx.out.write(tag_feed_path(tag.slug), atom_feed(info, feed_items, pretty=False))
+    ctx.out.write(tag_feed_path(tag.slug), fit_count(
+        lambda n: atom_feed(info, feed_items[:n], pretty=False), len(feed_items),
+        ctx.settings.max_file_bytes, what=tag_feed_path(tag.slug)))
     ctx.report.tags += 1
+
+
+def _feed(maker: Callable[[FeedInfo, Sequence[FeedItem]], bytes], info: FeedInfo,
+          items: Sequence[FeedItem], count: int) -> bytes:
+    return maker(info, items[:count])
 
 
 def write_common(ctx: Context) -> None:
@@ -99,5 +127,7 @@ def write_common(ctx: Context) -> None:
             description=f"{title}: summaries of the latest papers",
             stylesheet=paths.relative(name, paths.FEED_STYLE),
         )
-        ctx.out.write(name, maker(info, items))
+        # The newest entries first: over max_file_bytes, the oldest are left out.
+        ctx.out.write(name, fit_count(functools.partial(_feed, maker, info, items),
+                                      len(items), ctx.settings.max_file_bytes, what=name))
     clock.lap("archive, tag index, feeds")
