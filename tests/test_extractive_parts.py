@@ -164,9 +164,9 @@ def test_fulltext_results_and_no_seams() -> None:
     assert find_defects(summary) == []
 
 
-def test_closing_finding_fills_an_empty_implication() -> None:
-    # The abstract ends with a second finding and states no significance: the implication
-    # takes that closing sentence rather than staying empty; the results keep the main one.
+def test_a_closing_finding_is_a_result_not_an_implication() -> None:
+    # The abstract ends with a second finding and states no significance: the finding joins
+    # the results and the implication is omitted rather than filled with a finding.
     abstract = ("Retrieval models often miss facts about rare entities. We propose CardRAG, a "
                 "retriever that stores a short card for each entity. CardRAG ranks the cards "
                 "with a small scorer trained on query logs. Across five benchmarks, CardRAG "
@@ -174,11 +174,23 @@ def test_closing_finding_fills_an_empty_implication() -> None:
                 "entities seen fewer than 10 times in training.")
     summary = summarize_paper(Paper("2501.00002", "CardRAG: Entity Cards for Retrieval",
                                     abstract))
-    assert summary.results.startswith("Across five benchmarks, CardRAG improves exact match")
-    assert summary.implication == ("Gains are largest on entities seen fewer than 10 times in "
-                                   "training.")
+    assert summary.results == ("Across five benchmarks, CardRAG improves exact match by 9.1 "
+                               "points over dense retrieval. Gains are largest on entities "
+                               "seen fewer than 10 times in training.")
+    assert summary.implication == ""
     assert summary.method.startswith("CardRAG ranks the cards")
     assert find_defects(summary) == []
+
+
+def test_a_step_of_the_method_is_never_the_implication() -> None:
+    abstract = ("Robots follow instructions that name objects absent from the scene. We "
+                "propose IVA, a framework that detects false premises and asks back. IVA "
+                "improves false-premise detection accuracy by 17.5% over baselines. Our "
+                "approach leverages a semi-synthetic dataset of paired instructions, enabling "
+                "robust detection and natural language correction.")
+    summary = summarize_paper(Paper("2501.00004", "IVA: Rejecting the Impossible", abstract))
+    assert "leverages" not in summary.implication
+    assert "17.5%" in summary.results
 
 
 # --- recorded data -------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from .phrasing import (
     split_description,
     split_finding,
     split_purpose,
+    strip_leadin,
     trim,
 )
 
@@ -64,6 +65,19 @@ _STEP_RE = re.compile(
     r"^(?:each|every|first|then|next|specifically|in (?:the )?(?:first|second|third) "
     r"(?:stage|step|phase))\b|\b(?:consists? of|is composed of|corresponds? to|"
     r"is (?:fed|passed|encoded|mapped|computed|represented))\b", re.I)
+# "The authors structure the design space ...", "IVA leverages a dataset ...": how it works.
+_DOES_VERBS = (r"(?:\w+ly\s+)?(?:structure|leverage|use|employ|design|build|train|adopt|"
+               r"construct|collect|introduce|apply|combine|craft|formulate|model|represent)s?\b")
+_DOES_RE = re.compile(r"^(?:[Ww]e|[Tt]he authors|[A-Z][\w.-]*[A-Z][\w.-]*|(?:[Oo]ur|[Tt]he|"
+                      r"[Tt]his) (?:proposed )?(?:method|approach|framework|model|system|"
+                      r"pipeline|agent))\s+" + _DOES_VERBS)
+
+
+def _does(c: Candidate) -> bool:
+    """Whether the sentence tells a step of how the work is done (not what it means)."""
+    return bool(_DOES_RE.match(strip_leadin(c.text)))
+
+
 _BASELINE_RE = re.compile(r"\b(?:baselines?|prior|existing|previous|state-of-the-art "
                           r"(?:models|methods)|competitors?)\b", re.I)
 
@@ -205,7 +219,8 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
     def implication_key(c: Candidate) -> tuple[float, ...] | None:
         if not (c.index >= n // 2 or n <= 3 or c.index > pivot + 1) or not c.impl_cue or c.contrib:
             return None
-        if (c.quantitative and c.scores["result"] >= 1.2) or _STEP_RE.search(c.text):
+        if (c.quantitative and c.scores["result"] >= 1.2) or _STEP_RE.search(c.text) or \
+                _does(c):
             return None  # a finding or a step of the method, not what it means
         return (c.scores["implication"] + (c.index == n - 1) * 0.5
                 - 0.3 * c.scores["method"],)
@@ -218,7 +233,7 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
         # The closing sentence, when it is neither a finding nor a contribution.
         picker.take("implication", cands, lambda c: (float(c.index),) if (
             c.index >= n - 2 and c.index > pivot and not c.contrib and not _finding(c)
-            and not _STEP_RE.search(c.text)
+            and not _STEP_RE.search(c.text) and not _does(c)
             and not (c.quantitative and c.scores["result"] >= 1.2)
             ) else None)
 
@@ -287,6 +302,7 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
             float(c.impl_cue) + float(bool(_PRACTICAL_RE.search(c.text))), float(c.index))
             if (c.index > pivot or c.index >= n // 2) and not c.contrib and not (
                 c.scores["method"] >= 2.5 and not c.impl_cue) and not _STEP_RE.search(c.text)
+            and (c.impl_cue or _PRACTICAL_RE.search(c.text)) and not _does(c)
             else None)
     if described is not None:
         part, clause = described
@@ -331,9 +347,9 @@ def _number_for_results(picker: _Picker, pivot: int) -> None:
         held = holders.get(c.index)
         if i in picker.used and held is None:
             continue
-        tier = 3 if _finding(c) and not c.size_only else 2 if not c.size_only else 1
-        if tier == 1 and picker.chosen["results"] is None:
-            continue  # a size alone is no finding: only next to one
+        if c.size_only:
+            continue  # a dataset's size is no finding
+        tier = 3 if _finding(c) else 2
         ranked.append((tier, held is None, float(c.own), -c.index, i, held))
     for *_, i, held in sorted(ranked, reverse=True):
         c = picker.cands[i]
@@ -379,11 +395,13 @@ def _role_of(c: Candidate, pivot: int, n: int) -> str | None:
     """The part a left-over sentence belongs to, by its cues and where it sits."""
     if c.contrib and c.index <= pivot:
         return None  # a second contribution sentence repeats the one-line
-    if _finding(c) or (c.quantitative and not c.size_only and c.result_word):
+    if (_finding(c) and _RESULT_CLAUSE_RE.search(c.text)) or (
+            c.quantitative and not c.size_only and c.result_word):
         return "results" if c.index > pivot or n <= 3 else None
     if c.index < pivot:
         return None
-    if c.impl_cue and c.index >= n - 2 and c.scores["implication"] >= c.scores["method"]:
+    if c.impl_cue and c.index >= n - 2 and c.scores["implication"] >= c.scores["method"] and \
+            not _does(c) and not _STEP_RE.search(c.text):
         return "implication"
     return "method"
 
