@@ -18,6 +18,7 @@ The synthetic store is made once with the store's own API and kept in
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import itertools
 import os
 import random
@@ -39,7 +40,6 @@ from dailypapers.models import (  # noqa: E402
     Summary,
     Verification,
 )
-from dailypapers.render import site_search  # noqa: E402
 from dailypapers.render.site import build_site  # noqa: E402
 from dailypapers.store import Store  # noqa: E402
 
@@ -152,42 +152,14 @@ def kb(n: float) -> str:
 
 
 def first_search_bytes(site: Path, query: str) -> tuple[int, int]:
-    """(bytes, results) that search.js loads for a first search of ``query``."""
-    files = [site / "search.html", site / "static" / "search.js", site / "static" / "site.css",
-             site / "static" / "favicon.svg", site / "search" / "meta.js"]
-    meta = eval_meta(site)
-    lists = []
-    for term in site_search.tokenize(query):
-        b = site_search.bucket(term)
-        found: dict[int, int] = {}
-        for seg in range(meta["segs"]):
-            vocab = site / "search" / f"s{seg}" / f"p{site_search.prefix_bucket(term)}.js"
-            if len(term) >= 3 and vocab.exists():  # forgiving search: completions, typos
-                files.append(vocab)
-            path = site / "search" / f"s{seg}" / f"{b}.js"
-            files.append(path)
-            text = path.read_text(encoding="utf-8")
-            shard = __import__("json").loads(text[text.index("{"):text.rindex("}") + 1])
-            for local, mask in site_search.decode_postings(shard[term]) if term in shard else []:
-                found[seg * meta["seg"] + local] = (
-                    (6 if mask & 4 else 0) + (3 if mask & 2 else 0) + (1 if mask & 1 else 0))
-        lists.append(found)
-    lists.sort(key=len)
-    hits = []
-    for doc, score in lists[0].items():
-        if all(doc in other for other in lists[1:]):
-            hits.append((score + sum(o[doc] for o in lists[1:]), doc))
-    hits.sort(reverse=True)
-    blocks = {doc // meta["block"] for _score, doc in hits[:20]}
-    files += [site / "search" / "d" / f"{b}.js" for b in blocks]
-    return sum(f.stat().st_size for f in files), len(hits)
-
-
-def eval_meta(site: Path) -> dict[str, int]:
-    import json
-
-    text = (site / "search" / "meta.js").read_text()
-    return dict(json.loads(text[text.index("{"):text.rindex("}") + 1]))
+    """(bytes, results) that search.js loads for a first search of ``query``
+    (replayed by ``bench/search.py``, which also knows the index's older layout)."""
+    spec = importlib.util.spec_from_file_location("bench_search", ROOT / "bench" / "search.py")
+    assert spec and spec.loader
+    search = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(search)
+    size, hits, _matched = search.Replay(site).search(query)
+    return size, hits
 
 
 def browser_search(site: Path, query: str) -> tuple[int, int]:
@@ -290,7 +262,8 @@ def main() -> None:
     old_title = sample.conn.execute(
         "SELECT title FROM papers ORDER BY arxiv_id LIMIT 1").fetchone()[0]
     author = sample.conn.execute(
-        "SELECT authors FROM papers ORDER BY arxiv_id LIMIT 1 OFFSET 5000").fetchone()[0]
+        "SELECT json_extract(data, '$.authors') FROM papers ORDER BY arxiv_id"
+        " LIMIT 1 OFFSET 5000").fetchone()[0]
     sample.close()
     corpus = Corpus()
     queries = {

@@ -121,3 +121,66 @@ def test_one_edit_agrees_with_its_definition(page: Page, site: Path) -> None:
     for a, b, want in cases:
         assert page.evaluate("([a, b]) => window.DPS.oneEdit(a, b)", [a, b]) is want, (a, b)
     assert site_search.INDEX_VERSION >= 3
+
+
+@pytest.fixture(scope="module")
+def segmented(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Eleven papers in segments of eight and sixteen shards: search spans two segments."""
+    work = tmp_path_factory.mktemp("segmented-site")
+    settings = load_settings(work).model_copy(update={"site_tag_min_papers": 2})
+    titles = ["Diffusion Models for Audio", "Reinforcement Learning at Scale",
+              "Diffuse Reflection Estimates", "Graph Diffusion Networks"]
+    with pytest.MonkeyPatch.context() as patch, Store(settings.db_path) as store:
+        # tiny split threshold: heavy prefixes ("dif", "diff", ...) get longer keys
+        for name, value in (("SEGMENT", 8), ("BLOCK", 4), ("DENSE", 2), ("BUCKETS", 16),
+                            ("SPLIT_BYTES", 45), ("_hash_cache", {})):
+            patch.setattr(site_search, name, value)
+        for day in range(3):
+            ids = range(day * 4, min(day * 4 + 4, 11))
+            add_day(store, f"2025-04-0{day + 1}", [
+                (paper(f"2504.{n:05d}", f"{titles[n % 4]} {n}",
+                       keywords=["generative audio" if n % 2 else "graph learning"]),
+                 summary(f"2504.{n:05d}", "Different results hold across settings.", []))
+                for n in ids])
+        build_site(store, settings)
+    return work / "site"
+
+
+def test_forgiving_search_across_segments(page: Page, segmented: Path) -> None:
+    meta = (segmented / "search" / "meta.js").read_text(encoding="utf-8")
+    assert '"segs":2' in meta and '"buckets":16' in meta
+    for segment in (0, 1):
+        split = (segmented / "search" / f"s{segment}" / "k.js").read_text()
+        assert '"dif"' in split and '"diffu"' not in split, split
+    diffusion = {f"{t} {n}" for n, t in ((0, "Diffusion Models for Audio"),
+                                         (2, "Diffuse Reflection Estimates"),
+                                         (3, "Graph Diffusion Networks"),
+                                         (4, "Diffusion Models for Audio"),
+                                         (6, "Diffuse Reflection Estimates"),
+                                         (7, "Graph Diffusion Networks"),
+                                         (8, "Diffusion Models for Audio"),
+                                         (10, "Diffuse Reflection Estimates"))}
+    assert set(_search(page, segmented, "diffus")) == diffusion
+    assert set(_search(page, segmented, "reinforcment")) == {
+        f"Reinforcement Learning at Scale {n}" for n in (1, 5, 9)}
+    # the tag of the even papers, from the second day on
+    assert set(_search(page, segmented, "diffus", tag="graph learning",
+                       **{"from": "2025-04-02"})) == {
+        "Diffusion Models for Audio 4", "Diffuse Reflection Estimates 6",
+        "Diffusion Models for Audio 8", "Diffuse Reflection Estimates 10"}
+    marks = {m.lower() for m in page.locator("#search-results mark").all_inner_texts()}
+    assert marks == {"diffusion", "diffuse"}
+
+
+def test_search_js_picks_the_same_shard_as_python(page: Page, site: Path) -> None:
+    page.goto((site / "search.html").as_uri())
+    meta = {"prefix": site_search.PREFIX, "buckets": site_search.BUCKETS}
+    for term in ["diffusion", "di", "#robotics", "#reinforcement-learning", "张三丰",
+                 "\U00020000\U00020001ab", "ñandú", "x"]:
+        js = page.evaluate("([m, t]) => window.DPS.bucket(m, t)", [meta, term])
+        assert js == site_search.bucket(term), term
+    split = ["dif", "diff", "diffu", "张三丰", "\U00020000\U00020001a"]  # prefixes split
+    for term in ["diffusion", "diff", "dig", "张三丰x", "\U00020000\U00020001ab", "#diff"]:
+        js = page.evaluate("([m, t, s]) => window.DPS.bucket(m, t, new Set(s))",
+                           [meta, term, split])
+        assert js == site_search.bucket(term, set(split)), term

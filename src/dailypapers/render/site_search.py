@@ -2,56 +2,66 @@
 
 Browsers block ``fetch()`` on file://, so every shard is a script that hands its data to a
 global (``DPS.t(...)``, ``DPS.d(...)``, ``DPS.m(...)``) and the search page loads shards
-with script tags. The index is split so a search loads little:
+with script tags. The index is split so a search loads little, in few files:
 
 - Papers get ids in the order they were first published (a full build numbers them by
   first date; later papers get the next id, kept in the site index), so ids never move
   when a day is appended and a new day only changes the last segment.
-- Papers are grouped in segments of ``SEGMENT`` ids. Within a segment every term is hashed
-  (FNV-1a over UTF-8, same in ``search.js``) to one of ``BUCKETS`` shard files, all of which
-  exist (possibly empty), so the client never asks for a missing file. A one-word search
-  loads one bucket per segment: about 1/``BUCKETS`` of the index.
+- Papers are grouped in segments of ``SEGMENT`` ids (13 at 10^5 papers). Within a
+  segment every term goes to one of ``BUCKETS`` shard files by its first three characters
+  (FNV-1a over UTF-8, same in ``search.js``); a tag term (``#slug``) by all of it. Every
+  shard exists (possibly empty), so the client never asks for a missing file. A query
+  word loads one shard per segment, about 1/``BUCKETS`` of the index, and that shard also
+  holds every term the word may stand for: its completions (as you type, from three
+  characters) and, for words of five or more characters, the terms one typo away (after
+  the third character). So a prefix or a typo costs what an exact word costs. Where many
+  words of a segment begin alike, the prefix is split by one more character
+  (``split_keys``, listed in ``search/sN/k.js``, which a search loads first).
 - Postings are ``local_id << 3 | fields`` (4 = title, 2 = authors/keywords, 1 = summary or,
   without one, the abstract), delta-encoded in decimal; a term in more than a fifth of a
   segment is stored as three bitmaps instead (base64 after "~"), about 5x smaller.
 - Paper records for result lists live in blocks of ``BLOCK`` ids (``search/d/N.js``).
-- Forgiving search: each segment also has ``PREFIXES`` vocabulary files
-  (``search/sN/pK.js``, K = hash of a term's first three characters): the segment's terms
-  with their document counts. A query word loads one per segment, and search.js expands
-  it to the terms that start with it (as you type, from three characters) and, for words
-  of five or more characters, to the terms one edit away (a typo after the third
-  character), then loads those terms' postings as usual.
 - Tags are terms too (``#<slug>``, names field), so a tag filter is one more posting list;
   ``search/sN/b.js`` holds each record block's first and last date for date filters.
 
-``search/manifest.json`` carries the token of the site index it was built with, so an
-incremental build can tell the site and its index belong together. Tokenizing must match
-``static/search.js`` exactly.
+A paper's terms are computed once (``doc_terms``) and kept in the site index with a
+fingerprint of the text they came from (``terms_key``), so a full build only tokenizes
+papers whose text changed. ``search/manifest.json`` carries the token of the site index it
+was built with, so an incremental build can tell the site and its index belong together.
+Tokenizing must match ``static/search.js`` exactly.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import itertools
 import json
+import operator
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Sequence, Set
 from typing import Any
 
 from ..models import DigestEntry
 from .paths import tag_slug
 from .tags import canonical
 
-SEGMENT = 4096
+SEGMENT = 8192
 BLOCK = 32
-BUCKETS = 256
-PREFIXES = 256
+BUCKETS = 512
+PREFIX = 3  # a word's shard is chosen by this many first characters, or more:
+SPLIT_BYTES = 16_000  # a segment's prefix group above this is split by one more character
+MAX_KEY = 8  # (down to this many characters)
 DENSE = SEGMENT // 5  # postings above which a bitmap is smaller than deltas
 MANIFEST = "search/manifest.json"
 TAGS = "search/tags.js"
 MAX_FILTER_TAGS = 3000
-INDEX_VERSION = 3  # 2: tags normalized (render/tags.py); 3: vocabularies, tag terms
+# 2: tags normalized (render/tags.py); 3: vocabularies, tag terms; 4: shards by prefix
+# (split where heavy), 8192-paper segments, no vocabulary files
+INDEX_VERSION = 4
+TERMS_FORMAT = "t1"  # of doc_terms' text; part of terms_key, so a new format recomputes
 
 _WORD = re.compile(r"[^\W_]+")
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
@@ -64,6 +74,7 @@ STOPWORDS = frozenset(_STOP_TEXT.split(" "))
 _FNV_PRIME = 0x01000193
 _FNV_OFFSET = 0x811C9DC5
 _hash_cache: dict[str, int] = {}
+_consume: Callable[[Iterable[object]], None] = deque[object](maxlen=0).extend  # runs an iterator
 
 
 def _term(word: str) -> str:
@@ -103,18 +114,46 @@ def tokenize(text: str) -> list[str]:
 
 def term_set(text: str) -> set[str]:
     """The distinct terms of a text (``set(tokenize(text))``, faster)."""
-    terms = set(map(_lookup, set(_words(text))))
+    words = set(_words(text))
+    if len(_term_cache) < _TERM_CACHE_MAX:  # new words first, then one lookup in C
+        for word in words.difference(_term_cache):
+            _term_cache[word] = _term(word)
+        terms = set(map(_term_cache.__getitem__, words))
+    else:
+        terms = set(map(_lookup, words))
     terms.discard("")
     return terms
 
 
-def bucket(term: str) -> int:
-    found = _hash_cache.get(term)
+def _fnv(text: str) -> int:
+    h = _FNV_OFFSET
+    for byte in text.encode("utf-8"):
+        h = ((h ^ byte) * _FNV_PRIME) & 0xFFFFFFFF
+    return h
+
+
+def shard_key(term: str, split: Set[str] = frozenset()) -> str:
+    """What picks a term's shard: its first ``PREFIX`` characters, one more for as long as
+    that prefix is one the segment ``split``; all of a tag term."""
+    if term.startswith("#"):
+        return term
+    size = PREFIX
+    key = term[:size]
+    while key in split and size < len(term):
+        size += 1
+        key = term[:size]
+    return key
+
+
+def bucket(term: str, split: Set[str] = frozenset()) -> int:
+    """The shard of a term in a segment that split ``split``, so a word's completions and
+    one-typo variants (after its key) share its shard."""
+    key = shard_key(term, split) if split else term if term.startswith("#") else term[:PREFIX]
+    found = _hash_cache.get(key)
     if found is None:
-        h = _FNV_OFFSET
-        for byte in term.encode("utf-8"):
-            h = ((h ^ byte) * _FNV_PRIME) & 0xFFFFFFFF
-        found = _hash_cache[term] = h % BUCKETS
+        found = _fnv(key) % BUCKETS
+        if len(_hash_cache) < _TERM_CACHE_MAX:
+            _hash_cache[key] = found
     return found
 
 
@@ -132,48 +171,93 @@ def entry_fields(entry: DigestEntry) -> tuple[str, str, str]:
     return paper.title, names, body
 
 
-def prefix_bucket(term: str) -> int:
-    """The vocabulary file of a term: by its first three characters, so completions and
-    one-typo variants of a query word (after its third character) share its file."""
-    return bucket(term[:3]) % PREFIXES
-
-
 def tag_term(key: str) -> str:
     """The search term of a tag (its key as ``tags.tag_key`` gives it): ``#<slug>``."""
     return "#" + tag_slug(key)
 
 
-def doc_terms(entry: DigestEntry) -> str:
-    """A paper's terms with their field masks: ``"term mask term mask ..."``."""
-    masks: dict[str, int] = {}
-    for mask, text in zip((4, 2, 1), entry_fields(entry), strict=True):
-        for term in term_set(text):
-            masks[term] = masks.get(term, 0) | mask
+def _tag_keywords(entry: DigestEntry) -> list[str]:
     summary = entry.summary
-    for key, _label in canonical([*(summary.keywords if summary else []),
-                                  *entry.paper.ai_keywords]):
-        masks[tag_term(key)] = 2
-    return " ".join(map("%s %d".__mod__, sorted(masks.items())))
+    return [*(summary.keywords if summary else []), *entry.paper.ai_keywords]
 
 
-def segment_shards(segment: int, docs: Sequence[tuple[int, str | None]]) -> list[str]:
-    """The ``BUCKETS`` posting shards then the ``PREFIXES`` vocabularies of one segment, as
-    scripts, from (local id, terms) in id order."""
-    postings: dict[str, list[int]] = {}
+def terms_key(entry: DigestEntry) -> str:
+    """A fingerprint of everything ``doc_terms`` reads (and of the terms' format): equal
+    keys mean equal terms, so stored terms are reused instead of tokenizing again."""
+    text = "\x1f".join((TERMS_FORMAT, *entry_fields(entry), *_tag_keywords(entry)))
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
+def doc_terms(entry: DigestEntry) -> str:
+    """A paper's terms grouped by field mask: ``"mask term term|mask term ..."``."""
+    title, names, body = map(term_set, entry_fields(entry))
+    names.update(tag_term(key) for key, _label in canonical(_tag_keywords(entry)))
+    # Each term once, under the fields it is in (set algebra: no loop over the terms here).
+    groups = (
+        (1, body - title - names), (2, names - title - body), (3, (names & body) - title),
+        (4, title - names - body), (5, (title & body) - names), (6, (title & names) - body),
+        (7, title & names & body),
+    )
+    # (in set order: the shards sort their terms)
+    return "|".join(f"{mask} {' '.join(terms)}" for mask, terms in groups if terms)
+
+
+def parse_terms(terms: str) -> dict[str, int]:
+    """``doc_terms`` text back as {term: field mask}."""
+    out: dict[str, int] = {}
+    for group in terms.split("|") if terms else ():
+        mask, *words = group.split(" ")
+        for word in words:
+            out[word] = int(mask)
+    return out
+
+
+def split_keys(sizes: dict[str, int]) -> set[str]:
+    """The prefixes whose group of terms (by their encoded size) is too heavy for a shard:
+    such a group is split by one more character, again and again down to ``MAX_KEY``.
+
+    So a word typed so far loads little even where many words begin alike ("con", "pre");
+    the price is that a word equal to a split prefix finds no completions in that segment
+    (they are one character further) and a typo there must come after the longer key.
+    """
+    split: set[str] = set()
+    group = {term: size for term, size in sizes.items() if not term.startswith("#")}
+    for length in range(PREFIX, MAX_KEY):
+        weight: defaultdict[str, int] = defaultdict(int)
+        for term, size in group.items():
+            weight[term[:length]] += size
+        heavy = {key for key, size in weight.items()
+                 if size > SPLIT_BYTES and len(key) == length}
+        if not heavy:
+            break
+        split |= heavy
+        group = {term: size for term, size in group.items()
+                 if len(term) > length and term[:length] in heavy}
+    return split
+
+
+def segment_shards(segment: int, docs: Iterable[tuple[int, str | None]]) -> list[str]:
+    """The ``BUCKETS`` posting shards of one segment then its split prefixes, as scripts,
+    from (local id, terms) in id order."""
+    postings: defaultdict[str, list[int]] = defaultdict(list)
+    posting_list = postings.__getitem__
     for local, terms in docs:
         if not terms:
             continue
-        parts = terms.split(" ")
-        for term, mask in zip(parts[::2], parts[1::2], strict=True):
-            postings.setdefault(term, []).append(local << 3 | int(mask))
+        base = local << 3
+        for group in terms.split("|"):
+            words = group.split(" ")
+            # postings[term].append(value) for every term, looped in C (most of the time
+            # of a segment is here: ~150 terms a paper)
+            _consume(map(list.append, map(posting_list, itertools.islice(words, 1, None)),
+                          itertools.repeat(base | int(words[0]))))
+    encoded = {term: encode_postings(postings[term]) for term in sorted(postings)}
+    split = split_keys({term: len(term) + len(text) + 6 for term, text in encoded.items()})
     shards: list[dict[str, str]] = [{} for _ in range(BUCKETS)]
-    vocab: list[dict[str, int]] = [{} for _ in range(PREFIXES)]
-    for term in sorted(postings):
-        shards[bucket(term)][term] = encode_postings(postings[term])
-        if not term.startswith("#"):
-            vocab[prefix_bucket(term)][term] = len(postings[term])
+    for term, text in encoded.items():
+        shards[bucket(term, split)][term] = text
     return ([_js("t", segment, n, shard) for n, shard in enumerate(shards)]
-            + [_js("p", segment, n, words) for n, words in enumerate(vocab)])
+            + [_js("k", segment, sorted(split))])
 
 
 def encode_postings(values: Sequence[int]) -> str:
@@ -182,16 +266,17 @@ def encode_postings(values: Sequence[int]) -> str:
     A term in more than a fifth of a segment is cheaper as three bitmaps (title, names,
     body) of ``SEGMENT`` bits, base64 after a "~", than as a delta list.
     """
+    if len(values) == 1:
+        return str(values[0])
     if len(values) > DENSE:
-        planes = [bytearray(SEGMENT // 8) for _ in range(3)]
-        for value in values:
-            local, mask = value >> 3, value & 7
-            for plane, bit in zip(planes, (4, 2, 1), strict=True):
-                if mask & bit:
-                    plane[local >> 3] |= 1 << (local & 7)
-        return "~" + base64.b64encode(bytes(planes[0] + planes[1] + planes[2])).decode()
-    deltas = [values[0]] + [b - a for a, b in itertools.pairwise(values)]
-    return ",".join(map(str, deltas))
+        planes = bytearray()
+        for bit in (4, 2, 1):
+            plane = bytearray(SEGMENT // 8)
+            for local in [value >> 3 for value in values if value & bit]:
+                plane[local >> 3] |= 1 << (local & 7)
+            planes += plane
+        return "~" + base64.b64encode(planes).decode()
+    return str(values[0]) + "," + ",".join(map(str, map(operator.sub, values[1:], values)))
 
 
 def decode_postings(text: str) -> list[tuple[int, int]]:
@@ -226,7 +311,7 @@ def tags_script(tags: Sequence[tuple[str, str, int]]) -> str:
 def meta_script(docs: int) -> str:
     return _js(
         "m", {"v": INDEX_VERSION, "docs": docs, "seg": SEGMENT, "block": BLOCK,
-              "buckets": BUCKETS, "prefixes": PREFIXES, "segs": (docs + SEGMENT - 1) // SEGMENT},
+              "buckets": BUCKETS, "prefix": PREFIX, "segs": (docs + SEGMENT - 1) // SEGMENT},
     )
 
 
@@ -260,11 +345,10 @@ def write_segment(
     first = segment * SEGMENT
     by_id = {doc: (record, terms) for doc, record, terms in members}
     top = max(by_id, default=first - 1) + 1
-    shards = segment_shards(segment, [(doc - first, by_id[doc][1]) for doc in sorted(by_id)])
-    for n, script in enumerate(shards[:BUCKETS]):
+    shards = segment_shards(segment, ((doc - first, by_id[doc][1]) for doc in sorted(by_id)))
+    for n, script in enumerate(shards[:-1]):
         write(f"search/s{segment}/{n}.js", script)
-    for n, script in enumerate(shards[BUCKETS:]):
-        write(f"search/s{segment}/p{n}.js", script)
+    write(f"search/s{segment}/k.js", shards[-1])
     spans: list[list[str] | None] = []
     for block_first in range(first, top, BLOCK):
         block = block_first // BLOCK
@@ -281,6 +365,6 @@ def write_segment(
 
 __all__ = [
     "BLOCK", "BUCKETS", "MANIFEST", "SEGMENT", "block_script", "bucket", "decode_postings",
-    "doc_terms", "encode_postings", "manifest_text", "meta_script", "read_manifest",
-    "segment_shards", "tokenize", "write_segment",
+    "doc_terms", "encode_postings", "manifest_text", "meta_script", "parse_terms",
+    "read_manifest", "segment_shards", "terms_key", "tokenize", "write_segment",
 ]

@@ -19,6 +19,7 @@ and bounded. The site decides which keys earn a page (a minimum number of papers
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -134,6 +135,7 @@ def singular(word: str) -> str:
     return word[:-1]
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure; every paper's keywords pass here twice
 def _base_key(label: str) -> str:
     text = flat_text(label)
     stripped = _PAREN.sub("", text).strip()

@@ -5,8 +5,10 @@ It lives next to the other caches (``<cache>/site-index.sqlite``), is never a so
 truth, and can be deleted at any time: a full site build recreates it from the store, and an
 incremental build that finds it missing or out of step with the site falls back to a full
 build. It holds, per published paper: its search id (stable: a new paper gets the next id,
-so appending a day only touches the last search segment), its result-list record, its
-keywords and its search terms; and per keyword the papers that carry it, newest first.
+so appending a day only touches the last search segment), its result-list record and its
+keywords; per keyword the papers that carry it, newest first; and per paper its search
+terms with the fingerprint of the text they came from, kept across full builds so that
+a paper is tokenized again only when its text changed.
 """
 
 from __future__ import annotations
@@ -25,9 +27,13 @@ CREATE TABLE IF NOT EXISTS docs (
     last     TEXT NOT NULL,        -- newest published date
     record   TEXT NOT NULL,        -- JSON [title, date, page, authors, gist]
     authors  TEXT NOT NULL,        -- JSON [name, ...] (for tag feeds)
-    tags     TEXT NOT NULL,        -- JSON [label, ...]
-    terms    TEXT                  -- "term mask term mask ..." (NULL until indexed)
+    tags     TEXT NOT NULL         -- JSON [label, ...]
 );
+CREATE TABLE IF NOT EXISTS terms (  -- kept by replace_all; see render/site_search.py
+    arxiv_id TEXT PRIMARY KEY,
+    key      TEXT NOT NULL,        -- site_search.terms_key of the text
+    terms    TEXT NOT NULL         -- site_search.doc_terms
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS doc_tags (
     key   TEXT NOT NULL,           -- case-folded keyword
     label TEXT NOT NULL,
@@ -51,7 +57,8 @@ class DocRow:
     record: list[str]
     authors: list[str]
     tags: list[tuple[str, str]]  # (key, label)
-    terms: str | None = None
+    terms: str | None = None  # with terms_key: saved with the row (incremental builds)
+    terms_key: str = ""
 
 
 @dataclass
@@ -110,6 +117,8 @@ class SiteIndex:
             self._insert_many(enumerate(rows))
             for statement in INDEXES.strip().splitlines():
                 self.conn.execute(statement)
+            self.conn.execute(
+                "DELETE FROM terms WHERE arxiv_id NOT IN (SELECT arxiv_id FROM docs)")
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
@@ -150,24 +159,36 @@ class SiteIndex:
     def _insert_many(self, rows: Iterable[tuple[int, DocRow]]) -> None:
         docs: list[tuple[object, ...]] = []
         tags: list[tuple[str, str, str, int]] = []
+        terms: list[tuple[str, str, str]] = []
         for doc, row in rows:
             docs.append((
                 doc, row.arxiv_id, row.last, json.dumps(row.record, ensure_ascii=False),
                 json.dumps(row.authors, ensure_ascii=False),
-                json.dumps([label for _key, label in row.tags], ensure_ascii=False), row.terms,
+                json.dumps([label for _key, label in row.tags], ensure_ascii=False),
             ))
             tags.extend((key, label, row.last, doc) for key, label in row.tags)
+            if row.terms is not None:
+                terms.append((row.arxiv_id, row.terms_key, row.terms))
         self.conn.executemany(
-            """INSERT INTO docs (doc, arxiv_id, last, record, authors, tags, terms)
-               VALUES (?, ?, ?, ?, ?, ?, ?)""", docs)
+            """INSERT INTO docs (doc, arxiv_id, last, record, authors, tags)
+               VALUES (?, ?, ?, ?, ?, ?)""", docs)
         self.conn.executemany(
             "INSERT OR IGNORE INTO doc_tags (key, label, last, doc) VALUES (?, ?, ?, ?)", tags)
+        self._save_terms(terms)
 
-    def set_terms(self, terms: Iterable[tuple[int, str]]) -> None:
+    def _save_terms(self, terms: Iterable[tuple[str, str, str]]) -> None:
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO terms (arxiv_id, key, terms) VALUES (?, ?, ?)", terms)
+
+    def term_keys(self) -> dict[str, str]:
+        """The fingerprint of every paper's stored search terms."""
+        return {str(a): str(k) for a, k in self.conn.execute("SELECT arxiv_id, key FROM terms")}
+
+    def save_terms(self, terms: Iterable[tuple[str, str, str]]) -> None:
+        """Store (arxiv_id, fingerprint, terms) of papers, replacing what they had."""
         self.conn.execute("BEGIN IMMEDIATE")
         try:
-            self.conn.executemany("UPDATE docs SET terms=? WHERE doc=?",
-                                  [(text, doc) for doc, text in terms])
+            self._save_terms(terms)
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
@@ -218,7 +239,9 @@ class SiteIndex:
     def segment(self, first: int, last: int) -> list[tuple[int, str, list[str], str | None]]:
         """(id, arxiv_id, record, terms) of ids in [first, last), in id order."""
         rows = self.conn.execute(
-            "SELECT doc, arxiv_id, record, terms FROM docs WHERE doc >= ? AND doc < ? ORDER BY doc",
+            """SELECT d.doc, d.arxiv_id, d.record, t.terms FROM docs d
+               LEFT JOIN terms t ON t.arxiv_id = d.arxiv_id
+               WHERE d.doc >= ? AND d.doc < ? ORDER BY d.doc""",
             (first, last),
         )
         return [(int(r[0]), str(r[1]), json.loads(r[2]), r[3]) for r in rows]

@@ -47,7 +47,7 @@ def build_full(ctx: Context) -> None:
     ]
     del infos
     ctx.tags = _published_tags(ctx.settings, rows)
-    ctx.doc_of = {row.arxiv_id: doc for doc, row in enumerate(rows)}
+    ctx.term_keys = ctx.index.term_keys()
     clock.lap("records")
     if not ctx.dates:
         ctx.index.replace_all(rows)
@@ -80,9 +80,9 @@ def build_full(ctx: Context) -> None:
         pool.wait(pool.submit(tag_tasks))
         pool.wait(pending)
         clock.lap(f"day, paper and tag pages in {workers} process(es)")
-        ctx.index.set_terms(ctx.terms)
-        ctx.terms = []
-        clock.lap("search terms saved")
+        ctx.index.save_terms(ctx.terms)
+        clock.lap(f"search terms of {len(ctx.terms)} paper(s) saved")
+        ctx.terms, ctx.term_keys = [], {}
         pool.wait(pool.submit([("search", [n]) for n in range(segments)]))
         clock.lap("search segments")
 
@@ -141,6 +141,7 @@ def build_incremental(ctx: Context, dates: Sequence[str]) -> None:
                           ctx.pictures.get(arxiv_id)),
             authors=[flat_text(a) for a in entry.paper.authors],
             tags=entry_tags(entry), terms=site_search.doc_terms(entry),
+            terms_key=site_search.terms_key(entry),
         )
         for arxiv_id, (date, entry) in sorted(latest.items(), key=lambda kv: (kv[1][0], kv[0]))
     ]
@@ -201,8 +202,11 @@ def _task_days(ctx: Context, dates: list[str]) -> None:
             if seen[-1] == digest.date:
                 render_paper(ctx, entry, digest.date, seen, view)
                 write_picture(ctx, arxiv_id)
-                # Search terms come from the same (newest) entry as the paper page.
-                ctx.terms.append((ctx.doc_of[arxiv_id], site_search.doc_terms(entry)))
+                # Search terms come from the same (newest) entry as the paper page;
+                # those of an unchanged text are in the site index already.
+                key = site_search.terms_key(entry)
+                if ctx.term_keys.get(arxiv_id) != key:
+                    ctx.terms.append((arxiv_id, key, site_search.doc_terms(entry)))
 
 
 def _task_tags(ctx: Context, keys: list[str]) -> None:
@@ -240,7 +244,7 @@ class _Done:
     days: int
     papers: int
     tags: int
-    terms: list[tuple[int, str]]
+    terms: list[tuple[str, str, str]]
 
 
 def _workers(ctx: Context, papers: int) -> int:

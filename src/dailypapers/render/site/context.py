@@ -165,8 +165,10 @@ class Context:
     report: SiteReport
     tags: dict[str, TagInfo] = field(default_factory=dict)  # published tags by key
     all_dates: dict[str, list[str]] = field(default_factory=dict)  # full builds: dates by id
-    terms: list[tuple[int, str]] = field(default_factory=list)  # (search id, terms) computed
-    doc_of: dict[str, int] = field(default_factory=dict)  # full builds: search id by paper
+    # full builds: search terms (arxiv id, fingerprint, terms) computed here, and the
+    # fingerprints of the terms the site index already has
+    terms: list[tuple[str, str, str]] = field(default_factory=list)
+    term_keys: dict[str, str] = field(default_factory=dict)
     pictures: dict[str, PaperPicture] = field(default_factory=dict)  # by arxiv id
 
     def tag_url(self, key: str) -> str | None:

@@ -2,18 +2,21 @@
    Shards are scripts that call DPS.m/t/p/b/d/g, so this works from static hosting and file://.
    Tokenizing and hashing must match site_search.py exactly.
    Forgiving: a word matches the terms it starts (from 3 characters, as you type) and, from 5
-   characters, the terms one typo away; matches are highlighted; tag and date filters. */
+   characters, the terms one typo away; matches are highlighted; tag and date filters.
+   A term's shard is chosen by its first 3 characters (more where the segment split that
+   prefix: search/sN/k.js), so the one shard per segment that a query word loads also holds
+   its completions and typo variants. */
 (function () {
   "use strict";
   var STOP = new Set(("the of and an in on for to with by is are we this that from as at be its our or it " +
     "into than which these their can has have was were not but also via using based").split(" "));
   var PAGE = 20, COMPLETIONS = 3, TYPOS = 3;
   var loading = {};
-  var store = { meta: null, terms: {}, vocab: {}, spans: {}, docs: {}, tags: null };
+  var store = { meta: null, terms: {}, split: {}, spans: {}, docs: {}, tags: null };
   window.DPS = {
     m: function (meta) { store.meta = meta; },
     t: function (seg, bucket, terms) { store.terms[seg + "/" + bucket] = terms; },
-    p: function (seg, n, words) { store.vocab[seg + "/" + n] = words; },
+    k: function (seg, keys) { store.split[seg] = new Set(keys); },
     b: function (seg, spans) { store.spans[seg] = spans; },
     d: function (block, records) { store.docs[block] = records; },
     g: function (tags) { store.tags = tags; }
@@ -56,8 +59,18 @@
     encoder.encode(text).forEach(function (b) { h = Math.imul(h ^ b, 0x01000193) >>> 0; });
     return h;
   }
-  function bucket(t, n) { return fnv(t) % n; }
-  function prefixBucket(meta, t) { return (fnv(t.slice(0, 3)) % meta.buckets) % meta.prefixes; }
+  // The shard of a term in a segment that split the prefixes `split`: its first
+  // meta.prefix characters (code points, as Python slices), one more while that prefix is
+  // split; all of a tag term (site_search.shard_key).
+  function bucket(meta, t, split) {
+    var key = t;
+    if (t.charAt(0) !== "#") {
+      var chars = Array.from(t), size = meta.prefix;
+      key = chars.slice(0, size).join("");
+      while (split && split.has(key) && size < chars.length) key = chars.slice(0, ++size).join("");
+    }
+    return fnv(key) % meta.buckets;
+  }
 
   // At most one insertion, deletion, substitution or swap of neighbours between a and b.
   function oneEdit(a, b) {
@@ -97,6 +110,7 @@
   }
   window.DPS.decode = decode; // for tests
   window.DPS.oneEdit = oneEdit;
+  window.DPS.bucket = bucket;
 
   function segments(meta) {
     var out = [];
@@ -104,56 +118,61 @@
     return out;
   }
 
-  // The terms a query word stands for: [term, weight] (the word itself, completions, typos).
+  function shard(s, b) { return store.terms[s + "/" + b] || {}; }
+
+  // How many papers an encoded posting list names.
+  function count(list) {
+    return list.charAt(0) === "~" ? decode(list).length : list.split(",").length;
+  }
+
+  // The terms a query word stands for: [term, weight, shards] (the word itself, completions,
+  // typos: all from the word's shard of each segment, loaded here; shards[s] names it).
   function expand(meta, word, live) {
-    if (word.charAt(0) === "#" || word.length < 3) return Promise.resolve([[word, 1]]);
-    var n = prefixBucket(meta, word);
+    var b = segments(meta).map(function (s) { return bucket(meta, word, store.split[s]); });
     return Promise.all(segments(meta).map(function (s) {
-      return load("search/s" + s + "/p" + n + ".js");
+      return load("search/s" + s + "/" + b[s] + ".js");
     })).then(function () {
-      var df = new Map();
+      if (word.charAt(0) === "#" || word.length < 3) return [[word, 1, b]];
+      var df = new Map(), typos = word.length >= 5;
       segments(meta).forEach(function (s) {
-        var vocab = store.vocab[s + "/" + n] || {};
-        Object.keys(vocab).forEach(function (t) { df.set(t, (df.get(t) || 0) + vocab[t]); });
+        var terms = shard(s, b[s]);
+        Object.keys(terms).forEach(function (t) {
+          if (t === word || t.indexOf(word) === 0 || (typos && oneEdit(word, t))) {
+            df.set(t, (df.get(t) || 0) + count(terms[t]));
+          }
+        });
       });
-      var exact = df.has(word), out = exact ? [[word, 1]] : [];
+      var exact = df.has(word), out = exact ? [[word, 1, b]] : [];
       var byCount = function (a, b) { return df.get(b) - df.get(a) || (a < b ? -1 : 1); };
       var all = Array.from(df.keys());
       if (!exact || live) {
         all.filter(function (t) { return t !== word && t.indexOf(word) === 0; })
           .sort(byCount).slice(0, COMPLETIONS)
-          .forEach(function (t) { out.push([t, 0.8]); });
+          .forEach(function (t) { out.push([t, 0.8, b]); });
       }
-      if (!exact && word.length >= 5) {
+      if (!exact && typos) {
         all.filter(function (t) { return t.length >= 4 && t.indexOf(word) !== 0 && oneEdit(word, t); })
           .sort(byCount).slice(0, TYPOS)
-          .forEach(function (t) { out.push([t, 0.6]); });
+          .forEach(function (t) { out.push([t, 0.6, b]); });
       }
       return out;
     });
   }
 
+  // Papers of a word's expansion: {id: best score}.
   function postings(meta, weighted) {
-    var jobs = [];
+    var found = new Map();
     weighted.forEach(function (tw) {
-      var b = bucket(tw[0], meta.buckets);
-      segments(meta).forEach(function (s) { jobs.push(load("search/s" + s + "/" + b + ".js")); });
-    });
-    return Promise.all(jobs).then(function () {
-      var found = new Map();
-      weighted.forEach(function (tw) {
-        var b = bucket(tw[0], meta.buckets);
-        segments(meta).forEach(function (s) {
-          var list = (store.terms[s + "/" + b] || {})[tw[0]];
-          if (!list) return;
-          decode(list).forEach(function (pair) {
-            var id = s * meta.seg + pair[0], score = SCORE[pair[1]] * tw[1];
-            if (!(found.get(id) >= score)) found.set(id, score);
-          });
+      segments(meta).forEach(function (s) {
+        var list = shard(s, tw[2][s])[tw[0]];
+        if (!list) return;
+        decode(list).forEach(function (pair) {
+          var id = s * meta.seg + pair[0], score = SCORE[pair[1]] * tw[1];
+          if (!(found.get(id) >= score)) found.set(id, score);
         });
       });
-      return found;
     });
+    return found;
   }
 
   function blockSpans(meta) {
@@ -169,6 +188,8 @@
     var meta;
     return load("search/meta.js").then(function () {
       meta = store.meta;
+      return Promise.all(segments(meta).map(function (s) { return load("search/s" + s + "/k.js"); }));
+    }).then(function () {
       return Promise.all(toks.map(function (t, i) {
         return expand(meta, t, live && i === toks.length - (opts.tag ? 2 : 1));
       }));
@@ -176,8 +197,7 @@
       var matched = [];
       expanded.forEach(function (e) { e.forEach(function (tw) { matched.push(tw[0]); }); });
       if (expanded.some(function (e) { return !e.length; })) return { lists: [], matched: matched };
-      return Promise.all(expanded.map(function (e) { return postings(meta, e); }))
-        .then(function (lists) { return { lists: lists, matched: matched }; });
+      return { lists: expanded.map(function (e) { return postings(meta, e); }), matched: matched };
     }).then(function (r) {
       if (!r.lists.length) return { ids: [], matched: r.matched };
       var lists = r.lists.slice().sort(function (a, b) { return a.size - b.size; });
