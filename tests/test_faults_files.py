@@ -14,7 +14,7 @@ import gfm
 import pytest
 from faultkit import cli, hf_item, write_day
 
-from dailypapers.render.files import fit, fit_count
+from dailypapers.render.sizes import fit, fit_count
 
 LIMIT = 30_000
 DAYS = ("2025-03-03", "2025-03-04", "2025-03-05")
