@@ -7,30 +7,14 @@ field, the part of a summary that an abstract's opening sentences state.
 
 from __future__ import annotations
 
-import re
 from typing import ClassVar
 
 from ..errors import SummarizerError
 from ..models import FullText, Paper, Summary
 from .base import Summarizer
+from .sentences import split_sentences
 
 MAX_CHARS = 1100
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[\"'])")
-_NO_BREAK_AFTER = ("e.g.", "i.e.", "et al.", "etc.", "vs.", "Fig.", "Eq.", "cf.", "approx.")
-
-
-def split_sentences(text: str) -> list[str]:
-    """A simple splitter that does not cut after common abbreviations or inside decimals."""
-    pieces = _SENTENCE_END.split(" ".join(text.split()))
-    sentences: list[str] = []
-    for piece in pieces:
-        if sentences and sentences[-1].endswith(_NO_BREAK_AFTER):
-            sentences[-1] += " " + piece
-        else:
-            sentences.append(piece)
-    return [s for s in sentences if s]
-
-
 def cut(text: str, limit: int = MAX_CHARS) -> str:
     """Whole sentences up to ``limit`` characters (at least the first sentence, trimmed)."""
     sentences = split_sentences(text)
