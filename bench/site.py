@@ -30,12 +30,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "tests"))  # fakes.days.store_day: the one day builder
+
+from fakes.days import Item, store_day  # noqa: E402
 
 from dailypapers.config import Settings, load_settings  # noqa: E402
 from dailypapers.models import (  # noqa: E402
     CheckedItem,
-    DayEntry,
-    DayList,
     Paper,
     Summary,
     Verification,
@@ -105,14 +106,8 @@ def weekdays(start: date, count: int) -> list[str]:
 
 
 def add_day(store: Store, corpus: Corpus, day: str, ids: list[str]) -> None:
-    made = [corpus.paper(i) for i in ids]
-    store.save_day(DayList(date=day, source="hf-daily", entries=[
-        DayEntry(p, rank=n + 1, upvotes=corpus.rng.randint(0, 300))
-        for n, (p, _s, _v) in enumerate(made)
-    ]))
-    for paper, summary, verification in made:
-        sid = store.save_summary(summary, verification)
-        store.attach_summary(day, "hf-daily", paper.arxiv_id, sid)
+    made: list[Item] = [corpus.paper(i) for i in ids]
+    store_day(store, day, made, upvotes=[corpus.rng.randint(0, 300) for _ in made])
 
 
 def make_store(work: Path, papers: int, years: int) -> tuple[Settings, list[str]]:

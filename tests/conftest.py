@@ -1,12 +1,17 @@
-"""Shared fixtures: an isolated working dir and environment, and the recorded real data."""
+"""Shared fixtures: an isolated working dir and environment, the recorded real data, and a
+browser."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 # DP_TEST_SHARED_DATA points the recorded-data layer elsewhere (a missing path checks that
 # the suite runs without it: a fresh clone has no ../shared).
@@ -65,3 +70,17 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"recorded data not found at {SHARED_DATA} (the ../shared checkout is absent)")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's chromium, launched once per module (tests/fakes/browser.py: path, flags)."""
+    from fakes.browser import ARGS, CHROMIUM
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        pytest.skip(f"needs Debian chromium at {CHROMIUM}")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield launched
+        launched.close()

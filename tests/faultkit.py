@@ -215,6 +215,8 @@ def hostile_pdf(path: Path, *, text_mb: int = 300, pages: int = 1) -> Path:
     operators per page (a "zip bomb" for extractors); tens of KB on disk."""
     import zlib
 
+    from fakes.pdfkit import pdf_bytes
+
     line = b"(" + b"A hostile line of text that repeats and repeats " * 4 + b") Tj T*\n"
     repeat = (text_mb << 20) // len(line)
     comp = zlib.compressobj(9)
@@ -238,18 +240,7 @@ def hostile_pdf(path: Path, *, text_mb: int = 300, pages: int = 1) -> Path:
         objects.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream)
                        + stream + b"\nendstream")
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for off in offsets:
-        out += b"%010d 00000 n \n" % off
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
-    path.write_bytes(bytes(out))
+    path.write_bytes(pdf_bytes(objects))
     return path
 
 

@@ -8,10 +8,10 @@ Screenshots (phone 390 px, desktop 1280 px) go to test-artifacts/check/.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fakes.browser import ARTIFACTS, CHROMIUM, NEEDS_CHROMIUM
 
 from dailypapers.config import load_settings
 from dailypapers.models import DayEntry, DayList, FullText, Paper, Summary
@@ -19,20 +19,13 @@ from dailypapers.render.site import build_site, paper_path
 from dailypapers.store import Store
 from dailypapers.verify import source_of, verify_paper
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "check"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SHOTS = ARTIFACTS / "check"
 DAY = "2025-01-15"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(),
-                       reason="needs Debian chromium at /usr/bin/chromium"),
-]
+pytestmark = NEEDS_CHROMIUM
 
 if CHROMIUM.exists():
-    from playwright.sync_api import Browser, sync_playwright
+    from playwright.sync_api import Browser
 
 BODY = ("TinyNet reaches 88.5% top-1 accuracy on ImageNet, 2.3 points above the baseline. "
         "We train for 15 epochs. Finally, Section 6 discusses limitations.")
@@ -68,21 +61,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _store(tmp_path_factory.mktemp("check-site"))
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        launched.close()
-
-
 def _shots(browser: Browser, url: str, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    SHOTS.mkdir(parents=True, exist_ok=True)
     for label, width in (("phone", 390), ("desktop", 1280)):
         context = browser.new_context(viewport={"width": width, "height": 900})
         page = context.new_page()
         page.goto(url)
-        page.screenshot(path=str(ARTIFACTS / f"{name}-{label}.png"), full_page=True)
+        page.screenshot(path=str(SHOTS / f"{name}-{label}.png"), full_page=True)
         context.close()
 
 

@@ -209,7 +209,7 @@ def test_status_of_a_missing_dir_as_a_process(tmp_path: Path) -> None:
 
 
 def test_published_files_get_the_umask_mode(hf: str, isolated_env: Path) -> None:
-    from dailypapers.render import files
+    from dailypapers import files
 
     files._umask.cache_clear()
     old = os.umask(0o027)

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from fakes.durable_days import DATES, outputs, write_days
 from fakes.llm import GOOD, FakeLLM, serve
 from fakes.pdfkit import make_paper_pdf
 from fakes.telegram import TOKEN, TelegramStandIn
@@ -28,30 +29,6 @@ from dailypapers.config import Settings, load_settings
 from dailypapers.models import FullText
 from dailypapers.store import Store
 
-DATES = ["2025-03-03", "2025-03-04", "2025-03-05"]
-
-
-def hf_item(date: str, n: int) -> dict[str, Any]:
-    arxiv_id = f"2503.{int(date[-2:]) * 100 + n:05d}"
-    return {
-        "paper": {
-            "id": arxiv_id, "title": f"TinyNet {date} number {n}: small vision models",
-            "summary": "We introduce TinyNet, a 7B vision model. TinyNet reaches 88.5% top-1 "
-                       "accuracy on ImageNet, 2.3 points above the baseline.",
-            "authors": [{"name": "Ana Ruiz"}, {"name": "Bo Li"}],
-            "publishedAt": f"{date}T00:00:00.000Z", "upvotes": 10 - n,
-            "ai_keywords": ["distillation", "vision"],
-        },
-        "numComments": n,
-    }
-
-
-def write_days(folder: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    for date in DATES:
-        items = [hf_item(date, n) for n in range(3)]
-        (folder / f"{date}.json").write_text(json.dumps(items), encoding="utf-8")
-
 
 def settings_for(work: Path, llm: FakeLLM, tg: TelegramStandIn) -> Settings:
     return load_settings(
@@ -60,15 +37,6 @@ def settings_for(work: Path, llm: FakeLLM, tg: TelegramStandIn) -> Settings:
         telegram_chat_id="-10042", telegram_audio=False, telegram_per_minute=600000.0,
         site_url="https://papers.example.org",
     )
-
-
-def outputs(root: Path) -> dict[str, bytes]:
-    """Every file a reader or git sees, except the run record (runs only ever add to it)."""
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-        if p.is_file() and not p.name.startswith("dailypapers.db")
-        and not {"cache", "ledger", "input"} & set(p.relative_to(root).parts)
-    }
 
 
 def run_all(settings: Settings, source: Path, ok: tuple[str, ...] = ("ok",)) -> None:
@@ -198,7 +166,7 @@ def test_an_old_working_directory_is_exported_on_first_open(tmp_path: Path) -> N
 
 def test_a_restored_text_is_fetched_again_only_when_needed(tmp_path: Path) -> None:
     with Store(tmp_path / "db") as store:
-        from test_store import make_day
+        from fakes.days import make_day
 
         day = make_day(n=1)
         store.save_day(day)

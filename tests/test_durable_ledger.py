@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from fakes.durable_days import DATES, outputs, write_days
 from fakes.smtp import smtp_server
 from fakes.telegram import TOKEN, TelegramStandIn
 from fakes.webhook import Hook
 from pytest_httpserver import HTTPServer
-from test_durable import DATES, outputs, write_days
 
 from dailypapers import durable, pipeline
 from dailypapers.cli import main
@@ -164,7 +164,8 @@ def test_profile_examples_survive_a_rebuild(isolated_env: Path) -> None:
     """Imports and likes are the user's own choices: kept in profiles/NAME.json, sorted, and
     put back by a rebuild exactly (when each was added too); a database that has examples
     but no file (from before profiles/) writes it on open."""
-    from test_foryou_profiles import BIBTEX, _day
+    from fakes.profiles import BIBTEX
+    from fakes.profiles import arxiv_new_day as _day
 
     from dailypapers.foryou import service
     from dailypapers.store import Store

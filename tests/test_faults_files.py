@@ -12,9 +12,9 @@ from pathlib import Path
 
 import gfm
 import pytest
-from faultkit import cli, hf_item, write_day
+from faultkit import cli, cli_env, hf_item, write_day
 
-from dailypapers.render.files import fit, fit_count
+from dailypapers.render.sizes import fit, fit_count
 
 LIMIT = 30_000
 DAYS = ("2025-03-03", "2025-03-04", "2025-03-05")
@@ -28,15 +28,14 @@ def _ids(day: int) -> list[str]:
     return [f"2503.{10000 + 100 * day + n}" for n in range(1, 9)]
 
 
-def published(tmp_path: Path, limit: int | None) -> Path:
+def published(tmp_path: Path, limit: int) -> Path:
     """Three days of eight papers with 900-character titles and 18 KB abstracts, published
     with the site."""
-    root = tmp_path / ("bounded" if limit else "free")
+    root = tmp_path / "bounded"
     root.mkdir()
     lines = ['source = "file"', "fulltext = false", "site = true", "min_papers = 1",
              'site_url = "https://papers.example.org"', "readme_days = 3"]
-    if limit:
-        lines.append(f"max_file_bytes = {limit}")
+    lines.append(f"max_file_bytes = {limit}")
     (root / "dailypapers.toml").write_text("\n".join(lines) + "\n")
     for number, date in enumerate(DAYS):
         items = [hf_item(100 * number + n, summary=LONG, title=f"Paper {n}: " + TITLE)
@@ -67,12 +66,21 @@ class _Html(HTMLParser):
 
 @pytest.fixture(scope="module")
 def free_and_bounded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    base = tmp_path_factory.mktemp("files")
+    """The days published under LIMIT, and the same directory published again with no
+    effective limit (the last day: README, its pages and the feeds are made again)."""
     import os
+    import shutil
 
+    base = tmp_path_factory.mktemp("files")
     old = {k: os.environ.pop(k) for k in list(os.environ) if k.startswith("DAILYPAPERS_")}
     try:
-        return published(base, None), published(base, LIMIT)
+        bounded = published(base, LIMIT)
+        free = base / "free"
+        shutil.copytree(bounded, free)
+        again = cli(free, "publish", "--date", DAYS[-1],
+                    env=cli_env(DAILYPAPERS_MAX_FILE_BYTES="1000000000"))
+        assert again.returncode == 0, again.stdout + again.stderr
+        return free, bounded
     finally:
         os.environ.update(old)
 

@@ -143,3 +143,35 @@ def test_the_delivery_stage_ends_at_stage_deadline_and_resumes(tmp_path: Path) -
         again = cli(root, "send", "--date", DATE)
         assert again.returncode == 0, again.stderr
         assert len(chat.received) == 7 - first  # the rest, nothing twice
+
+
+def test_a_plugin_that_fails_to_load_once_has_its_secret_scrubbed_later(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plugin that could not be imported when redact first looked (a broken install, or
+    asked in the middle of its own import) is looked up again, not forgotten for the run."""
+    from dailypapers import secrets
+
+    real = secrets.declared_keys
+    looks: list[int] = []
+
+    def flaky(failed: list[str] | None = None) -> list[str]:
+        looks.append(1)
+        names = real(failed)
+        if len(looks) == 1 and failed is not None:
+            failed.append("openai")
+            return [n for n in names if n != "OPENAI_API_KEY"]
+        return names
+
+    monkeypatch.setattr(secrets, "declared_keys", flaky)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-late-loaded-0123456789")
+    secrets.forget_known_secrets()
+    try:
+        assert secrets.redact("k=sk-late-loaded-0123456789") == "k=sk-late-loaded-0123456789"
+        monkeypatch.setattr(secrets, "RETRY_INCOMPLETE", 0.0)
+        assert secrets.redact("k=sk-late-loaded-0123456789") == "k=***"
+        assert len(looks) == 2
+        assert secrets.redact("k=sk-late-loaded-0123456789") == "k=***"
+        assert len(looks) == 2  # complete now: not looked up again
+    finally:
+        secrets.forget_known_secrets()

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from fakes.pdfkit import make_pdf
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -24,46 +25,6 @@ from dailypapers.fulltext import FullTextFetcher
 from dailypapers.models import Paper
 
 LINE = "Large language models read papers and summarise their results with care"
-
-
-def make_pdf(lines: list[str] | None = None, *, encrypt: bool = False, pad: int = 0) -> bytes:
-    """A minimal valid PDF: one page of Helvetica text lines (or none: image-only)."""
-    if lines:
-        ops = ["BT /F1 11 Tf 14 TL 72 740 Td"]
-        ops += [f"({x}) Tj T*" for x in lines]
-        ops.append("ET")
-    else:
-        ops = ["0.5 g 72 400 300 300 re f"]  # a grey box: no text layer
-    ops.append("%" + "x" * pad)  # padding to make big files
-    stream = "\n".join(ops).encode()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
-        b" /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    if encrypt:
-        objects.append(
-            b"<< /Filter /Standard /V 1 /R 2 /O <" + b"11" * 32 + b"> /U <"
-            + b"22" * 32 + b"> /P -4 >>"
-        )
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for off in offsets:
-        out += b"%010d 00000 n \n" % off
-    file_id = b"<" + b"0123456789abcdef" * 2 + b">"
-    extra = b" /Encrypt 6 0 R /ID [%s %s]" % (file_id, file_id) if encrypt else b""
-    out += b"trailer\n<< /Size %d /Root 1 0 R%s >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, extra, xref,
-    )
-    return bytes(out)
 
 
 GOOD_PDF = make_pdf([f"{LINE} number {i}." for i in range(12)])

@@ -12,8 +12,8 @@ import tomllib
 import venv
 from pathlib import Path
 
+from fakes.replay import serve_hf_days
 from pytest_httpserver import HTTPServer
-from replay import serve_hf_days
 from selfmade.hf import hf_day
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,8 +28,13 @@ def test_metadata_a_maintainer_would_ship() -> None:
     assert any(c.startswith("Programming Language :: Python :: 3.11")
                for c in project["classifiers"])
     assert (ROOT / "CHANGELOG.md").read_text("utf-8").startswith("# Changelog")
-    # The dev dependency group is the list; the "dev" extra is the same list for old pips.
-    assert meta["dependency-groups"]["dev"] == project["optional-dependencies"]["dev"]
+    # Tools for development are a dependency group (pip >= 25.1: `--group dev`, which the
+    # Makefile uses after upgrading pip), never an extra a user could install.
+    extras = project["optional-dependencies"]
+    assert "dev" not in extras and "pytest>=8" in meta["dependency-groups"]["dev"]
+    assert "pip install -q -e . --group dev" in (ROOT / "Makefile").read_text("utf-8")
+    # Every extra is in the group, so the tests run with all of them.
+    assert {r for reqs in extras.values() for r in reqs} <= set(meta["dependency-groups"]["dev"])
 
 
 def test_wheel_and_sdist_build_check_and_run_from_a_clean_venv(

@@ -2,35 +2,19 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
-import shutil
 from pathlib import Path
 
 import pytest
-from fakes.pdfkit import make_paper_pdf
+from fakes.pdfkit import cache_pdf, make_paper_pdf
 from fakes.sitekit import add_day, paper, summary
 from PIL import Image
 
-from dailypapers.config import Settings, load_settings
-from dailypapers.fulltext.download import Downloaded, PdfCache
+from dailypapers.config import load_settings
 from dailypapers.fulltext.figure import MAX_BYTES, _FigureError, make_picture
 from dailypapers.render import pictures
 from dailypapers.render.site import build_site
 from dailypapers.store import Store
-
-
-def _cache_pdf(settings: Settings, source: Path, arxiv_id: str, version: int) -> None:
-    """Put a PDF into the download cache exactly as the downloader leaves it."""
-    cache = PdfCache(settings.cache_path / "pdf")
-    tmp = settings.cache_path / f"{arxiv_id}.part"
-    tmp.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, tmp)
-    data = tmp.read_bytes()
-    cache.store(Downloaded(tmp=tmp, sha256=hashlib.sha256(data).hexdigest(), size=len(data),
-                           url=f"https://arxiv.org/pdf/{arxiv_id}v{version}",
-                           content_type="application/pdf", content_disposition=""),
-                arxiv_id, version)
 
 
 def test_captioned_figure_is_cut_with_its_caption_as_alt(tmp_path: Path) -> None:
@@ -63,10 +47,10 @@ def test_broken_pdf_raises_figure_error(tmp_path: Path) -> None:
 
 def test_site_shows_pictures_only_for_papers_with_a_pdf(isolated_env: Path) -> None:
     settings = load_settings(isolated_env).model_copy(update={"site_tag_min_papers": 2})
-    _cache_pdf(settings, make_paper_pdf(isolated_env / "a.pdf"), "2503.00001", 2)
+    cache_pdf(settings, make_paper_pdf(isolated_env / "a.pdf"), "2503.00001", 2)
     bad = isolated_env / "bad.pdf"
     bad.write_bytes(b"%PDF-1.4\ngarbage\n%%EOF\n")
-    _cache_pdf(settings, bad, "2503.00003", 2)
+    cache_pdf(settings, bad, "2503.00003", 2)
     with Store(settings.db_path) as store:
         add_day(store, "2025-03-03", [
             (paper("2503.00001", "With A Figure", keywords=["robots"]),

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 from fakes.days import make_store
-from fakes.pdfkit import make_paper_pdf
+from fakes.pdfkit import cache_pdf, make_paper_pdf
 from fakes.smtp import Mailbox, smtp_server
 from fakes.telegram import TOKEN, TelegramStandIn, utf16
-from test_pictures import _cache_pdf
 
 from dailypapers.config import Settings, load_settings
 from dailypapers.deliver import deliver_day
@@ -28,7 +27,7 @@ def _with_pdfs(work: Path, settings: Settings, store: Store) -> list[str]:
     for n, paper in enumerate(with_pdf):
         pdf = make_paper_pdf(work / f"p{n}.pdf", title=f"Paper {n}",
                              caption=f"Figure 1: Result number {n} of the method.")
-        _cache_pdf(settings, pdf, paper.arxiv_id, paper.version or 1)
+        cache_pdf(settings, pdf, paper.arxiv_id, paper.version or 1)
     made = pictures.prepare(settings, [(p.arxiv_id, p.version) for p in with_pdf])
     assert sorted(made) == sorted(p.arxiv_id for p in with_pdf)
     return [p.arxiv_id for p in with_pdf]

@@ -7,21 +7,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fakes.browser import CHROMIUM, DESKTOP, NEEDS_CHROMIUM
 from fakes.sitekit import add_day, paper, summary
-from test_site_browser import ARGS, CHROMIUM, DESKTOP
 
 from dailypapers.config import load_settings
 from dailypapers.render import site_search
 from dailypapers.render.site import build_site
 from dailypapers.store import Store
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium at /usr/bin/chromium"),
-]
+pytestmark = NEEDS_CHROMIUM
 
 if CHROMIUM.exists():
-    from playwright.sync_api import Browser, Page, sync_playwright
+    from playwright.sync_api import Browser, Page
 
 AUTHORS = ["Ana Silva", "Bo Chen", "Carla Diaz", "Dev Patel", "Ewa Kowalczyk", "Femi Ade",
            "Gus Berg"]
@@ -47,14 +44,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ])
         build_site(store, settings)
     return work / "site"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

@@ -152,12 +152,12 @@ def test_lists_from_the_environment_take_commas_or_json(
     assert getattr(load_settings(isolated_env), name) == ["a", "b"]
 
 
-def test_a_check_across_settings_names_where_each_value_came_from(
+def test_a_range_error_names_where_the_value_came_from(
     monkeypatch: pytest.MonkeyPatch, isolated_env: Path
 ) -> None:
     monkeypatch.setenv("DAILYPAPERS_HTTP_RETRIES", "0")
     result = CliRunner().invoke(main, ["status"])
-    _check_one_clean_line(result, "DAILYPAPERS_HTTP_RETRIES=0")
+    _check_one_clean_line(result, "DAILYPAPERS_HTTP_RETRIES='0': Input should be greater")
 
 
 def test_lists_from_the_file_are_arrays(isolated_env: Path) -> None:
@@ -180,3 +180,40 @@ def test_unknown_variables_are_warned_about_with_a_guess(
     with caplog.at_level(logging.WARNING, logger="dailypapers"):
         load_settings(isolated_env)
     assert "did you mean DAILYPAPERS_CONCURRENCY?" in caplog.text
+
+
+def _lower_bound(name: str) -> tuple[float, bool] | None:
+    info = Settings.model_fields[name]
+    metadata = list(info.metadata)
+    for arg in typing.get_args(info.annotation):  # Annotated[float, Field(gt=0)] | None
+        metadata += [m for a in typing.get_args(arg)[1:] for m in getattr(a, "metadata", [a])]
+    for meta in metadata:
+        if isinstance(meta, annotated_types.Ge):
+            return float(meta.ge), False  # type: ignore[arg-type]
+        if isinstance(meta, annotated_types.Gt):
+            return float(meta.gt), True  # type: ignore[arg-type]
+    return None
+
+
+NUMBERS = [name for name in Settings.model_fields if _kind(name)[0] in ("int", "float")]
+
+
+def test_every_number_declares_its_range_in_its_field() -> None:
+    """The one place a setting's range is written is its Field (no second table)."""
+    assert len(NUMBERS) > 40
+    assert [name for name in NUMBERS if _lower_bound(name) is None] == []
+
+
+@pytest.mark.parametrize("name", ["http_retries", "pdf_max_memory", "max_url_chars",
+                                  "stage_deadline", "tts_rate", "context_chars"])
+def test_a_range_is_enforced_at_its_edge(name: str, tmp_path: Path) -> None:
+    bound = _lower_bound(name)
+    assert bound is not None
+    low, strict = bound
+    number = float if _kind(name)[0] == "float" else int
+    below = number(low) if strict else number(low) - 1
+    with pytest.raises(ConfigError, match=f"--{name.replace('_', '-')}={below}"):
+        load_settings(tmp_path, **{name: below})
+    if not strict:
+        assert getattr(load_settings(tmp_path, **{name: number(low)}), name) == low
+    assert Settings.model_fields["http_retries"].metadata[0].ge == 1  # attempts, not retries

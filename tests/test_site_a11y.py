@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fakes.browser import CHROMIUM, DESKTOP, NEEDS_CHROMIUM, PHONE
 from fakes.sitekit import busy_day_store
-from test_site_browser import ARGS, CHROMIUM, DESKTOP, PHONE
 
 from dailypapers.render.site import build_site
 
@@ -29,14 +28,13 @@ def _axe() -> Path:
 AXE = _axe()
 
 pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium at /usr/bin/chromium"),
+    *NEEDS_CHROMIUM,
     pytest.mark.skipif(not AXE.exists(),
                        reason="needs axe-core: npm install -g axe-core@4 (make test does)"),
 ]
 
 if CHROMIUM.exists():
-    from playwright.sync_api import Browser, sync_playwright
+    from playwright.sync_api import Browser
 
 
 @pytest.fixture(scope="module")
@@ -47,14 +45,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with store:
         build_site(store, settings)
     return work / "site"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        launched.close()
 
 
 def _pages(site: Path) -> dict[str, Path]:

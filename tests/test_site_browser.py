@@ -14,28 +14,18 @@ from pathlib import Path
 from urllib.parse import urldefrag
 
 import pytest
+from fakes.browser import ARTIFACTS, CHROMIUM, DESKTOP, NEEDS_CHROMIUM, PHONE
 from fakes.sitekit import EVIL_TITLE, small_site_store
 
 from dailypapers.cli.site import make_server
 from dailypapers.render.site import build_site, paper_path
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "site"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
+SHOTS = ARTIFACTS / "site"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="needs Debian chromium at /usr/bin/chromium (apt-get install chromium)",
-    ),
-]
+pytestmark = NEEDS_CHROMIUM
 
 if CHROMIUM.exists():
-    from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+    from playwright.sync_api import Browser, ConsoleMessage, Page
 
 
 @pytest.fixture(scope="module")
@@ -55,14 +45,6 @@ def http_root(site: Path) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        launched.close()
 
 
 class Watched:
@@ -188,14 +170,14 @@ def test_every_internal_link_resolves_without_console_errors(
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_screenshots_at_phone_and_desktop_widths(browser: Browser, site: Path, scheme: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    SHOTS.mkdir(parents=True, exist_ok=True)
     for name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
         watched = Watched(browser, viewport)
         page = watched.page
         page.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]
         for label, rel in (("home", "index.html"), ("paper", paper_path("2501.00003"))):
             page.goto((site / rel).as_uri())
-            shot = ARTIFACTS / f"{label}-{name}-{scheme}.png"
+            shot = SHOTS / f"{label}-{name}-{scheme}.png"
             page.screenshot(path=str(shot), full_page=True)
             assert shot.stat().st_size > 5000
             # nothing wider than the viewport: readable without sideways scrolling
@@ -217,6 +199,6 @@ def test_feeds_open_styled_in_the_browser(browser: Browser, http_root: str, feed
     titles = page.locator("article h2 a").all_inner_texts()
     assert "Vision Transformers at Scale" in titles
     assert page.locator("article h2 a").first.get_attribute("href")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"feed-{feed.replace('/', '-')}.png"))
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"feed-{feed.replace('/', '-')}.png"))
     context.close()

@@ -6,22 +6,18 @@ dark), to be looked at.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fakes.browser import ARTIFACTS, CHROMIUM, DESKTOP, NEEDS_CHROMIUM, PHONE
 from fakes.sitekit import busy_day_store
-from test_site_browser import ARGS, ARTIFACTS, CHROMIUM, DESKTOP, PHONE
 
 from dailypapers.render.site import build_site
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium at /usr/bin/chromium"),
-]
+pytestmark = NEEDS_CHROMIUM
 
 if CHROMIUM.exists():
-    from playwright.sync_api import Browser, Page, sync_playwright
+    from playwright.sync_api import Browser, Page
 
 VISIBLE_ROWS = """() => Array.from(document.querySelectorAll('#daylist > li'))
     .filter(r => !r.hidden && r.getBoundingClientRect().bottom <= innerHeight).length"""
@@ -34,14 +30,6 @@ def day(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with store:
         build_site(store, settings)
     return work / "site" / "days" / "2025-09-30.html"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        launched.close()
 
 
 def _open(browser: Browser, day: Path, viewport: dict[str, int], *, js: bool = True,
@@ -120,10 +108,10 @@ def test_complete_without_javascript(browser: Browser, day: Path) -> None:
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_day_screenshots(browser: Browser, day: Path, scheme: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "site").mkdir(parents=True, exist_ok=True)
     for name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
         page = _open(browser, day, viewport, scheme=scheme)
-        shot = ARTIFACTS / f"day50-{name}-{scheme}.png"
+        shot = ARTIFACTS / "site" / f"day50-{name}-{scheme}.png"
         page.screenshot(path=str(shot))
         assert shot.stat().st_size > 5000
         page.context.close()

@@ -6,35 +6,16 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from fakes.days import make_day, make_summary
 
 from dailypapers.models import (
     CheckedItem,
-    DayEntry,
     DayList,
     FullText,
     Paper,
-    Summary,
     Verification,
 )
 from dailypapers.store import Store
-
-
-def make_day(date: str = "2025-01-15", n: int = 3, source: str = "hf-daily") -> DayList:
-    entries = [
-        DayEntry(
-            Paper(arxiv_id=f"2501.0000{i}", title=f"Paper {i} on lightning attention",
-                  abstract=f"Abstract {i} reaches 88.{i}% accuracy.",
-                  authors=[f"Ann {i}", "Bo Li"]),
-            rank=i + 1, upvotes=10 - i,
-        )
-        for i in range(n)
-    ]
-    return DayList(date=date, source=source, entries=entries)
-
-
-def make_summary(arxiv_id: str, backend: str = "abstract") -> Summary:
-    return Summary(arxiv_id=arxiv_id, one_line="A model.", objective="To test.", method="Tests.",
-                   results="It reaches 88.1%.", implication="Useful.", backend=backend)
 
 
 def test_migrations_are_numbered_and_idempotent(tmp_path: Path) -> None:

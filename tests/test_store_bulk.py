@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from test_store import make_day, make_summary
+from fakes.days import make_day, make_summary
 
 from dailypapers.models import CheckedItem, FullText, Paper, Summary, Verification
 from dailypapers.store import Store

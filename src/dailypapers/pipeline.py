@@ -17,9 +17,9 @@ from typing import Any
 from . import durable, guard
 from .config import Settings
 from .errors import DailyPapersError, EmptyDayError, SummarizerError
-from .fulltext import FullTextFetcher, abstract_fulltext
+from .fulltext.worker import WorkerPool
 from .models import DayList, FullText, Paper, Summary, Verification
-from .prefetch import LazyTexts, fetch_one, prefetch_fulltexts
+from .prefetch import LazyTexts, fetch_now, prefetch_fulltexts, start_workers
 from .progress import progress
 from .render import markdown
 from .render.site import build_site
@@ -143,47 +143,11 @@ def fetch_fulltexts(
     only: Collection[str] | None = None,
 ) -> dict[str, FullText]:
     """Give every paper of the day (or those in ``only``) a full text (PDF, else HTML, else
-    the abstract)."""
-    day_list = store.load_day(day)
-    if day_list is None:
-        return {}
-    texts: dict[str, FullText] = {}
-    todo = []
-    for entry in day_list.entries:
-        paper = entry.paper
-        if only is not None and paper.arxiv_id not in only:
-            continue
-        have = store.get_fulltext(paper.arxiv_id, paper.version)
-        # An abstract-only fallback is retried on the next run; a PDF/HTML text is kept.
-        if have is not None and have.source != "abstract":
-            texts[paper.arxiv_id] = have
-        else:
-            todo.append(paper)
-    if todo and settings.fulltext:
-        texts.update(_fetch_texts(store, settings, todo))
-    for paper in todo:
-        texts.setdefault(paper.arxiv_id, abstract_fulltext(paper, ["full text disabled"]))
-    if report is not None:
-        for arxiv_id, text in texts.items():
-            if text.source != "pdf":
-                reason = "; ".join(text.fallback_reasons) or f"used {text.source}"
-                report.fulltext_fallbacks[arxiv_id] = reason
-    return texts
-
-
-def _fetch_texts(store: Store, settings: Settings, papers: list[Paper]) -> dict[str, FullText]:
-    texts: dict[str, FullText] = {}
-    stop = time.monotonic() + settings.stage_deadline
-    with FullTextFetcher(settings) as fetcher, WriteBuffer(store.save_fulltexts) as saved:
-        for paper in progress(papers, total=len(papers), desc="full text"):
-            fulltext = fetch_one(fetcher, paper, stop, settings.stage_deadline)
-            saved.add(fulltext)
-            texts[paper.arxiv_id] = fulltext
-            if fulltext.version and paper.version != fulltext.version:
-                # arXiv told us the version: later stages key their caches on it.
-                paper.version = fulltext.version
-                store.upsert_paper(paper)
-    return texts
+    the abstract), now; which papers need one is :func:`prefetch.texts_needed`'s rule."""
+    fallbacks = report.fulltext_fallbacks if report is not None else None
+    with prefetch_fulltexts(store, settings, day, fallbacks, only=only) as texts:
+        texts.settle("full text")
+        return dict(texts)
 
 
 def summarize_day(
@@ -238,7 +202,7 @@ def summarize_day(
     # that must be summarized again gets its text fetched again (the PDF cache, else arXiv).
     restored = [p for p, t in todo if t is not None and t.stats.get("restored")]
     if restored and settings.fulltext:
-        fetched = _fetch_texts(store, settings, restored)
+        fetched = fetch_now(store, settings, restored, desc="full text")
         fulltexts.update(fetched)
         todo = [(p, fetched.get(p.arxiv_id, t)) for p, t in todo]
 
@@ -397,9 +361,12 @@ def run_day(
         report.note(f"earlier run(s) {', '.join(map(str, crashed))} had crashed")
     run_id = store.start_run(day, "run")
     set_run_owner(store, run_id, me)
+    workers: WorkerPool | None = None
     try:
         # Settings and keys are checked before anything touches the network.
         summarizer = guard.make_summarizer(settings.summarizer, settings)
+        # The extraction workers start now: their start-up overlaps collecting the list.
+        workers = start_workers(settings)
         try:
             day_list = collect(store, settings, day, source_input=source_input)
         except EmptyDayError as exc:
@@ -415,7 +382,7 @@ def run_day(
         if settings.fulltext:
             # Texts arrive while earlier papers are summarized: both CPUs work (prefetch).
             with prefetch_fulltexts(store, settings, day, report.fulltext_fallbacks,
-                                    only=chosen) as texts:
+                                    only=chosen, workers=workers) as texts:
                 spend.summarize(store, settings, day, summarizer=summarizer, fulltexts=texts,
                                 refresh=refresh, report=report, chosen=chosen)
         else:
@@ -444,6 +411,8 @@ def run_day(
         report.message = redact(f"{type(exc).__name__}: {exc}")[:500]
         raise
     finally:
+        if workers is not None:
+            workers.close()
         report.seconds = time.monotonic() - started
         store.finish_run(run_id, report.status, report.counts(), report.message or None)
         _write_ledger(store, settings, day)

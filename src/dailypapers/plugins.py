@@ -68,10 +68,11 @@ def all_ids() -> set[str]:
     return {ep.name for group in GROUPS.values() for ep in entry_points(group=group)}
 
 
-def declared_keys() -> list[str]:
+def declared_keys(failed: list[str] | None = None) -> list[str]:
     """The secrets (``key_env``, ``optional_key_env``) every registered plugin declares.
 
-    A plugin that fails to import is skipped: it cannot have sent its secret anywhere.
+    A plugin that fails to import is skipped (it cannot have read its secret yet) and, when
+    ``failed`` is given, named there, so a caller can ask again later.
     """
     names: list[str] = []
     for group in GROUPS.values():
@@ -79,6 +80,8 @@ def declared_keys() -> list[str]:
             try:
                 cls = ep.load()
             except Exception:
+                if failed is not None:
+                    failed.append(ep.name)
                 continue
             for attr in ("key_env", "optional_key_env"):
                 value = getattr(cls, attr, None)

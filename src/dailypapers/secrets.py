@@ -7,11 +7,11 @@ secret out of text before it is shown or stored.
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 import re
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -42,14 +42,34 @@ def known_secrets() -> tuple[str, ...]:
         _loading.busy = False
 
 
-@functools.cache
+# The names once every plugin loaded; while one fails to import (a broken plug-in, or one
+# asked for in the middle of its own import), the list is looked up again after a while, so
+# a plugin that loads later has its secret scrubbed too.
+_known: tuple[str, ...] | None = None
+_partial: tuple[float, tuple[str, ...]] | None = None
+RETRY_INCOMPLETE = 5.0  # seconds
+
+
 def _known_secrets() -> tuple[str, ...]:
-    return tuple(dict.fromkeys([*declared_keys(), *OTHER_SECRETS]))
+    global _known, _partial
+    if _known is not None:
+        return _known
+    now = time.monotonic()
+    if _partial is not None and now - _partial[0] < RETRY_INCOMPLETE:
+        return _partial[1]
+    failed: list[str] = []
+    names = tuple(dict.fromkeys([*declared_keys(failed), *OTHER_SECRETS]))
+    if failed:
+        _partial = (now, names)
+    else:
+        _known, _partial = names, None
+    return names
 
 
 def forget_known_secrets() -> None:
     """Look the plugins' secrets up again next time (after installing a plugin, in tests)."""
-    _known_secrets.cache_clear()
+    global _known, _partial
+    _known = _partial = None
 
 
 def _key_names(value: object) -> tuple[str, ...]:

@@ -1,13 +1,19 @@
-"""PDFs the tests make themselves (pypdfium2's writer + Pillow): text, a figure, a caption."""
+"""PDFs the tests make themselves (pypdfium2's writer + Pillow): text, a figure, a caption;
+and a PDF put into the download cache as the downloader leaves it."""
 
 from __future__ import annotations
 
 import ctypes
+import hashlib
+import shutil
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageDraw
+
+from dailypapers.config import Settings
+from dailypapers.fulltext.download import Downloaded, PdfCache
 
 WIDTH, HEIGHT = 612.0, 792.0  # US letter, in points
 
@@ -64,3 +70,60 @@ def make_paper_pdf(path: Path, *, title: str = "A Generated Paper", figure: bool
     doc.save(str(path))
     doc.close()
     return path
+
+
+def cache_pdf(settings: Settings, source: Path, arxiv_id: str, version: int) -> None:
+    """Put a PDF into the download cache exactly as the downloader leaves it."""
+    cache = PdfCache(settings.cache_path / "pdf")
+    tmp = settings.cache_path / f"{arxiv_id}.part"
+    tmp.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, tmp)
+    data = tmp.read_bytes()
+    cache.store(Downloaded(tmp=tmp, sha256=hashlib.sha256(data).hexdigest(), size=len(data),
+                           url=f"https://arxiv.org/pdf/{arxiv_id}v{version}",
+                           content_type="application/pdf", content_disposition=""),
+                arxiv_id, version)
+
+
+def pdf_bytes(objects: list[bytes], trailer: bytes = b"") -> bytes:
+    """A PDF file of these objects (numbered from 1, the first the catalog): header, bodies,
+    cross-reference table and trailer (``trailer``: extra trailer entries)."""
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<< /Size %d /Root 1 0 R%s >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, trailer, xref)
+    return bytes(out)
+
+
+def make_pdf(lines: list[str] | None = None, *, encrypt: bool = False, pad: int = 0) -> bytes:
+    """A minimal valid PDF: one page of Helvetica text lines (or none: image-only)."""
+    if lines:
+        ops = ["BT /F1 11 Tf 14 TL 72 740 Td"]
+        ops += [f"({x}) Tj T*" for x in lines]
+        ops.append("ET")
+    else:
+        ops = ["0.5 g 72 400 300 300 re f"]  # a grey box: no text layer
+    ops.append("%" + "x" * pad)  # padding to make big files
+    stream = "\n".join(ops).encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    if not encrypt:
+        return pdf_bytes(objects)
+    objects.append(
+        b"<< /Filter /Standard /V 1 /R 2 /O <" + b"11" * 32 + b"> /U <" + b"22" * 32 + b"> /P -4 >>"
+    )
+    file_id = b"<" + b"0123456789abcdef" * 2 + b">"
+    return pdf_bytes(objects, b" /Encrypt 6 0 R /ID [%s %s]" % (file_id, file_id))

@@ -7,13 +7,13 @@ from pathlib import Path
 from dailypapers.config import Settings, load_settings
 from dailypapers.models import (
     CheckedItem,
-    DayEntry,
-    DayList,
     Paper,
     Summary,
     Verification,
 )
 from dailypapers.store import Store
+
+from .days import store_day
 
 EVIL_TITLE = (
     'Attention <script>alert("t")</script> "><img src=x onerror=alert(1)> | '
@@ -56,13 +56,8 @@ def verification(grounded: bool = True) -> Verification:
 
 def add_day(store: Store, date: str, papers: list[tuple[Paper, Summary | None]],
             source: str = "hf-daily", grounded: bool = True) -> None:
-    store.save_day(DayList(date=date, source=source, entries=[
-        DayEntry(p, rank=n + 1, upvotes=10 * (n + 1)) for n, (p, _s) in enumerate(papers)
-    ]))
-    for p, s in papers:
-        if s is not None:
-            sid = store.save_summary(s, verification(grounded))
-            store.attach_summary(date, source, p.arxiv_id, sid)
+    store_day(store, date, [(p, s, verification(grounded)) for p, s in papers], source=source,
+              upvotes=[10 * (n + 1) for n in range(len(papers))])
 
 
 def small_site_store(root: Path) -> tuple[Settings, Store]:
@@ -127,12 +122,6 @@ def busy_day_store(root: Path, papers: int = 50, date: str = "2025-09-30") -> tu
             implication="Practitioners can use smaller models for long documents.",
             keywords=[_TAGS[(n * 3) % len(_TAGS)]], backend="extractive", source="pdf")
         items.append((p, s))
-    store.save_day(DayList(date=date, source="hf-daily", entries=[
-        DayEntry(p, rank=n + 1, upvotes=(papers - n) * 3 + n % 4) for n, (p, _s) in
-        enumerate(items)
-    ]))
-    for p, s in items:
-        if s is not None:
-            sid = store.save_summary(s, verification(p.arxiv_id[-1] != "7"))
-            store.attach_summary(date, "hf-daily", p.arxiv_id, sid)
+    store_day(store, date, [(p, s, verification(p.arxiv_id[-1] != "7")) for p, s in items],
+              upvotes=[(papers - n) * 3 + n % 4 for n in range(len(items))])
     return settings, store

@@ -31,20 +31,8 @@ DATES = ["2025-03-03", "2025-03-04"]
 CHAT = "-1009876543210"
 ADDRESSES = ["ann@example.org", "bob@example.net"]
 
-
-def item(date: str, n: int) -> dict[str, object]:
-    arxiv_id = f"2503.{int(date[-2:]) * 100 + n:05d}"
-    return {
-        "paper": {
-            "id": arxiv_id, "title": f"TinyNet {date} number {n}: small vision models",
-            "summary": "We introduce TinyNet, a 7B vision model. TinyNet reaches 88.5% top-1 "
-                       "accuracy on ImageNet, 2.3 points above the baseline.",
-            "authors": [{"name": "Ana Ruiz"}, {"name": "Bo Li"}],
-            "publishedAt": f"{date}T00:00:00.000Z", "upvotes": 10 - n,
-            "ai_keywords": ["distillation", "vision"],
-        },
-        "numComments": n,
-    }
+sys.path.insert(0, str(TESTS))
+from fakes.durable_days import hf_item as item  # noqa: E402  (no dailypapers import)
 
 
 def old_src(rev: str, into: Path) -> Path:

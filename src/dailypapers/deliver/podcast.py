@@ -19,9 +19,9 @@ from pathlib import Path
 
 from ..config import Settings
 from ..errors import AudioError, DeliveryError
+from ..files import write_if_changed
 from ..render import paths
 from ..render.feed import serialize
-from ..render.files import write_if_changed
 from ..store import Store
 from . import tts
 

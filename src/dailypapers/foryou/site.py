@@ -22,7 +22,6 @@ from .profiles import profiles
 from .service import Ranking, rank_day
 
 log = logging.getLogger(__name__)
-FOR_DIR = "for"
 SHOWN = 50  # papers on a profile's page when its top_n is 0 (all)
 
 PAGE = """<!DOCTYPE html>
@@ -31,11 +30,11 @@ PAGE = """<!DOCTYPE html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{ site_title }} · for {{ name }} · {{ date }}</title>
-<link rel="stylesheet" href="{{ root }}static/site.css">
+<link rel="stylesheet" href="{{ root }}{{ css }}">
 </head>
 <body>
-<header><p><a href="{{ root }}index.html">{{ site_title }}</a> ·
-<a href="{{ root }}days/{{ date }}.html">all papers of {{ date }}</a></p>
+<header><p><a href="{{ root }}{{ home }}">{{ site_title }}</a> ·
+<a href="{{ root }}{{ day_page }}">all papers of {{ date }}</a></p>
 <h1>For {{ name }}: {{ date }}</h1>
 {% if description %}<p>{{ description }}</p>{% endif %}
 <p>The {{ papers|length }} papers of {{ total }} that this profile ranks highest, each with
@@ -74,12 +73,13 @@ def _page(settings: Settings, ranking: Ranking, digest_entries: dict[str, Digest
     return env.from_string(PAGE).render(
         site_title=settings.site_title, name=ranking.profile.name, date=ranking.date,
         description=ranking.profile.description, papers=papers, total=total,
-        root=paths.root_of(rel))
+        root=paths.root_of(rel), home=paths.HOME, css=paths.static_path("site.css"),
+        day_page=paths.day_path(ranking.date))
 
 
 def publish_profiles(store: Store, settings: Settings, day: str) -> list[str]:
     """Write the public profiles' pages for ``day``; remove every other profile's pages."""
-    root = paths.site_root(settings) / FOR_DIR
+    root = paths.file_of(settings, paths.PROFILES)
     public = {name: p for name, p in profiles(settings).items() if p.public}
     if root.is_dir():
         for child in root.iterdir():
@@ -97,15 +97,15 @@ def publish_profiles(store: Store, settings: Settings, day: str) -> list[str]:
     written = []
     for name in public:
         ranking = rank_day(store, settings, day, name, lookup=False)
-        folder = root / name
-        folder.mkdir(parents=True, exist_ok=True)
-        rel = f"{FOR_DIR}/{name}/{day}.html"
-        (folder / f"{day}.html").write_text(_page(settings, ranking, entries, rel,
-                                                  len(digest.entries)), encoding="utf-8")
+        rel = paths.profile_path(name, day)
+        page = paths.file_of(settings, rel)
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(_page(settings, ranking, entries, rel, len(digest.entries)),
+                        encoding="utf-8")
         written.append(rel)
-        newest = max(p.stem for p in folder.glob("????-??-??.html"))
+        newest = max(p.stem for p in page.parent.glob("????-??-??.html"))
         if newest == day:
-            index_rel = f"{FOR_DIR}/{name}/index.html"
-            (folder / "index.html").write_text(_page(
+            index_rel = paths.profile_path(name)
+            paths.file_of(settings, index_rel).write_text(_page(
                 settings, ranking, entries, index_rel, len(digest.entries)), encoding="utf-8")
     return written

@@ -23,7 +23,7 @@ from ..models import FullText, Paper
 from .html import parse_arxiv_html
 from .pdf import extract_pdf
 from .sections import DEFAULT_PRIORITY, KINDS, classify, fit_sections
-from .worker import ExtractionWorker, bounded
+from .worker import ExtractionWorker, WorkerPool, bounded
 
 if TYPE_CHECKING:  # the HTTP side is imported when a fetcher is made: `text PDF`, and the
     # extraction worker process, need only PDFium and the cleaner (start-up time).
@@ -61,6 +61,7 @@ class FullTextFetcher:
         *,
         pacer: Pacer | None = None,
         in_process: bool = False,
+        pool: WorkerPool | None = None,
     ) -> None:
         from ..http import Pacer, make_client
         from .download import PdfCache, PdfDownloader
@@ -74,6 +75,7 @@ class FullTextFetcher:
         self.downloader = PdfDownloader(settings, self.client, self.cache, self.pacer)
         self._in_process = in_process
         self._worker: ExtractionWorker | None = None
+        self._pool = pool  # shared workers (closed by their owner), else one of its own
 
     def __enter__(self) -> FullTextFetcher:
         return self
@@ -143,7 +145,16 @@ class FullTextFetcher:
     def _extract(self, path: Path, arxiv_id: str, version: int | None) -> FullText:
         if self._in_process:
             return bounded(extract_pdf(path, arxiv_id, version), self.settings.max_text_chars)
+        if self._pool is not None:
+            with self._pool.borrow() as worker:
+                return worker.extract(path, arxiv_id, version)
         return self._extraction_worker().extract(path, arxiv_id, version)
+
+    @staticmethod
+    def new_pool(settings: Settings, count: int) -> WorkerPool:
+        """``count`` started extraction workers with the settings' limits."""
+        return WorkerPool(count, settings.pdf_timeout, max_memory=settings.pdf_max_memory,
+                          max_chars=settings.max_text_chars)
 
     def _extraction_worker(self) -> ExtractionWorker:
         if self._worker is None:
@@ -154,7 +165,7 @@ class FullTextFetcher:
 
     def warm(self) -> None:
         """Start the extraction worker now, so its start-up overlaps the first download."""
-        if not self._in_process and self.settings.fulltext:
+        if not self._in_process and self.settings.fulltext and self._pool is None:
             self._extraction_worker().start()
 
 

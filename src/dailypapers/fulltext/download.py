@@ -21,7 +21,6 @@ Every failure raises ``DownloadError`` (a ``FetchError``) with a short ``reason`
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
@@ -37,6 +36,7 @@ import httpx2 as httpx
 
 from ..config import Settings
 from ..errors import DownloadError
+from ..files import write_atomic
 from ..http import RETRY_STATUS, DeadlineExceeded, Pacer, stream
 
 log = logging.getLogger(__name__)
@@ -87,19 +87,6 @@ def version_from_response(url: str, content_disposition: str = "") -> int | None
     return None
 
 
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
 class PdfCache:
     """Content-addressed PDF store with per-(id, version) references."""
 
@@ -139,11 +126,11 @@ class PdfCache:
         )
         record = {k: v for k, v in asdict(entry).items() if k not in ("path", "downloaded")}
         payload = json.dumps(record, indent=1).encode()
-        _atomic_write_bytes(self.refs / f"{ref_name(arxiv_id, version)}.json", payload)
+        write_atomic(self.refs / f"{ref_name(arxiv_id, version)}.json", payload)
         latest = self.lookup(arxiv_id, None)
         if version is not None and (latest is None or (latest.version or 0) < version):
             # A later versionless request reuses the newest version we have.
-            _atomic_write_bytes(self.refs / f"{ref_name(arxiv_id, None)}.json", payload)
+            write_atomic(self.refs / f"{ref_name(arxiv_id, None)}.json", payload)
         return entry
 
 

@@ -6,7 +6,7 @@ breaks are folded, and ``|``, backslashes, backticks, HTML and ``$`` (LaTeX) are
 Everything is rendered from the store's :class:`~dailypapers.models.DayDigest`, never from
 earlier output, and written only when its content changed. Given ``max_bytes``, the day page
 cuts its titles and summaries shorter and the README keeps fewer days until each fits
-(:func:`~.files.fit`); the JSON record is never cut (its fields are bounded where they enter).
+(:func:`~.sizes.fit`); the JSON record is never cut (its fields are bounded where they enter).
 """
 
 from __future__ import annotations
@@ -17,10 +17,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..files import write_if_changed
 from ..models import DayDigest, DigestEntry
 from ..safety import clip
 from ..view import PaperView, paper_view, short_authors
-from .files import FIELD_CAPS, fit, write_if_changed
+from .sizes import FIELD_CAPS, fit
 
 # Characters that GFM would read as markup inside a table cell.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|$~])")

@@ -21,6 +21,7 @@ Layout::
     tags/<slug>.html  tags/<slug>.xml                    a keyword, and its feed
     img/<id>v<version>.webp                              a paper's picture, per version
     audio/YYYY-MM-DD.mp3  audio/YYYY-MM-DD/<id>.<ext>    the day's episode, a paper's audio
+    for/<profile>/YYYY-MM-DD.html  for/<profile>/index.html   a public profile's ranked day
 
 Old-style arXiv ids (``hep-th/9901001``) have their ``/`` replaced by ``_`` in file names.
 """
@@ -45,6 +46,7 @@ PODCAST = "podcast.xml"
 STATIC = "static"
 AUDIO = "audio"
 IMAGES = "img"
+PROFILES = "for"  # public profiles' pages (dailypapers.foryou.site)
 IMAGE_SUFFIX = ".webp"
 FEED_STYLE = "static/feed.xsl"  # shows the feeds as pages in a browser
 PODCAST_COVER = "podcast.png"  # generated cover art of the podcast
@@ -117,6 +119,12 @@ def episode_path(date: str, fmt: str = "mp3") -> str:
 def paper_audio_path(date: str, arxiv_id: str, fmt: str = "mp3") -> str:
     """``audio/2025-01-15/2501.08313.mp3``: one paper read aloud (``ogg`` for voice notes)."""
     return f"{AUDIO}/{date}/{_safe(arxiv_id)}.{fmt}"
+
+
+def profile_path(profile: str, date: str | None = None) -> str:
+    """``for/<profile>/2025-01-15.html``: a public profile's ranked day; without a date,
+    ``for/<profile>/index.html`` (its newest day)."""
+    return f"{PROFILES}/{profile}/{date or 'index'}.html"
 
 
 # ------------------------------------------------------------------------ files and links

@@ -16,14 +16,13 @@ from __future__ import annotations
 import json
 import logging
 import multiprocessing as mp
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..config import Settings
+from ..files import write_atomic
 from ..fulltext.download import PdfCache
 from . import paths
 
@@ -57,16 +56,6 @@ def _dir(settings: Settings) -> Path:
     return settings.cache_path / "pictures"
 
 
-def _write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
 
 def _make_all(jobs: list[tuple[str, str]], folder: str) -> None:
     """Worker process: make the picture of each (pdf path, sha256) into ``folder``."""
@@ -80,11 +69,11 @@ def _make_all(jobs: list[tuple[str, str]], folder: str) -> None:
         except _FigureError as exc:
             meta = {"v": FIGURE_VERSION, "error": str(exc)}
         else:
-            _write(out / f"{sha}.webp", picture.webp)
-            _write(out / f"{sha}.jpg", picture.jpeg)
+            write_atomic(out / f"{sha}.webp", picture.webp)
+            write_atomic(out / f"{sha}.jpg", picture.jpeg)
             meta = {"v": FIGURE_VERSION, "alt": picture.alt, "width": picture.width,
                     "height": picture.height, "kind": picture.kind, "page": picture.page}
-        _write(out / f"{sha}.json", json.dumps(meta).encode())
+        write_atomic(out / f"{sha}.json", json.dumps(meta).encode())
 
 
 def _meta(folder: Path, sha: str) -> dict[str, Any] | None:
@@ -111,7 +100,7 @@ def _run(jobs: list[tuple[str, str]], folder: Path) -> None:
         if pending and proc.exitcode != 0:
             pdf, sha = pending.pop(0)  # the one it was working on
             log.warning("pictures: PDFium failed on %s (exit %s)", pdf, proc.exitcode)
-            _write(folder / f"{sha}.json", json.dumps(
+            write_atomic(folder / f"{sha}.json", json.dumps(
                 {"v": FIGURE_VERSION, "error": f"worker died (exit {proc.exitcode})"}).encode())
         elif pending:
             break  # the worker ended cleanly without them: nothing more to try

@@ -12,8 +12,8 @@ from ...models import DayDigest, DigestEntry
 from ...safety import clip
 from .. import paths, site_search
 from ..feed import FeedInfo, FeedItem, atom_feed, rss_feed
-from ..files import FIELD_CAPS, fit, fit_count
 from ..paths import day_json_path, day_path, paper_path, tag_feed_path, tag_path
+from ..sizes import FIELD_CAPS, fit, fit_count
 from .context import STATIC_FILES, TAG_FEED_LIMIT, TAG_PAGE_LIMIT, Clock, Context, TagInfo
 from .views import archive_calendar, day_json, day_tags, entry_view, feed_items
 
