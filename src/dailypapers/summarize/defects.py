@@ -42,7 +42,8 @@ class Defect:
 
 
 _PLACEHOLDER_RE = re.compile(
-    r"\b(?:does not (?:describe|report|state|mention|provide|specify)|states no "
+    r"\b(?:(?:abstract|paper|text|summary) (?:does|do) not (?:describe|report|state|mention|"
+    r"provide|specify)|states no "
     r"(?:implication|result)|no usable (?:title|summary)|as the title states|"
     r"not available|not specified|not described|not reported)\b|\bN/A\b", re.I)
 
@@ -74,6 +75,9 @@ _SELF_NOUNS = frozenset({"results", "findings", "paper", "papers", "work", "work
                          "methods", "models", "approaches", "techniques", "tasks",
                          "benchmarks", "datasets", "settings", "components", "designs",
                          "strategies", "baselines"})
+_NOT_NOUNS = frozenset({"from", "that", "which", "who", "with", "used", "in", "of", "for",
+                        "are", "were", "have", "had", "can", "whose", "where",
+                        "obtained", "based", "without", "trained", "seen", "found"})
 _PERIOD_GLUE_RE = re.compile(r"\b[a-z]{3,}[.;:,][A-Z][a-z]+\b")
 _SUFFIX_GLUE_RE = re.compile(r"\b[A-Za-z]{3,}(?:their|these|those|which|whose|where|the)\b")
 _SUFFIX_OK = frozenset({"elsewhere", "somewhere", "anywhere", "everywhere", "nowhere",
@@ -83,7 +87,8 @@ _HYPHEN_BREAK_RE = re.compile(
     r"\b[a-z]{2,}- (?!and\b|or\b|to\b|as\b|vs\b|versus\b|nor\b|but\b)[a-z]{2,}\b")
 
 _ACK_RE = re.compile(
-    r"\backnowledg\w*|\bwe (?:would like to )?thank\b|\bare grateful\b|\bgrateful to\b|"
+    r"\backnowledge?ments?\b|\b(?:we|the authors) (?:gratefully )?acknowledge\b|"
+    r"\bwe (?:would like to )?thank\b|\bare grateful\b|\bgrateful to\b|"
     r"\bfunded by\b|\bsupported (?:in part )?by (?:the )?(?:national|grant|nsf|nsfc)|"
     r"\bgrant (?:no|number)\b|\bcorrespondence to\b|\bcorresponding author\b|"
     r"\bequal contribution\b|\bwork done (?:during|while)\b", re.I)
@@ -146,6 +151,8 @@ def _dangling(part: str, text: str) -> str | None:
         return text[:60]
     for match in _ANY_DEMONSTRATIVE_RE.finditer(text):
         noun = match.group(1).lower()
+        if noun in _NOT_NOUNS:
+            continue  # "such as those from", "those that": no noun to miss
         if noun not in _SELF_NOUNS and noun.rstrip("s")[:5] not in text[: match.start()].lower():
             return _excerpt(text, match.start())
     for match in _DEMONSTRATIVE_RE.finditer(text):

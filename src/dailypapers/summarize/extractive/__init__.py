@@ -22,13 +22,11 @@ from ..sentences import normalize_prose
 from .candidates import Candidate, Sections, candidates, split_clauses
 from .cues import has_quantitative, looks_english, title_terms
 from .phrasing import cut, keywords, method_name, trim
-from .selection import PARTS, select
+from .selection import PART_BUDGET, PARTS, select
 
 __all__ = ["ExtractiveSummarizer", "has_quantitative", "keywords", "summarize_paper"]
 
 MAX_CHARS = 1100
-_PART_BUDGET = {"one_line": 320, "objective": 300, "method": 360, "results": 400,
-                "implication": 320}
 
 
 class ExtractiveSummarizer(Summarizer):
@@ -78,7 +76,7 @@ def summarize_paper(paper: Paper, fulltext: FullText | None = None) -> Summary:
     # rewrite "we propose" -> "This paper proposes" may add a few characters).
     short = min(float(MAX_CHARS), max(1.1 * len(normalize_prose(abstract)), 300.0))
     chosen = select(cands, extra, name, int(short))
-    parts = {part: trim(c.joined(), _PART_BUDGET[part] * (1 + len(c.more)))
+    parts = {part: trim(c.joined(), PART_BUDGET[part] * (1 + len(c.more)))
              if c is not None else "" for part, c in chosen.items()}
     from_abstract = all(c is None or c.candidate.section == "abstract" for c in chosen.values())
     parts = fit(parts, int(short if from_abstract else MAX_CHARS))

@@ -75,7 +75,7 @@ _OWN_RE = re.compile(r"\b(?:our|we|the proposed|the resulting|this (?:method|app
 
 # A number that reports a measurement: %, x/fold, points, decimals, scaled counts.
 QUANT_RE = re.compile(
-    r"(?<![A-Za-z\-_/.\d])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*"
+    r"(?<![A-Za-z_/.\d])(?<![A-Za-z_]-)(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*"
     r"(?:%|percent|×|x\b|-?fold|times\b|points?\b|pp\b|[kKMB]\b|million|billion|trillion|"
     r"hours?|days?|seconds?|ms\b|s\b|GB|TB)"
     r"|(?<![A-Za-z\-_/.\d])\d+\.\d+(?![\w.])"

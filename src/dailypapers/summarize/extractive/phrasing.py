@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .cues import BYGERUND_RE, CONTRIB_RE, THIS_PAPER_WE_RE
+from .cues import AIM_RE, BYGERUND_RE, CONTRIB_RE, THIS_PAPER_WE_RE
 
 _LEADIN_RE = re.compile(
     r"^(?:(?:to this end|in addition|additionally|furthermore|moreover|specifically|notably|"
@@ -25,7 +25,8 @@ _LEADIN_RE = re.compile(
     r"as a result|in (?:this|our) (?:paper|work|study|report)|here|in summary|to summarize|"
     r"concretely|meanwhile|second(?:ly)?|third(?:ly)?|first(?:ly)?|lastly|then|also|however|"
     r"yet|but|and|still|nevertheless|nonetheless|crucially|interestingly|surprisingly|"
-    r"ultimately|in other words|in practice|as such|in contrast|instead(?=,)|similarly|likewise|"
+    r"ultimately|in other words|in practice|as such|in contrast(?=,)|instead(?=,)|similarly|"
+    r"likewise|"
     r"on the other hand|(?:building|based) (?:on|upon) (?:this|these|that|those|such)"
     r"(?: [\w-]+){0,2}|to (?:\w+ly )?[a-z]+ (?:this|these|such|that|those)(?: [\w-]+){0,2}|"
     r"despite (?:this|these)(?: \w+)?|motivated by (?:this|these)(?: \w+)?|"
@@ -119,10 +120,29 @@ _SUBJECT_RE = re.compile(
     r"supports|requires|consists|contains|covers|includes)\b", re.I)
 
 
+# "GemFilter significantly outperforms ...": a name (two capitals or a digit) as the subject.
+_NAME_SUBJECT_RE = re.compile(
+    r"^((?=[\w.-]*(?:[A-Z][\w.-]*[A-Z]|\d))[A-Z][\w.-]*[\w])\s+(?:\w+ly\s+)?(?:is|was|can|"
+    r"has|achieves|outperforms|provides|offers|enables|uses|yields|improves|reduces|"
+    r"combines|learns|generates|produces|performs|shows|supports|consists|contains|"
+    r"surpasses|delivers|sets|attains|reaches|demonstrates|exhibits|matches)\b")
+
+
 def _subject_of(previous: str) -> str | None:
     """"The rubric separates ..." -> "The rubric": what a following "It" stands for."""
-    match = _SUBJECT_RE.match(strip_leadin(previous))
-    return f"The {match.group(1)}" if match else None
+    lead = strip_leadin(previous)
+    match = _SUBJECT_RE.match(lead)
+    if match:
+        return f"The {match.group(1)}"
+    named = _NAME_SUBJECT_RE.match(lead)
+    return named.group(1) if named else None
+
+
+# "These innovations ...", "This minimal modification ...": the paper's own work, said so.
+_OWN_WORK_PRONOUN_RE = re.compile(
+    r"^(?i:these|this)\s+((?:[a-z][\w-]*\s+){0,2}?(?:innovations?|contributions?|techniques?|"
+    r"designs?|improvements?|modifications?|components?|strategies|optimizations?|changes?|"
+    r"efforts?|advances|enhancements?|extensions?)\b)")
 
 
 def resolve_pronoun(text: str, name: str | None, previous: str = "") -> str | None:
@@ -135,6 +155,9 @@ def resolve_pronoun(text: str, name: str | None, previous: str = "") -> str | No
     match = _LEADING_PRONOUN_RE.match(text)
     if match is None:
         return text
+    own = _OWN_WORK_PRONOUN_RE.match(text)
+    if own is not None:
+        return "The authors' " + text[own.start(1):]
     pronoun, noun = match.group(1), match.group(2)
     if noun is not None and (noun.lower() in _SELF_NOUNS or _SELF_PHRASE_RE.match(text)):
         return text  # "This paper ...", "These results ...": the checker judges these
@@ -172,9 +195,15 @@ def method_name(title: str, sentences: list[str]) -> str | None:
             continue
         rest = s[match.end():]
         name = re.match(r"(?:(?:a|an|the)\s+)?([A-Z][\w]*(?:[-.][\w]+)*)(?=[\s,(:])", rest)
-        if name and re.search(r"[A-Z].*[A-Z]|\d", name.group(1)):
-            return name.group(1)
         acronym = re.search(r"\(([A-Z][A-Za-z0-9\-]*[A-Z0-9][A-Za-z0-9\-]*)\)", rest[:120])
+        # "Question-Free Fine-Tuning (QFFT)": the first word is only part of the name.
+        multiword = name is not None and re.match(r"\s+[A-Z]", rest[name.end():]) is not None
+        # "Fusion-of-N (FusioN)": the short form is what the rest of the abstract uses.
+        short = acronym is not None and name is not None and \
+            rest[name.end():].lstrip().startswith("(" + acronym.group(1) + ")")
+        if name and re.search(r"[A-Z].*[A-Z]|\d", name.group(1)) and not (
+                (multiword or short) and acronym):
+            return name.group(1)
         if acronym:
             return acronym.group(1)
     return None
@@ -229,16 +258,60 @@ def _third_person(verb: str) -> str:
     return low + "s"
 
 
+# "... MIPO to address this issue.": a closing purpose that points back at text not shown.
+_BACK_PURPOSE_RE = re.compile(
+    r",?\s+(?:(?:designed|aiming|aimed|intended|in order|specifically)\s+)?(?:to|while|by)\s+"
+    r"(?:address|overcome|tackle|solve|mitigate|alleviate|bridge|fill|close|resolve|remedy|"
+    r"handle|meet|achieve|fulfil)(?:s|ing)?\s+(?:(?:all|both|each) (?:of )?)?(?:this|these|"
+    r"those|such|the above|the aforementioned|above|aforementioned)\s+(?:[\w-]+\s+){0,2}?"
+    r"[\w-]+\s*\.?$", re.I)
+
+
+# ", as shown in Figure 1", "(see Table 2)": pointers to what the summary does not show.
+_FIGURE_POINTER_RE = re.compile(
+    r",?\s*\(?(?:as )?(?:shown|illustrated|seen|depicted|reported|see|cf\.)\s+(?:in\s+)?"
+    r"(?:Fig\.|Figure|Table|Tab\.|Section|Sec\.|Appendix)\s*\d+[a-z]?\)?", re.I)
+# "Building upon the Generation Chain-of-Thought approach, GoT-R1 ...": a short lead-in.
+_BUILDING_RE = re.compile(r"^(?:building|based) (?:on|upon) [^,;]{3,90},\s+(?=\w)", re.I)
+
+
+# "we address such an issue and introduce X": the first verb points back at the problem.
+_BACK_VERB_RE = re.compile(
+    r"\b(?:address|tackle|solve|revisit|study|consider) (?:such an?|this|these|the above|"
+    r"this important|these important) [\w-]+(?: [\w-]+)?,? and (?=\w)", re.I)
+
+
+_POINTING_WORDS = ("this ", "these ", "those ", "such ", "above", "aforementioned")
+
+
+def _cut_back_purpose(text: str) -> str:
+    cut_back = _BACK_PURPOSE_RE.sub("", text).rstrip(" ,")
+    return cut_back + "." if cut_back != text and len(cut_back) >= 40 else text
+
+
 def compress(text: str) -> str:
     """Lead-in connectives and "In this paper," removed; asides without numbers dropped."""
-    text = strip_leadin(text)
+    low = text.lower()
+    pointing = any(w in low for w in _POINTING_WORDS)
+    if pointing:
+        text = _BACK_VERB_RE.sub("", text, count=1)
+    text = _upper_first(_BUILDING_RE.sub("", strip_leadin(text), count=1))
+    if any(w in text for w in ("Fig", "Table", "Tab.", "Sec", "Appendix")):
+        text = _FIGURE_POINTER_RE.sub("", text)
+    if "*" in text:
+        text = re.sub(r"(?<!\w)\*(\w[^*]{0,60}?)\*(?!\w)", r"\1", text)  # *emphasis*
     text = _PAREN_RE.sub("", text)
+    if pointing:
+        text = _cut_back_purpose(text)
     return _upper_first(text.strip())
 
 
 def one_line(text: str) -> str:
     """"In this paper, we propose X" -> "This paper proposes X"; else the compressed text."""
-    text = strip_leadin(text)
+    if any(w in text.lower() for w in _POINTING_WORDS):
+        text = _cut_back_purpose(strip_leadin(_BACK_VERB_RE.sub("", text, count=1)))
+    else:
+        text = strip_leadin(text)
     match = CONTRIB_RE.match(text)
     if match:
         return f"This paper {_third_person(match.group(1))} {text[match.end():]}"
@@ -255,9 +328,14 @@ def one_line(text: str) -> str:
     return depersonalize(compress(text))
 
 
+_RESULTS_NAME_RE = re.compile(r"^(?:the )?(?:experimental )?results (?:show|indicate|"
+                              r"demonstrate|reveal|suggest|confirm)s?,?\s+"
+                              r"(?=(?!(?:The|A|An|This|These|Our|It)\b)[A-Z])")
+
+
 def finding(text: str) -> str:
     """"Experiments show that X" -> "X" (kept when the lead-in carries a number)."""
-    text = compress(text)
+    text = _RESULTS_NAME_RE.sub("", compress(text), count=1)
     match = _REPORT_LEADIN_RE.match(text)
     if match is not None:
         leadin = match.group(0)
@@ -278,6 +356,15 @@ def implication(text: str) -> str:
 
 def plain(text: str) -> str:
     return depersonalize(compress(text))
+
+
+def objective(text: str) -> str:
+    """"This paper aims to study X" -> "To study X" (the label says it is the aim)."""
+    text = compress(text)
+    match = AIM_RE.match(text)
+    if match is not None and not re.match(r"(?:is|are)\b", match.group(0).split()[-2]):
+        text = "To " + text[match.end():]
+    return depersonalize(text)
 
 
 def trim(text: str, budget: int) -> str:
@@ -362,3 +449,54 @@ def keywords(title: str, text: str, limit: int = 6) -> list[str]:
         if len(out) >= limit:
             break
     return out
+
+
+# "..., a framework that unifies A and B": the description a contribution sentence carries.
+_DESCRIPTION_RE = re.compile(
+    r",\s+(?:a|an)\s+(?P<noun>(?:[\w-]+\s+){0,8}?(?P<head>[a-z][a-z-]{2,}))\s+(?:that|which)\s+"
+    r"(?P<verb>(?:\w+ly\s+)?(?!is\b|has\b|was\b)[a-z]{3,}s)\s+(?P<rest>[^;]{25,})$")
+
+
+def split_description(text: str, name: str | None) -> tuple[str, str] | None:
+    """("This paper proposes X, a framework.", "X unifies A and B."): a one-line summary
+    that says what was made, and what it does, which belongs to the method (or the results).
+
+    Only a relative clause right after the appositive ("X, a <noun> that <verbs> ...") is
+    taken; its subject is the name when the head names it, else "The <noun>".
+    """
+    match = _DESCRIPTION_RE.search(text)
+    if match is None or match.start() < 25 or len(match.group("noun")) < 20:
+        return None  # "This paper presents X, a framework." says too little
+    head = text[: match.end("noun")].rstrip(" ,") + "."
+    if name is not None and name in text[: match.start()]:
+        subject = name
+    elif match.group("head").endswith("s"):
+        return None  # "a family of models that advances": the verb's subject is not the head
+    else:
+        subject = f"The {match.group('head')}"
+    clause = f"{subject} {match.group('verb')} {match.group('rest')}".rstrip(" .") + "."
+    return head, clause
+
+
+_GERUNDS = ("achiev", "outperform", "improv", "reduc", "yield", "surpass", "deliver", "attain",
+            "reach", "obtain", "boost", "sett", "establish", "match", "exceed", "cutt")
+# "..., achieving 41.9% on MMMU": a finding that closes a contribution sentence.
+_CLOSING_FINDING_RE = re.compile(
+    r",\s+(?:thereby\s+|while\s+|and\s+)?(?P<verb>(?:" + "|".join(_GERUNDS) + r")ing)\s+"
+    r"(?P<rest>[^;]*\d[^;]*)$")
+
+
+def split_finding(text: str, name: str | None) -> tuple[str, str] | None:
+    """("This paper proposes X, a cache.", "X achieves 41.9% on MMMU."): the finding a
+    contribution sentence closes with, told as the results part, when the name is known."""
+    match = _CLOSING_FINDING_RE.search(text)
+    if match is None or name is None or name not in text[: match.start()] or \
+            match.start() < 40:
+        return None
+    verb = match.group("verb")[:-3]
+    verb = {"sett": "set", "cutt": "cut"}.get(verb, verb)
+    if verb.endswith(("iev", "uc", "ov", "ach")) or verb in ("improv", "reduc"):
+        verb += "e" if not verb.endswith("ach") else ""
+    verb = _third_person(verb)
+    return (text[: match.start()].rstrip(" ,") + ".",
+            f"{name} {verb} {match.group('rest')}".rstrip(" .") + ".")

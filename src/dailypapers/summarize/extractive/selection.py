@@ -21,23 +21,31 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from ..defects import part_defects
 from .candidates import Candidate, Sections
 from .cues import PRESENTS_RE, QUANT_RE, THIS_PAPER_WE_RE
+from .guards import fits
 from .phrasing import (
     finding,
     implication,
     name_own_method,
+    objective,
     one_line,
     plain,
     purpose_of,
     resolve_pronoun,
+    split_description,
+    split_finding,
     split_purpose,
+    strip_leadin,
+    trim,
 )
 
 PARTS = ("one_line", "objective", "method", "results", "implication")
+# Characters a part's sentence may keep before its digit-free trailing clauses go (trim).
+PART_BUDGET = {"one_line": 320, "objective": 300, "method": 360, "results": 400,
+               "implication": 320}
 _PHRASERS: dict[str, Callable[[str], str]] = {
-    "one_line": one_line, "objective": plain, "method": plain, "results": finding,
+    "one_line": one_line, "objective": objective, "method": plain, "results": finding,
     "implication": implication,
 }
 # "what was measured": a benchmark, dataset or task named in a full-text results sentence.
@@ -46,6 +54,30 @@ _MEASURED_RE = re.compile(
     r"[A-Z][\w\-]*)|\b(?:benchmark|dataset|test set|task|split|suite|leaderboard)s?\b"
     r"|\b(?:accuracy|success rate|win rate|score|F1|BLEU|ROUGE|AUC|mAP|IoU|FID|FVD|error rate|"
     r"perplexity|latency|throughput|pass@\d+|EM|exact match)\b")
+_RESULT_CLAUSE_RE = re.compile(r"\b(?:achiev|outperform|surpass|improv|reduc|speed|boost|"
+                               r"exceed|reach|attain)\w*", re.I)
+# What a method offers in practice, and what only describes one of its steps.
+_PRACTICAL_RE = re.compile(
+    r"\b(?:training-free|plug-and-play|compatible|efficient\w*|scal\w+|practical\w*|"
+    r"deploy\w*|applicab\w*|applications?|general\w*|open-source\w*|real-world|cost\w*|"
+    r"accessible|easy|simple|lightweight|robust\w*|versatil\w*)\b", re.I)
+_STEP_RE = re.compile(
+    r"^(?:each|every|first|then|next|specifically|in (?:the )?(?:first|second|third) "
+    r"(?:stage|step|phase))\b|\b(?:consists? of|is composed of|corresponds? to|"
+    r"is (?:fed|passed|encoded|mapped|computed|represented))\b", re.I)
+# "The authors structure the design space ...", "IVA leverages a dataset ...": how it works.
+_DOES_VERBS = (r"(?:\w+ly\s+)?(?:structure|leverage|use|employ|design|build|train|adopt|"
+               r"construct|collect|introduce|apply|combine|craft|formulate|model|represent)s?\b")
+_DOES_RE = re.compile(r"^(?:[Ww]e|[Tt]he authors|[A-Z][\w.-]*[A-Z][\w.-]*|(?:[Oo]ur|[Tt]he|"
+                      r"[Tt]his) (?:proposed )?(?:method|approach|framework|model|system|"
+                      r"pipeline|agent))\s+" + _DOES_VERBS)
+
+
+def _does(c: Candidate) -> bool:
+    """Whether the sentence tells a step of how the work is done (not what it means)."""
+    return bool(_DOES_RE.match(strip_leadin(c.text)))
+
+
 _BASELINE_RE = re.compile(r"\b(?:baselines?|prior|existing|previous|state-of-the-art "
                           r"(?:models|methods)|competitors?)\b", re.I)
 
@@ -82,7 +114,7 @@ class _Picker:
         resolved = resolve_pronoun(text, name, c.previous)
         if resolved is None:
             return None
-        if part_defects(part, resolved):
+        if not fits(part, resolved):
             return None
         return resolved
 
@@ -128,6 +160,9 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
            budget: int) -> dict[str, Chosen | None]:
     picker = _Picker(cands, name)
     n = len(cands)
+    if name is not None:
+        for c in cands:  # "FusioN consistently outperforms BoN": the paper's own method
+            c.own = c.own or name in c.text
 
     def contrib(c: Candidate) -> tuple[float, ...] | None:
         if c.contrib:
@@ -144,6 +179,16 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
         picker.take("one_line", cands, lambda c: (float(c.own), c.scores["method"], -c.index)
                     if c.index <= max(1, int(0.6 * n)) and not _finding(c) else None)
     pivot = picker.chosen["one_line"].candidate.index if picker.chosen["one_line"] else 1
+    # "This paper proposes X, a framework that unifies A and B": the one-line keeps what was
+    # made; what it does opens the method (or the results, when it is a finding).
+    described: tuple[str, str] | None = None
+    one = picker.chosen["one_line"]
+    if one is not None and has_contrib:
+        split = split_description(one.text, name)
+        if split is not None and fits("method", split[1]):
+            picker.chosen["one_line"] = Chosen(one.candidate, split[0])
+            finding_clause = QUANT_RE.search(split[1]) and _RESULT_CLAUSE_RE.search(split[1])
+            described = ("results" if finding_clause else "method", split[1])
 
     def result_key(c: Candidate) -> tuple[float, ...] | None:
         finding_like = c.quantitative and not c.size_only and c.result_word
@@ -174,8 +219,9 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
     def implication_key(c: Candidate) -> tuple[float, ...] | None:
         if not (c.index >= n // 2 or n <= 3 or c.index > pivot + 1) or not c.impl_cue or c.contrib:
             return None
-        if c.quantitative and c.scores["result"] >= 1.2:
-            return None  # a finding, not what it means
+        if (c.quantitative and c.scores["result"] >= 1.2) or _STEP_RE.search(c.text) or \
+                _does(c):
+            return None  # a finding or a step of the method, not what it means
         return (c.scores["implication"] + (c.index == n - 1) * 0.5
                 - 0.3 * c.scores["method"],)
 
@@ -187,6 +233,7 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
         # The closing sentence, when it is neither a finding nor a contribution.
         picker.take("implication", cands, lambda c: (float(c.index),) if (
             c.index >= n - 2 and c.index > pivot and not c.contrib and not _finding(c)
+            and not _STEP_RE.search(c.text) and not _does(c)
             and not (c.quantitative and c.scores["result"] >= 1.2)
             ) else None)
 
@@ -204,7 +251,7 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
     # keeps what was made ("This paper proposes X.").
     one = picker.chosen["one_line"]
     split = split_purpose(one.text) if one is not None and one.candidate.contrib else None
-    if one is not None and split is not None and len(split[0]) >= 50 and not part_defects(
+    if one is not None and split is not None and len(split[0]) >= 50 and fits(
             "objective", split[1]) and not any(c.aim for c in cands):
         picker.chosen["one_line"] = Chosen(one.candidate, split[0])
         picker.chosen["objective"] = Chosen(one.candidate, split[1])
@@ -216,7 +263,7 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
     if picker.chosen["objective"] is None and picker.chosen["one_line"] and picker.chosen[
             "one_line"].candidate.contrib:
         aim = purpose_of(picker.chosen["one_line"].candidate.text)
-        if aim is not None and not part_defects("objective", aim):
+        if aim is not None and fits("objective", aim):
             picker.chosen["objective"] = Chosen(picker.chosen["one_line"].candidate, aim)
     res = picker.chosen["results"]
     if res is None or not res.candidate.quantitative or res.candidate.size_only:
@@ -249,9 +296,21 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
                     c.index == n - 1 and c.impl_cue) or (c.index < pivot and not c.own)
                     else (c.scores["method"] - 0.1 * abs(c.index - pivot),))
     if picker.chosen["implication"] is None and n >= 3:
-        # Still none: the latest remaining sentence after the contribution, cue first.
-        picker.take("implication", cands, lambda c: (float(c.impl_cue), float(c.index)) if (
-            (c.index > pivot or c.index >= n // 2) and not c.contrib) else None)
+        # Still none: the latest remaining sentence after the contribution that says what
+        # the work offers in practice (a cue first), not a step of how it works.
+        picker.take("implication", cands, lambda c: (
+            float(c.impl_cue) + float(bool(_PRACTICAL_RE.search(c.text))), float(c.index))
+            if (c.index > pivot or c.index >= n // 2) and not c.contrib and not (
+                c.scores["method"] >= 2.5 and not c.impl_cue) and not _STEP_RE.search(c.text)
+            and (c.impl_cue or _PRACTICAL_RE.search(c.text)) and not _does(c)
+            else None)
+    if described is not None:
+        part, clause = described
+        current = picker.chosen[part]
+        assert one is not None
+        picker.chosen[part] = Chosen(one.candidate, clause, [] if current is None else [
+            (current.candidate.index, current.text), *current.more])
+    _number_for_results(picker, pivot)
     # Room left: a second sentence for the method and the results, in the paper's order.
     picker.extend("method", cands, lambda c: None if c.quantitative and not c.size_only
                   else method_key(c), budget)
@@ -260,4 +319,117 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
     picker.extend("implication", cands, implication_key, budget)
     picker.extend("method", cands, lambda c: None if c.quantitative and not c.size_only
                   else method_key(c), budget)
+    _fill(picker, pivot, budget)
     return picker.chosen
+
+
+def _has_number(chosen: Chosen | None) -> bool:
+    return chosen is not None and bool(QUANT_RE.search(chosen.joined()))
+
+
+def _number_for_results(picker: _Picker, pivot: int) -> None:
+    """A results part without a number, when the abstract has one: add the sentence with
+    the number (a finding first, then any measured number, then the scale of what was built
+    or evaluated), from the sentences not chosen or from another part that holds it (the
+    one-line excepted)."""
+    if _has_number(picker.chosen["results"]):
+        return
+    holders: dict[int, str] = {}
+    for part in ("objective", "method", "implication"):
+        ch = picker.chosen[part]
+        if ch is not None:
+            holders[ch.candidate.index] = part
+            holders.update((index, part) for index, _ in ch.more)
+    ranked = []
+    for i, c in enumerate(picker.cands):
+        if not c.quantitative or (c.index <= pivot and c.contrib):
+            continue
+        held = holders.get(c.index)
+        if i in picker.used and held is None:
+            continue
+        if c.size_only:
+            continue  # a dataset's size is no finding
+        tier = 3 if _finding(c) else 2
+        ranked.append((tier, held is None, float(c.own), -c.index, i, held))
+    for *_, i, held in sorted(ranked, reverse=True):
+        c = picker.cands[i]
+        text = picker.phrase(c, "results")
+        if text is None:
+            continue
+        if held is not None:
+            _drop(picker, held, c.index)
+        picker.used.add(i)
+        current = picker.chosen["results"]
+        if current is None:
+            picker.chosen["results"] = Chosen(c, text)
+        else:
+            current.more.append((c.index, text))
+        return
+    # The contribution sentence closes with the finding ("..., achieving 41.9% on MMMU"):
+    # the one-line keeps what was made, the results say what it achieved.
+    one = picker.chosen["one_line"]
+    split = split_finding(one.text, picker.name) if one is not None else None
+    if one is not None and split is not None and fits("results", split[1]):
+        picker.chosen["one_line"] = Chosen(one.candidate, split[0], one.more)
+        current = picker.chosen["results"]
+        picker.chosen["results"] = Chosen(one.candidate, split[1], [] if current is None else [
+            (current.candidate.index, current.text), *current.more])
+
+
+def _drop(picker: _Picker, part: str, index: int) -> None:
+    """Take the sentence at ``index`` out of ``part`` (the next one, if any, leads)."""
+    ch = picker.chosen[part]
+    assert ch is not None
+    if ch.candidate.index != index:
+        ch.more = [(i, t) for i, t in ch.more if i != index]
+        return
+    if not ch.more:
+        picker.chosen[part] = None
+        return
+    rest = sorted(ch.more)
+    lead = next(c for c in picker.cands if c.index == rest[0][0])
+    picker.chosen[part] = Chosen(lead, rest[0][1], rest[1:])
+
+
+def _role_of(c: Candidate, pivot: int, n: int) -> str | None:
+    """The part a left-over sentence belongs to, by its cues and where it sits."""
+    if c.contrib and c.index <= pivot:
+        return None  # a second contribution sentence repeats the one-line
+    if (_finding(c) and _RESULT_CLAUSE_RE.search(c.text)) or (
+            c.quantitative and not c.size_only and c.result_word):
+        return "results" if c.index > pivot or n <= 3 else None
+    if c.index < pivot:
+        return None
+    if c.impl_cue and c.index >= n - 2 and c.scores["implication"] >= c.scores["method"] and \
+            not _does(c) and not _STEP_RE.search(c.text):
+        return "implication"
+    return "method"
+
+
+_FILL_ORDER = {"results": 0, "method": 1, "implication": 2, "objective": 3}
+
+
+def _fill(picker: _Picker, pivot: int, budget: int) -> None:
+    """Room left: the remaining sentences, each to the part its role says (findings first,
+    then how it works, then what it means), kept in the paper's order within a part."""
+    n = len(picker.cands)
+    roles = []
+    for i, c in enumerate(picker.cands):
+        part = None if i in picker.used else _role_of(c, pivot, n)
+        if part is not None:
+            roles.append((_FILL_ORDER[part], -float(c.own), c.index, i, part))
+    for *_, i, part in sorted(roles):
+        c = picker.cands[i]
+        used = sum(len(trim(ch.joined(), PART_BUDGET[p] * (1 + len(ch.more)))) + 1
+                   for p, ch in picker.chosen.items() if ch is not None)
+        if used + min(len(c.text), PART_BUDGET[part]) // 2 > budget:
+            continue  # cannot fit even trimmed: not worth phrasing
+        text = picker.phrase(c, part)
+        if text is None or used + len(trim(text, PART_BUDGET[part])) > budget:
+            continue
+        picker.used.add(i)
+        current = picker.chosen[part]
+        if current is None:
+            picker.chosen[part] = Chosen(c, text)
+        else:
+            current.more.append((c.index, text))
