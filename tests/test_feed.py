@@ -8,8 +8,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import feedparser
+import pytest
 from fakes.sitekit import EVIL_ONE_LINE, EVIL_TITLE, small_site_store
 
+from dailypapers import safety
 from dailypapers.render.feed import FeedInfo, FeedItem, atom_feed, rss_feed
 from dailypapers.render.site import build_site
 
@@ -105,3 +107,13 @@ def test_feed_output_is_deterministic() -> None:
     info = FeedInfo(title="T", id="urn:t", home_url="https://x.org/")
     assert atom_feed(info, [item]) == atom_feed(info, [item])
     assert rss_feed(info, [item]) == rss_feed(info, [item])
+
+
+@pytest.mark.parametrize("text", [
+    "plain", " lead", "trail ", "two  spaces", "tab\there", "new\nline", "nbsp\xa0here",
+    "bidi\u202eoverride", "bell\x07", "ffff\uffff", "Schrödinger 量子 – “quoted”", "", "   ",
+    "cr\r\nlf", "zero\u200bwidth", "line\u2028sep", "\x85next",
+])
+def test_flat_text_fast_path_agrees_with_the_full_rule(text: str) -> None:
+    full = " ".join(safety.strip_controls(text).translate(safety._NON_XML).split())
+    assert safety.flat_text(text) == full

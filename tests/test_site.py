@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import tarfile
 import threading
 from html.parser import HTMLParser
 from pathlib import Path
@@ -14,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 from fakes.sitekit import EVIL_ONE_LINE, EVIL_TITLE, add_day, paper, small_site_store, summary
 
+from dailypapers import durable
 from dailypapers.cli import main
 from dailypapers.cli.site import make_server
 from dailypapers.config import Settings
@@ -148,9 +151,29 @@ def test_day_json_indexes_the_day_and_links_the_full_record(isolated_env: Path) 
     assert (first["rank"], first["arxiv_id"]) == (1, "2501.00003")
     assert first["page"] == paper_path("2501.00003")
     assert second["rank"] == 2
+    # the link stays inside the site root (GitHub Pages publishes only site/) and reaches
+    # the working directory's own file through site/data, a symbolic link, not a copy
+    assert data["data"] == "../data/2025/01/14.json"
+    assert (site / "data").is_symlink()
     record = (site / "days" / data["data"]).resolve()
     assert record == (isolated_env / "data" / "2025" / "01" / "14.json").resolve()
     assert "summary" not in first and "paper" not in first
+
+
+def test_pages_upload_carries_the_day_records_as_files(isolated_env: Path) -> None:
+    """What actions/upload-pages-artifact packs (tar --dereference) holds data/ as files."""
+    settings, store, site = build(isolated_env)
+    with store:
+        durable.export_all(store, settings)
+    tarball = isolated_env / "artifact.tar"
+    subprocess.run(["tar", "--dereference", "--hard-dereference", "--directory", str(site),
+                    "-cf", str(tarball), "."], check=True)
+    with tarfile.open(tarball) as tar:
+        member = tar.getmember("./data/2025/01/14.json")
+        assert member.isfile() and not any(m.issym() or m.islnk() for m in tar.getmembers())
+        body = tar.extractfile(member)
+        assert body is not None
+        assert json.loads(body.read())["date"] == "2025-01-14"
 
 
 def test_tag_pages_list_their_papers_and_respect_minimum(isolated_env: Path) -> None:
@@ -329,7 +352,16 @@ def test_posting_lists_round_trip_sparse_and_dense(count: int) -> None:
         assert len(text) < len(deltas)
 
 
-def test_incremental_keeps_a_tag_page_other_pages_still_link_to(isolated_env: Path) -> None:
+def _tree(site: Path, skip: tuple[str, ...] = ()) -> dict[str, bytes]:
+    """Every file of a site by path, but the day JSON (it carries each store's fetch times)."""
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
+            if p.is_file() and p.suffix != ".json" and not p.relative_to(site).as_posix()
+            .startswith(skip)}
+
+
+def test_incremental_drops_a_tag_that_fell_below_the_minimum_and_its_links(
+    isolated_env: Path,
+) -> None:
     settings, store, site = build(isolated_env, site_tag_min_papers=2)
     # 2501.00003 drops "vision": the tag falls to one paper, below the minimum of two
     add_day(store, "2025-01-14", [
@@ -338,15 +370,54 @@ def test_incremental_keeps_a_tag_page_other_pages_still_link_to(isolated_env: Pa
         (paper("2501.00004", "Unsummarized Paper On Graphs"), None),
     ])
     build_site(store, settings, dates=["2025-01-14"])
-    vision = parse(site / "tags" / "vision.html")
-    assert "../papers/2501/2501.00001.html" in vision.links  # still there, now one paper
-    assert "../papers/2501/2501.00003.html" not in vision.links
-    untouched = site / paper_path("2501.00001")  # not republished: still links to the tag
-    assert "../../tags/vision.html" in parse(untouched).links
-    report = build_site(store, settings)  # a full build drops both the page and the links
-    assert report.removed >= 2 and not (site / "tags" / "vision.html").exists()
+    assert not (site / "tags" / "vision.html").exists()
+    assert not (site / "tags" / "vision.xml").exists()
+    untouched = site / paper_path("2501.00001")  # not on the republished day: relinked
     assert "../../tags/vision.html" not in parse(untouched).links
+    assert "../tags/vision.html" not in parse(site / "days" / "2025-01-13.html").links
+    report = build_site(store, settings)  # a full build finds nothing left to change
+    assert report.written == 0 and report.removed == 0
 
+
+def test_incremental_and_full_builds_write_the_same_files(isolated_env: Path) -> None:
+    """Days published one by one (a tag gains its page, another loses it) equal one full build."""
+    work, fresh = isolated_env / "inc", isolated_env / "full"
+    work.mkdir()
+    settings, store = small_site_store(work)
+    settings = settings.model_copy(update={"site_tag_min_papers": 3})
+    with store:
+        build_site(store, settings)
+        assert not (work / "site" / "tags" / "vision.html").exists()  # two papers: no page
+        add_day(store, "2025-01-16", [  # "vision" reaches three papers: old pages link it now
+            (paper("2501.00006", "Vision Language Navigation"),
+             summary("2501.00006", "Robots navigate by language.", ["vision", "robots"])),
+        ])
+        assert build_site(store, settings, dates=["2025-01-16"]).mode == "incremental"
+        assert "../../tags/vision.html" in parse(work / "site" / paper_path("2501.00001")).links
+        add_day(store, "2025-01-17", [
+            (paper("2501.00007", "Robots That Fold Laundry"),
+             summary("2501.00007", "Folding with robots.", ["robots"])),
+            (paper("2501.00008", "Robots on Stairs"),
+             summary("2501.00008", "Climbing robots.", ["robots", "vision"])),
+        ])
+        build_site(store, settings, dates=["2025-01-17"])
+        appended = _tree(work / "site")
+        # the last day loses a paper: "robots" falls back to two papers, below the minimum
+        add_day(store, "2025-01-17", [
+            (paper("2501.00007", "Robots That Fold Laundry"),
+             summary("2501.00007", "Folding with robots.", ["laundry"])),
+        ])
+        build_site(store, settings, dates=["2025-01-17"])
+        shrunk = _tree(work / "site", skip=("search/",))
+        fresh.mkdir()
+        (work / "site").rename(fresh / "old")  # a full build into an empty folder
+        build_site(store, settings)
+        rebuilt = _tree(work / "site", skip=("search/",))
+        assert "tags/robot.html" in appended and "tags/robot.html" not in rebuilt
+        assert "tags/vision.html" in rebuilt
+        # search ids of removed papers stay holes until a full build renumbers: left out
+        assert shrunk.keys() == rebuilt.keys()
+        assert [k for k in shrunk if shrunk[k] != rebuilt[k]] == []
 
 def test_tag_labels_agree_between_full_and_incremental_bookkeeping() -> None:
     from dailypapers.render.site.build import _published_tags

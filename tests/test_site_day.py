@@ -63,8 +63,10 @@ def test_expand_collapse_sort_and_filter_with_the_keyboard(browser: Browser, day
     first.locator("summary").focus()
     page.keyboard.press("Enter")
     assert first.evaluate("d => d.open")
+    # the row shows the one line; its other four parts are labelled below it, not repeated
     assert first.locator("dt").all_inner_texts() == [
-        "In one line", "Objective", "Method", "Results", "Implication"]
+        "Objective", "Method", "Results", "Implication"]
+    assert page.locator("#daylist > li").first.locator("p.gist").inner_text().strip()
     page.keyboard.press("Enter")
     assert not first.evaluate("d => d.open")
     # expand all / collapse all: a button, pressed with the keyboard
@@ -101,7 +103,8 @@ def test_complete_without_javascript(browser: Browser, day: Path) -> None:
     assert page.locator("#day-tools").is_hidden()  # tools need JS: not shown without it
     row = page.locator("#daylist > li").nth(7)
     row.locator("summary").click()  # <details> opens without any script
-    assert row.locator("dd").count() == 5
+    assert row.locator("dd").count() == 4 and row.locator("p.gist").count() == 1
+    assert page.locator("#day-tag option").count() == 1  # the tag choices are made by script
     assert row.locator("a[href*='arxiv.org/abs/']").count() == 1
     page.context.close()
 

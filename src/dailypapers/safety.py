@@ -85,7 +85,15 @@ def strip_controls(text: str) -> str:
 def flat_text(text: str | None) -> str:
     """Text as every output starts from it: controls, bidi marks and the non-characters XML
     forbids (U+FFFE, U+FFFF) dropped, whitespace collapsed to single spaces."""
-    return " ".join(strip_controls(text or "").translate(_NON_XML).split())
+    if not text:
+        return ""
+    if text.isprintable():
+        # Every character dropped here is non-printable, and the only printable space is
+        # " ": the common case skips both translations (a site build flattens ~10^6 texts).
+        if "  " in text or text[0] == " " or text[-1] == " ":
+            return " ".join(text.split())
+        return text
+    return " ".join(strip_controls(text).translate(_NON_XML).split())
 
 
 def clip(text: str, limit: int) -> str:

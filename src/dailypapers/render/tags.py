@@ -161,6 +161,7 @@ _ALIASES: dict[str, tuple[str, str]] = {
 }
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def tag_key(label: str) -> str:
     """The identity of a tag: equal for every way of writing the same idea ("" for none)."""
     base = _base_key(label)
@@ -168,6 +169,7 @@ def tag_key(label: str) -> str:
     return alias[0] if alias else base
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def tag_label(label: str) -> str:
     """How a tag is shown: the alias table's name, else the label as written, cleaned."""
     alias = _ALIASES.get(_base_key(label))
@@ -185,11 +187,14 @@ def is_generic(key: str) -> bool:
 
 def canonical(raw: Iterable[object], limit: int = MAX_TAGS_PER_PAPER) -> list[tuple[str, str]]:
     """(key, label) of a paper's keywords: normalized, generic words dropped, first wins."""
+    return list(_canonical(tuple(v for v in raw if isinstance(v, str)), limit))
+
+
+@functools.lru_cache(maxsize=4096)  # a paper's keywords are read by its view and its page
+def _canonical(raw: tuple[str, ...], limit: int) -> tuple[tuple[str, str], ...]:
     out: list[tuple[str, str]] = []
     seen: set[str] = set()
     for value in raw:
-        if not isinstance(value, str):
-            continue
         key = tag_key(value)
         if not key or key in seen or is_generic(key):
             continue
@@ -197,7 +202,7 @@ def canonical(raw: Iterable[object], limit: int = MAX_TAGS_PER_PAPER) -> list[tu
         out.append((key, tag_label(value)))
         if len(out) == limit:
             break
-    return out
+    return tuple(out)
 
 
 __all__ = ["GENERIC", "MAX_TAGS_PER_PAPER", "canonical", "is_generic", "singular", "tag_key",

@@ -236,6 +236,18 @@ class SiteIndex:
                 found.setdefault(str(arxiv_id), []).append(str(key))
         return found
 
+    def papers_with(self, keys: Sequence[str]) -> list[str]:
+        """Papers carrying any of these keywords (their pages link the keywords' pages)."""
+        found: set[str] = set()
+        wanted = list(keys)
+        for start in range(0, len(wanted), 500):
+            batch = wanted[start:start + 500]
+            marks = ",".join("?" * len(batch))
+            found.update(str(r[0]) for r in self.conn.execute(
+                f"""SELECT d.arxiv_id FROM doc_tags t JOIN docs d ON d.doc = t.doc
+                    WHERE t.key IN ({marks})""", batch))
+        return sorted(found)
+
     def segment(self, first: int, last: int) -> list[tuple[int, str, list[str], str | None]]:
         """(id, arxiv_id, record, terms) of ids in [first, last), in id order."""
         rows = self.conn.execute(
@@ -269,26 +281,14 @@ class SiteIndex:
             return None
         return TagCount(key=key, label=self._label(key), count=int(row[0]))
 
-    def tag_members(self, key: str, limit: int) -> list[list[str]]:
-        """Records of a keyword's newest ``limit`` papers."""
+    def tag_rows(self, key: str, limit: int) -> list[tuple[str, list[str]]]:
+        """(arxiv_id, record) of a keyword's newest ``limit`` papers (newest date, then id)."""
         rows = self.conn.execute(
-            """SELECT d.record FROM doc_tags t JOIN docs d ON d.doc = t.doc WHERE t.key = ?
-               ORDER BY t.last DESC, t.doc DESC LIMIT ?""",
-            (key, limit),
-        )
-        return [json.loads(r[0]) for r in rows]
-
-    def tag_feed_rows(
-        self, key: str, limit: int
-    ) -> list[tuple[str, list[str], list[str], list[str]]]:
-        """(arxiv_id, record, authors, tag labels) of a keyword's newest ``limit`` papers."""
-        rows = self.conn.execute(
-            """SELECT d.arxiv_id, d.record, d.authors, d.tags FROM doc_tags t
-               JOIN docs d ON d.doc = t.doc
+            """SELECT d.arxiv_id, d.record FROM doc_tags t JOIN docs d ON d.doc = t.doc
                WHERE t.key = ? ORDER BY t.last DESC, t.doc DESC LIMIT ?""",
             (key, limit),
         )
-        return [(str(r[0]), json.loads(r[1]), json.loads(r[2]), json.loads(r[3])) for r in rows]
+        return [(str(r[0]), json.loads(r[1])) for r in rows]
 
 
 __all__ = ["DocRow", "SiteIndex", "TagCount"]

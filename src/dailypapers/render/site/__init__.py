@@ -1,9 +1,10 @@
-"""The static website: day, paper, tag, archive and search pages, JSON copies and feeds.
+"""The static website: day, paper, tag, archive and search pages, day indexes and feeds.
 
 ``build_site(store, settings)`` rebuilds ``settings.root / "site"`` from the store alone;
 ``build_site(..., dates=[...])`` republishes those days incrementally: their pages, their
-neighbours, the home page, archive, tag pages of their papers, feeds and the search
-segments that hold their papers. Every file is written only when its bytes differ, and
+neighbours, the home page, archive, tag pages of their papers (and every page linking a
+tag that gained or lost its page), feeds and the search segments that hold their papers:
+the same files a full build writes. Every file is written only when its bytes differ, and
 nothing depends on the build time, so an unchanged page is never touched.
 
 Pages link to each other with relative URLs (``root`` is "", "../" or "../../"), so the

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import json
 import multiprocessing
 import os
 import uuid
@@ -15,11 +16,22 @@ from typing import Any
 from ...config import Settings
 from ...safety import flat_text
 from ...store import Store, queries
-from ...store.site_index import DocRow, SiteIndex
+from ...store.site_index import DocRow, SiteIndex, TagCount
 from .. import paths, pictures, site_search
 from ..paths import day_json_path, day_path, paper_path, tag_feed_path, tag_path, tag_slug
 from ..tags import canonical
-from .context import SERIAL_BELOW, Clock, Context, SiteError, SiteReport, TagInfo, Writer
+from .context import (
+    SERIAL_BELOW,
+    TAG_PAGE_LIMIT,
+    Clock,
+    Context,
+    Member,
+    SiteError,
+    SiteReport,
+    TagInfo,
+    Writer,
+    mark_feeds,
+)
 from .pages import render_day, render_paper, render_tag, write_picture
 from .views import entry_tags, entry_view, record
 
@@ -47,11 +59,14 @@ def build_full(ctx: Context) -> None:
     ]
     del infos
     ctx.tags = _published_tags(ctx.settings, rows)
+    feeds = mark_feeds(ctx.tags)
+    ctx.members = _tag_members(ctx.tags, rows)
     ctx.term_keys = ctx.index.term_keys()
     clock.lap("records")
     if not ctx.dates:
         ctx.index.replace_all(rows)
         ctx.index.set_meta("token", token)
+        ctx.index.set_meta("feeds", json.dumps(feeds))
         ctx.report.mode = "empty"
         ctx.render("empty.html", paths.HOME)
         return
@@ -75,6 +90,7 @@ def build_full(ctx: Context) -> None:
         pending = pool.submit(day_tasks)
         ctx.index.replace_all(rows)
         ctx.index.set_meta("token", token)
+        ctx.index.set_meta("feeds", json.dumps(feeds))
         del rows
         clock.lap("site index written")
         pool.wait(pool.submit(tag_tasks))
@@ -85,6 +101,23 @@ def build_full(ctx: Context) -> None:
         ctx.terms, ctx.term_keys = [], {}
         pool.wait(pool.submit([("search", [n]) for n in range(segments)]))
         clock.lap("search segments")
+
+
+def _tag_members(tags: dict[str, TagInfo], rows: Sequence[DocRow]) -> dict[str, list[Member]]:
+    """Each published tag's newest TAG_PAGE_LIMIT papers, from the rows in memory.
+
+    The same order as ``SiteIndex.tag_rows`` (newest date, then highest id): a full build
+    lists tags without 10^3 queries and 10^5 record decodings.
+    """
+    found: dict[str, list[tuple[str, int, Member]]] = {key: [] for key in tags}
+    for doc, row in enumerate(rows):
+        for key, _label in row.tags:
+            members = found.get(key)
+            if members is not None:
+                members.append((row.last, doc, (row.arxiv_id, row.record)))
+    return {key: [m for _last, _doc, m in sorted(members, key=lambda t: (t[0], t[1]),
+                                                 reverse=True)[:TAG_PAGE_LIMIT]]
+            for key, members in found.items()}
 
 
 def _published_tags(settings: Settings, rows: Sequence[DocRow]) -> dict[str, TagInfo]:
@@ -147,9 +180,29 @@ def build_incremental(ctx: Context, dates: Sequence[str]) -> None:
     ]
     removed = sorted(affected - set(latest))
     clock.lap(f"{len(latest)} papers loaded")
+    touched = {key for keys in old_tags.values() for key in keys}
+    touched.update(key for row in rows for key, _label in row.tags)
+    minimum = max(1, ctx.settings.site_tag_min_papers)
+    had_page = {key for key in touched if (ctx.index.tag_count(key) or _NONE).count >= minimum}
     new_ids = ctx.index.upsert(rows, removed)
     ctx.load_tags()
     clock.lap("site index updated")
+    # A keyword that gained or lost its page changes every page that links it: those pages
+    # are rendered again, so an incremental build writes what a full build would.
+    flipped = sorted(key for key in touched if (key in had_page) != (key in ctx.tags))
+    relink = [a for a in ctx.index.papers_with(flipped) if a not in latest] if flipped else []
+    if relink:
+        more = queries.latest_entries(ctx.store, relink)
+        latest.update(more)
+        for days in queries.paper_dates(ctx.store, relink).values():
+            wanted.update(days)
+        digests.update({d.date: d for d in queries.iter_digests(
+            ctx.store, sorted(wanted - digests.keys()))})
+        shown.update((arxiv_id, entry.paper.version) for arxiv_id, (_d, entry) in more.items())
+        shown.update((e.paper.arxiv_id, e.paper.version)
+                     for d in digests.values() for e in d.entries)
+        ctx.pictures = pictures.prepare(ctx.settings, sorted(shown.items()))
+        clock.lap(f"{len(relink)} papers relinked for {len(flipped)} tag(s)")
     for date in sorted(wanted):
         if date in digests:
             render_day(ctx, digests[date])
@@ -166,27 +219,27 @@ def build_incremental(ctx: Context, dates: Sequence[str]) -> None:
     for arxiv_id in removed:
         (ctx.out.root / paper_path(arxiv_id)).unlink(missing_ok=True)
     clock.lap("paper pages")
-    touched = {key for keys in old_tags.values() for key in keys}
-    touched.update(key for row in rows for key, _label in row.tags)
+    # A tag that joined or left the busiest (those with a feed) changes its own page.
+    had_feed = set(json.loads(ctx.index.get_meta("feeds") or "[]"))
+    has_feed = {key for key, tag in ctx.tags.items() if tag.feed}
+    touched |= had_feed ^ has_feed
+    ctx.index.set_meta("feeds", json.dumps(sorted(has_feed)))
     for key in sorted(touched):
         tag = ctx.tags.get(key)
-        slug = tag_slug(key)
-        if tag is None:
-            count = ctx.index.tag_count(key)
-            if count is not None and (ctx.out.root / tag_path(slug)).exists():
-                # Below the minimum now, but pages not rebuilt here may still link to it:
-                # keep it current until the next full build drops it and those links.
-                tag = TagInfo(key=key, label=count.label, slug=slug, count=count.count)
-            elif count is None:  # no paper carries it any more
-                for rel in (tag_path(slug), tag_feed_path(slug)):
-                    (ctx.out.root / rel).unlink(missing_ok=True)
         if tag is not None:
             render_tag(ctx, tag)
+        else:  # below the minimum now (the pages linking it were relinked above)
+            slug = tag_slug(key)
+            for rel in (tag_path(slug), tag_feed_path(slug)):
+                (ctx.out.root / rel).unlink(missing_ok=True)
     clock.lap(f"{len(touched)} tags")
     segments = {doc // site_search.SEGMENT for doc in [*new_ids.values(), *old_ids.values()]}
     for segment in sorted(segments):
         write_segment(ctx, segment)
     clock.lap(f"{len(segments)} search segment(s)")
+
+
+_NONE = TagCount(key="", label="", count=0)
 
 
 def _task_days(ctx: Context, dates: list[str]) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import bisect
 import functools
+import os
 from collections.abc import Callable, Sequence
 from importlib import resources
-from typing import Any
 
 from ...models import DayDigest, DigestEntry
 from ...safety import clip
@@ -14,13 +14,13 @@ from .. import paths, site_search
 from ..feed import FeedInfo, FeedItem, atom_feed, rss_feed
 from ..paths import day_json_path, day_path, paper_path, tag_feed_path, tag_path
 from ..sizes import FIELD_CAPS, fit, fit_count
-from .context import STATIC_FILES, TAG_FEED_LIMIT, TAG_PAGE_LIMIT, Clock, Context, TagInfo
-from .views import archive_calendar, day_json, day_tags, entry_view, feed_items
+from .context import STATIC_FILES, TAG_FEED_LIMIT, TAG_PAGE_LIMIT, Clock, Context, TagInfo, log
+from .views import View, archive_calendar, day_json, entry_view, feed_items
 
 
 def render_day(
     ctx: Context, digest: DayDigest, *, home: bool = False,
-    views: list[dict[str, Any]] | None = None,
+    views: list[View] | None = None,
 ) -> None:
     n = bisect.bisect_left(ctx.dates, digest.date)
     prev_date = ctx.dates[n - 1] if n > 0 else None
@@ -31,8 +31,7 @@ def render_day(
     def page(cap: int | None) -> str:
         shown = entries if cap is None else [_shorter(x, cap) for x in entries]
         return ctx.html("day.html", rel, digest=digest, date=digest.date, prev_date=prev_date,
-                        next_date=next_date, home=home, entries=shown,
-                        day_tags=day_tags(entries))
+                        next_date=next_date, home=home, entries=shown)
 
     # Every paper stays on its day page; over max_file_bytes, their long texts get shorter.
     ctx.out.write(rel, fit(page, [None, *FIELD_CAPS], ctx.settings.max_file_bytes,
@@ -42,15 +41,17 @@ def render_day(
         ctx.out.write(day_json_path(digest.date), day_json(digest))
 
 
-def _shorter(view: dict[str, Any], cap: int) -> dict[str, Any]:
+def _shorter(view: View, cap: int) -> View:
     """A day page's entry with its long texts cut to ``cap`` characters (the paper's own
     page keeps them whole)."""
-    out = dict(view)
+    out = View(**vars(view))
     for key in ("title", "gist", "abstract", "authors_short"):
-        if isinstance(out.get(key), str):
-            out[key] = clip(out[key], cap)
-    out["parts"] = [(label, clip(text, cap)) for label, text in view["parts"]]
-    out["evidence"] = view["evidence"][: max(1, cap // 100)]
+        value = getattr(out, key, None)
+        if isinstance(value, str):
+            setattr(out, key, clip(value, cap))
+    out.parts = [(label, clip(text, cap)) for label, text in view.parts]
+    out.row_parts = [(label, clip(text, cap)) for label, text in view.row_parts]
+    out.evidence = view.evidence[: max(1, cap // 100)]
     return out
 
 
@@ -63,7 +64,7 @@ def write_picture(ctx: Context, arxiv_id: str) -> None:
 
 def render_paper(
     ctx: Context, entry: DigestEntry, date: str, dates: Sequence[str],
-    view: dict[str, Any] | None = None,
+    view: View | None = None,
 ) -> None:
     ctx.render("paper.html", paper_path(entry.paper.arxiv_id), date=date, dates=list(dates),
                x=view if view is not None else entry_view(ctx, entry), paper_page=True)
@@ -71,28 +72,36 @@ def render_paper(
 
 
 def render_tag(ctx: Context, tag: TagInfo) -> None:
-    items = ctx.index.tag_members(tag.key, TAG_PAGE_LIMIT)
+    """A tag's page, and its feed when it is one of the busiest (else no feed file)."""
+    members = ctx.members.get(tag.key)
+    if members is None:
+        members = ctx.index.tag_rows(tag.key, TAG_PAGE_LIMIT)
+    items = [rec for _arxiv_id, rec in members]
     ctx.render("tag.html", tag_path(tag.slug), tag=tag, items=items, total=tag.count)
+    ctx.report.tags += 1
+    feed = tag_feed_path(tag.slug)
+    if not tag.feed:
+        if not ctx.out.fresh:
+            (ctx.out.root / feed).unlink(missing_ok=True)
+        return
     feed_items = [
         FeedItem(
             id=f"urn:arxiv:{arxiv_id}", title=record[0],
             link=ctx.absolute(record[2]) or f"https://arxiv.org/abs/{arxiv_id}",
-            date=record[1], summary=record[4], authors=authors, categories=labels,
+            date=record[1], summary=record[4], authors=[record[3]] if record[3] else [],
         )
-        for arxiv_id, record, authors, labels in ctx.index.tag_feed_rows(tag.key, TAG_FEED_LIMIT)
+        for arxiv_id, record in members[:TAG_FEED_LIMIT]
     ]
     info = FeedInfo(
         title=f"{ctx.settings.site_title}: {tag.label}",
-        id=ctx.absolute(tag_feed_path(tag.slug)) or f"urn:dailypapers:tag:{tag.slug}",
-        home_url=ctx.absolute(tag_path(tag.slug)),
-        self_url=ctx.absolute(tag_feed_path(tag.slug)),
+        id=ctx.absolute(feed) or f"urn:dailypapers:tag:{tag.slug}",
+        home_url=ctx.absolute(tag_path(tag.slug)), self_url=ctx.absolute(feed),
         description=f"Papers tagged {tag.label}",
-        stylesheet=paths.relative(tag_feed_path(tag.slug), paths.FEED_STYLE),
+        stylesheet=paths.relative(feed, paths.FEED_STYLE),
     )
-    ctx.out.write(tag_feed_path(tag.slug), fit_count(
+    ctx.out.write(feed, fit_count(
         lambda n: atom_feed(info, feed_items[:n], pretty=False), len(feed_items),
-        ctx.settings.max_file_bytes, what=tag_feed_path(tag.slug)))
-    ctx.report.tags += 1
+        ctx.settings.max_file_bytes, what=feed))
 
 
 def _feed(maker: Callable[[FeedInfo, Sequence[FeedItem]], bytes], info: FeedInfo,
@@ -100,8 +109,31 @@ def _feed(maker: Callable[[FeedInfo, Sequence[FeedItem]], bytes], info: FeedInfo
     return maker(info, items[:count])
 
 
+def link_data(ctx: Context) -> None:
+    """``site/data`` -> ``../data``: the days' full records inside the site root, not copied.
+
+    Browsers on ``file://``, ``dailypapers serve`` and the GitHub Pages upload (its ``tar
+    --dereference`` stores the files themselves) follow the link; git keeps it as a link.
+    A real folder of that name is left alone.
+    """
+    link = ctx.out.root / paths.DATA
+    target = os.path.relpath(ctx.settings.root / paths.DATA, ctx.out.root)
+    if link.is_symlink():
+        if os.readlink(link) == target:
+            return
+        link.unlink()
+    elif link.exists():
+        log.warning("site: %s is not a link to %s; left alone", link, target)
+        return
+    try:
+        link.symlink_to(target, target_is_directory=True)
+    except OSError as exc:  # a file system without links: the JSON's data link dangles
+        log.warning("site: cannot link %s to %s: %s", link, target, exc)
+
+
 def write_common(ctx: Context) -> None:
     clock = Clock()
+    link_data(ctx)
     for name in STATIC_FILES:
         data = (resources.files("dailypapers.render") / "static" / name).read_bytes()
         ctx.out.write(paths.static_path(name), data)

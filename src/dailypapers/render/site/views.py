@@ -6,7 +6,7 @@ import calendar
 import json
 import re
 from collections.abc import Sequence
-from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from ...config import Settings
@@ -22,11 +22,12 @@ from ...view import (
     short_authors,
 )
 from ..feed import FeedItem, entry_html
-from ..markdown import dated_file
-from ..paths import paper_path
+from ..paths import day_data_path, day_json_path, paper_path, relative
 from ..pictures import PaperPicture
 from ..tags import canonical
 from .context import RECORD_AUTHORS, SNIPPET_CHARS, Context
+
+View = SimpleNamespace  # what templates read: attributes
 
 
 def entry_tags(entry: DigestEntry) -> list[tuple[str, str]]:
@@ -76,69 +77,70 @@ def badges(links: Sequence[Link]) -> list[tuple[str, str]]:
     return out
 
 
-def day_tags(views: Sequence[dict[str, Any]]) -> list[tuple[str, str, int]]:
-    """(key, label, papers) of the tags on a day, busiest first: the day page's tag filter."""
-    counts: dict[str, list[Any]] = {}
-    for view in views:
-        for key, (label, _url) in zip(view["tag_keys"], view["tags"], strict=True):
-            counts.setdefault(key, [label, 0])[1] += 1
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1][1], kv[1][0].casefold()))
-    return [(key, label, n) for key, (label, n) in ranked]
-
-
-def picture_view(ctx: Context, arxiv_id: str) -> dict[str, Any] | None:
+def picture_view(ctx: Context, arxiv_id: str) -> View | None:
     picture = ctx.pictures.get(arxiv_id)
     if picture is None:
         return None
-    return {"src": picture.path, "alt": picture.alt, "width": picture.width,
-            "height": picture.height}
+    return View(src=picture.path, alt=picture.alt, width=picture.width, height=picture.height)
 
 
-def entry_view(ctx: Context, entry: DigestEntry) -> dict[str, Any]:
-    """What the day and paper templates show about an entry (from the one paper view)."""
+def entry_view(ctx: Context, entry: DigestEntry) -> View:
+    """What the day and paper templates show about an entry (from the one paper view).
+
+    Attributes, not a dict: Jinja reads ``x.title`` as an attribute first, and a dict's
+    failed attribute lookup cost a fifth of a paper page's render.
+    """
     v = paper_view(entry, max_authors=max(1, ctx.settings.max_authors))
     gist = v.one_line if v.has_summary else v.abstract
-    return {
+    tags = entry_tags(entry)
+    parts = [(p.label, p.text) for p in v.parts]
+    # A part the summarizer left empty is shown as such, unless the summary is one block
+    # (the abstract fallback), where four "missing" lines would only be noise.
+    if sum(1 for _label, text in parts if text) <= 1:
+        parts = [(label, text) for label, text in parts if text]
+    return View(**{
         "arxiv_id": v.arxiv_id, "version": v.version, "page": v.page_path, "title": v.title,
         "authors": list(v.authors), "authors_short": v.authors_short, "upvotes": v.upvotes,
         "organization": v.organization,
         "links": [(link.label, link.url) for link in v.links if link.kind != "page"],
-        "parts": [(p.label, p.text) for p in v.parts],
+        "parts": parts,
+        # the day row shows the one line above its collapsed parts: not twice
+        "row_parts": parts[1:] if parts and parts[0][1] == gist else parts,
         "verdict": (v.check.tone, v.check.label), "abstract": v.abstract,
         # The badge, from the one check view: the day page links it to the evidence table.
-        "check": {"tone": v.check.tone, "label": v.check.label, "read": v.check.read,
-                  "failed": list(v.check.failed), "note": v.check.note,
-                  "counted": v.check.counted, "href": f"{v.page_path}#check"},
-        "description": gist[:200],
-        "tags": [(label, ctx.tag_url(key)) for key, label in entry_tags(entry)],
-        "tag_keys": [key for key, _label in entry_tags(entry)],
+        "check": View(tone=v.check.tone, label=v.check.label, read=v.check.read,
+                      failed=list(v.check.failed), note=v.check.note,
+                      counted=v.check.counted, href=f"{v.page_path}#check"),
+        "from_abstract": v.has_summary and v.summary_source == "abstract",
+        "tags": [(label, ctx.tag_url(key)) for key, label in tags],
+        "tag_keys": [key for key, _label in tags],
         "picture": picture_view(ctx, v.arxiv_id),
         "rank": v.rank, "gist": gist, "badges": badges(v.links),
-        "checked": [(flat_text(i.text), i.status, flat_text(i.snippet)) for i in v.check.items],
-        "evidence": [{"text": flat_text(i.text), "status": i.status,
-                      "verdict": VERDICT_WORDS.get(i.status, i.status),
-                      "kind": "name" if i.is_name else "number",
-                      "parts": [PART_LABELS.get(p, p)
-                                for p in i.parts or ([i.part] if i.part else [])],
-                      "snippet": flat_text(i.snippet), "note": flat_text(i.note)}
+        "evidence": [View(text=flat_text(i.text), status=i.status,
+                          verdict=VERDICT_WORDS.get(i.status, i.status),
+                          kind="name" if i.is_name else "number",
+                          parts=", ".join(PART_LABELS.get(p, p)
+                                          for p in i.parts or ([i.part] if i.part else [])),
+                          snippet=flat_text(i.snippet), note=flat_text(i.note))
                      for i in v.check.items],
-        "by": {
-            "backend": v.backend or "unknown", "model": v.model,
-            "source": SOURCE_LABELS.get(v.summary_source or "", v.summary_source),
-            "fallback_from": v.fallback_from,
-        } if v.has_summary else None,
-    }
+        "by": View(
+            backend=v.backend or "unknown", model=v.model,
+            source=SOURCE_LABELS.get(v.summary_source or "", v.summary_source),
+            fallback_from=v.fallback_from,
+        ) if v.has_summary else None,
+    })
 
 
 def day_json(digest: DayDigest) -> str:
     """The day's index: each paper's place and page, and where the full record is.
 
     The full record (metadata, summary, verification) is the working directory's
-    ``data/YYYY/MM/DD.json``, next to ``site/``: it is linked, not copied (issue 17).
+    ``data/YYYY/MM/DD.json``, which the site reaches through its ``data`` link: linked, not
+    copied (issue 17), and inside the site root, so it is published with the site.
     """
     data = {
         "date": digest.date, "source": digest.source, "fetched_at": digest.fetched_at,
-        "data": "../../" + dated_file(Path(), "data", digest.date, ".json").as_posix(),
+        "data": relative(day_json_path(digest.date), day_data_path(digest.date)),
         "entries": [
             {"rank": e.rank, "arxiv_id": e.paper.arxiv_id, "upvotes": e.upvotes,
              "page": paper_path(e.paper.arxiv_id)}

@@ -12,6 +12,34 @@
   var shown = document.getElementById("day-shown");
   tools.hidden = false;
 
+  // The tag filter's choices come from the rows themselves (each row's tags, in the order
+  // of its data-tags keys: the first ones in the row, the rest under its summary), busiest
+  // first; and each row's sort title from its heading. Nothing is repeated in the HTML.
+  var counts = {}, labels = {};
+  rows.forEach(function (row) {
+    var keys = (row.getAttribute("data-tags") || "").split("|");
+    var shownTags = row.querySelectorAll("li.tag, ul.tags li");
+    keys.forEach(function (k, i) {
+      if (!k) return;
+      counts[k] = (counts[k] || 0) + 1;
+      if (!(k in labels)) labels[k] = shownTags[i] ? shownTags[i].textContent.trim() : k;
+    });
+    if (!row.hasAttribute("data-title")) {
+      var link = row.querySelector("h2 a");
+      row.setAttribute("data-title", link ? link.textContent.toLowerCase() : "");
+    }
+  });
+  Object.keys(counts).sort(function (a, b) {
+    if (counts[a] !== counts[b]) return counts[b] - counts[a];
+    var la = labels[a].toLowerCase(), lb = labels[b].toLowerCase();
+    return la < lb ? -1 : la > lb ? 1 : 0;
+  }).forEach(function (k) {
+    var option = document.createElement("option");
+    option.value = k;
+    option.textContent = labels[k] + " (" + counts[k] + ")";
+    tag.appendChild(option);
+  });
+
   function key(row, by) {
     if (by === "upvotes") return -parseInt(row.getAttribute("data-upvotes"), 10);
     if (by === "title") return row.getAttribute("data-title");
