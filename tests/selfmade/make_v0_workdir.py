@@ -4,11 +4,11 @@
 
 That version (``ef231e8``: schema 1, no ledger/ files, the database committed) runs two
 days through ``pipeline.run_day`` with an LLM stand-in, a Telegram stand-in and a real SMTP
-server on loopback (one recipient refuses once, one paper's LLM answer fails, one list item
-is malformed). What it leaves is kept as text: ``dailypapers.sql`` (the database's dump)
-and its ``data/`` files. ``tests/test_durable_migration.py`` converts it with today's code.
-The run is made once, here, with the old code from ``git archive``; the output is checked
-in so the test needs neither git history nor the old code.
+server on loopback (one recipient refuses once, one list item is malformed). What it
+leaves is kept as text: ``dailypapers.sql`` (the database's dump) and its ``data/`` files.
+``tests/test_durable_migration.py`` converts it with today's code. The run is made once,
+here, with the old code from ``git archive``; the output is checked in so the test needs
+neither git history nor the old code.
 """
 
 from __future__ import annotations
