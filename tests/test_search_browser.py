@@ -75,6 +75,7 @@ def _search(page: Page, site: Path, query: str = "", **params: str) -> list[str]
 def test_forgiving_queries_find_their_paper_with_highlights(page: Page, site: Path, query: str,
                                                             title: str) -> None:
     assert _search(page, site, query) == [title]
+    assert page.locator("#search-status").inner_text() == f"1 paper matches “{query}”."
     marks = page.locator("#search-results mark").all_inner_texts()
     assert marks, "the match is highlighted"
     assert all(m.lower()[:3] == query.lower()[:3] for m in marks)
@@ -91,6 +92,7 @@ def test_as_you_type_from_three_characters(page: Page, site: Path) -> None:
 def test_tag_and_date_filters(page: Page, site: Path) -> None:
     everything = _search(page, site, "robot")
     assert len(everything) == 4
+    assert page.locator("#search-status").inner_text() == "4 papers match “robot”."
     assert _search(page, site, "robot", tag="LLMs") == [
         "Large Language Models Plan Robot Tasks", "Robots That Read Manuals"]
     assert _search(page, site, "robot", **{"from": "2025-03-01"}) == [

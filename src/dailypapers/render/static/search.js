@@ -324,8 +324,8 @@
       list.textContent = "";
       hits = found.ids; matched = found.matched; shown = 0;
       var what = query.trim() ? "“" + query.trim() + "”" : "the tag";
-      status.textContent = hits.length ? hits.length + " paper" + (hits.length === 1 ? "" : "s") +
-        " match " + what + "." : "No paper matches " + what + ".";
+      status.textContent = hits.length ? hits.length + (hits.length === 1 ? " paper matches " :
+        " papers match ") + what + "." : "No paper matches " + what + ".";
       return showMore();
     }).catch(function (err) {
       if (mine === generation) status.textContent = "Search failed: " + err.message;
