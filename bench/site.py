@@ -27,6 +27,7 @@ import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -146,14 +147,19 @@ def kb(n: float) -> str:
     return f"{n / 1024:.1f} KB"
 
 
-def first_search_bytes(site: Path, query: str) -> tuple[int, int]:
-    """(bytes, results) that search.js loads for a first search of ``query``
-    (replayed by ``bench/search.py``, which also knows the index's older layout)."""
+def _bench_search() -> Any:
+    """bench/search.py as a module: it replays what search.js loads and owns the queries."""
     spec = importlib.util.spec_from_file_location("bench_search", ROOT / "bench" / "search.py")
     assert spec and spec.loader
     search = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(search)
-    size, hits, _matched = search.Replay(site).search(query)
+    return search
+
+
+def first_search_bytes(site: Path, query: str) -> tuple[int, int]:
+    """(bytes, results) that search.js loads for a first search of ``query``
+    (replayed by ``bench/search.py``, which also knows the index's older layout)."""
+    size, hits, _matched = _bench_search().Replay(site).search(query)
     return size, hits
 
 
@@ -264,23 +270,7 @@ def main() -> None:
                ("index.html", "static/site.css", "static/favicon.svg"))
     rows.append(("home page + assets", kb(home), "index.html, site.css, favicon.svg",
                  "<= 300 KB"))
-    sample = Store(settings.db_path)
-    title = sample.conn.execute(
-        "SELECT title FROM papers ORDER BY arxiv_id DESC LIMIT 1").fetchone()[0]
-    old_title = sample.conn.execute(
-        "SELECT title FROM papers ORDER BY arxiv_id LIMIT 1").fetchone()[0]
-    author = sample.conn.execute(
-        "SELECT json_extract(data, '$.authors') FROM papers ORDER BY arxiv_id"
-        " LIMIT 1 OFFSET 5000").fetchone()[0]
-    sample.close()
-    corpus = Corpus()
-    queries = {
-        "a title word (newest paper)": title.split()[-1],
-        "two title words (oldest paper)": " ".join(old_title.split()[:2]),
-        "an author surname": __import__("json").loads(author)[0].split()[-1],
-        "the most common word": corpus.words[0],
-        "three common words": " ".join(corpus.words[:3]),
-    }
+    queries = _bench_search().queries(work)
     for label, query in queries.items():
         size, hits = first_search_bytes(site, query)
         rows.append((f"first search: {label}", kb(size), f"'{query}': {hits:,} results",

@@ -46,6 +46,15 @@ def test_bad_settings_end_in_one_line_and_the_config_status(tmp_path: Path) -> N
     assert done.returncode == 5 and "concurrency" in done.stderr and "pdf_max_bytes" in done.stderr
 
 
+def _two_paper_run(tmp_path: Path) -> tuple[Path, list[str]]:
+    """A working directory with a two-paper day file, and the ``run`` arguments for it."""
+    root = tmp_path / "w"
+    root.mkdir()
+    (root / "day.json").write_text(json.dumps([hf_item(1), hf_item(2)]))
+    return root, ["run", "--date", DATE, "--source", "file", "--input",
+                  str(root / "day.json"), "--no-fulltext", "--dir", str(root)]
+
+
 def test_a_run_that_raises_is_recorded_failed_and_a_killed_one_crashed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -54,11 +63,7 @@ def test_a_run_that_raises_is_recorded_failed_and_a_killed_one_crashed(
     from dailypapers import pipeline
     from dailypapers.cli import main
 
-    root = tmp_path / "w"
-    root.mkdir()
-    (root / "day.json").write_text(json.dumps([hf_item(1), hf_item(2)]))
-    args = ["run", "--date", DATE, "--source", "file", "--input", str(root / "day.json"),
-            "--no-fulltext", "--dir", str(root)]
+    root, args = _two_paper_run(tmp_path)
 
     def bug(*_args: object, **_kwargs: object) -> list[str]:
         raise ZeroDivisionError("a bug in publishing")
@@ -153,11 +158,7 @@ def test_disk_full_ends_in_one_line_and_resumes(
     from dailypapers import pipeline
     from dailypapers.cli import main
 
-    root = tmp_path / "w"
-    root.mkdir()
-    (root / "day.json").write_text(json.dumps([hf_item(1), hf_item(2)]))
-    args = ["run", "--date", DATE, "--source", "file", "--input", str(root / "day.json"),
-            "--no-fulltext", "--dir", str(root)]
+    root, args = _two_paper_run(tmp_path)
     for fault in (sqlite3.OperationalError("database or disk is full"),
                   OSError(errno.ENOSPC, "No space left on device", str(root / "README.md"))):
         def full(*_args: object, fault: Exception = fault, **_kwargs: object) -> list[str]:
