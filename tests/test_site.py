@@ -500,3 +500,37 @@ def test_records_keep_five_fields_without_summary_or_picture() -> None:
         "T", "2025-01-01", "papers/2501/2501.1.html", "", ""]
     many = record("2501.1", "T", "2025-01-01", [f"A{n}" for n in range(5)], "g")
     assert many[5:] == ["", "", "A3, A4"]
+
+
+def test_writer_renames_changed_files_into_place_before_it_closes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Changed files are renamed over the old ones in threads: the last write of a path wins,
+    a read sees what was written, and close() waits for every rename and reports a failed
+    one without leaving its temporary file behind."""
+    from dailypapers.render.site import context
+
+    (tmp_path / "days").mkdir()
+    for name in ("a.html", "b.html"):
+        (tmp_path / "days" / name).write_text("old")
+    out = context.Writer(tmp_path)
+    out.write("days/a.html", "first")
+    out.write("days/a.html", "second")  # waits for the first rename, then compares with it
+    out.write("days/b.html", "old")
+    assert out.read("days/a.html") == "second"
+    out.write("days/c.html", "new")
+    out.close()
+    assert [(p.name, p.read_text()) for p in sorted((tmp_path / "days").iterdir())] == [
+        ("a.html", "second"), ("b.html", "old"), ("c.html", "new")]
+    assert (out.written, out.unchanged) == (3, 1)
+
+    def refuse(src: str, dst: str) -> None:
+        raise PermissionError(f"cannot replace {dst}")
+
+    monkeypatch.setattr(context.os, "replace", refuse)
+    out = context.Writer(tmp_path)
+    out.write("days/a.html", "third")
+    with pytest.raises(PermissionError):
+        out.close()
+    assert sorted(p.name for p in (tmp_path / "days").iterdir()) == ["a.html", "b.html", "c.html"]
+    assert (tmp_path / "days" / "a.html").read_text() == "second"

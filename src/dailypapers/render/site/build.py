@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import gc
 import json
 import multiprocessing
 import os
@@ -323,6 +324,7 @@ def _child(task: tuple[str, list[Any]]) -> _Done:
         )
         kind, payload = task
         _TASKS[kind](ctx, payload)
+        ctx.out.close()
         return _Done(ctx.out.written, ctx.out.unchanged, ctx.out.produced, ctx.report.days,
                      ctx.report.papers, ctx.report.tags, ctx.terms)
 
@@ -333,9 +335,14 @@ class _Pool:
     def __init__(self, ctx: Context, workers: int) -> None:
         self.ctx = ctx
         self.executor: ProcessPoolExecutor | None = None
+        self.frozen = False
         if workers > 1:
             global _SHARED
             _SHARED = ctx
+            # The context (10^5 records) is never garbage: out of the collector's reach, a
+            # worker's collections neither walk it nor copy its pages (copy-on-write).
+            gc.freeze()
+            self.frozen = True
             # fork: workers inherit the context (10^5 records) instead of unpickling it;
             # with fork, Python starts every worker at the first submit.
             self.executor = ProcessPoolExecutor(
@@ -348,6 +355,8 @@ class _Pool:
         global _SHARED
         if self.executor is not None:
             self.executor.shutdown(cancel_futures=True)
+        if self.frozen:
+            gc.unfreeze()
         _SHARED = None
 
     def submit(self, tasks: list[tuple[str, list[Any]]]) -> list[Future[_Done]]:
