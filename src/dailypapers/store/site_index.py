@@ -25,9 +25,7 @@ CREATE TABLE IF NOT EXISTS docs (
     doc      INTEGER PRIMARY KEY,  -- search id
     arxiv_id TEXT NOT NULL UNIQUE,
     last     TEXT NOT NULL,        -- newest published date
-    record   TEXT NOT NULL,        -- JSON [title, date, page, authors, gist]
-    authors  TEXT NOT NULL,        -- JSON [name, ...] (for tag feeds)
-    tags     TEXT NOT NULL         -- JSON [label, ...]
+    record   TEXT NOT NULL         -- JSON [title, date, page, authors, gist, ...]
 );
 CREATE TABLE IF NOT EXISTS terms (  -- kept by replace_all; see render/site_search.py
     arxiv_id TEXT PRIMARY KEY,
@@ -42,10 +40,17 @@ CREATE TABLE IF NOT EXISTS doc_tags (
     PRIMARY KEY (key, doc)
 );
 """
+# 2: docs without the authors and tags columns nothing read (a full build wrote 2x10^5
+# JSON texts for them). An index of another version loses docs, doc_tags and meta (so the
+# next build is a full one) and keeps the search terms.
+VERSION = 2
 INDEXES = """
 CREATE INDEX IF NOT EXISTS doc_tags_newest ON doc_tags (key, last DESC, doc DESC);
 CREATE INDEX IF NOT EXISTS doc_tags_doc ON doc_tags (doc);
 """
+
+
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 @dataclass
@@ -55,7 +60,6 @@ class DocRow:
     arxiv_id: str
     last: str
     record: list[str]
-    authors: list[str]
     tags: list[tuple[str, str]]  # (key, label)
     terms: str | None = None  # with terms_key: saved with the row (incremental builds)
     terms_key: str = ""
@@ -79,6 +83,10 @@ class SiteIndex:
         self.conn.execute("PRAGMA journal_mode = WAL")
         # A cache: losing the last write on a power cut only costs a full rebuild.
         self.conn.execute("PRAGMA synchronous = OFF")
+        if int(self.conn.execute("PRAGMA user_version").fetchone()[0]) != VERSION:
+            self.conn.executescript(
+                f"""DROP TABLE IF EXISTS docs; DROP TABLE IF EXISTS doc_tags;
+                    DROP TABLE IF EXISTS meta; PRAGMA user_version = {VERSION};""")
         self.conn.executescript(SCHEMA + INDEXES)
 
     def __enter__(self) -> SiteIndex:
@@ -161,17 +169,12 @@ class SiteIndex:
         tags: list[tuple[str, str, str, int]] = []
         terms: list[tuple[str, str, str]] = []
         for doc, row in rows:
-            docs.append((
-                doc, row.arxiv_id, row.last, json.dumps(row.record, ensure_ascii=False),
-                json.dumps(row.authors, ensure_ascii=False),
-                json.dumps([label for _key, label in row.tags], ensure_ascii=False),
-            ))
+            docs.append((doc, row.arxiv_id, row.last, _dumps(row.record)))
             tags.extend((key, label, row.last, doc) for key, label in row.tags)
             if row.terms is not None:
                 terms.append((row.arxiv_id, row.terms_key, row.terms))
         self.conn.executemany(
-            """INSERT INTO docs (doc, arxiv_id, last, record, authors, tags)
-               VALUES (?, ?, ?, ?, ?, ?)""", docs)
+            "INSERT INTO docs (doc, arxiv_id, last, record) VALUES (?, ?, ?, ?)", docs)
         self.conn.executemany(
             "INSERT OR IGNORE INTO doc_tags (key, label, last, doc) VALUES (?, ?, ?, ?)", tags)
         self._save_terms(terms)

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...config import Settings
-from ...safety import flat_text
 from ...store import Store, queries
 from ...store.site_index import DocRow, SiteIndex, TagCount
 from .. import paths, pictures, site_search
@@ -53,7 +52,6 @@ def build_full(ctx: Context) -> None:
             arxiv_id=info["arxiv_id"], last=info["last"],
             record=record(info["arxiv_id"], info["title"], info["last"], info["authors"],
                           info["one_line"], ctx.pictures.get(info["arxiv_id"])),
-            authors=[flat_text(a) for a in info["authors"]],
             tags=canonical([*info["keywords"], *info["ai_keywords"]]),
         )
         for info in infos
@@ -108,17 +106,18 @@ def _tag_members(tags: dict[str, TagInfo], rows: Sequence[DocRow]) -> dict[str, 
     """Each published tag's newest TAG_PAGE_LIMIT papers, from the rows in memory.
 
     The same order as ``SiteIndex.tag_rows`` (newest date, then highest id): a full build
-    lists tags without 10^3 queries and 10^5 record decodings.
+    lists tags without 10^3 queries and 10^5 record decodings. One pass over the rows,
+    newest first, filling each tag until it is full.
     """
-    found: dict[str, list[tuple[str, int, Member]]] = {key: [] for key in tags}
-    for doc, row in enumerate(rows):
+    found: dict[str, list[Member]] = {key: [] for key in tags}
+    newest = sorted(range(len(rows)), key=lambda doc: (rows[doc].last, doc), reverse=True)
+    for doc in newest:
+        row = rows[doc]
         for key, _label in row.tags:
             members = found.get(key)
-            if members is not None:
-                members.append((row.last, doc, (row.arxiv_id, row.record)))
-    return {key: [m for _last, _doc, m in sorted(members, key=lambda t: (t[0], t[1]),
-                                                 reverse=True)[:TAG_PAGE_LIMIT]]
-            for key, members in found.items()}
+            if members is not None and len(members) < TAG_PAGE_LIMIT:
+                members.append((row.arxiv_id, row.record))
+    return found
 
 
 def _published_tags(settings: Settings, rows: Sequence[DocRow]) -> dict[str, TagInfo]:
@@ -173,7 +172,6 @@ def build_incremental(ctx: Context, dates: Sequence[str]) -> None:
             record=record(arxiv_id, entry.paper.title, date, entry.paper.authors,
                           entry.summary.one_line if entry.summary else "",
                           ctx.pictures.get(arxiv_id)),
-            authors=[flat_text(a) for a in entry.paper.authors],
             tags=entry_tags(entry), terms=site_search.doc_terms(entry),
             terms_key=site_search.terms_key(entry),
         )
