@@ -175,6 +175,7 @@ class SiteIndex:
                 terms.append((row.arxiv_id, row.terms_key, row.terms))
         self.conn.executemany(
             "INSERT INTO docs (doc, arxiv_id, last, record) VALUES (?, ?, ?, ?)", docs)
+        tags.sort(key=lambda t: (t[0], t[3]))  # in primary key order: appends, not splits
         self.conn.executemany(
             "INSERT OR IGNORE INTO doc_tags (key, label, last, doc) VALUES (?, ?, ?, ?)", tags)
         self._save_terms(terms)
