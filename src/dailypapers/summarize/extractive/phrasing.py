@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from ..sentences import starts_with_name
 from .cues import AIM_RE, BYGERUND_RE, CONTRIB_RE, THIS_PAPER_WE_RE
 
 _LEADIN_RE = re.compile(
@@ -71,13 +72,12 @@ _TAIL_RE = re.compile(
 
 def strip_leadin(text: str) -> str:
     stripped = _LEADIN_RE.sub("", text)
-    if stripped and stripped[0].islower():
-        stripped = stripped[0].upper() + stripped[1:]
-    return stripped or text
+    return _upper_first(stripped) or text
 
 
 def _upper_first(text: str) -> str:
-    return text[:1].upper() + text[1:] if text else text
+    """The first letter capitalized, unless the text opens with a name ("iPhone")."""
+    return text[:1].upper() + text[1:] if text and not starts_with_name(text) else text
 
 
 def depersonalize(text: str) -> str:
