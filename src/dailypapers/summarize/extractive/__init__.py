@@ -21,7 +21,8 @@ from ..base import Summarizer
 from ..sentences import normalize_prose, split_sentences
 from .candidates import Candidate, Sections, candidates, split_clauses
 from .cues import has_quantitative, looks_english, title_terms
-from .phrasing import cut, keywords, method_name, trim
+from .keywords import keywords
+from .phrasing import cut, method_name, trim
 from .selection import PART_BUDGET, PARTS, select
 
 __all__ = ["ExtractiveSummarizer", "has_quantitative", "keywords", "summarize_paper"]
