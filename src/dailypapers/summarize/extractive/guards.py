@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from ..sentences import starts_with_name
+
 # A start that leans on the sentence before: a connective the phrasing kept, or a pronoun.
 _LEANS_RE = re.compile(
     r"^(?:however|moreover|furthermore|additionally|also|thus|therefore|hence|then|finally|"
@@ -58,7 +60,8 @@ _SCORE_RE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|points?|×|x\b)")
 
 
 def _leans_on_context(text: str) -> bool:
-    if (text[:1].islower() or _LEANS_RE.match(text)) and not re.match(
+    fragment = text[:1].islower() and not starts_with_name(text)  # "iPhone ..." is a name
+    if (fragment or _LEANS_RE.match(text)) and not re.match(
             r"^th(?:is|ese) (?:paper|work|study|article|report|survey|results?|findings?)\b",
             text, re.I):
         return True

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from ..sentences import starts_with_name
 from .cues import AIM_RE, BYGERUND_RE, CONTRIB_RE, THIS_PAPER_WE_RE
 
 _LEADIN_RE = re.compile(
@@ -30,6 +31,8 @@ _LEADIN_RE = re.compile(
     r"on the other hand|(?:building|based) (?:on|upon) (?:this|these|that|those|such)"
     r"(?: [\w-]+){0,2}|to (?:\w+ly )?[a-z]+ (?:this|these|such|that|those)(?: [\w-]+){0,2}|"
     r"despite (?:this|these)(?: \w+)?|motivated by (?:this|these)(?: \w+)?|"
+    r"(?:with|using|leveraging|through|via|given|combining) (?:this|these|such)(?: [a-z-]+){0,3}"
+    r"(?=,)|"
     r"(?:as (?:shown|seen|reported|illustrated) )?in (?:figure|fig\.|table|tab\.|section|sec\.)"
     r" ?\d+[a-z]?|"
     r"(?:more )?[a-z]+ly),?\s+)+",
@@ -71,13 +74,12 @@ _TAIL_RE = re.compile(
 
 def strip_leadin(text: str) -> str:
     stripped = _LEADIN_RE.sub("", text)
-    if stripped and stripped[0].islower():
-        stripped = stripped[0].upper() + stripped[1:]
-    return stripped or text
+    return _upper_first(stripped) or text
 
 
 def _upper_first(text: str) -> str:
-    return text[:1].upper() + text[1:] if text else text
+    """The first letter capitalized, unless the text opens with a name ("iPhone")."""
+    return text[:1].upper() + text[1:] if text and not starts_with_name(text) else text
 
 
 def depersonalize(text: str) -> str:
@@ -206,33 +208,18 @@ def method_name(title: str, sentences: list[str]) -> str | None:
             return name.group(1)
         if acronym:
             return acronym.group(1)
+    for s in sentences:
+        # "Our method, GemFilter, ...", "a framework called GemFilter", "dubbed X".
+        match = _CALLED_RE.search(s)
+        if match is not None:
+            return match.group(1)
     return None
 
 
-# Only an explicit purpose: ", aiming to X", "designed to X", "in order to X", or "to"
-# before a verb that always states an aim ("to address", "to mitigate", ...).
-_PURPOSE_TO_RE = re.compile(
-    r"(?:,\s+|\s)(?:(?:(?:aiming|designed|intended|in order|so as|seeking|which aims?|"
-    r"that aims?)\s+to\s+((?:\w+ly\s+)?[a-z]+(?<!ing)\s[^;]{20,}))|to\s+((?:address|tackle|"
-    r"solve|mitigate|overcome|bridge|alleviate|remedy|close|fill|eliminate|reduce|improve|"
-    r"enhance|accelerate|evaluate|assess|benchmark|measure|diagnose|democratize)\s[^;]{20,}))$")
-
-
-def purpose_of(text: str) -> str | None:
-    """"We introduce X to evaluate Y" -> "To evaluate Y": the aim inside a contribution."""
-    split = split_purpose(text)
-    return split[1] if split is not None else None
-
-
-def split_purpose(text: str) -> tuple[str, str] | None:
-    """("We introduce X.", "To evaluate Y."): a contribution and the aim it states."""
-    match = _PURPOSE_TO_RE.search(text)
-    if match is None:
-        return None
-    aim = depersonalize(match.group(1) or match.group(2)).lstrip()
-    head = re.sub(r"(?:\s+\w+ly)+$", "", text[: match.start()].rstrip(" ,;:"))
-    head = head.rstrip(" ,;:") + "."
-    return head, "To " + aim[:1].lower() + aim[1:]
+_CALLED_RE = re.compile(
+    r"(?:\b[Oo]ur (?:[\w-]+ )?(?:method|approach|framework|model|system|algorithm|agent|"
+    r"pipeline|benchmark|dataset|technique),\s+|\b(?:called|named|dubbed|termed)\s+)"
+    r"((?=[\w.-]*(?:[A-Z][\w.-]*[A-Z]|\d))[A-Z][\w.-]*[\w])(?=[\s,;:.()])")
 
 
 _OWN_METHOD_RE = re.compile(
@@ -247,7 +234,7 @@ def name_own_method(text: str, name: str | None) -> str:
     return _OWN_METHOD_RE.sub(name, text, count=1)
 
 
-def _third_person(verb: str) -> str:
+def third_person(verb: str) -> str:
     low = verb.lower()
     if low.endswith("s") and not low.endswith("ss"):
         return low
@@ -281,6 +268,7 @@ _BACK_VERB_RE = re.compile(
     r"this important|these important) [\w-]+(?: [\w-]+)?,? and (?=\w)", re.I)
 
 
+_ITEM_MARK_RE = re.compile(r"^\(?(?:\d{1,2}|[ivx]{1,4})\)\s+(?=[A-Z])")
 _POINTING_WORDS = ("this ", "these ", "those ", "such ", "above", "aforementioned")
 
 
@@ -314,16 +302,16 @@ def one_line(text: str) -> str:
         text = strip_leadin(text)
     match = CONTRIB_RE.match(text)
     if match:
-        return f"This paper {_third_person(match.group(1))} {text[match.end():]}"
+        return f"This paper {third_person(match.group(1))} {text[match.end():]}"
     match = BYGERUND_RE.match(text)
     if match:
         verb = match.group(1).lower()[:-3]
         if verb.endswith(("duc", "pos", "at", "as")):
             verb += "e"
-        return f"This paper {_third_person(verb)} {text[match.end():]}"
+        return f"This paper {third_person(verb)} {text[match.end():]}"
     match = THIS_PAPER_WE_RE.match(text)
     if match and not match.group(1).endswith("ed"):
-        return f"This paper {_third_person(match.group(1))} " + depersonalize(
+        return f"This paper {third_person(match.group(1))} " + depersonalize(
             text[match.end():])
     return depersonalize(compress(text))
 
@@ -334,8 +322,9 @@ _RESULTS_NAME_RE = re.compile(r"^(?:the )?(?:experimental )?results (?:show|indi
 
 
 def finding(text: str) -> str:
-    """"Experiments show that X" -> "X" (kept when the lead-in carries a number)."""
-    text = _RESULTS_NAME_RE.sub("", compress(text), count=1)
+    """"Experiments show that X" -> "X" (kept when the lead-in carries a number); "(3) We
+    show ..." from a list of findings loses its item mark."""
+    text = _RESULTS_NAME_RE.sub("", compress(_ITEM_MARK_RE.sub("", text, count=1)), count=1)
     match = _REPORT_LEADIN_RE.match(text)
     if match is not None:
         leadin = match.group(0)
@@ -367,6 +356,14 @@ def objective(text: str) -> str:
     return depersonalize(text)
 
 
+def _droppable(rest: str) -> bool:
+    """A tail that may go: no number, and no whole sentence after it (a part may hold two)."""
+    return not any(ch.isdigit() for ch in rest) and _NEXT_SENTENCE_RE.search(rest) is None
+
+
+_NEXT_SENTENCE_RE = re.compile(r"[.!?]\s+[A-Z\d]")
+
+
 def trim(text: str, budget: int) -> str:
     """Drop trailing clauses without digits, then long digit-free asides and tails."""
     text = text.rstrip(" .;:")
@@ -374,18 +371,18 @@ def trim(text: str, budget: int) -> str:
         if len(text) <= budget:
             break
         match = _TRIM_CLAUSE_RE.search(text)
-        if match is None or any(c.isdigit() for c in match.group(0)) or match.start() < 50:
+        if match is None or not _droppable(match.group(0)) or match.start() < 50:
             break
         text = text[: match.start()]
     if len(text) > budget:
         text = re.sub(r"\s*\((?=[^()]{25,}\))[^()\d]*\)", "", text)
     if len(text) > budget:
         tail = _TAIL_RE.search(text, 60)
-        if tail is not None and not any(ch.isdigit() for ch in text[tail.start():]):
+        if tail is not None and _droppable(text[tail.start():]):
             text = text[: tail.start()]
     if len(text) > budget:
         colon = text.find(": ", 60)
-        if colon > 0 and not any(ch.isdigit() for ch in text[colon:]):
+        if colon > 0 and _droppable(text[colon:]):
             text = text[:colon]
     if len(text) > budget:
         text = re.sub(r",\s*(?:e\.g\.|i\.e\.|such as|including)[^,;()]*(?=[,;])", "", text)
@@ -449,54 +446,3 @@ def keywords(title: str, text: str, limit: int = 6) -> list[str]:
         if len(out) >= limit:
             break
     return out
-
-
-# "..., a framework that unifies A and B": the description a contribution sentence carries.
-_DESCRIPTION_RE = re.compile(
-    r",\s+(?:a|an)\s+(?P<noun>(?:[\w-]+\s+){0,8}?(?P<head>[a-z][a-z-]{2,}))\s+(?:that|which)\s+"
-    r"(?P<verb>(?:\w+ly\s+)?(?!is\b|has\b|was\b)[a-z]{3,}s)\s+(?P<rest>[^;]{25,})$")
-
-
-def split_description(text: str, name: str | None) -> tuple[str, str] | None:
-    """("This paper proposes X, a framework.", "X unifies A and B."): a one-line summary
-    that says what was made, and what it does, which belongs to the method (or the results).
-
-    Only a relative clause right after the appositive ("X, a <noun> that <verbs> ...") is
-    taken; its subject is the name when the head names it, else "The <noun>".
-    """
-    match = _DESCRIPTION_RE.search(text)
-    if match is None or match.start() < 25 or len(match.group("noun")) < 20:
-        return None  # "This paper presents X, a framework." says too little
-    head = text[: match.end("noun")].rstrip(" ,") + "."
-    if name is not None and name in text[: match.start()]:
-        subject = name
-    elif match.group("head").endswith("s"):
-        return None  # "a family of models that advances": the verb's subject is not the head
-    else:
-        subject = f"The {match.group('head')}"
-    clause = f"{subject} {match.group('verb')} {match.group('rest')}".rstrip(" .") + "."
-    return head, clause
-
-
-_GERUNDS = ("achiev", "outperform", "improv", "reduc", "yield", "surpass", "deliver", "attain",
-            "reach", "obtain", "boost", "sett", "establish", "match", "exceed", "cutt")
-# "..., achieving 41.9% on MMMU": a finding that closes a contribution sentence.
-_CLOSING_FINDING_RE = re.compile(
-    r",\s+(?:thereby\s+|while\s+|and\s+)?(?P<verb>(?:" + "|".join(_GERUNDS) + r")ing)\s+"
-    r"(?P<rest>[^;]*\d[^;]*)$")
-
-
-def split_finding(text: str, name: str | None) -> tuple[str, str] | None:
-    """("This paper proposes X, a cache.", "X achieves 41.9% on MMMU."): the finding a
-    contribution sentence closes with, told as the results part, when the name is known."""
-    match = _CLOSING_FINDING_RE.search(text)
-    if match is None or name is None or name not in text[: match.start()] or \
-            match.start() < 40:
-        return None
-    verb = match.group("verb")[:-3]
-    verb = {"sett": "set", "cutt": "cut"}.get(verb, verb)
-    if verb.endswith(("iev", "uc", "ov", "ach")) or verb in ("improv", "reduc"):
-        verb += "e" if not verb.endswith("ach") else ""
-    verb = _third_person(verb)
-    return (text[: match.start()].rstrip(" ,") + ".",
-            f"{name} {verb} {match.group('rest')}".rstrip(" .") + ".")
