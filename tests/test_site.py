@@ -592,3 +592,42 @@ def test_site_index_of_another_version_starts_again_and_keeps_the_terms(tmp_path
             (0, ["t", "2025-01-02", "p", "", ""])]
     with SiteIndex(path) as index:  # the new layout is kept as it is
         assert index.count() == 1
+
+
+def test_full_builds_copy_unchanged_search_segments_and_remake_changed_ones(
+    isolated_env: Path
+) -> None:
+    """The site index keeps each search segment's files under a fingerprint of what they
+    were made from: a full build copies an unchanged segment and makes a changed one again,
+    and either way writes what a build without the index writes."""
+    import shutil
+
+    from dailypapers.store.site_index import SiteIndex
+
+    settings, store, site = build(isolated_env)
+
+    def search_files() -> dict[str, bytes]:
+        return {p.relative_to(site).as_posix(): p.read_bytes()
+                for p in (site / "search").rglob("*") if p.is_file()
+                and p.name != "manifest.json"}
+
+    first = search_files()
+    with SiteIndex(settings.cache_path / "site-index.sqlite") as index:
+        rows = index.segment_rows(0, site_search.SEGMENT)
+        kept = index.segment_files(0, site_search.segment_key(0, rows))
+    assert kept is not None and {rel for rel, _text in kept} <= set(first)
+    shutil.rmtree(site)
+    build_site(store, settings)
+    assert search_files() == first
+    add_day(store, "2025-01-15", [
+        (paper("2501.00005", "Diffusion Policies for Robots, Revised", keywords=["robotics"]),
+         summary("2501.00005", "Diffusion policies control robots.", ["robotics", "diffusion"])),
+    ])
+    build_site(store, settings)
+    changed = search_files()
+    assert changed != first and "Revised" in "".join(
+        data.decode() for rel, data in changed.items() if rel.startswith("search/d/"))
+    shutil.rmtree(site)
+    (settings.cache_path / "site-index.sqlite").unlink()
+    build_site(store, settings)
+    assert search_files() == changed

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,11 @@ CREATE TABLE IF NOT EXISTS terms (  -- kept by replace_all; see render/site_sear
     key      TEXT NOT NULL,        -- site_search.terms_key of the text
     terms    TEXT NOT NULL         -- site_search.doc_terms
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS segments (  -- written search segments (see render/site/build.py)
+    segment INTEGER PRIMARY KEY,
+    key     TEXT NOT NULL,         -- site_search.segment_key of what it was written from
+    files   BLOB NOT NULL          -- zlib of JSON [[path, text], ...]
+);
 CREATE TABLE IF NOT EXISTS doc_tags (
     key   TEXT NOT NULL,           -- case-folded keyword
     label TEXT NOT NULL,
@@ -254,13 +260,31 @@ class SiteIndex:
 
     def segment(self, first: int, last: int) -> list[tuple[int, str, list[str], str | None]]:
         """(id, arxiv_id, record, terms) of ids in [first, last), in id order."""
+        return [(doc, arxiv_id, json.loads(record), terms)
+                for doc, arxiv_id, record, terms in self.segment_rows(first, last)]
+
+    def segment_rows(self, first: int, last: int) -> list[tuple[int, str, str, str | None]]:
+        """(id, arxiv_id, record as JSON text, terms) of ids in [first, last), in id order."""
         rows = self.conn.execute(
             """SELECT d.doc, d.arxiv_id, d.record, t.terms FROM docs d
                LEFT JOIN terms t ON t.arxiv_id = d.arxiv_id
                WHERE d.doc >= ? AND d.doc < ? ORDER BY d.doc""",
             (first, last),
         )
-        return [(int(r[0]), str(r[1]), json.loads(r[2]), r[3]) for r in rows]
+        return [(int(r[0]), str(r[1]), str(r[2]), r[3]) for r in rows]
+
+    def segment_files(self, segment: int, key: str) -> list[tuple[str, str]] | None:
+        """The files of a search segment written from what ``key`` fingerprints, if kept."""
+        row = self.conn.execute("SELECT files FROM segments WHERE segment=? AND key=?",
+                                (segment, key)).fetchone()
+        if row is None:
+            return None
+        return [(str(rel), str(text)) for rel, text in json.loads(zlib.decompress(row[0]))]
+
+    def save_segment(self, segment: int, key: str, files: Sequence[tuple[str, str]]) -> None:
+        blob = zlib.compress(json.dumps(files, ensure_ascii=False).encode("utf-8"), 1)
+        self.conn.execute("INSERT OR REPLACE INTO segments (segment, key, files) VALUES (?, ?, ?)",
+                          (segment, key, blob))
 
     def tag_counts(self, minimum: int = 1) -> list[TagCount]:
         """Every keyword shared by at least ``minimum`` papers, most used first."""

@@ -272,13 +272,26 @@ def _task_search(ctx: Context, segments: list[int]) -> None:
 
 
 def write_segment(ctx: Context, segment: int) -> None:
-    """Write a search segment from the records and terms in the site index."""
+    """Write a search segment from the records and terms in the site index.
+
+    A full build keeps each segment's files in the site index under a fingerprint of what
+    they were made from (papers, records, terms, the search code): an unchanged segment
+    (all but the newest, from one full build to the next) is copied, not made again.
+    """
     first = segment * site_search.SEGMENT
-    members = [
-        (doc, record, terms)
-        for doc, _arxiv_id, record, terms in ctx.index.segment(first, first + site_search.SEGMENT)
-    ]
-    site_search.write_segment(segment, members, ctx.out.write)
+    rows = ctx.index.segment_rows(first, first + site_search.SEGMENT)
+    key = site_search.segment_key(segment, rows)
+    files = ctx.index.segment_files(segment, key)
+    if files is None:
+        made: list[tuple[str, str]] = []
+        site_search.write_segment(
+            segment, [(doc, json.loads(record), terms) for doc, _a, record, terms in rows],
+            lambda rel, text: made.append((rel, text)))
+        files = made
+        if ctx.report.mode != "incremental":  # a day's build rewrites the newest one anyway
+            ctx.index.save_segment(segment, key, files)
+    for rel, text in files:
+        ctx.out.write(rel, text)
 
 
 _TASKS: dict[str, Callable[[Context, list[Any]], None]] = {
