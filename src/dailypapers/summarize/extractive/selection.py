@@ -19,25 +19,32 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .candidates import Candidate, Sections
-from .cues import PRESENTS_RE, QUANT_RE, THIS_PAPER_WE_RE
+from .cues import PRESENTS_RE, QUANT_RE, THIS_PAPER_WE_RE, has_quantitative
 from .guards import fits
 from .phrasing import (
+    definite,
     finding,
     implication,
     name_own_method,
     objective,
     one_line,
     plain,
-    purpose_of,
     resolve_pronoun,
+    strip_leadin,
+    trim,
+)
+from .splits import (
+    data_contribution,
+    purpose_of,
+    scale_fact,
+    split_claim,
     split_description,
     split_finding,
     split_purpose,
-    strip_leadin,
-    trim,
+    split_scale,
 )
 
 PARTS = ("one_line", "objective", "method", "results", "implication")
@@ -108,13 +115,14 @@ class _Picker:
         self.used: set[int] = set()
         self.chosen: dict[str, Chosen | None] = dict.fromkeys(PARTS)
 
-    def phrase(self, c: Candidate, part: str) -> str | None:
+    def phrase(self, c: Candidate, part: str, gate: str | None = None) -> str | None:
+        """``c`` phrased for ``part``, if it passes the gate for ``gate`` (``part``)."""
         name = self.name if self.name and self.name in c.previous else None
         text = _PHRASERS[part](name_own_method(c.text, self.name))
         resolved = resolve_pronoun(text, name, c.previous)
         if resolved is None:
             return None
-        if not fits(part, resolved):
+        if not fits(gate or part, resolved):
             return None
         return resolved
 
@@ -324,14 +332,14 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
 
 
 def _has_number(chosen: Chosen | None) -> bool:
-    return chosen is not None and bool(QUANT_RE.search(chosen.joined()))
+    return chosen is not None and has_quantitative(chosen.joined())
 
 
 def _number_for_results(picker: _Picker, pivot: int) -> None:
     """A results part without a number, when the abstract has one: add the sentence with
-    the number (a finding first, then any measured number, then the scale of what was built
-    or evaluated), from the sentences not chosen or from another part that holds it (the
-    one-line excepted)."""
+    the number (a finding first, then any measured number), from the sentences not chosen
+    or from another part that holds it; else the finding the contribution sentence carries
+    (the one-line keeps the rest); else, when the contribution is a dataset, its size."""
     if _has_number(picker.chosen["results"]):
         return
     holders: dict[int, str] = {}
@@ -354,6 +362,9 @@ def _number_for_results(picker: _Picker, pivot: int) -> None:
     for *_, i, held in sorted(ranked, reverse=True):
         c = picker.cands[i]
         text = picker.phrase(c, "results")
+        if text is None and (plain_noun := definite(c.text, c.previous)) != c.text:
+            # "Scaling these parameters ..." after a sentence about the parameters.
+            text = picker.phrase(replace(c, text=plain_noun), "results")
         if text is None:
             continue
         if held is not None:
@@ -365,15 +376,66 @@ def _number_for_results(picker: _Picker, pivot: int) -> None:
         else:
             current.more.append((c.index, text))
         return
-    # The contribution sentence closes with the finding ("..., achieving 41.9% on MMMU"):
-    # the one-line keeps what was made, the results say what it achieved.
     one = picker.chosen["one_line"]
-    split = split_finding(one.text, picker.name) if one is not None else None
-    if one is not None and split is not None and fits("results", split[1]):
-        picker.chosen["one_line"] = Chosen(one.candidate, split[0], one.more)
+    if one is None:
+        return
+    # The contribution sentence closes with the finding ("..., achieving 41.9% on MMMU") or
+    # a claim ("... and show that X improves Y by 5%"): the one-line keeps what was made,
+    # the results say what it achieved.
+    for split in (split_finding(one.text, picker.name), split_claim(one.text, picker.name)):
+        if split is not None and has_quantitative(split[1]) and fits("results", split[1]):
+            _give_results(picker, one, split)
+            return
+    if data_contribution(one.text):
+        _scale_for_results(picker, one)
+
+
+def _give_results(picker: _Picker, one: Chosen, split: tuple[str, str]) -> None:
+    """The one-line keeps ``split[0]``; ``split[1]`` leads the results."""
+    picker.chosen["one_line"] = Chosen(one.candidate, split[0], one.more)
+    current = picker.chosen["results"]
+    picker.chosen["results"] = Chosen(one.candidate, split[1], [] if current is None else [
+        (current.candidate.index, current.text), *current.more])
+
+
+_NAME_TOKEN_RE = re.compile(r"\b[A-Z][\w.+-]*(?:[A-Z][\w.+-]*|\d)\w*")
+
+
+def _scale_for_results(picker: _Picker, one: Chosen) -> None:
+    """A paper whose contribution is a dataset or benchmark, with no measured number: its
+    size ("X comprises 765 test cases spanning 51 tasks") is reported next to the finding
+    the results already tell (never alone: a size is no finding). Taken from a sentence
+    whose subject is that dataset (not a count of how it was made), else from the
+    one-line's own description of it."""
+    if picker.chosen["results"] is None:
+        return
+    names = tuple(dict.fromkeys(n for n in (picker.name, *_NAME_TOKEN_RE.findall(one.text))
+                                if n))
+    holders: dict[int, str] = {}
+    for part in ("objective", "method", "implication"):
+        ch = picker.chosen[part]
+        if ch is not None:
+            holders.update((index, part) for index in (ch.candidate.index,
+                                                       *(i for i, _ in ch.more)))
+    for i, c in enumerate(picker.cands):
+        if c is one.candidate or not c.quantitative or (
+                i in picker.used and c.index not in holders):
+            continue
+        text = picker.phrase(c, "results", gate="method")  # a size: no finding cue needed
+        if text is None or not scale_fact(text, names):
+            continue
+        if c.index in holders:
+            _drop(picker, holders[c.index], c.index)
+        picker.used.add(i)
         current = picker.chosen["results"]
-        picker.chosen["results"] = Chosen(one.candidate, split[1], [] if current is None else [
-            (current.candidate.index, current.text), *current.more])
+        if current is None:
+            picker.chosen["results"] = Chosen(c, text)
+        else:
+            current.more.append((c.index, text))
+        return
+    split = split_scale(one.text)
+    if split is not None and fits("method", split[1]):
+        _give_results(picker, one, split)
 
 
 def _drop(picker: _Picker, part: str, index: int) -> None:
