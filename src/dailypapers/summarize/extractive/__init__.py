@@ -65,7 +65,7 @@ def summarize_paper(paper: Paper, fulltext: FullText | None = None) -> Summary:
         cands = expanded
     extra = Sections(fulltext, terms)
     if not cands and fulltext is not None:
-        cands = extra.get("introduction")[:40] or candidates(
+        cands = extra.get("introduction", window=None)[:40] or candidates(
             fulltext.text[:20000], "abstract", terms, limit=40,
             pdf=fulltext.source != "html")
     if not cands:
