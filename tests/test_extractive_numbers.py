@@ -147,3 +147,47 @@ def test_trimming_keeps_whole_sentences_and_numbers() -> None:
     fitted = fit(parts, 300)
     assert fitted["results"].startswith("A finding with 12% more.")
     assert fitted["one_line"] == parts["one_line"]
+
+
+def test_names_and_pointers_that_resolve() -> None:
+    from dailypapers.summarize.extractive.phrasing import definite, resolve_pronoun
+
+    previous = "Pruning the parameters MathNeuro identifies deletes math skills."
+    assert definite("Scaling these parameters improves GSM8K by 4-17%.", previous) == (
+        "Scaling the parameters improves GSM8K by 4-17%.")
+    # A pointer at the motivation stays a pointer (and the gate refuses it).
+    assert definite("To solve this problem, X gains 5%.", "This problem is hard.") == (
+        "To solve this problem, X gains 5%.")
+    assert resolve_pronoun("This training-free intervention, termed TTT3R, improves pose "
+                           "estimation 2x.", None) == "TTT3R improves pose estimation 2x."
+    # "It" after a sentence whose subject is a plain noun phrase.
+    assert resolve_pronoun("It achieves up to a 26% accuracy gain.", None,
+                           "Budget guidance enables natural control of the thinking length.") \
+        == "Budget guidance achieves up to a 26% accuracy gain."
+    # A title's head names the method only when the abstract uses it.
+    assert method_name("Advancing Multimodal Reasoning: From Cold Start to RL",
+                       ["We introduce ReVisual-R1, a model."]) == "ReVisual-R1"
+    assert method_name("Fast Decoding", ["In this work, we introduce Speculative Rejection, "
+                                         "an inference-time algorithm."]) == "Speculative Rejection"
+
+
+def test_more_splits_of_a_contribution() -> None:
+    assert split_claim(
+        "This paper introduces a simple yet effective dataset reweighting strategy by "
+        "flipping task difficulty, which doubles AIME24 accuracy from 10% to 20%.", None) == (
+        "This paper introduces a simple yet effective dataset reweighting strategy by "
+        "flipping task difficulty.", "The strategy doubles AIME24 accuracy from 10% to 20%.")
+    assert split_scale("This paper constructs the SAM-FB dataset, which contains over 3 "
+                       "million examples across more than 3,000 object categories, designed "
+                       "to support this line of work.") == (
+        "This paper constructs the SAM-FB dataset.",
+        "The dataset contains over 3 million examples across more than 3,000 object "
+        "categories.")
+
+
+def test_the_gate_reads_those_of_as_a_pronoun_of_the_sentence() -> None:
+    from dailypapers.summarize.extractive.guards import fits
+
+    assert fits("results", "The student runs 6x faster, with quality comparable to those "
+                           "obtained by the teacher.")
+    assert not fits("results", "The model outperforms those advanced reasoning models by 9%.")

@@ -161,3 +161,43 @@ def test_a_site_file_that_is_not_our_picture_is_not_taken_back(isolated_env: Pat
     page = (isolated_env / "site" / "papers" / "2503" / "2503.00001.html").read_text("utf-8")
     assert "<img " not in page  # no picture rather than a broken one
     assert not (isolated_env / "site" / "img" / "2503.00001v2.webp").exists()
+
+
+def test_only_the_newest_papers_keep_a_picture_and_incremental_equals_full(
+    isolated_env: Path,
+) -> None:
+    """``site_pictures`` bounds the pictures: a new day pushes the oldest paper out of the
+    window; its pages lose the picture (no broken image) and its file goes, as a full build
+    would have it."""
+    settings = load_settings(isolated_env).model_copy(
+        update={"site_tag_min_papers": 2, "site_pictures": 2})
+    days = ["2025-03-03", "2025-03-04", "2025-03-05"]
+    with Store(settings.db_path) as store:
+        for n, date in enumerate(days):
+            arxiv_id = f"2503.0000{n + 1}"
+            cache_pdf(settings, make_paper_pdf(isolated_env / f"{n}.pdf"), arxiv_id, 2)
+            add_day(store, date, [(paper(arxiv_id, f"Paper {n}", keywords=["robots"]),
+                                   summary(arxiv_id, f"Result {n}.", ["robots"]))])
+            report = build_site(store, settings, dates=[date])
+        assert report.mode == "incremental"
+        site = isolated_env / "site"
+        assert sorted(p.name for p in (site / "img").iterdir()) == [
+            "2503.00002v2.webp", "2503.00003v2.webp"]
+        first = (site / "papers" / "2503" / "2503.00001.html").read_text("utf-8")
+        assert "<img " not in first and "<img " in (
+            site / "papers" / "2503" / "2503.00002.html").read_text("utf-8")
+        assert "<img " not in (site / "days" / "2025-03-03.html").read_text("utf-8")
+        assert (site / "tags" / "robot.html").read_text("utf-8").count("<img ") == 2
+        incremental = _site(isolated_env)
+        for index in settings.cache_path.glob("site-index.sqlite*"):
+            index.unlink()
+        assert build_site(store, settings).mode == "full"
+        assert _site(isolated_env) == incremental
+        # a window of another size decides every paper again, in a full build
+        wider = settings.model_copy(update={"site_pictures": 3})
+        assert build_site(store, wider, dates=[days[-1]]).mode == "full"
+        assert len(list((site / "img").iterdir())) == 3
+        assert build_site(store, wider.model_copy(update={"site_pictures": 0}),
+                          dates=[days[-1]]).mode == "full"
+        assert not list((site / "img").iterdir())
+        assert "<img " not in (site / "days" / "2025-03-05.html").read_text("utf-8")

@@ -60,6 +60,10 @@ class Settings(BaseSettings):
     site_tag_min_papers: Annotated[int, Field(ge=1)] = 3
     # processes for a full site build; 0 = one per CPU
     site_workers: Annotated[int, Field(ge=0, le=256)] = 0
+    # the newest N papers (by first published day) show a picture on the site; older ones
+    # none (no broken image). Bounds the pictures' share of the site: ~20 KB each, at most
+    # 60 KB (bench/README.md, "Picture sizes"); 0 = no pictures on the site.
+    site_pictures: Annotated[int, Field(ge=0)] = 10_000
 
     # --- remote services (every base URL is a setting)
     hf_url: str = "https://huggingface.co"

@@ -24,7 +24,7 @@ import io
 import json
 import logging
 import multiprocessing as mp
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -117,13 +117,14 @@ def _run(jobs: list[tuple[str, str]], folder: Path) -> None:
 
 
 def prepare(settings: Settings, papers: Iterable[tuple[str, int | None]],
-            make: bool = True) -> dict[str, PaperPicture]:
+            make: bool = True, only: Collection[str] | None = None) -> dict[str, PaperPicture]:
     """The pictures of ``papers`` (arxiv id, version), made first when missing and ``make``.
 
     A paper whose PDF is not in the cache takes back the picture the site published (see the
-    module's docstring); one with neither has none.
+    module's docstring); one with neither has none, and so has one not in ``only`` (the
+    site's :func:`window`) when it is given.
     """
-    papers = list(papers)
+    papers = [p for p in papers if only is None or p[0] in only]
     cache = PdfCache(settings.cache_path / "pdf")
     known = {p.name for p in cache.refs.iterdir()} if cache.refs.is_dir() else set()
     folder = _dir(settings)
@@ -231,9 +232,90 @@ def _restore(published: Path, folder: Path, stem: str) -> dict[str, Any] | None:
     return meta
 
 
+WINDOW_META = "pictures"  # site index meta: the window's size and its oldest paper
+
+
+@dataclass(frozen=True)
+class Window:
+    """The papers the site shows a picture of: the newest ``settings.site_pictures`` by first
+    published day (then arxiv id), the order of ``queries.paper_index``."""
+
+    ids: frozenset[str]
+    limit: int
+    oldest: tuple[str, str] | None  # (first date, arxiv id) of the oldest paper inside
+    firsts: dict[str, tuple[str, str]]  # (first date, arxiv id) of the papers looked at
+
+    def meta(self) -> str:
+        return json.dumps({"limit": self.limit, "oldest": self.oldest})
+
+    def left_since(self, meta: str | None) -> list[str] | None:
+        """Papers that were inside the window ``meta`` recorded and are not now (None: the
+        window changed otherwise, e.g. its size: a full build decides again)."""
+        try:
+            old = json.loads(meta) if meta else None
+        except ValueError:
+            old = None
+        if not isinstance(old, dict) or old.get("limit") != self.limit:
+            return None
+        before = tuple(old["oldest"]) if old.get("oldest") else None
+        if before is None or self.oldest is None or before == self.oldest:
+            return [] if before == self.oldest else None
+        if self.oldest < before:
+            return None  # older papers came back in (a day unpublished): decide them all
+        return sorted(a for a, key in self.firsts.items() if before <= key < self.oldest)
+
+
+def _firsts(store: Any, since: str | None) -> dict[str, tuple[str, str]]:
+    """(first published date, arxiv id) of every paper, or of those listed since ``since``."""
+    from ..store.published import CHOSEN
+
+    where = "" if since is None else """WHERE d.arxiv_id IN (
+        SELECT d2.arxiv_id FROM chosen c2 JOIN day_papers d2
+        ON d2.date = c2.date AND d2.source = c2.source WHERE c2.date >= ?)"""
+    rows = store.conn.execute(
+        f"""WITH chosen AS MATERIALIZED ({CHOSEN})
+            SELECT d.arxiv_id, min(c.date) FROM chosen c
+            JOIN day_papers d ON d.date = c.date AND d.source = c.source {where}
+            GROUP BY d.arxiv_id""", () if since is None else (since,)).fetchall()
+    return {str(r[0]): (str(r[1]), str(r[0])) for r in rows}
+
+
+def window(store: Any, settings: Settings, previous: str | None = None) -> Window:
+    """The site's picture window (``site_pictures``) over the published papers.
+
+    ``previous`` (the last build's :meth:`Window.meta`) lets an incremental build look only
+    at papers listed since the window's oldest paper: 10^4 of 10^5 papers, not all.
+    """
+    limit = settings.site_pictures
+    try:
+        old = json.loads(previous) if previous else None
+    except ValueError:
+        old = None
+    since = (tuple(old["oldest"]) if isinstance(old, dict) and old.get("limit") == limit
+             and old.get("oldest") else None)
+    firsts = _firsts(store, since[0] if since else None)
+    keys = sorted(firsts.values())
+    if since is not None and sum(1 for key in keys if key >= since) < limit:
+        firsts = _firsts(store, None)  # the window reaches further back: look at them all
+        keys = sorted(firsts.values())
+    newest: Sequence[tuple[str, str]] = keys[-limit:] if limit else []
+    return Window(ids=frozenset(a for _d, a in newest), limit=limit,
+                  oldest=newest[0] if newest else None, firsts=firsts)
+
+
+def forget(site: Path, arxiv_ids: Iterable[str]) -> None:
+    """Remove the site's picture files of papers that no longer show one."""
+    images = site / paths.IMAGES
+    for arxiv_id in arxiv_ids:
+        stem = Path(paths.image_path(arxiv_id, 0)).name.removesuffix(f"v0{paths.IMAGE_SUFFIX}")
+        for path in images.glob(f"{stem}v*{paths.IMAGE_SUFFIX}"):
+            path.unlink(missing_ok=True)
+
+
 def picture_of(settings: Settings, arxiv_id: str, version: int | None) -> PaperPicture | None:
     """A paper's cached picture, without making one (channels call this after publishing)."""
     return prepare(settings, [(arxiv_id, version)], make=False).get(arxiv_id)
 
 
-__all__ = ["FIGURE_VERSION", "PaperPicture", "picture_of", "prepare"]
+__all__ = ["FIGURE_VERSION", "PaperPicture", "Window", "forget", "picture_of", "prepare",
+           "window"]

@@ -21,7 +21,8 @@ from ..base import Summarizer
 from ..sentences import normalize_prose, split_sentences
 from .candidates import Candidate, Sections, candidates, split_clauses
 from .cues import has_quantitative, looks_english, title_terms
-from .phrasing import cut, keywords, method_name, trim
+from .keywords import keywords
+from .phrasing import cut, method_name, trim
 from .selection import PART_BUDGET, PARTS, select
 
 __all__ = ["ExtractiveSummarizer", "has_quantitative", "keywords", "summarize_paper"]
@@ -64,7 +65,7 @@ def summarize_paper(paper: Paper, fulltext: FullText | None = None) -> Summary:
         cands = expanded
     extra = Sections(fulltext, terms)
     if not cands and fulltext is not None:
-        cands = extra.get("introduction")[:40] or candidates(
+        cands = extra.get("introduction", window=None)[:40] or candidates(
             fulltext.text[:20000], "abstract", terms, limit=40,
             pdf=fulltext.source != "html")
     if not cands:

@@ -32,6 +32,10 @@ _OWN_WORK = frozenset({"paper", "work", "study", "article", "report", "survey", 
                        "technical", "framework", "approach",
                        "method", "model", "system", "pipeline", "dataset", "benchmark",
                        "design", "analysis", "direction", "line", "new", "novel"})
+# "those of", "those that": a pronoun for a noun the same sentence named, not a pointer back.
+_NOT_NOUNS = frozenset({"of", "that", "which", "who", "with", "from", "in", "for", "on", "at",
+                        "by", "used", "trained", "seen", "found", "based", "without",
+                        "obtained", "whose", "where"})
 # "(2) the authors develop", "3) A hybrid", "• The", a heading word run into the sentence.
 _MARKER_RE = re.compile(r"^(?:\(?[0-9ivx]{1,4}\)|\(?[a-h]\)|[•◦▪·∙●■–]|\d{1,2}\.\s)")
 _BROKEN_RE = re.compile(r"\b[a-z]{2,}- (?!and\b|or\b|to\b|as\b|vs\b|nor\b)[a-z]{2,}\b|"
@@ -74,8 +78,9 @@ def _leans_on_context(text: str) -> bool:
         return False
     for match in _THIS_NOUN_RE.finditer(text):
         words = [w.lower() for w in match.groups() if w]
-        if words[0] in _OWN_WORK:
-            continue
+        if words[0] in _OWN_WORK or (match.group(0)[:5].lower() == "those" and
+                                     words[0] in _NOT_NOUNS):
+            continue  # "comparable to those obtained by ...", "those of the teacher"
         before = text[: match.start()].lower()
         if not any(w.rstrip("s")[:5] in before for w in words):
             return True

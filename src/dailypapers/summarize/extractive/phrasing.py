@@ -14,7 +14,6 @@ kept as written.
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from ..sentences import starts_with_name
 from .cues import AIM_RE, BYGERUND_RE, CONTRIB_RE, THIS_PAPER_WE_RE
@@ -27,7 +26,7 @@ _LEADIN_RE = re.compile(
     r"concretely|meanwhile|second(?:ly)?|third(?:ly)?|first(?:ly)?|lastly|then|also|however|"
     r"yet|but|and|still|nevertheless|nonetheless|crucially|interestingly|surprisingly|"
     r"ultimately|in other words|in practice|as such|in contrast(?=,)|instead(?=,)|similarly|"
-    r"likewise|"
+    r"likewise|together|"
     r"on the other hand|(?:building|based) (?:on|upon) (?:this|these|that|those|such)"
     r"(?: [\w-]+){0,2}|to (?:\w+ly )?[a-z]+ (?:this|these|such|that|those)(?: [\w-]+){0,2}|"
     r"despite (?:this|these)(?: \w+)?|motivated by (?:this|these)(?: \w+)?|"
@@ -130,13 +129,21 @@ _NAME_SUBJECT_RE = re.compile(
     r"surpasses|delivers|sets|attains|reaches|demonstrates|exhibits|matches)\b")
 
 
+# "Budget guidance enables ...": a short noun phrase opening the sentence as its subject.
+_PHRASE_SUBJECT_RE = re.compile(
+    r"^((?!(?:The|This|These|Our|We|It|They|Experiments?|Results?|Evaluations?)\b)[A-Z][a-z-]+"
+    r"(?:\s+[a-z][\w-]*){0,2}?)\s+(?:\w+ly\s+)?(?:enables|achieves|outperforms|provides|"
+    r"offers|improves|reduces|yields|generates|produces|supports|surpasses|delivers|"
+    r"attains|reaches|matches)\b")
+
+
 def _subject_of(previous: str) -> str | None:
     """"The rubric separates ..." -> "The rubric": what a following "It" stands for."""
     lead = strip_leadin(previous)
     match = _SUBJECT_RE.match(lead)
     if match:
         return f"The {match.group(1)}"
-    named = _NAME_SUBJECT_RE.match(lead)
+    named = _NAME_SUBJECT_RE.match(lead) or _PHRASE_SUBJECT_RE.match(lead)
     return named.group(1) if named else None
 
 
@@ -145,6 +152,10 @@ _OWN_WORK_PRONOUN_RE = re.compile(
     r"^(?i:these|this)\s+((?:[a-z][\w-]*\s+){0,2}?(?:innovations?|contributions?|techniques?|"
     r"designs?|improvements?|modifications?|components?|strategies|optimizations?|changes?|"
     r"efforts?|advances|enhancements?|extensions?)\b)")
+
+
+_TERMED_RE = re.compile(r"^(?i:this|these)\s+[\w\s-]{3,60}?,\s+(?:termed|called|named|dubbed)\s+"
+                       r"([A-Z][\w.+-]*[\w+]),")
 
 
 def resolve_pronoun(text: str, name: str | None, previous: str = "") -> str | None:
@@ -157,6 +168,9 @@ def resolve_pronoun(text: str, name: str | None, previous: str = "") -> str | No
     match = _LEADING_PRONOUN_RE.match(text)
     if match is None:
         return text
+    termed = _TERMED_RE.match(text)
+    if termed is not None:  # "This intervention, termed TTT3R, improves ...": TTT3R improves
+        return termed.group(1) + text[termed.end():]
     own = _OWN_WORK_PRONOUN_RE.match(text)
     if own is not None:
         return "The authors' " + text[own.start(1):]
@@ -188,8 +202,11 @@ def method_name(title: str, sentences: list[str]) -> str | None:
     """The paper's own method as it names it: the title's head ("LongLLaVA: ...") or the
     name introduced by its contribution sentence ("We propose SlimAttn, ...")."""
     head = title.split(":", 1)[0].strip() if ":" in title else ""
+    # A head of several words is the name only when the abstract uses it ("Advancing
+    # Multimodal Reasoning: ..." names nothing the abstract calls so).
     if head and len(head.split()) <= 3 and (re.search(r"[A-Z].*[A-Z]|\d", head) or (
-            " " not in head and head[:1].isupper())):
+            " " not in head and head[:1].isupper())) and (
+            " " not in head or any(head in s for s in sentences)):
         return head
     for s in sentences:
         match = CONTRIB_RE.match(s) or BYGERUND_RE.match(s)
@@ -209,6 +226,12 @@ def method_name(title: str, sentences: list[str]) -> str | None:
         if acronym:
             return acronym.group(1)
     for s in sentences:
+        # "We introduce Speculative Rejection, an algorithm ...": a name of capitalized words.
+        match = CONTRIB_RE.match(s)
+        words = _TITLED_NAME_RE.match(s[match.end():]) if match is not None else None
+        if words is not None:
+            return words.group(1)
+    for s in sentences:
         # "Our method, GemFilter, ...", "a framework called GemFilter", "dubbed X".
         match = _CALLED_RE.search(s)
         if match is not None:
@@ -216,6 +239,7 @@ def method_name(title: str, sentences: list[str]) -> str | None:
     return None
 
 
+_TITLED_NAME_RE = re.compile(r"((?:[A-Z][\w-]*\s+){1,3}[A-Z][\w-]*),\s+(?:a|an|the)\s")
 _CALLED_RE = re.compile(
     r"(?:\b[Oo]ur (?:[\w-]+ )?(?:method|approach|framework|model|system|algorithm|agent|"
     r"pipeline|benchmark|dataset|technique),\s+|\b(?:called|named|dubbed|termed)\s+)"
@@ -268,7 +292,7 @@ _BACK_VERB_RE = re.compile(
     r"this important|these important) [\w-]+(?: [\w-]+)?,? and (?=\w)", re.I)
 
 
-_ITEM_MARK_RE = re.compile(r"^\(?(?:\d{1,2}|[ivx]{1,4})\)\s+(?=[A-Z])")
+_ITEM_MARK_RE = re.compile(r"^\(?(?:\d{1,2}|[ivx]{1,4})\)\s+(?=[A-Z])(?![^.:]{0,40}:)")
 _POINTING_WORDS = ("this ", "these ", "those ", "such ", "above", "aforementioned")
 
 
@@ -389,9 +413,15 @@ def trim(text: str, budget: int) -> str:
     return text.rstrip(" ,;:") + "."
 
 
+_SUBORDINATE_RE = re.compile(r"(?:while|although|though|because|since|as|if|when|whereas|"
+                             r"despite|unlike|given|even though|once|after|before)\b", re.I)
+
+
 def cut(text: str, budget: int) -> str:
-    """End at the last clause boundary that fits (the text itself when there is none)."""
-    if len(text) <= budget:
+    """End at the last clause boundary that fits (the text itself when there is none, or
+    when the sentence opens with a subordinate clause: "While X has become ..." cut after
+    its first clause is no sentence)."""
+    if len(text) <= budget or _SUBORDINATE_RE.match(text):
         return text
     head = text[: budget - 1]
     for sep in ("; ", ", "):
@@ -401,48 +431,23 @@ def cut(text: str, budget: int) -> str:
     return text  # no clause boundary: a cut mid-clause would mislead
 
 
-# --- keywords ----------------------------------------------------------------------------
-
-# Words with two capitals or a digit: "MoE", "GPT-4o", "LongLLaVA" (not "The").
-_NAME_RE = re.compile(
-    r"\b(?=[A-Za-z0-9.\-]*(?:\d|[A-Z][a-z0-9.\-]*[A-Z]))[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*\b"
-)
-_WORD_RE = re.compile(r"(?<![\w-])[a-z][a-z\-]{3,}(?![\w-])")
-_STOP = frozenset(
-    """
-    a an the of to in on for and or but with by from as at is are was were be been being
-    this that these those it its their our we they them which what who how when where
-    while can could may might will would should must do does did not no than then so
-    such via into over under between across about also more most less both each other
-    any all some many new novel based using use used show shows shown paper work study
-    approach method methods model models propose proposed present introduce results
-    result achieve achieves existing however further well large first two three one
-    """.split()  # noqa: SIM905 - a word list reads better as words
-)
+# "Scaling these parameters ...": a demonstrative whose noun the previous sentence names.
+_DEMONSTRATIVE_RE = re.compile(r"\b(?:[Tt]his|[Tt]hese|[Tt]hose)\s+(?=([a-z][\w-]*)\b)")
+_VAGUE_NOUNS = frozenset({"problem", "problems", "issue", "issues", "challenge", "challenges",
+                          "gap", "gaps", "limitation", "limitations", "phenomenon", "way",
+                          "end", "regard", "direction", "question", "questions", "setting"})
 
 
-def keywords(title: str, text: str, limit: int = 6) -> list[str]:
-    """Names and frequent content words, deterministically (title words weigh double)."""
-    names: list[str] = []
-    for word in _NAME_RE.findall(f"{title} {text}"):
-        # A name with digits must be checkable against the body text too: some callers
-        # verify against the abstract and full text without the title.
-        if any(ch.isdigit() for ch in word) and word not in text:
-            continue
-        if word not in names:
-            names.append(word)
-    counts: Counter[str] = Counter()
-    for w in _WORD_RE.findall(text.lower()):
-        if w not in _STOP:
-            counts[w] += 1
-    for w in _WORD_RE.findall(title.lower()):
-        if w not in _STOP:
-            counts[w] += 2
-    words = [w for w, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if n >= 2]
-    out: list[str] = []
-    for k in names[: limit // 2] + words:
-        if k.lower() not in {o.lower() for o in out}:
-            out.append(k)
-        if len(out) >= limit:
-            break
-    return out
+def definite(text: str, previous: str) -> str:
+    """"these parameters" -> "the parameters" when the sentence before names parameters: a
+    pointer the summary cannot show becomes a plain definite noun (never for "this problem"
+    and other nouns that only point back at the motivation)."""
+    low = previous.lower()
+
+    def swap(match: re.Match[str]) -> str:
+        noun = match.group(1)
+        if noun.lower() in _VAGUE_NOUNS or noun.lower().rstrip("s")[:5] not in low:
+            return match.group(0)
+        return ("The " if match.group(0)[0].isupper() else "the ")
+
+    return _DEMONSTRATIVE_RE.sub(swap, text)

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .candidates import Candidate, Sections
 from .cues import PRESENTS_RE, QUANT_RE, THIS_PAPER_WE_RE, has_quantitative
 from .guards import fits
 from .phrasing import (
+    definite,
     finding,
     implication,
     name_own_method,
@@ -361,6 +362,9 @@ def _number_for_results(picker: _Picker, pivot: int) -> None:
     for *_, i, held in sorted(ranked, reverse=True):
         c = picker.cands[i]
         text = picker.phrase(c, "results")
+        if text is None and (plain_noun := definite(c.text, c.previous)) != c.text:
+            # "Scaling these parameters ..." after a sentence about the parameters.
+            text = picker.phrase(replace(c, text=plain_noun), "results")
         if text is None:
             continue
         if held is not None:

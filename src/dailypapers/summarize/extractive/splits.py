@@ -100,9 +100,14 @@ _CLAIM_RE = re.compile(r",?\s+and\s+(?:\w+ly\s+)?(?:show|demonstrate|find|reveal
                        r"\s+that\s+(?P<rest>[^;]{20,})$")
 # "... a <noun> that (not only) achieves 50 points on AIME": a finding told as a description.
 _FINDING_NOUN_RE = re.compile(
-    r"(?P<lead>,\s+)?\b(?:a|an)\s+(?P<noun>(?:[\w-]+\s+|\([\w-]+\)\s+){0,8}?"
-    r"(?P<head>[a-z][a-z-]{2,}))\s+(?:that|which)\s+(?P<verb>(?:\w+ly\s+)?(?:not only\s+)?"
+    r"(?P<lead>,\s+)?\b(?:a|an)\s+(?P<noun>(?:[\w-]+\s+|\([\w-]+\)\s+){0,10}?"
+    r"(?P<head>[a-z][a-z-]{2,})),?\s+(?:that|which)\s+(?P<verb>(?:\w+ly\s+)?(?:not only\s+)?"
     + _RESULT_VERBS + r")\s+(?P<rest>[^;]{15,})$")
+
+
+# What kind of thing a description names: its subject when the clause's head is a detail.
+_KIND_RE = re.compile(r"\b(?:method|approach|framework|strategy|model|algorithm|technique|"
+                      r"system|pipeline|recipe|scheme|module|architecture|agent)\b", re.I)
 
 
 def split_claim(text: str, name: str | None) -> tuple[str, str] | None:
@@ -117,11 +122,14 @@ def split_claim(text: str, name: str | None) -> tuple[str, str] | None:
         rest = depersonalize(claim["rest"].rstrip(" ."))
         return text[: claim.start()].rstrip(" ,") + ".", rest[:1].upper() + rest[1:] + "."
     match = _FINDING_NOUN_RE.search(text)
-    if match is None or match.start() < 25 or not any(ch.isdigit() for ch in match["rest"]):
+    if match is None or match.start() < 15 or not any(ch.isdigit() for ch in match["rest"]):
         return None
     before = text[: match.start()]
+    kind = _KIND_RE.search(match["noun"])
     if match["lead"] and name is not None and before.rstrip().endswith(name):
         subject = name  # "X, a method that achieves ...": X achieves ...
+    elif kind is not None:
+        subject = f"The {kind.group(0).lower()}"  # "a simple strategy by X, which doubles"
     elif match["head"].endswith("s") and not match["head"].endswith("ss"):
         return None  # "a family of models that": the verb's subject is not the head
     else:
@@ -136,7 +144,7 @@ _DATA_NOUN = r"(?:benchmark|dataset|data set|corpus|suite|collection|testbed|tes
 # benchmark of ..."): its size is then what the paper reports.
 _DATA_CONTRIBUTION_RE = re.compile(
     r"^this paper (?:\w+ly )?(?:introduces|presents|proposes|constructs|builds|releases|curates|"
-    r"creates|develops|contributes|collects)\s+(?:[^,;:.]{0,60}?[,:]\s+)?(?:(?:a|an|the)\s+)?"
+    r"creates|develops|contributes|collects)\s+(?:[^;:.]{0,80}?[,:]\s+)?(?:(?:a|an|the)\s+)?"
     r"(?:[\w-]+\s+){0,6}?" + _DATA_NOUN + r"s?\b|^this paper \w+ [\w-]*bench\b", re.I)
 _SCALE_VERBS = {"comprising": "comprises", "consisting of": "consists of",
                 "containing": "contains", "with": "has", "of": "consists of",
@@ -159,15 +167,37 @@ def data_contribution(one_line: str) -> bool:
     return _DATA_CONTRIBUTION_RE.search(one_line) is not None
 
 
+# "a large-scale dataset that contains 10 hours ...", "the SAM-FB dataset, which contains":
+# the same told in a relative clause.
+_SCALE_RELATIVE_RE = re.compile(
+    r"\b(?:a|an|the)\s+(?P<noun>[^,;:]{0,80}?\b(?P<head>" + _DATA_NOUN + r"))s?,?\s+"
+    r"(?:that|which)\s+(?P<verb>comprises|consists of|contains|includes|covers|features|spans|"
+    r"encompasses|has)\s+(?P<rest>[^;]*\d[^;]*)$")
+# ", designed to leverage this data": a digit-free tail after the last number goes.
+_SCALE_TAIL_RE = re.compile(r",\s+(?:which|where|while|designed|making|enabling|allowing|"
+                            r"supporting|providing|harnessing|aiming|intended|serving|to)\b")
+
+
+def _scale_rest(rest: str) -> str:
+    last = max(i for i, ch in enumerate(rest) if ch.isdigit())
+    tail = _SCALE_TAIL_RE.search(rest, last)
+    return (rest[: tail.start()] if tail is not None else rest).rstrip(" .")
+
+
 def split_scale(text: str) -> tuple[str, str] | None:
     """("This paper introduces X, a benchmark.", "X comprises 324 tasks across 12 domains."):
     the scale of a dataset the paper contributes, told as what the paper reports."""
     match = _SCALE_APPOSITIVE_RE.search(text)
-    if match is None or match.start() < 10:
+    if match is not None and match.start() >= 10:
+        head = text[: match.end("noun")].rstrip(" ,") + "."
+        verb = _SCALE_VERBS[match["verb"]]
+        return head, f"{match['name']} {verb} {_scale_rest(match['rest'])}."
+    relative = _SCALE_RELATIVE_RE.search(text)
+    if relative is None or relative.start() < 10:
         return None
-    head = text[: match.end("noun")].rstrip(" ,") + "."
-    clause = f"{match['name']} {_SCALE_VERBS[match['verb']]} {match['rest']}".rstrip(" .") + "."
-    return head, clause
+    head = text[: relative.end("noun")].rstrip(" ,") + "."
+    subject = "The " + relative["head"]
+    return head, f"{subject} {relative['verb']} {_scale_rest(relative['rest'])}."
 
 
 def scale_fact(text: str, names: tuple[str, ...]) -> bool:
