@@ -2,10 +2,11 @@
 
 ``prepare(settings, papers)`` finds each paper's cached PDF (``cache/pdf``, by id and
 version), and makes the pictures it does not have yet (``fulltext/figure.py``) in one
-spawned worker process: PDFium is not thread-safe and a hostile PDF may crash it, which
-must not take the build down. Results live in ``cache/pictures/<pdf sha256>.{webp,jpg,json}``
-(a failure is recorded too, so a bad PDF is tried once per figure version). A paper without
-a PDF has no picture, and nothing links to one.
+worker process, forked from the extraction workers' fork server: PDFium is not thread-safe
+and a hostile PDF may crash it, which must not take the build down. Results live in
+``cache/pictures/<pdf sha256>.{webp,jpg,json}`` (a failure is recorded too, so a bad PDF
+is tried once per figure version). A paper without a PDF has no picture, and nothing links
+to one.
 
 The site copies the WebP to ``img/<id>v<n>.webp`` (``paths.image_path``); Telegram and
 email send the JPEG (every client shows JPEG, not every one WebP).
@@ -23,7 +24,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-import multiprocessing as mp
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,11 +66,12 @@ def _dir(settings: Settings) -> Path:
     return settings.cache_path / "pictures"
 
 
-
-def _make_all(jobs: list[tuple[str, str]], folder: str) -> None:
+def _make_all(jobs: list[tuple[str, str]], folder: str, max_memory: int | None) -> None:
     """Worker process: make the picture of each (pdf path, sha256) into ``folder``."""
     from ..fulltext.figure import _FigureError, make_picture
+    from ..fulltext.worker import limit_memory
 
+    limit_memory(max_memory)
     out = Path(folder)
     for pdf, sha in jobs:
         meta: dict[str, Any]
@@ -94,13 +95,17 @@ def _meta(folder: Path, sha: str) -> dict[str, Any] | None:
     return data if isinstance(data, dict) and data.get("v") == FIGURE_VERSION else None
 
 
-def _run(jobs: list[tuple[str, str]], folder: Path) -> None:
-    """Make pictures in spawned workers; a PDF that crashes or hangs PDFium is marked failed."""
-    ctx = mp.get_context("spawn")
+def _run(jobs: list[tuple[str, str]], folder: Path, max_memory: int | None = None) -> None:
+    """Make pictures in worker processes (forked from the extraction workers' fork server,
+    ``fulltext/worker.py``, which has PDFium loaded already: no fresh interpreter); a PDF
+    that crashes or hangs PDFium, or takes more than ``max_memory``, is marked failed."""
+    from ..fulltext.worker import process_context
+
+    ctx = process_context()
     pending = list(jobs)
     while pending:
-        proc = ctx.Process(target=_make_all, args=(pending, str(folder)), daemon=True,
-                           name="dailypapers-pictures")
+        proc = ctx.Process(target=_make_all, args=(pending, str(folder), max_memory),
+                           daemon=True, name="dailypapers-pictures")
         proc.start()
         proc.join(PER_PDF_SECONDS * len(pending))
         if proc.is_alive():
@@ -147,7 +152,8 @@ def prepare(settings: Settings, papers: Iterable[tuple[str, int | None]],
         missing = sorted({sha for _v, sha in found.values() if _meta(folder, sha) is None})
         if missing and make:
             blobs = cache.blobs
-            _run([(str(blobs / f"{sha}.pdf"), sha) for sha in missing], folder)
+            _run([(str(blobs / f"{sha}.pdf"), sha) for sha in missing], folder,
+                 settings.pdf_max_memory)
         for arxiv_id, (version, sha) in found.items():
             meta = _meta(folder, sha)
             if meta and "error" not in meta:
