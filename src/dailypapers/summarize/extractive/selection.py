@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from .candidates import Candidate, Sections
 from .cues import PRESENTS_RE, QUANT_RE, THIS_PAPER_WE_RE
 from .guards import fits
+from .closing import split_closing
+from .roles import annotate
 from .phrasing import (
     finding,
     implication,
@@ -179,6 +181,7 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
         picker.take("one_line", cands, lambda c: (float(c.own), c.scores["method"], -c.index)
                     if c.index <= max(1, int(0.6 * n)) and not _finding(c) else None)
     pivot = picker.chosen["one_line"].candidate.index if picker.chosen["one_line"] else 1
+    annotate(cands, pivot)
     # "This paper proposes X, a framework that unifies A and B": the one-line keeps what was
     # made; what it does opens the method (or the results, when it is a finding).
     described: tuple[str, str] | None = None
@@ -283,8 +286,7 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
             return None
         if _finding(c):
             return None
-        return (c.scores["method"] - 0.2 * abs(c.index - (pivot + 1))
-                - 0.5 * c.impl_cue * (c.index == n - 1),)
+        return (c.learned["method"],)
 
     picker.take("method", cands, method_key)
     if picker.chosen["method"] is None and extra:
@@ -294,7 +296,7 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
         # No sentence after the contribution: the best remaining one about how it works.
         picker.take("method", cands, lambda c: None if _finding(c) or (
                     c.index == n - 1 and c.impl_cue) or (c.index < pivot and not c.own)
-                    else (c.scores["method"] - 0.1 * abs(c.index - pivot),))
+                    else (c.learned["method"],))
     if picker.chosen["implication"] is None and n >= 3:
         # Still none: the latest remaining sentence after the contribution that says what
         # the work offers in practice (a cue first), not a step of how it works.
@@ -311,6 +313,8 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
         picker.chosen[part] = Chosen(one.candidate, clause, [] if current is None else [
             (current.candidate.index, current.text), *current.more])
     _number_for_results(picker, pivot)
+    if picker.chosen["implication"] is None:
+        _closing_implication(picker, pivot)
     # Room left: a second sentence for the method and the results, in the paper's order.
     picker.extend("method", cands, lambda c: None if c.quantitative and not c.size_only
                   else method_key(c), budget)
@@ -374,6 +378,37 @@ def _number_for_results(picker: _Picker, pivot: int) -> None:
         current = picker.chosen["results"]
         picker.chosen["results"] = Chosen(one.candidate, split[1], [] if current is None else [
             (current.candidate.index, current.text), *current.more])
+
+
+def _closing_implication(picker: _Picker, pivot: int) -> None:
+    """No implication yet: the closing clause of a finding that says what the work means
+    ("..., paving the way for X"), cut from the results part or a sentence not chosen."""
+    res = picker.chosen["results"]
+    held = [] if res is None else sorted([(res.candidate.index, res.text), *res.more],
+                                         reverse=True)
+    for index, text in held:
+        split = split_closing(text, picker.name)
+        if split is not None and fits("results", split[0]) and fits("implication", split[1]):
+            assert res is not None
+            if index == res.candidate.index and text == res.text:
+                res.text = split[0]
+            else:
+                res.more = [(i, split[0] if (i, t) == (index, text) else t) for i, t in res.more]
+            picker.chosen["implication"] = Chosen(res.candidate, split[1])
+            return
+    for i in sorted(range(len(picker.cands)), key=lambda i: -picker.cands[i].index):
+        c = picker.cands[i]
+        if i in picker.used or c.index <= pivot or c.contrib:
+            continue
+        split = split_closing(c.text, picker.name)
+        text = picker.phrase(c, "implication") if split is not None else None
+        if split is None or text is None:
+            continue
+        split = split_closing(text, picker.name)
+        if split is not None and fits("implication", split[1]):
+            picker.used.add(i)
+            picker.chosen["implication"] = Chosen(c, split[1])
+            return
 
 
 def _drop(picker: _Picker, part: str, index: int) -> None:

@@ -1,0 +1,61 @@
+"""What a finding says the work means, when the abstract says it only in a closing clause.
+
+Many abstracts end on a finding whose last clause is the implication: "..., outperforming
+X by 4%, paving the way for robust low-bit training", "..., offering a new paradigm for
+ultra-long sequence modeling", "..., highlighting the importance of role profiles".
+:func:`split_closing` cuts such a clause off its sentence and tells it as a sentence of
+its own: a clause that reads the finding ("highlighting", "suggesting", "demonstrating
+...") speaks for "These results"; one that says what the work offers ("enabling",
+"offering", "paving the way") speaks for the method's name (else "This work"). A clause that
+is itself a finding (a number, "superior performance", "outperforming baselines") is not an
+implication and is left where it is.
+"""
+
+from __future__ import annotations
+
+import re
+
+_READS = {"highlighting": "highlight", "underscoring": "underscore", "suggesting": "suggest",
+          "indicating": "indicate", "demonstrating": "demonstrate", "showing": "show",
+          "revealing": "reveal", "validating": "validate", "confirming": "confirm",
+          "shedding": "shed", "emphasizing": "emphasize", "emphasising": "emphasise"}
+_OFFERS = {"enabling": "enables", "offering": "offers", "providing": "provides",
+           "paving": "paves", "opening": "opens", "establishing": "establishes",
+           "facilitating": "facilitates", "allowing": "allows", "supporting": "supports",
+           "unlocking": "unlocks", "laying": "lays", "bringing": "brings",
+           "contributing": "contributes", "making": "makes", "setting": "sets"}
+_CLOSING_RE = re.compile(
+    r",\s+(?:and\s+)?(?:thus\s+|thereby\s+|thus\s+|further\s+|ultimately\s+|hence\s+)?"
+    r"(?P<verb>" + "|".join(sorted({*_READS, *_OFFERS}, key=len, reverse=True)) + r")\s+"
+    r"(?P<rest>[^;]{20,300}?)\.?$")
+# A clause that is itself a finding, or that needs what it leans on.
+_FINDING_RE = re.compile(
+    r"\d|%|×|\b(?:superior\w*|outperform\w*|surpass\w*|baselines?|state-of-the-art|"
+    r"state of the art|sota|better|worse|higher|lower|compared|competitive|performance|accuracy|"
+    r"effectiveness|efficacy|superiority|gains?|improvements?|results?)\b", re.I)
+_LEANS_RE = re.compile(r"^(?:it|them|this|these|those|such)\b|\b(?:former|latter)\b", re.I)
+
+
+def split_closing(text: str, name: str | None) -> tuple[str, str] | None:
+    """(the sentence without its closing clause, the clause told as a sentence), or None."""
+    match = _CLOSING_RE.search(text)
+    if match is None or match.start() < 40:
+        return None
+    verb, rest = match.group("verb").lower(), match.group("rest").strip()
+    if _FINDING_RE.search(rest) or _LEANS_RE.match(rest):
+        return None
+    if verb in ("showing", "indicating", "revealing", "demonstrating") and \
+            not re.match(r"(?:that|the (?:potential|promise|value|importance|feasibility|"
+                         r"need|utility|viability))\b", rest):
+        return None  # "showing strong generalization": a finding, not what it means
+    if re.search(r"\b(?:its|their)\b", rest):
+        if name is None:
+            return None
+        owner = f"{name}'" if name.endswith("s") else f"{name}'s"
+        rest = re.sub(r"\b(?:its|their)\b", owner, rest, count=1)
+    if verb in _READS:
+        sentence = f"These results {_READS[verb]} {rest}"
+    else:
+        sentence = f"{name or 'This work'} {_OFFERS[verb]} {rest}"
+    head = text[: match.start()].rstrip(" ,")
+    return head + ".", sentence.rstrip(" .") + "."

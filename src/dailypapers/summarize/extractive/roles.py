@@ -1,0 +1,143 @@
+"""A learned role score: how much a sentence reads like each part of a reference summary.
+
+A small linear model over cheap, general features of a sentence (its hand cue scores, where
+it sits in the abstract and relative to the contribution sentence, its length, how it
+starts, which word groups it uses: "we"/"our", tense, numbers, enabling and outlook words,
+method vocabulary) gives one score per part. Its weights ship with the package
+(``roles.json``); ``bench/train_roles.py`` fits them on half 0 of the reference summaries
+split into parts (each abstract sentence ranked against the same part of the reference) and
+reports them on half 1, so they are reproducible and checked on papers they never saw.
+
+No numeric library is needed at run time: the features are a dict and the score a sum.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from .candidates import Candidate
+
+# The parts the model scores (the one-line is the contribution sentence, chosen by rule).
+LEARNED_PARTS = ("objective", "method", "results", "implication")
+
+_START_RES: dict[str, re.Pattern[str]] = {
+    "start_we": re.compile(r"^(?:[\w ,]{0,40}, )?we\b"),
+    "start_our": re.compile(r"^our\b"),
+    "start_this_paper": re.compile(r"^(?:in )?th(?:is|e) (?:paper|work|study|report)\b"),
+    "start_demonstrative": re.compile(r"^(?:this|these|such|it|they|its|their)\b"),
+    "start_by": re.compile(r"^by \w+ing\b"),
+    "start_to": re.compile(r"^to \w+\b"),
+    "start_reports": re.compile(r"^(?:\w+ ){0,2}(?:experiments?|results|evaluations?|"
+                                r"empirical|extensive|comprehensive)\b"),
+    "start_sequence": re.compile(r"^(?:specifically|first(?:ly)?|second(?:ly)?|then|next|"
+                                 r"finally|moreover|additionally|furthermore|in addition|"
+                                 r"besides|concretely)\b"),
+    "start_contrast": re.compile(r"^(?:however|but|yet|despite|although|while|whereas|"
+                                 r"unfortunately|nevertheless)\b"),
+    "start_recent": re.compile(r"^(?:recent|recently|current|existing|large|with the|"
+                               r"the (?:rapid|recent|growing))\b"),
+    "start_overall": re.compile(r"^(?:overall|in summary|together|taken together|"
+                                r"ultimately|these (?:results|findings))\b"),
+}
+_WORD_RES: dict[str, re.Pattern[str]] = {
+    "has_we": re.compile(r"\bwe\b"),
+    "has_our": re.compile(r"\bour\b"),
+    "modal": re.compile(r"\b(?:could|may|might|can|will|would)\b"),
+    "past": re.compile(r"\b(?:found|observed|showed|achieved|obtained|improved|"
+                       r"outperformed|reached|revealed)\b"),
+    "enable": re.compile(r"\b(?:enabl\w*|allow\w*|facilitat\w*|empower\w*|unlock\w*|"
+                         r"support\w*|making it)\b"),
+    "suggest": re.compile(r"\b(?:suggest\w*|highlight\w*|underscor\w*|indicat\w*|"
+                          r"emphasi[sz]\w*|imply|implies|implication\w*|reveal\w*)\b"),
+    "outlook": re.compile(r"\b(?:future|potential|promising|pav\w* the way|opens?|new "
+                          r"(?:avenue|direction|paradigm|possibilit)\w*|step toward\w*|"
+                          r"foundation|broad\w*|general-purpose)\b"),
+    "release": re.compile(r"\b(?:release\w*|publicly|open-source\w*|available|code|"
+                          r"community)\b"),
+    "insight": re.compile(r"\b(?:insights?|understanding|lessons?|guidance|practical|"
+                          r"practitioners?|design choices?|recipe)\b"),
+    "apply": re.compile(r"\b(?:applications?|real-world|deploy\w*|scal\w+|efficien\w*|"
+                        r"cost\w*|accessible|resource)\b"),
+    "structure": re.compile(r"\b(?:consists? of|compris\w+|stages?|modules?|components?|"
+                            r"steps?|layers?|branch\w*|encoders?|decoders?|pipeline|"
+                            r"architecture)\b"),
+    "training": re.compile(r"\b(?:train\w*|fine-tun\w*|optimi[sz]\w*|reinforcement|reward\w*|"
+                           r"loss|supervis\w*|distill\w*|pre-?train\w*)\b"),
+    "mechanism": re.compile(r"\b(?:leverag\w*|utiliz\w*|employ\w*|uses?|using|based on|"
+                            r"incorporat\w*|integrat\w*|combin\w*|via|through)\b"),
+    "data": re.compile(r"\b(?:datasets?|benchmarks?|corpus|data)\b"),
+    "propose": re.compile(r"\b(?:propos\w*|introduc\w*|present\w*|novel)\b"),
+    "beats": re.compile(r"\b(?:outperform\w*|achiev\w*|surpass\w*|state-of-the-art|sota|"
+                        r"superior|improv\w*|better)\b"),
+    "problem_words": re.compile(r"\b(?:challeng\w*|problems?|limitations?|lack\w*|"
+                                r"struggl\w*|fail\w*|remains?|difficult|costly)\b"),
+    "aim_words": re.compile(r"\b(?:aims?|goal|objective|whether|question|investigat\w*|"
+                            r"explor\w*|study|studies)\b"),
+}
+_FLAGS = ("quantitative", "contrib", "aim", "purpose", "problem", "impl_cue", "own",
+          "size_only", "result_word")
+
+
+def features(c: Candidate, pivot: int, n: int) -> dict[str, float]:
+    """The sentence's features (name -> value); absent names are 0."""
+    low = c.text.lower()
+    out: dict[str, float] = {f"cue_{role}": value for role, value in c.scores.items()}
+    for flag in _FLAGS:
+        if getattr(c, flag):
+            out[flag] = 1.0
+    rel = c.index / max(n - 1, 1)
+    out["rel"] = rel
+    out["rel2"] = rel * rel
+    if c.index == 0:
+        out["first"] = 1.0
+    if c.index == n - 1:
+        out["last"] = 1.0
+    elif c.index == n - 2:
+        out["second_last"] = 1.0
+    d = c.index - pivot
+    out[f"pivot_{max(-2, min(d, 4))}"] = 1.0
+    if n <= 4:
+        out["short_abstract"] = 1.0
+    words = len(c.text.split())
+    out["log_words"] = math.log(max(words, 1)) - 3.0
+    out["commas"] = min(c.text.count(","), 6) / 6
+    if ":" in c.text:
+        out["colon"] = 1.0
+    if c.section != "abstract":
+        out["full_text"] = 1.0
+    for name, pattern in _START_RES.items():
+        if pattern.match(low):
+            out[name] = 1.0
+    for name, pattern in _WORD_RES.items():
+        if pattern.search(low):
+            out[name] = 1.0
+    return out
+
+
+@cache
+def _weights() -> dict[str, dict[str, float]]:
+    data: dict[str, Any] = json.loads(
+        resources.files(__package__).joinpath("roles.json").read_text(encoding="utf-8"))
+    return {part: {str(k): float(v) for k, v in data["weights"][part].items()}
+            for part in LEARNED_PARTS}
+
+
+def score(values: dict[str, float], part: str) -> float:
+    """The learned score of ``part`` for a sentence with feature ``values``."""
+    weights = _weights()[part]
+    return sum(weights.get(name, 0.0) * value for name, value in values.items())
+
+
+def annotate(cands: list[Candidate] | tuple[Candidate, ...], pivot: int) -> None:
+    """Set each candidate's ``learned`` scores (one per part), relative to the pivot."""
+    n = len(cands)
+    table = _weights()
+    for c in cands:
+        values = features(c, pivot, n)
+        c.learned = {part: sum(table[part].get(k, 0.0) * v for k, v in values.items())
+                     for part in LEARNED_PARTS}
