@@ -41,6 +41,7 @@ OUT = Path(__file__).resolve().parents[1] / "src/dailypapers/summarize/extractiv
 TEMPERATURE = 0.05
 L2 = 1e-3
 STEPS = 400
+KINDS = ("one_line", "objective", "method", "results", "implication")
 HAND = {"objective": "objective", "method": "method", "results": "result",
         "implication": "implication"}
 
@@ -64,7 +65,13 @@ def _groups() -> list[dict[str, object]]:
                                     [tokenize(c.text) for c in cands],
                                     [dict(c.scores) for c in cands])
         values, tokens, hand = seen[paper.arxiv_id]
-        for part, text in split_reference(pair.reference).items():
+        parts = split_reference(pair.reference)
+        if set(parts) == set(KINDS) and len(values) >= 2:
+            refs = {part: tokenize(text) for part, text in parts.items()}
+            groups.append({"part": "kind", "half": half_of(paper.arxiv_id), "values": values,
+                           "rouge_by": {p: [rouge_l(t, refs[p]) for t in tokens]
+                                        for p in KINDS}})
+        for part, text in parts.items():
             if part not in LEARNED_PARTS or len(values) < 2:
                 continue
             ref = tokenize(text)
@@ -107,6 +114,61 @@ def _fit(xs: list[np.ndarray], ys: list[np.ndarray], dim: int) -> np.ndarray:
     return w
 
 
+def _fit_kinds(xs: list[np.ndarray], labels: list[np.ndarray], dim: int) -> np.ndarray:
+    """Pointwise multinomial logistic regression over the five parts, full-batch Adam."""
+    x = np.vstack(xs)
+    y = np.concatenate(labels)
+    x = np.hstack([x, np.ones((len(x), 1))])
+    onehot = np.eye(len(KINDS))[y]
+    w = np.zeros((dim + 1, len(KINDS)))
+    m = np.zeros_like(w)
+    v = np.zeros_like(w)
+    for step in range(1, STEPS + 1):
+        s = x @ w
+        p = np.exp(s - s.max(axis=1, keepdims=True))
+        p /= p.sum(axis=1, keepdims=True)
+        grad = x.T @ (p - onehot) / len(x) + L2 * w
+        m = 0.9 * m + 0.1 * grad
+        v = 0.999 * v + 0.001 * grad * grad
+        w -= 0.05 * (m / (1 - 0.9 ** step)) / (np.sqrt(v / (1 - 0.999 ** step)) + 1e-8)
+    return w
+
+
+def _kinds(groups: list[dict[str, object]], xs: list[np.ndarray], names: list[str],
+           check: bool) -> dict[str, dict[str, float]]:
+    """Which part each sentence reads like most (label: the part it overlaps most)."""
+    idx = [i for i, g in enumerate(groups) if g["part"] == "kind"]
+    labels = {}
+    keep = {}
+    for i in idx:
+        by = groups[i]["rouge_by"]
+        table = np.array([by[p] for p in KINDS]).T  # sentences x parts
+        labels[i] = table.argmax(axis=1)
+        keep[i] = table.max(axis=1) >= 0.1
+    train = [i for i in idx if groups[i]["half"] == 0]
+    if check:
+        table = json.loads(OUT.read_text())["kind"]
+        w = np.array([[table[k].get(n, 0.0) for k in KINDS] for n in [*names, "bias"]])
+    else:
+        w = _fit_kinds([xs[i][keep[i]] for i in train], [labels[i][keep[i]] for i in train],
+                       len(names))
+    for half in (0, 1):
+        sel = [i for i in idx if groups[i]["half"] == half]
+        x = np.vstack([xs[i][keep[i]] for i in sel])
+        y = np.concatenate([labels[i][keep[i]] for i in sel])
+        pred = (np.hstack([x, np.ones((len(x), 1))]) @ w).argmax(axis=1)
+        line = [f"kinds half {half}: accuracy {np.mean(pred == y):.3f}"]
+        for k, kind in enumerate(KINDS):
+            hit = pred == k
+            line.append(f"{kind} predicted {int(hit.sum())} precision "
+                        f"{np.mean(y[hit] == k) if hit.any() else 0:.2f} recall "
+                        f"{np.mean(pred[y == k] == k):.2f}")
+        print("; ".join(line))
+    return {kind: {n: round(float(val), 4) for n, val in zip([*names, "bias"], w[:, k],
+                                                             strict=True) if abs(val) >= 1e-4}
+            for k, kind in enumerate(KINDS)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="report only, write nothing")
@@ -120,6 +182,7 @@ def main() -> None:
     report: dict[str, dict[str, float]] = {}
     for part in LEARNED_PARTS:
         idx = [i for i, g in enumerate(groups) if g["part"] == part]
+        assert idx
         train = [i for i in idx if groups[i]["half"] == 0]
         targets = []
         for i in idx:
@@ -143,6 +206,7 @@ def main() -> None:
                 "groups": len(sel), "learned": round(statistics.fmean(learned), 4),
                 "hand cues": round(statistics.fmean(hand), 4),
                 "best sentence": round(statistics.fmean(best), 4)}
+    kinds = _kinds(groups, xs, names, args.check)
     for key, row in report.items():
         print(f"{key:22} " + "  ".join(f"{k} {v}" for k, v in row.items()))
     if not args.check:
@@ -150,7 +214,7 @@ def main() -> None:
             "about": "bench/train_roles.py: listwise role scores fitted on half 0 of the "
                      "reference summaries",
             "temperature": TEMPERATURE, "l2": L2, "steps": STEPS,
-            "weights": weights}, indent=1, sort_keys=True) + "\n")
+            "weights": weights, "kind": kinds}, indent=1, sort_keys=True) + "\n")
         print(f"wrote {OUT}")
 
 

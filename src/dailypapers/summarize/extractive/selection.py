@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from .candidates import Candidate, Sections
 from .cues import PRESENTS_RE, QUANT_RE, THIS_PAPER_WE_RE
 from .guards import fits
-from .closing import split_closing
+from .clauses import split_closing, split_which
 from .roles import annotate
 from .phrasing import (
     finding,
@@ -187,7 +187,7 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
     described: tuple[str, str] | None = None
     one = picker.chosen["one_line"]
     if one is not None and has_contrib:
-        split = split_description(one.text, name)
+        split = split_description(one.text, name) or split_which(one.text, name)
         if split is not None and fits("method", split[1]):
             picker.chosen["one_line"] = Chosen(one.candidate, split[0])
             finding_clause = QUANT_RE.search(split[1]) and _RESULT_CLAUSE_RE.search(split[1])
@@ -225,8 +225,7 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
         if (c.quantitative and c.scores["result"] >= 1.2) or _STEP_RE.search(c.text) or \
                 _does(c):
             return None  # a finding or a step of the method, not what it means
-        return (c.scores["implication"] + (c.index == n - 1) * 0.5
-                - 0.3 * c.scores["method"],)
+        return (c.learned["implication"],)
 
     if not picker.take("implication", cands, implication_key) and extra:
         concl = [c for c in extra.get("conclusion", "discussion")

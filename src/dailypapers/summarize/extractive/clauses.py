@@ -1,6 +1,12 @@
-"""What a finding says the work means, when the abstract says it only in a closing clause.
+"""Clauses that belong to another part than their sentence, told as sentences of their own.
 
-Many abstracts end on a finding whose last clause is the implication: "..., outperforming
+:func:`split_which`: a contribution sentence that goes on to say how the work does it
+("We propose X, which eliminates A and focuses on B") keeps what was made for the one-line
+("This paper proposes X.") and gives what it does to the method ("X eliminates A and focuses
+on B.").
+
+:func:`split_closing`: what a finding says the work means, when the abstract says it only
+in a closing clause. Many abstracts end on a finding whose last clause is the implication: "..., outperforming
 X by 4%, paving the way for robust low-bit training", "..., offering a new paradigm for
 ultra-long sequence modeling", "..., highlighting the importance of role profiles".
 :func:`split_closing` cuts such a clause off its sentence and tells it as a sentence of
@@ -31,8 +37,9 @@ _CLOSING_RE = re.compile(
 # A clause that is itself a finding, or that needs what it leans on.
 _FINDING_RE = re.compile(
     r"\d|%|×|\b(?:superior\w*|outperform\w*|surpass\w*|baselines?|state-of-the-art|"
-    r"state of the art|sota|better|worse|higher|lower|compared|competitive|performance|accuracy|"
-    r"effectiveness|efficacy|superiority|gains?|improvements?|results?)\b", re.I)
+    r"state of the art|sota|better|worse|higher|lower|compared|competitive|performance|"
+    r"accuracy|"
+    r"superiority|gains?|improvements?)\b", re.I)
 _LEANS_RE = re.compile(r"^(?:it|them|this|these|those|such)\b|\b(?:former|latter)\b", re.I)
 
 
@@ -46,7 +53,8 @@ def split_closing(text: str, name: str | None) -> tuple[str, str] | None:
         return None
     if verb in ("showing", "indicating", "revealing", "demonstrating") and \
             not re.match(r"(?:that|the (?:potential|promise|value|importance|feasibility|"
-                         r"need|utility|viability))\b", rest):
+                         r"need|utility|viability|effectiveness|efficacy|benefits?|robustness|generality|"
+                         r"value|advantages?|strength|scalability|versatility))\b", rest):
         return None  # "showing strong generalization": a finding, not what it means
     if re.search(r"\b(?:its|their)\b", rest):
         if name is None:
@@ -59,3 +67,22 @@ def split_closing(text: str, name: str | None) -> tuple[str, str] | None:
         sentence = f"{name or 'This work'} {_OFFERS[verb]} {rest}"
     head = text[: match.start()].rstrip(" ,")
     return head + ".", sentence.rstrip(" .") + "."
+
+
+# "..., X (ABBR), which eliminates ...": the relative clause right after the name.
+_WHICH_RE = re.compile(r",\s+which\s+(?P<verb>(?:\w+ly\s+)?(?:[a-z]{3,}s|is|has|can)\b)"
+                       r"\s+(?P<rest>[^;]{25,}?)\.?$")
+
+
+def split_which(text: str, name: str | None) -> tuple[str, str] | None:
+    """(what was made, what it does) from "This paper proposes X, which <verbs> ...", or
+    None. Only when the clause follows the name itself (its subject is then certain)."""
+    match = _WHICH_RE.search(text)
+    if match is None or name is None or match.start() < 25:
+        return None
+    head = text[: match.start()]
+    before = re.sub(r"\s*\([^()]*\)$", "", head).rstrip()
+    if not before.endswith(name):
+        return None
+    return head.rstrip(" ,") + ".", f"{name} {match.group('verb')} {match.group('rest')}".rstrip(
+        " .") + "."
