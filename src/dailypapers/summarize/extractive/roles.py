@@ -22,8 +22,10 @@ from typing import Any
 
 from .candidates import Candidate
 
-# The parts the model scores (the one-line is the contribution sentence, chosen by rule).
+# The parts the model ranks sentences for (the one-line is the contribution, by rule).
 LEARNED_PARTS = ("objective", "method", "results", "implication")
+# The parts a sentence may read like most (:func:`kind_of`).
+KINDS = ("one_line", "objective", "method", "results", "implication")
 
 _START_RES: dict[str, re.Pattern[str]] = {
     "start_we": re.compile(r"^(?:[\w ,]{0,40}, )?we\b"),
@@ -120,11 +122,22 @@ def features(c: Candidate, pivot: int, n: int) -> dict[str, float]:
 
 
 @cache
-def _weights() -> dict[str, dict[str, float]]:
+def _data() -> dict[str, Any]:
     data: dict[str, Any] = json.loads(
         resources.files(__package__).joinpath("roles.json").read_text(encoding="utf-8"))
-    return {part: {str(k): float(v) for k, v in data["weights"][part].items()}
+    return data
+
+
+@cache
+def _weights() -> dict[str, dict[str, float]]:
+    return {part: {str(k): float(v) for k, v in _data()["weights"][part].items()}
             for part in LEARNED_PARTS}
+
+
+@cache
+def _kind_weights() -> dict[str, dict[str, float]]:
+    return {kind: {str(k): float(v) for k, v in _data()["kind"][kind].items()}
+            for kind in KINDS}
 
 
 def score(values: dict[str, float], part: str) -> float:
@@ -134,10 +147,14 @@ def score(values: dict[str, float], part: str) -> float:
 
 
 def annotate(cands: list[Candidate] | tuple[Candidate, ...], pivot: int) -> None:
-    """Set each candidate's ``learned`` scores (one per part), relative to the pivot."""
+    """Set each candidate's ``learned`` scores (one per part, to rank sentences for a part)
+    and its ``kind`` (the part it reads like most), relative to the pivot."""
     n = len(cands)
     table = _weights()
+    kinds = _kind_weights()
     for c in cands:
         values = features(c, pivot, n)
         c.learned = {part: sum(table[part].get(k, 0.0) * v for k, v in values.items())
                      for part in LEARNED_PARTS}
+        c.kind = max(KINDS, key=lambda kind: kinds[kind].get("bias", 0.0) + sum(
+            kinds[kind].get(k, 0.0) * v for k, v in values.items()))

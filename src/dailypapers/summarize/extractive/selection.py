@@ -223,7 +223,7 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
         if not (c.index >= n // 2 or n <= 3 or c.index > pivot + 1) or not c.impl_cue or c.contrib:
             return None
         if (c.quantitative and c.scores["result"] >= 1.2) or _STEP_RE.search(c.text) or \
-                _does(c):
+                _does(c) or c.kind == "method":
             return None  # a finding or a step of the method, not what it means
         return (c.learned["implication"],)
 
@@ -235,7 +235,7 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
         # The closing sentence, when it is neither a finding nor a contribution.
         picker.take("implication", cands, lambda c: (float(c.index),) if (
             c.index >= n - 2 and c.index > pivot and not c.contrib and not _finding(c)
-            and not _STEP_RE.search(c.text) and not _does(c)
+            and not _STEP_RE.search(c.text) and not _does(c) and c.kind != "method"
             and not (c.quantitative and c.scores["result"] >= 1.2)
             ) else None)
 
@@ -281,7 +281,7 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
     after = any(i not in picker.used and c.index > pivot for i, c in enumerate(cands))
 
     def method_key(c: Candidate) -> tuple[float, ...] | None:
-        if after and c.index <= pivot:
+        if after and c.index <= pivot and c.learned["method"] < 0.5:
             return None
         if _finding(c):
             return None
@@ -304,7 +304,7 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
             if (c.index > pivot or c.index >= n // 2) and not c.contrib and not (
                 c.scores["method"] >= 2.5 and not c.impl_cue) and not _STEP_RE.search(c.text)
             and (c.impl_cue or _PRACTICAL_RE.search(c.text)) and not _does(c)
-            else None)
+            and c.kind != "method" else None)
     if described is not None:
         part, clause = described
         current = picker.chosen[part]
