@@ -1,4 +1,4 @@
-"""Fit the learned role scores (``summarize/extractive/roles.json``) and check them on unseen papers.
+"""Fit the learned role scores (``extractive/roles.json``) and check them on unseen papers.
 
     .venv/bin/python bench/train_roles.py            # fit on half 0, report half 1, write
     .venv/bin/python bench/train_roles.py --check    # report only, write nothing

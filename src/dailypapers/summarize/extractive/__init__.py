@@ -7,8 +7,10 @@ abstract, or full-text sections); "we" becomes "the authors". A part the paper g
 fitting sentence for is left empty. The rendered summary stays within 1,100 characters.
 
 Modules: :mod:`.cues` (role cues, numbers, tense, title terms), :mod:`.candidates`
-(sentences, the PDF seam check), :mod:`.selection` (which sentence goes where) and
-:mod:`.phrasing` (compression, pronouns, trimming, keywords).
+(sentences, the PDF seam check), :mod:`.roles` (learned role scores, weights in
+``roles.json``), :mod:`.selection` (which sentence goes where), :mod:`.clauses` (clauses
+that belong to another part), :mod:`.guards` (whether a phrased sentence may stand in a
+part) and :mod:`.phrasing` (compression, pronouns, trimming, keywords).
 
 Inputs it cannot summarize (no text, not English) raise SummarizerError with the reason.
 """

@@ -6,9 +6,10 @@
 on B.").
 
 :func:`split_closing`: what a finding says the work means, when the abstract says it only
-in a closing clause. Many abstracts end on a finding whose last clause is the implication: "..., outperforming
-X by 4%, paving the way for robust low-bit training", "..., offering a new paradigm for
-ultra-long sequence modeling", "..., highlighting the importance of role profiles".
+in a closing clause. Many abstracts end on a finding whose last clause is the implication:
+"..., outperforming X by 4%, paving the way for robust low-bit training", "..., offering a
+new paradigm for ultra-long sequence modeling", "..., highlighting the importance of role
+profiles".
 :func:`split_closing` cuts such a clause off its sentence and tells it as a sentence of
 its own: a clause that reads the finding ("highlighting", "suggesting", "demonstrating
 ...") speaks for "These results"; one that says what the work offers ("enabling",
@@ -31,15 +32,19 @@ _OFFERS = {"enabling": "enables", "offering": "offers", "providing": "provides",
            "unlocking": "unlocks", "laying": "lays", "bringing": "brings",
            "contributing": "contributes", "making": "makes", "setting": "sets"}
 _CLOSING_RE = re.compile(
-    r",\s+(?:and\s+)?(?:thus\s+|thereby\s+|thus\s+|further\s+|ultimately\s+|hence\s+)?"
+    r",\s+(?:and\s+)?(?:thus\s+|thereby\s+|further\s+|ultimately\s+|hence\s+)?"
     r"(?P<verb>" + "|".join(sorted({*_READS, *_OFFERS}, key=len, reverse=True)) + r")\s+"
     r"(?P<rest>[^;]{20,300}?)\.?$")
 # A clause that is itself a finding, or that needs what it leans on.
 _FINDING_RE = re.compile(
     r"\d|%|×|\b(?:superior\w*|outperform\w*|surpass\w*|baselines?|state-of-the-art|"
     r"state of the art|sota|better|worse|higher|lower|compared|competitive|performance|"
-    r"accuracy|"
-    r"superiority|gains?|improvements?)\b", re.I)
+    r"accuracy|superiority|gains?|improvements?)\b", re.I)
+# "demonstrating the potential of ...": what a finding means, not the finding itself.
+_MEANING_NOUN_RE = re.compile(
+    r"(?:that|(?:the|its|their) (?:potential|promise|value|importance|feasibility|need|utility|"
+    r"viability|effectiveness|efficacy|benefits?|robustness|generality|advantages?|"
+    r"strength|scalability|versatility))\b")
 _LEANS_RE = re.compile(r"^(?:it|them|this|these|those|such)\b|\b(?:former|latter)\b", re.I)
 
 
@@ -52,9 +57,7 @@ def split_closing(text: str, name: str | None) -> tuple[str, str] | None:
     if _FINDING_RE.search(rest) or _LEANS_RE.match(rest):
         return None
     if verb in ("showing", "indicating", "revealing", "demonstrating") and \
-            not re.match(r"(?:that|the (?:potential|promise|value|importance|feasibility|"
-                         r"need|utility|viability|effectiveness|efficacy|benefits?|robustness|generality|"
-                         r"value|advantages?|strength|scalability|versatility))\b", rest):
+            not _MEANING_NOUN_RE.match(rest):
         return None  # "showing strong generalization": a finding, not what it means
     if re.search(r"\b(?:its|their)\b", rest):
         if name is None:

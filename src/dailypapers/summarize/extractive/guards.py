@@ -29,7 +29,10 @@ _OWN_WORK = frozenset({"paper", "work", "study", "article", "report", "survey", 
                        "regard", "case", "context", "time", "kind", "type", "manner", "as",
                        "technical", "framework", "approach",
                        "method", "model", "system", "pipeline", "dataset", "benchmark",
-                       "design", "analysis", "direction", "line", "new", "novel"})
+                       "design", "analysis", "direction", "line", "new", "novel",
+                       # plurals a reader takes as the paper's own, or the models it studies
+                       "models", "methods", "approaches", "datasets", "benchmarks", "designs",
+                       "studies", "works", "papers"})
 # "(2) the authors develop", "3) A hybrid", "• The", a heading word run into the sentence.
 _MARKER_RE = re.compile(r"^(?:\(?[0-9ivx]{1,4}\)|\(?[a-h]\)|[•◦▪·∙●■–]|\d{1,2}\.\s)")
 _BROKEN_RE = re.compile(r"\b[a-z]{2,}- (?!and\b|or\b|to\b|as\b|vs\b|nor\b)[a-z]{2,}\b|"

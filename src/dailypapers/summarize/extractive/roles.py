@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -146,7 +147,7 @@ def score(values: dict[str, float], part: str) -> float:
     return sum(weights.get(name, 0.0) * value for name, value in values.items())
 
 
-def annotate(cands: list[Candidate] | tuple[Candidate, ...], pivot: int) -> None:
+def annotate(cands: Sequence[Candidate], pivot: int) -> None:
     """Set each candidate's ``learned`` scores (one per part, to rank sentences for a part)
     and its ``kind`` (the part it reads like most), relative to the pivot."""
     n = len(cands)

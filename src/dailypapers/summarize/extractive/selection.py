@@ -1,18 +1,23 @@
 """Which sentence goes to which part, and how it is phrased there.
 
-Order of choice: the contribution sentence is the one-line summary; then the results (a
-finding about the paper's own method with a number beats a baseline's number or a dataset
-size; from the full text's results, experiments and evaluation sections when the abstract
-has no number, and then only a sentence that names what was measured); then the
-implication (a late sentence with an implication cue, else the conclusion or discussion,
-else the last sentence when it is not a finding or a contribution); then the objective
-(the aim, or the problem before the contribution); then the method (after the
-contribution). Fallbacks, last: a results part with no number takes the abstract's best
-sentence with a measured number (not a size, not the contribution); an empty method takes
-the best remaining sentence about the paper's own work that is not a finding; an empty
-implication takes the latest remaining sentence after the contribution (or in the second
-half), an implication cue first. A candidate is taken only if its phrased text passes the
-defect checker for that part; a part with no such sentence stays empty.
+Order of choice: the contribution sentence is the one-line summary; then every candidate
+gets its learned role scores relative to it (:mod:`.roles`); then the results (a finding
+about the paper's own method with a number beats a baseline's number or a dataset size;
+from the full text's results, experiments and evaluation sections when the abstract has no
+number, and then only a sentence that names what was measured); then the implication (a
+late sentence with an implication cue, ranked by the learned implication score, else the
+conclusion or discussion, else the last sentence when it is not a finding, a contribution
+or a step of the method); then the objective (the aim, or the problem before the
+contribution); then the method (after the contribution, ranked by the learned method
+score). No implication ever takes a sentence the learned kind reads as the method, unless
+it says outright what the work means ("Our findings ...", "X is simple and efficient").
+Fallbacks, last: a results part with no number takes the abstract's best sentence with a
+measured number (not a size, not the contribution); an empty method takes the best
+remaining sentence about the paper's own work that is not a finding; an empty implication
+takes the latest remaining sentence after the contribution that says what the work offers
+in practice, else a finding's closing clause that says what it means (:mod:`.clauses`). A
+candidate is taken only if its phrased text passes :func:`.guards.fits` for that part; a
+part with no such sentence stays empty.
 """
 
 from __future__ import annotations
@@ -22,10 +27,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from .candidates import Candidate, Sections
+from .clauses import split_closing, split_which
 from .cues import PRESENTS_RE, QUANT_RE, THIS_PAPER_WE_RE
 from .guards import fits
-from .clauses import split_closing, split_which
-from .roles import annotate
 from .phrasing import (
     finding,
     implication,
@@ -41,6 +45,7 @@ from .phrasing import (
     strip_leadin,
     trim,
 )
+from .roles import annotate
 
 PARTS = ("one_line", "objective", "method", "results", "implication")
 # Characters a part's sentence may keep before its digit-free trailing clauses go (trim).
@@ -66,13 +71,32 @@ _PRACTICAL_RE = re.compile(
 _STEP_RE = re.compile(
     r"^(?:each|every|first|then|next|specifically|in (?:the )?(?:first|second|third) "
     r"(?:stage|step|phase))\b|\b(?:consists? of|is composed of|corresponds? to|"
-    r"is (?:fed|passed|encoded|mapped|computed|represented))\b", re.I)
+    r"is (?:fed|passed|encoded|mapped|computed|represented))\b"
+    # "The memory bank is updated with a sliding window": a component described at work.
+    r"|\b(?:is|are) (?:then |first |further |jointly |iteratively )?(?:updated|trained|"
+    r"computed|applied|fed|stored|optimized|initialized|constructed|learned|fine-tuned|"
+    r"integrated|implemented|refreshed|aggregated|concatenated|injected|projected) "
+    r"(?:with|by|using|via|through|into|from|on|at)\b", re.I)
 # "The authors structure the design space ...", "IVA leverages a dataset ...": how it works.
 _DOES_VERBS = (r"(?:\w+ly\s+)?(?:structure|leverage|use|employ|design|build|train|adopt|"
                r"construct|collect|introduce|apply|combine|craft|formulate|model|represent)s?\b")
 _DOES_RE = re.compile(r"^(?:[Ww]e|[Tt]he authors|[A-Z][\w.-]*[A-Z][\w.-]*|(?:[Oo]ur|[Tt]he|"
                       r"[Tt]his) (?:proposed )?(?:method|approach|framework|model|system|"
                       r"pipeline|agent))\s+" + _DOES_VERBS)
+
+
+# What the work means, said outright: "Our findings emphasize ...", "X is simple and
+# efficient": an implication even when the sentence otherwise reads like the method.
+_MEANS_RE = re.compile(
+    r"^(?:(?:our|these|the|overall,? (?:our|these)) (?:findings|results|analysis|study|"
+    r"observations)\b|[\w-]+(?: [\w-]+){0,3} (?:is|are) (?:\w+ )?(?:easy|simple|"
+    r"efficient|lightweight|plug-and-play|training-free|model-agnostic|compatible|"
+    r"practical|general)\b)", re.I)
+
+
+def _reads_like_method(c: Candidate) -> bool:
+    """The learned kind says method and nothing says what the work means."""
+    return c.kind == "method" and not _MEANS_RE.match(strip_leadin(c.text))
 
 
 def _does(c: Candidate) -> bool:
@@ -223,7 +247,7 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
         if not (c.index >= n // 2 or n <= 3 or c.index > pivot + 1) or not c.impl_cue or c.contrib:
             return None
         if (c.quantitative and c.scores["result"] >= 1.2) or _STEP_RE.search(c.text) or \
-                _does(c) or c.kind == "method":
+                _does(c) or _reads_like_method(c):
             return None  # a finding or a step of the method, not what it means
         return (c.learned["implication"],)
 
@@ -235,7 +259,7 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
         # The closing sentence, when it is neither a finding nor a contribution.
         picker.take("implication", cands, lambda c: (float(c.index),) if (
             c.index >= n - 2 and c.index > pivot and not c.contrib and not _finding(c)
-            and not _STEP_RE.search(c.text) and not _does(c) and c.kind != "method"
+            and not _STEP_RE.search(c.text) and not _does(c) and not _reads_like_method(c)
             and not (c.quantitative and c.scores["result"] >= 1.2)
             ) else None)
 
@@ -304,7 +328,7 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
             if (c.index > pivot or c.index >= n // 2) and not c.contrib and not (
                 c.scores["method"] >= 2.5 and not c.impl_cue) and not _STEP_RE.search(c.text)
             and (c.impl_cue or _PRACTICAL_RE.search(c.text)) and not _does(c)
-            and c.kind != "method" else None)
+            and not _reads_like_method(c) else None)
     if described is not None:
         part, clause = described
         current = picker.chosen[part]
@@ -399,11 +423,9 @@ def _closing_implication(picker: _Picker, pivot: int) -> None:
         c = picker.cands[i]
         if i in picker.used or c.index <= pivot or c.contrib:
             continue
-        split = split_closing(c.text, picker.name)
-        text = picker.phrase(c, "implication") if split is not None else None
-        if split is None or text is None:
-            continue
-        split = split_closing(text, picker.name)
+        phrased = picker.phrase(c, "implication") if split_closing(
+            c.text, picker.name) is not None else None
+        split = split_closing(phrased, picker.name) if phrased is not None else None
         if split is not None and fits("implication", split[1]):
             picker.used.add(i)
             picker.chosen["implication"] = Chosen(c, split[1])
@@ -430,7 +452,8 @@ def _role_of(c: Candidate, pivot: int, n: int) -> str | None:
     if c.contrib and c.index <= pivot:
         return None  # a second contribution sentence repeats the one-line
     if (_finding(c) and _RESULT_CLAUSE_RE.search(c.text)) or (
-            c.quantitative and not c.size_only and c.result_word):
+            c.quantitative and not c.size_only and c.result_word) or (
+            c.kind == "results" and c.result_word):
         return "results" if c.index > pivot or n <= 3 else None
     if c.index < pivot:
         return None
