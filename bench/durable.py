@@ -183,6 +183,29 @@ def summarize(r: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+SITE_KINDS = (("paper pages", "site/papers/"), ("day pages", "site/days/", ".html"),
+              ("day JSON", "site/days/", ".json"), ("tag pages", "site/tags/", ".html"),
+              ("tag feeds", "site/tags/", ".xml"), ("search", "site/search/"),
+              ("pictures", "site/img/"))
+
+
+def site_kind(path: str) -> str:
+    for name, prefix, *suffix in SITE_KINDS:
+        if path.startswith(prefix) and (not suffix or path.endswith(suffix[0])):
+            return name
+    return "the rest (home, archive, feeds, static)"
+
+
+def site_kinds(r: dict[str, Any]) -> dict[str, int]:
+    """Bytes of the site by kind of file."""
+    out: dict[str, int] = {}
+    for path, size in r["end"].items():
+        if path.startswith("site/"):
+            kind = site_kind(path)
+            out[kind] = out.get(kind, 0) + size
+    return out
+
+
 def largest_later(r: dict[str, Any], days_later: float, with_site: bool) -> tuple[int, str]:
     """The largest committed file after ``days_later`` days: grown at its half-way rate."""
     days = r["days"] - r["half_days"]
@@ -220,6 +243,14 @@ def report(results: dict[str, dict[str, Any]]) -> None:
             cells.append(mb(size / k) + ("" if what == "database" else f", {files / k:,.0f} files"))
         ratio = f" | {values[1] / values[0]:.2f}x" if len(names) == 2 and values[0] else ""
         print(f"| {LABELS[what]} | " + " | ".join(cells) + ratio + " |")
+    kinds = {n: site_kinds(results[n]) for n in names}
+    print("\n| site, bytes a paper | " + " | ".join(names) + " |")
+    print("|---" * (len(names) + 1) + "|")
+    order = [k[0] for k in SITE_KINDS] + ["the rest (home, archive, feeds, static)"]
+    for kind in order:
+        if any(kinds[n].get(kind) for n in names):
+            print(f"| {kind} | " + " | ".join(
+                f"{kinds[n].get(kind, 0) / results[n]['papers']:,.0f}" for n in names) + " |")
     print("\n| extrapolated | " + " | ".join(names) + " |")
     print("|---" * (len(names) + 1) + "|")
     rows: list[tuple[str, list[str]]] = []

@@ -82,6 +82,29 @@ def test_clean_text_latex_and_split_decimals() -> None:
         "a 4.05× speedup on 256×256, 3 times faster")
 
 
+def test_latex_spacing_and_dollars() -> None:
+    assert normalize_prose(r"about 300\,k samples, 10\,000 images, 5\;ms, a\!b") == (
+        "about 300 k samples, 10,000 images, 5 ms, ab")
+    assert normalize_prose(r"costs \$120 with $x$ math") == "costs $120 with x math"
+
+
+def test_a_sentence_may_start_with_a_lower_case_name() -> None:
+    text = ("We build a dataset. uCO3D is large. iPhone users like it. word2vec, as a baseline, "
+            "fails. We use e.g. iPhone data and mPLUG-Owl3 vs. word2vec. x2 is small.")
+    assert split_sentences(text) == [
+        "We build a dataset.", "uCO3D is large.", "iPhone users like it.",
+        "word2vec, as a baseline, fails.",
+        "We use e.g. iPhone data and mPLUG-Owl3 vs. word2vec. x2 is small."]
+    # Its name keeps its case wherever the phrasing capitalizes a first letter.
+    paper = make_paper(
+        "Camera data is scarce. In this paper, we introduce uCO3D, a dataset of object videos "
+        "from every angle. Moreover, uCO3D covers more than 1,000 object categories, which "
+        "makes it 10 times more diverse than CO3Dv2 on the same evaluation protocol.",
+        title="Object videos at scale")
+    text = summarize(paper).render()
+    assert "uCO3D covers" in text and "UCO3D" not in text
+
+
 # --- summaries ---------------------------------------------------------------------------
 
 def test_five_parts_grounded_shorter_than_abstract() -> None:

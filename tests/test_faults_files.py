@@ -56,10 +56,14 @@ class _Html(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "a":
             self.links += [v or "" for k, v in attrs if k == "href"]
+        if tag == "li" and self.open[-1:] == ["li"]:  # HTML closes an open li itself
+            self.open.pop()
         if tag in ("html", "body", "main", "ol", "ul", "li", "details"):
             self.open.append(tag)
 
     def handle_endtag(self, tag: str) -> None:
+        if tag in ("ol", "ul") and self.open[-1:] == ["li"]:  # ... and at the list's end
+            self.open.pop()
         if tag in ("html", "body", "main", "ol", "ul", "li", "details"):
             assert self.open and self.open[-1] == tag, (self.open[-3:], tag)
             self.open.pop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,14 @@ from fakes.pdfkit import cache_pdf, make_paper_pdf
 from fakes.sitekit import add_day, paper, summary
 from PIL import Image
 
-from dailypapers.config import load_settings
-from dailypapers.fulltext.figure import MAX_BYTES, _FigureError, make_picture
+from dailypapers.config import Settings, load_settings
+from dailypapers.fulltext.figure import (
+    MAX_BYTES,
+    _FigureError,
+    alt_of,
+    alt_xmp,
+    make_picture,
+)
 from dailypapers.render import pictures
 from dailypapers.render.site import build_site
 from dailypapers.store import Store
@@ -93,3 +100,64 @@ def test_real_papers_give_small_pictures_with_captions(shared_data: Path) -> Non
     figures = [p for p in made if p.kind == "figure"]
     assert len(figures) >= len(made) // 2
     assert all(p.alt and not p.alt.startswith(("Figure", "Fig.")) for p in figures)
+
+
+def test_alt_text_travels_inside_the_webp() -> None:
+    alt = 'Loss < 0.5 & "accuracy" > 90% — on ImageNet <b>'
+    with Image.open(io.BytesIO(_webp(alt_xmp(alt)))) as image:
+        assert alt_of(image.info.get("xmp")) == alt
+    assert alt_xmp("") == b"" and alt_of(None) == "" and alt_of(b"<x:xmpmeta/>") == ""
+
+
+def _webp(xmp: bytes) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 40), "navy").save(out, "WEBP", quality=50, xmp=xmp)
+    return out.getvalue()
+
+
+def _one_day_site(env: Path) -> tuple[Settings, Store]:
+    settings = load_settings(env).model_copy(update={"site_tag_min_papers": 2})
+    cache_pdf(settings, make_paper_pdf(env / "a.pdf"), "2503.00001", 2)
+    store = Store(settings.db_path)
+    add_day(store, "2025-03-03", [
+        (paper("2503.00001", "With A Figure", keywords=["robots"]),
+         summary("2503.00001", "Has a picture.", ["robots"])),
+        (paper("2503.00002", "Without A PDF", keywords=["robots"]),
+         summary("2503.00002", "Has none.", ["robots"])),
+    ])
+    return settings, store
+
+
+def _site(env: Path) -> dict[str, bytes]:
+    return {p.relative_to(env).as_posix(): p.read_bytes()
+            for p in sorted((env / "site").rglob("*")) if p.is_file()}
+
+
+def test_a_lost_cache_takes_the_pictures_back_from_the_site(isolated_env: Path) -> None:
+    settings, store = _one_day_site(isolated_env)
+    with store:
+        build_site(store, settings)
+        before = _site(isolated_env)
+        assert "site/img/2503.00001v2.webp" in before
+        shutil.rmtree(settings.cache_path)  # PDFs, pictures and the site index
+        build_site(store, settings)
+        assert _site(isolated_env) == before  # the same picture, size and alt text
+    found = pictures.picture_of(settings, "2503.00001", 2)
+    assert found is not None and found.alt == "Accuracy of our method against three baselines."
+    assert found.jpeg_bytes()[:2] == b"\xff\xd8"  # the channels get a JPEG made from it
+    assert pictures.picture_of(settings, "2503.00002", 2) is None
+
+
+@pytest.mark.parametrize("bad", [b"not an image", b"RIFF" + b"\0" * 70_000])
+def test_a_site_file_that_is_not_our_picture_is_not_taken_back(isolated_env: Path,
+                                                               bad: bytes) -> None:
+    settings, store = _one_day_site(isolated_env)
+    with store:
+        build_site(store, settings)
+        shutil.rmtree(settings.cache_path)
+        (isolated_env / "site" / "img" / "2503.00001v2.webp").write_bytes(bad)
+        assert pictures.prepare(settings, [("2503.00001", 2), ("2503.00001", None)]) == {}
+        build_site(store, settings)
+    page = (isolated_env / "site" / "papers" / "2503" / "2503.00001.html").read_text("utf-8")
+    assert "<img " not in page  # no picture rather than a broken one
+    assert not (isolated_env / "site" / "img" / "2503.00001v2.webp").exists()

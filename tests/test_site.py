@@ -84,7 +84,9 @@ def test_paper_page_has_links_summary_verdict_and_authorship(isolated_env: Path)
         assert link in page.links
     assert "Jürgen Ñoño, Zhang San 张三" in text
     assert "not found: 71.2%" in text  # the badge names what failed
-    assert "Numbers checked against the paper: not found in the paper: 71.2%" in text
+    # ... and its tooltip says it in a sentence (the table below lists every item)
+    html = (site / paper_path("2501.00003")).read_text(encoding="utf-8")
+    assert 'title="Numbers checked against the paper: not found in the paper: 71.2%"' in html
     assert "reaches 88.5 % accuracy on <b>held-out</b> tasks" in text  # snippet, as text
     assert "extractive" in text and "test-model" in text and "full PDF text" in text
     for part in ("To find out whether the method scales.",
@@ -142,8 +144,8 @@ def test_no_broken_internal_links_and_no_external_assets(isolated_env: Path) -> 
             assert target.is_file(), f"{path.relative_to(site)} -> {link}"
 
 
-def test_day_json_indexes_the_day_and_links_the_full_record(isolated_env: Path) -> None:
-    """The full record is data/YYYY/MM/DD.json beside site/: linked, not copied."""
+def test_day_json_indexes_the_day_without_the_full_record(isolated_env: Path) -> None:
+    """The full record is data/YYYY/MM/DD.json: committed, not published with the site."""
     _settings, _store, site = build(isolated_env)
     data = json.loads((site / "days" / "2025-01-14.json").read_text(encoding="utf-8"))
     assert data["date"] == "2025-01-14"
@@ -151,29 +153,37 @@ def test_day_json_indexes_the_day_and_links_the_full_record(isolated_env: Path) 
     assert (first["rank"], first["arxiv_id"]) == (1, "2501.00003")
     assert first["page"] == paper_path("2501.00003")
     assert second["rank"] == 2
-    # the link stays inside the site root (GitHub Pages publishes only site/) and reaches
-    # the working directory's own file through site/data, a symbolic link, not a copy
-    assert data["data"] == "../data/2025/01/14.json"
-    assert (site / "data").is_symlink()
-    record = (site / "days" / data["data"]).resolve()
-    assert record == (isolated_env / "data" / "2025" / "01" / "14.json").resolve()
-    assert "summary" not in first and "paper" not in first
+    assert "summary" not in first and "paper" not in first and "data" not in data
+    assert not (site / "data").exists()
 
 
-def test_pages_upload_carries_the_day_records_as_files(isolated_env: Path) -> None:
-    """What actions/upload-pages-artifact packs (tar --dereference) holds data/ as files."""
+def test_the_data_link_of_an_earlier_site_is_removed(isolated_env: Path) -> None:
+    """An earlier version linked site/data -> ../data (so Pages uploaded every record too);
+    the next build removes that link, and leaves a real folder of that name alone."""
+    settings, store, site = build(isolated_env)
+    (site / "data").symlink_to("../data", target_is_directory=True)
+    with store:
+        build_site(store, settings)
+        assert not (site / "data").is_symlink() and not (site / "data").exists()
+        (site / "data").mkdir()
+        (site / "data" / "mine.txt").write_text("kept")
+        build_site(store, settings)
+    assert (site / "data" / "mine.txt").read_text() == "kept"
+
+
+def test_pages_upload_is_the_site_alone(isolated_env: Path) -> None:
+    """What actions/upload-pages-artifact packs (tar --dereference): no day records."""
     settings, store, site = build(isolated_env)
     with store:
         durable.export_all(store, settings)
+    assert (isolated_env / "data" / "2025" / "01" / "14.json").is_file()
     tarball = isolated_env / "artifact.tar"
     subprocess.run(["tar", "--dereference", "--hard-dereference", "--directory", str(site),
                     "-cf", str(tarball), "."], check=True)
     with tarfile.open(tarball) as tar:
-        member = tar.getmember("./data/2025/01/14.json")
-        assert member.isfile() and not any(m.issym() or m.islnk() for m in tar.getmembers())
-        body = tar.extractfile(member)
-        assert body is not None
-        assert json.loads(body.read())["date"] == "2025-01-14"
+        names = tar.getnames()
+    assert "./days/2025-01-14.json" in names
+    assert not any(n.startswith("./data") for n in names)
 
 
 def test_tag_pages_list_their_papers_and_respect_minimum(isolated_env: Path) -> None:

@@ -59,7 +59,9 @@ def test_every_display_label_maps_back_to_its_key() -> None:
     ("models", "model"), ("policies", "policy"), ("patches", "patch"), ("boxes", "box"),
     ("llms", "llm"), ("agents", "agent"), ("physics", "physics"), ("analysis", "analysis"),
     ("corpus", "corpus"), ("data", "data"), ("process", "process"), ("robotics", "robotics"),
-    ("bias", "bias"), ("videos", "video"),
+    ("bias", "bias"), ("videos", "video"), ("hypotheses", "hypothesis"),
+    ("hypothesis", "hypothesis"), ("analyses", "analysis"), ("syntheses", "synthesis"),
+    ("matrices", "matrix"), ("devices", "device"), ("cheeses", "cheese"), ("uses", "use"),
 ])
 def test_singular(word: str, one: str) -> None:
     assert singular(word) == one

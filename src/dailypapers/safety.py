@@ -126,7 +126,6 @@ def check_json_depth(raw: bytes, limit: int) -> None:
             depth -= 1
 
 
-SUMMARY_FIELDS = ("one_line", "objective", "method", "results", "implication")
 MAX_KEYWORD_COUNT = 32
 
 
@@ -134,9 +133,10 @@ def scrub_summary(summary: Summary, max_chars: int) -> Summary:
     """A summary fit to store and publish, changed in place: no known secret (a model may
     echo a key it was shown), no control or bidi characters, each part at most
     ``max_chars`` characters, at most 32 keywords of 100."""
+    from .models import SUMMARY_PARTS  # models imports this module
     from .secrets import redact
 
-    for name in SUMMARY_FIELDS:
+    for name in SUMMARY_PARTS:
         value = getattr(summary, name)
         if isinstance(value, str):
             setattr(summary, name, clip(redact(strip_controls(value[: max_chars * 2])), max_chars))

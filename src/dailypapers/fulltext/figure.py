@@ -8,10 +8,16 @@
 2. else the largest embedded image covering at least ``MIN_IMAGE`` of its page;
 3. else the top of page one (title, authors, abstract).
 
-The region is rendered (so vector figures work) and encoded as WebP and JPEG no larger
-than ``MAX_BYTES``, shrinking until it fits. The caption, when there is one, becomes the alt
-text. PDFium is not thread-safe and a hostile PDF can crash it: call this in a worker
-process (``render/pictures.py`` does), never in a thread.
+The region is rendered (so vector figures work) and encoded as WebP (the site's) and JPEG
+(Telegram's and email's), sized for the page that shows it largest: the paper page's column
+is at most ~770 CSS px wide, a phone's ~360, so ``LADDER`` starts at 640 px, WebP quality 50,
+and steps down until the WebP is at most ``TARGET_BYTES`` (neither file ever over
+``MAX_BYTES``, issue 11's limit). The caption, when there is one, becomes the alt text, and
+the WebP carries it (XMP, IPTC's "Alt Text (Accessibility)"): a published picture is enough
+to show it again with its alt text after the cache is lost (``render/pictures.py``).
+
+PDFium is not thread-safe and a hostile PDF can crash it: call this in a worker process
+(``render/pictures.py`` does), never in a thread.
 """
 
 from __future__ import annotations
@@ -33,9 +39,13 @@ MIN_FIGURE = 0.04  # of the page's area
 MIN_OBJECTS = 3  # drawings in a figure without an image (a rule above a caption is none)
 MIN_IMAGE = 0.05
 PAGE_ONE_TOP = 0.42  # of page one's height, from the top
-MAX_BYTES = 60_000
-WIDTHS = (880, 720, 600, 480, 360)
-QUALITIES = (72, 60, 50)
+MAX_BYTES = 60_000  # any picture file, at most (issue 11)
+TARGET_BYTES = 28_000  # a site picture, at most when a rung of LADDER allows
+# (width px, WebP quality) from the best to the smallest; measured in bench/README.md
+# ("Picture sizes"): 640 px at quality 50 reads well at phone and desktop widths.
+LADDER = ((640, 50), (560, 45), (480, 40), (400, 40), (320, 35))
+RENDER_WIDTH = 960  # rendered wider than shown, then downsampled: sharper text
+JPEG_QUALITIES = (70, 60, 50, 40)
 ALT_CHARS = 300
 _CAPTION = re.compile(r"^\s*(Figure|Fig\.)\s*(\d+)\s*[:.|]\s*")
 _CONTROL = re.compile("[\x00-\x1f\x7f\ufffe\uffff]")
@@ -209,23 +219,71 @@ def _find(doc: Any) -> tuple[int, Box, str, str]:
     return 0, (0.0, height * (1 - PAGE_ONE_TOP), width, height), "page", ""
 
 
-def _encode(image: Any) -> tuple[bytes, bytes, int, int]:
-    """WebP and JPEG of ``image``, both at most MAX_BYTES, at the largest width that fits."""
+_XMP = ('<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/'
+        '22-rdf-syntax-ns#"><rdf:Description xmlns:Iptc4xmpCore="http://iptc.org/std/Iptc4xmp'
+        'Core/1.0/xmlns/"><Iptc4xmpCore:AltTextAccessibility><rdf:Alt><rdf:li xml:lang="x-def'
+        'ault">{}</rdf:li></rdf:Alt></Iptc4xmpCore:AltTextAccessibility></rdf:Description>'
+        '</rdf:RDF></x:xmpmeta>')
+_XMP_ALT = re.compile(r'<rdf:li xml:lang="x-default">([^<]{0,2000})</rdf:li>')
+
+
+def alt_xmp(alt: str) -> bytes:
+    """The XMP packet that carries ``alt`` in a picture file (b"" when there is none)."""
+    if not alt:
+        return b""
+    escaped = alt.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _XMP.format(escaped).encode("utf-8")
+
+
+def alt_of(xmp: bytes | str | None) -> str:
+    """The alt text :func:`alt_xmp` wrote ("" for anything else)."""
+    text = xmp.decode("utf-8", "replace") if isinstance(xmp, bytes) else (xmp or "")
+    found = _XMP_ALT.search(text)
+    if not found:
+        return ""
+    return found.group(1).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _scaled(image: Any, width: int) -> Any:
     from PIL import Image
 
-    for target in WIDTHS:
-        scaled = image
-        if image.width > target:
-            ratio = target / image.width
-            scaled = image.resize((target, max(1, round(image.height * ratio))),
-                                  Image.Resampling.LANCZOS)
-        for quality in QUALITIES:
-            webp, jpeg = io.BytesIO(), io.BytesIO()
-            scaled.save(webp, "WEBP", quality=quality, method=4)
-            scaled.save(jpeg, "JPEG", quality=quality, optimize=True, progressive=True)
-            if max(webp.tell(), jpeg.tell()) <= MAX_BYTES:
-                return webp.getvalue(), jpeg.getvalue(), scaled.width, scaled.height
-    raise _FigureError("no encoding fits the size limit")
+    if image.width <= width:
+        return image
+    return image.resize((width, max(1, round(image.height * width / image.width))),
+                        Image.Resampling.LANCZOS)
+
+
+def jpeg_of(image: Any) -> bytes | None:
+    """The image as a JPEG of at most MAX_BYTES (None when no quality fits)."""
+    for quality in JPEG_QUALITIES:
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=quality, optimize=True, progressive=True)
+        if out.tell() <= MAX_BYTES:
+            return out.getvalue()
+    return None
+
+
+def encode(image: Any, alt: str = "") -> tuple[bytes, bytes, int, int]:
+    """WebP and JPEG of ``image``: the first rung of LADDER whose WebP is at most
+    TARGET_BYTES (else the first at most MAX_BYTES), the JPEG at the same size."""
+    xmp = alt_xmp(alt)
+    fallback: tuple[bytes, bytes, int, int] | None = None
+    for width, quality in LADDER:
+        scaled = _scaled(image, width)
+        webp = io.BytesIO()
+        scaled.save(webp, "WEBP", quality=quality, method=4, xmp=xmp)
+        if webp.tell() > MAX_BYTES:
+            continue
+        jpeg = jpeg_of(scaled)
+        if jpeg is None:
+            continue
+        found = (webp.getvalue(), jpeg, scaled.width, scaled.height)
+        if webp.tell() <= TARGET_BYTES:
+            return found
+        fallback = fallback or found
+    if fallback is None:
+        raise _FigureError("no encoding fits the size limit")
+    return fallback
 
 
 def make_picture(pdf_path: Path) -> Picture:
@@ -240,7 +298,7 @@ def make_picture(pdf_path: Path) -> Picture:
         number, (left, bottom, right, top), kind, alt = _find(doc)
         page = doc[number]
         width, height = page.get_size()
-        scale = min(4.0, max(1.0, WIDTHS[0] / max(1.0, right - left)))
+        scale = min(4.0, max(1.0, RENDER_WIDTH / max(1.0, right - left)))
         crop = (left, bottom, max(0.0, width - right), max(0.0, height - top))
         bitmap = page.render(scale=scale, crop=crop, fill_color=(255, 255, 255, 255))
         image = bitmap.to_pil().convert("RGB")
@@ -248,9 +306,9 @@ def make_picture(pdf_path: Path) -> Picture:
         raise _FigureError(f"cannot render {pdf_path.name}: {exc}") from exc
     finally:
         doc.close()
-    webp, jpeg, out_w, out_h = _encode(image)
+    webp, jpeg, out_w, out_h = encode(image, alt)
     return Picture(webp=webp, jpeg=jpeg, width=out_w, height=out_h, alt=alt, kind=kind,
                    page=number)
 
 
-__all__ = ["MAX_BYTES", "Picture", "make_picture"]
+__all__ = ["MAX_BYTES", "Picture", "alt_of", "alt_xmp", "encode", "jpeg_of", "make_picture"]

@@ -16,10 +16,9 @@ Layout::
 
     index.html  archive.html  tags.html  search.html     home, calendar, tag index, search
     atom.xml  rss.xml  podcast.xml                       feeds
-    days/YYYY-MM-DD.html  days/YYYY-MM-DD.json           a day, and its index
-    data/YYYY/MM/DD.json                                 a day's full record: ``data`` is a
-                                                         link to the working directory's
-                                                         ``data/`` (nothing copied)
+    days/YYYY-MM-DD.html  days/YYYY-MM-DD.json           a day, and its index (the full
+                                                         record is the working directory's
+                                                         ``data/``: committed, not published)
     papers/<yymm>/<id>.html                              a paper (its newest day)
     tags/<slug>.html  tags/<slug>.xml                    a keyword, and its feed
     img/<id>v<version>.webp                              a paper's picture, per version
@@ -53,7 +52,7 @@ PROFILES = "for"  # public profiles' pages (dailypapers.foryou.site)
 IMAGE_SUFFIX = ".webp"
 FEED_STYLE = "static/feed.xsl"  # shows the feeds as pages in a browser
 PODCAST_COVER = "podcast.png"  # generated cover art of the podcast
-DATA = "data"  # a symbolic link to the working directory's data/ (the durable day files)
+DATA = "data"  # the link to the working directory's data/ that earlier sites had (removed)
 
 
 class _HasSite(Protocol):
@@ -78,12 +77,6 @@ def day_path(date: str) -> str:
 def day_json_path(date: str) -> str:
     """``days/2025-01-15.json``: the day's data beside its page."""
     return f"days/{date}.json"
-
-
-def day_data_path(date: str) -> str:
-    """``data/2025/01/15.json``: the day's full record, the working directory's own file."""
-    year, month, day = date.split("-")
-    return f"{DATA}/{year}/{month}/{day}.json"
 
 
 def paper_path(arxiv_id: str) -> str:
@@ -218,7 +211,7 @@ class SiteUrls:
 
 __all__ = [
     "ARCHIVE", "ATOM", "HOME", "PODCAST", "RSS", "SEARCH", "TAGS", "SiteUrls", "absolute",
-    "day_data_path", "day_json_path", "day_path", "episode_path", "file_of", "image_path",
+    "day_json_path", "day_path", "episode_path", "file_of", "image_path",
     "paper_audio_path", "paper_path", "relative", "root_of", "site_root", "static_path",
     "tag_feed_path", "tag_path", "tag_slug",
 ]

@@ -9,10 +9,18 @@ a PDF has no picture, and nothing links to one.
 
 The site copies the WebP to ``img/<id>v<n>.webp`` (``paths.image_path``); Telegram and
 email send the JPEG (every client shows JPEG, not every one WebP).
+
+Surviving a lost cache. ``cache/`` (PDFs and pictures) lives in ``actions/cache`` and can be
+evicted; the texts are restored as stubs and nothing downloads the PDFs again. The published
+picture is then the durable copy: a paper whose PDF is gone takes its picture back from the
+site (``site/img``, committed with the site) byte for byte, its size from the file's header
+and its alt text from the XMP packet the WebP carries (``fulltext/figure.py``), and a JPEG is
+made from it for the channels. Restored pictures are cached under ``cache/pictures/site/``.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import multiprocessing as mp
@@ -26,9 +34,11 @@ from ..files import write_atomic
 from ..fulltext.download import PdfCache
 from . import paths
 
+SITE_DIR = "site"  # the site's root under the working directory (render/site)
+
 log = logging.getLogger(__name__)
 
-FIGURE_VERSION = 1  # bump when fulltext/figure.py picks or encodes differently
+FIGURE_VERSION = 2  # bump when fulltext/figure.py picks or encodes differently
 PER_PDF_SECONDS = 30.0
 
 
@@ -108,13 +118,17 @@ def _run(jobs: list[tuple[str, str]], folder: Path) -> None:
 
 def prepare(settings: Settings, papers: Iterable[tuple[str, int | None]],
             make: bool = True) -> dict[str, PaperPicture]:
-    """The pictures of ``papers`` (arxiv id, version), made first when missing and ``make``."""
+    """The pictures of ``papers`` (arxiv id, version), made first when missing and ``make``.
+
+    A paper whose PDF is not in the cache takes back the picture the site published (see the
+    module's docstring); one with neither has none.
+    """
+    papers = list(papers)
     cache = PdfCache(settings.cache_path / "pdf")
-    if not cache.refs.is_dir():
-        return {}
-    known = {p.name for p in cache.refs.iterdir()}
+    known = {p.name for p in cache.refs.iterdir()} if cache.refs.is_dir() else set()
     folder = _dir(settings)
     found: dict[str, tuple[int | None, str]] = {}
+    without: list[tuple[str, int | None]] = []
     for arxiv_id, version in papers:
         for wanted in (version, None):
             name = f"{arxiv_id.replace('/', '_')}{f'v{wanted}' if wanted is not None else ''}"
@@ -124,25 +138,97 @@ def prepare(settings: Settings, papers: Iterable[tuple[str, int | None]],
             if pdf is not None:
                 found[arxiv_id] = (version if version is not None else pdf.version, pdf.sha256)
                 break
-    if not found:
-        return {}
-    folder.mkdir(parents=True, exist_ok=True)
-    missing = sorted({sha for _v, sha in found.values() if _meta(folder, sha) is None})
-    if missing and make:
-        blobs = cache.blobs
-        _run([(str(blobs / f"{sha}.pdf"), sha) for sha in missing], folder)
+        else:
+            without.append((arxiv_id, version))
     out: dict[str, PaperPicture] = {}
-    for arxiv_id, (version, sha) in found.items():
-        meta = _meta(folder, sha)
-        if not meta or "error" in meta:
-            continue
-        out[arxiv_id] = PaperPicture(
-            arxiv_id=arxiv_id, version=version, path=paths.image_path(arxiv_id, version),
-            alt=str(meta.get("alt") or ""), width=int(meta["width"]),
-            height=int(meta["height"]), webp=folder / f"{sha}.webp",
-            jpeg=folder / f"{sha}.jpg",
-        )
+    if found:
+        folder.mkdir(parents=True, exist_ok=True)
+        missing = sorted({sha for _v, sha in found.values() if _meta(folder, sha) is None})
+        if missing and make:
+            blobs = cache.blobs
+            _run([(str(blobs / f"{sha}.pdf"), sha) for sha in missing], folder)
+        for arxiv_id, (version, sha) in found.items():
+            meta = _meta(folder, sha)
+            if meta and "error" not in meta:
+                out[arxiv_id] = _picture(arxiv_id, version, meta, folder, sha)
+    if without:
+        out.update(_published(settings, without))
     return out
+
+
+def _picture(arxiv_id: str, version: int | None, meta: dict[str, Any], folder: Path,
+             stem: str) -> PaperPicture:
+    return PaperPicture(
+        arxiv_id=arxiv_id, version=version, path=paths.image_path(arxiv_id, version),
+        alt=str(meta.get("alt") or ""), width=int(meta["width"]), height=int(meta["height"]),
+        webp=folder / f"{stem}.webp", jpeg=folder / f"{stem}.jpg",
+    )
+
+
+def _site_versions(images: Path) -> dict[str, list[int]]:
+    """The versions of each paper the site has a picture of (by file stem), newest first."""
+    found: dict[str, list[int]] = {}
+    for path in images.iterdir():
+        stem, _v, number = path.name.removesuffix(paths.IMAGE_SUFFIX).rpartition("v")
+        if path.name.endswith(paths.IMAGE_SUFFIX) and stem and number.isdigit():
+            found.setdefault(stem, []).append(int(number))
+    return {stem: sorted(numbers, reverse=True) for stem, numbers in found.items()}
+
+
+def _published(settings: Settings, papers: list[tuple[str, int | None]]
+               ) -> dict[str, PaperPicture]:
+    """Pictures the site published for papers whose PDF the cache no longer holds."""
+    site = settings.root / SITE_DIR
+    images = site / paths.IMAGES
+    if not images.is_dir():
+        return {}
+    folder = _dir(settings) / "site"
+    listed = _site_versions(images) if any(v is None for _a, v in papers) else {}
+    out: dict[str, PaperPicture] = {}
+    for arxiv_id, version in papers:
+        if version is not None:
+            versions = [version]
+        else:  # the newest the site has (a full build asks without a version)
+            versions = listed.get(paths.image_path(arxiv_id, 0)[len(paths.IMAGES) + 1:]
+                                  .removesuffix(f"v0{paths.IMAGE_SUFFIX}"), [])
+        for number in versions:
+            rel = paths.image_path(arxiv_id, number)
+            stem = Path(rel).name.removesuffix(paths.IMAGE_SUFFIX)
+            meta = _meta(folder, stem)
+            if meta is None and (site / rel).is_file():
+                meta = _restore(site / rel, folder, stem)
+            if meta is not None and "error" not in meta:
+                out[arxiv_id] = _picture(arxiv_id, number or None, meta, folder, stem)
+                break
+    return out
+
+
+def _restore(published: Path, folder: Path, stem: str) -> dict[str, Any] | None:
+    """Take back a published picture: the WebP as it is, a JPEG made from it, its meta."""
+    from PIL import Image, UnidentifiedImageError
+
+    from ..fulltext.figure import MAX_BYTES, alt_of, jpeg_of
+
+    try:
+        data = published.read_bytes()
+        if len(data) > MAX_BYTES:
+            return None
+        with Image.open(io.BytesIO(data), formats=["WEBP"]) as image:
+            image.load()
+            alt = alt_of(image.info.get("xmp"))
+            width, height = image.size
+            jpeg = jpeg_of(image.convert("RGB"))
+    except (OSError, UnidentifiedImageError, ValueError) as exc:
+        log.warning("pictures: cannot take back %s: %s", published.name, exc)
+        return None
+    if jpeg is None:
+        return None
+    write_atomic(folder / f"{stem}.webp", data)
+    write_atomic(folder / f"{stem}.jpg", jpeg)
+    meta = {"v": FIGURE_VERSION, "alt": alt, "width": width, "height": height,
+            "kind": "published"}
+    write_atomic(folder / f"{stem}.json", json.dumps(meta).encode())
+    return meta
 
 
 def picture_of(settings: Settings, arxiv_id: str, version: int | None) -> PaperPicture | None:

@@ -115,6 +115,11 @@ _NOT_PLURAL = frozenset((
     "data", "news", "series", "species", "bias", "gas", "lens", "physics", "robotics", "ethics",
     "graphics", "dynamics", "mathematics", "kinetics", "linguistics", "economics", "its",
 ))
+# Latin and Greek plurals the suffix rules below would get wrong.
+_IRREGULAR = {
+    "matrices": "matrix", "vertices": "vertex", "indices": "index", "simplices": "simplex",
+    "criteria": "criterion", "phenomena": "phenomenon", "corpora": "corpus", "theses": "thesis",
+}
 _JOINED_PREFIXES = frozenset(["multi", "pre", "post", "non", "semi", "co"])
 _TRAILING = frozenset(["based", "driven", "oriented", "aware", "enhanced", "powered"])
 _PAREN = re.compile(r"\s*\([^()]*\)")
@@ -124,8 +129,12 @@ _JUNK = re.compile(r"[^\w\s.+#]")
 
 def singular(word: str) -> str:
     """The singular of an English (or acronym) plural; other words unchanged."""
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
     if len(word) < 3 or word in _NOT_PLURAL or not word.endswith("s"):
         return word
+    if word.endswith(("yses", "eses")) and not word.endswith("eeses") and len(word) > 6:
+        return word[:-2] + "is"  # analyses, hypotheses, syntheses
     if word.endswith(_NOT_PLURAL_ENDS) and not (word.endswith("ys") and len(word) <= 4):
         return word
     if word.endswith("ies") and len(word) > 4:

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from ..models import SUMMARY_PARTS, Summary
 from .reference_parts import strip_connective
+from .sentences import starts_with_name
 
 DEFECT_KINDS = ("stock_opener", "dangling_start", "glued_words", "heading_or_ack",
                 "wrong_role", "placeholder")
@@ -142,7 +143,7 @@ def _excerpt(text: str, start: int = 0) -> str:
 
 
 def _dangling(part: str, text: str) -> str | None:
-    if text[:1].islower():
+    if text[:1].islower() and not starts_with_name(text):  # "iPhone ..." is no fragment
         return text[:60]
     if _CONNECTIVE_START_RE.match(text):
         return text[:60]

@@ -250,7 +250,7 @@ def evaluate(
         busy += time.perf_counter() - started
         text = summary.render()
         joined = fields_text(summary)
-        quant_abstract = has_quantitative(paper.abstract)
+        quant_abstract = has_quantitative(abstract)  # the text a reader sees
         finding_abstract = has_measured_finding(split_sentences(abstract))
         defects = find_defects(summary)
         for item in verification.items:

@@ -29,7 +29,7 @@ _LIGATURES = str.maketrans(
 _LATEX_TEXT_CMD = re.compile(r"\\(?:text(?:bf|it|tt|rm|sc|sf)?|emph|mathrm|mathbf|mathit|"
                              r"mathcal|mathbb|operatorname|textsc|url|href\{[^}]*\})\s*\{([^{}]*)\}")
 _LATEX_SIMPLE = {
-    r"\%": "%", r"\&": "&", r"\_": "_", r"\#": "#", r"\$": "$", r"\times": "×",
+    r"\%": "%", r"\&": "&", r"\_": "_", r"\#": "#", r"\$": "\ue000", r"\times": "×",
     r"\sim": "~", r"\approx": "≈", r"\leq": "≤", r"\geq": "≥", r"\le": "≤", r"\ge": "≥",
     r"\pm": "±", r"\cdot": "·", r"\rightarrow": "→", r"\to": "→", r"\ldots": "...",
     r"\dots": "...", r"\infty": "∞", r"\alpha": "α", r"\beta": "β", r"\gamma": "γ",
@@ -64,12 +64,16 @@ def normalize_prose(text: str) -> str:
     # "82. 42%": a decimal point that a copy-paste split from its digits.
     text = re.sub(r"(?<=\d)\. (?=\d+\s*\\?%)", ".", text)
     if "\\" in text or "$" in text or "~" in text:
+        # LaTeX spacing: "10\,000" groups thousands (read "10,000"); "300\,k", "5\;ms" are a
+        # thin space ("300 k"), "\!" a negative one (nothing).
+        text = re.sub(r"(?<=\d)\\,(?=\d{3}(?!\d))", ",", text)
+        text = re.sub(r"\\[,;:]|\\ ", " ", text).replace("\\!", "")
         for _ in range(2):  # nested \textbf{\emph{x}}
             text = _LATEX_TEXT_CMD.sub(r"\1", text)
         text = _LATEX_SIMPLE_RE.sub(lambda m: _LATEX_SIMPLE[m.group(0)], text)
         text = _LATEX_OTHER_CMD.sub("", text)
         # Math delimiters and grouping braces carry no words of their own.
-        text = re.sub(r"(?<!\\)\$", "", text)
+        text = re.sub(r"(?<!\\)\$", "", text).replace("\ue000", "$")  # "\$120" stays
         text = re.sub(r"[{}]", "", text)
         # "~" is LaTeX's non-breaking space ("LLMs~(MLLMs)"), except "~50" meaning "about".
         # A spaced "~" between numbers is a range ("10x ~ 50x") and stays.
@@ -92,13 +96,24 @@ def strip_citations(text: str) -> str:
     return _CITATION_RE.sub("", text)
 
 
+_LOWER_NAME_RE = re.compile(r"[a-z]+(?:[A-Z]|\d+[A-Za-z])[\w-]*(?=[\s,:;'’)]|$)")
+
+
+def starts_with_name(text: str) -> bool:
+    """Whether ``text`` opens with a name written in lower case first ("uCO3D", "iPhone",
+    "word2vec"): a sentence start, not a fragment, and never to be capitalized."""
+    return _LOWER_NAME_RE.match(text) is not None
+
+
 def _ends_sentence(before: str, after: str) -> bool:
     """Whether the punctuation at the end of ``before`` closes a sentence."""
     if not after:
         return True
     first = after[0]
-    # A sentence starts with a capital, a digit, a quote or bracket, or LaTeX/markup.
-    if not (first.isupper() or first.isdigit() or first in "\"'([“‘\\$"):
+    # A sentence starts with a capital, a digit, a quote or bracket, LaTeX/markup, or a name
+    # written in lower case first ("uCO3D", "iPhone", "word2vec", "mPLUG").
+    if not (first.isupper() or first.isdigit() or first in "\"'([“‘\\$" or (
+            first.islower() and starts_with_name(after))):
         return False
     stripped = before.rstrip("\"')]")
     if not stripped.endswith("."):
@@ -124,12 +139,12 @@ def split_sentences(text: str) -> list[str]:
     sentences: list[str] = []
     start = 0
     # Linear in the text's length: each candidate looks at a bounded window around it (the
-    # checks read at most the last 200 characters before it and the one after it), never at
+    # checks read at most the last 200 characters before it and the word after it), never at
     # a copy of everything since the sentence start or of the rest of the text.
     for match in _CANDIDATE_END.finditer(text):
         end = match.end()
         window = text[max(start, end - _WINDOW) : end]
-        after = text[end : end + 1]
+        after = text[end : end + 40]
         if _inside_unclosed(window) and _closes_soon(text, end):
             continue
         if _ends_sentence(window.rstrip(), after):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import os
 from collections.abc import Callable, Sequence
 from importlib import resources
 
@@ -14,7 +13,7 @@ from .. import paths, site_search
 from ..feed import FeedInfo, FeedItem, atom_feed, rss_feed
 from ..paths import day_json_path, day_path, paper_path, tag_feed_path, tag_path
 from ..sizes import FIELD_CAPS, fit, fit_count
-from .context import STATIC_FILES, TAG_FEED_LIMIT, TAG_PAGE_LIMIT, Clock, Context, TagInfo, log
+from .context import STATIC_FILES, TAG_FEED_LIMIT, TAG_PAGE_LIMIT, Clock, Context, TagInfo
 from .views import View, archive_calendar, day_json, entry_view, feed_items
 
 
@@ -109,31 +108,22 @@ def _feed(maker: Callable[[FeedInfo, Sequence[FeedItem]], bytes], info: FeedInfo
     return maker(info, items[:count])
 
 
-def link_data(ctx: Context) -> None:
-    """``site/data`` -> ``../data``: the days' full records inside the site root, not copied.
+def unlink_data(ctx: Context) -> None:
+    """Remove ``site/data``, the link to ``../data`` that earlier versions made.
 
-    Browsers on ``file://``, ``dailypapers serve`` and the GitHub Pages upload (its ``tar
-    --dereference`` stores the files themselves) follow the link; git keeps it as a link.
-    A real folder of that name is left alone.
+    The site no longer publishes the days' full records (issue 17): each ``data/`` file is
+    ~6 KB a paper, and with them a Pages upload of 10^5 papers would pass 1 GB. The full
+    record stays in the working directory (committed); the site's day JSON is its index.
+    A real folder of that name is the user's and is left alone.
     """
     link = ctx.out.root / paths.DATA
-    target = os.path.relpath(ctx.settings.root / paths.DATA, ctx.out.root)
     if link.is_symlink():
-        if os.readlink(link) == target:
-            return
         link.unlink()
-    elif link.exists():
-        log.warning("site: %s is not a link to %s; left alone", link, target)
-        return
-    try:
-        link.symlink_to(target, target_is_directory=True)
-    except OSError as exc:  # a file system without links: the JSON's data link dangles
-        log.warning("site: cannot link %s to %s: %s", link, target, exc)
 
 
 def write_common(ctx: Context) -> None:
     clock = Clock()
-    link_data(ctx)
+    unlink_data(ctx)
     for name in STATIC_FILES:
         data = (resources.files("dailypapers.render") / "static" / name).read_bytes()
         ctx.out.write(paths.static_path(name), data)

@@ -22,10 +22,12 @@ from ...view import (
     short_authors,
 )
 from ..feed import FeedItem, entry_html
-from ..paths import day_data_path, day_json_path, paper_path, relative
+from ..paths import paper_path
 from ..pictures import PaperPicture
 from ..tags import canonical
 from .context import RECORD_AUTHORS, SNIPPET_CHARS, Context
+
+EVIDENCE_REACH = 70  # characters of evidence shown either side of a checked item
 
 View = SimpleNamespace  # what templates read: attributes
 
@@ -121,7 +123,8 @@ def entry_view(ctx: Context, entry: DigestEntry) -> View:
                           kind="name" if i.is_name else "number",
                           parts=", ".join(PART_LABELS.get(p, p)
                                           for p in i.parts or ([i.part] if i.part else [])),
-                          snippet=flat_text(i.snippet), note=flat_text(i.note))
+                          snippet=around(flat_text(i.snippet), flat_text(i.text)),
+                          note=flat_text(i.note))
                      for i in v.check.items],
         "by": View(
             backend=v.backend or "unknown", model=v.model,
@@ -131,16 +134,29 @@ def entry_view(ctx: Context, entry: DigestEntry) -> View:
     })
 
 
+def around(snippet: str, item: str, reach: int = EVIDENCE_REACH) -> str:
+    """What a paper page shows of an item's evidence sentence: ``reach`` characters either
+    side of the item, cut at spaces, with "…" where text was left out; the whole sentence
+    when the item is not found in it as written."""
+    at = snippet.find(item) if item else -1
+    if at < 0 or len(snippet) <= len(item) + 2 * reach + 20:
+        return snippet
+    start, end = at - reach, at + len(item) + reach
+    head = snippet[:at].rfind(" ", 0, start) + 1 if start > 0 else 0
+    tail = snippet.find(" ", end) if end < len(snippet) else -1
+    out = snippet[head:tail if tail >= 0 else len(snippet)].strip()
+    return ("…" if head > 0 else "") + out + ("…" if tail >= 0 else "")
+
+
 def day_json(digest: DayDigest) -> str:
-    """The day's index: each paper's place and page, and where the full record is.
+    """The day's index: each paper's place and page.
 
     The full record (metadata, summary, verification) is the working directory's
-    ``data/YYYY/MM/DD.json``, which the site reaches through its ``data`` link: linked, not
-    copied (issue 17), and inside the site root, so it is published with the site.
+    ``data/YYYY/MM/DD.json``: committed, not published (issue 17: the site's pages carry
+    what readers need, and a second copy of the records would not fit GitHub Pages).
     """
     data = {
         "date": digest.date, "source": digest.source, "fetched_at": digest.fetched_at,
-        "data": relative(day_json_path(digest.date), day_data_path(digest.date)),
         "entries": [
             {"rank": e.rank, "arxiv_id": e.paper.arxiv_id, "upvotes": e.upvotes,
              "page": paper_path(e.paper.arxiv_id)}

@@ -13,12 +13,16 @@
   tools.hidden = false;
 
   // The tag filter's choices come from the rows themselves (each row's tags, in the order
-  // of its data-tags keys: the first ones in the row, the rest under its summary), busiest
-  // first; and each row's sort title from its heading. Nothing is repeated in the HTML.
+  // of its data-tags keys: the chips after the badges in the row, the rest under its
+  // summary), busiest first; each row's rank from its id ("p3") and sort title from its
+  // heading. Nothing is repeated in the HTML.
   var counts = {}, labels = {};
   rows.forEach(function (row) {
     var keys = (row.getAttribute("data-tags") || "").split("|");
-    var shownTags = row.querySelectorAll("li.tag, ul.tags li");
+    var shownTags = Array.prototype.filter.call(
+      row.querySelectorAll("ul.badges li, ul.tags li"),
+      function (li) { return !li.querySelector(".badge"); });
+    row.setAttribute("data-rank", row.id.slice(1));
     keys.forEach(function (k, i) {
       if (!k) return;
       counts[k] = (counts[k] || 0) + 1;

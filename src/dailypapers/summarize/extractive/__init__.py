@@ -20,10 +20,11 @@ from __future__ import annotations
 from ...errors import SummarizerError
 from ...models import FullText, Paper, Summary
 from ..base import Summarizer
-from ..sentences import normalize_prose
+from ..sentences import normalize_prose, split_sentences
 from .candidates import Candidate, Sections, candidates, split_clauses
 from .cues import has_quantitative, looks_english, title_terms
-from .phrasing import cut, keywords, method_name, trim
+from .keywords import keywords
+from .phrasing import cut, method_name, trim
 from .selection import PART_BUDGET, PARTS, select
 
 __all__ = ["ExtractiveSummarizer", "has_quantitative", "keywords", "summarize_paper"]
@@ -117,7 +118,8 @@ def rendered_length(parts: dict[str, str]) -> int:
 def fit(parts: dict[str, str], limit: int) -> dict[str, str]:
     """Shorten the longest parts until the rendered summary fits ``limit`` characters.
 
-    First digit-free trailing clauses and asides go (:func:`trim`), then a part is cut at
+    First digit-free trailing clauses and asides go (:func:`trim`), then a part's last
+    sentence when it holds more than one, then a part is cut at
     a clause boundary when what goes has no number; when that is not enough, whole parts
     go, the least needed first (a summary without its objective reads better than one
     cut mid-sentence).
@@ -130,6 +132,14 @@ def fit(parts: dict[str, str], limit: int) -> dict[str, str]:
         longest = max(PARTS, key=lambda p: len(parts[p]))
         target = max(60, len(parts[longest]) - over)
         shorter = trim(parts[longest], target)
+        if len(shorter) >= len(parts[longest]):
+            # A part that holds two sentences loses one before any cut: the last without a
+            # number, else the last.
+            sentences = split_sentences(parts[longest])
+            if len(sentences) > 1:
+                plain = [i for i, t in enumerate(sentences) if not any(c.isdigit() for c in t)]
+                del sentences[plain[-1] if plain else -1]
+                shorter = " ".join(sentences)
         if len(shorter) >= len(parts[longest]):
             shorter = cut(parts[longest], target)
             if any(ch.isdigit() for ch in parts[longest][len(shorter) - 1:]):

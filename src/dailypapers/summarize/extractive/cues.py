@@ -159,20 +159,39 @@ PRESENTS_RE = re.compile(
     r"develops|describes)\b", re.I)
 
 
-def has_quantitative(text: str) -> bool:
-    """Whether ``text`` states a measured number (not only a year or a model name).
+# What a number right after these is not: a part of a name or a pointer into the paper.
+_NAME_TOKEN_RE = re.compile(r"[A-Z][A-Za-z]*-?\d[\d.]*")  # "Gemma-2", "LLaVA-1.5", "Llama3"
+_POINTER_RE = re.compile(r"(?:arxiv:|section|sec\.|table|tab\.|figure|fig\.|eq\.|equation|"
+                         r"appendix|chapter)\s*$", re.I)
 
-    A bare decimal right after a capitalized word is a version ("LLaDA 1.5", "Gemini 2.5",
-    "Table 3.2"), not a measurement.
-    """
-    for match in QUANT_RE.finditer(text):
-        number = match.group(0)
-        if "." in number and number.replace(".", "").isdigit():
-            before = text[: match.start()].rstrip().rsplit(" ", 1)[-1]
-            if before[:1].isupper() and any(ch.isalpha() for ch in before):
-                continue
+
+def _not_a_number(text: str, start: int, end: int) -> bool:
+    """A match that a reader would not call a number: a version ("LLaDA 1.5", "Table 3.2"),
+    a model's size inside its name ("Llama3-8B", "Llama 3.1 70B", "Gemma-2 2B"), an arXiv
+    id, a section or figure number, a citation ("[25]")."""
+    number = text[start:end]
+    head = text[max(0, start - 40): start]
+    before = head.rstrip().rsplit(" ", 1)[-1]
+    if "." in number and number.replace(".", "").isdigit() and before[:1].isupper() and \
+            any(ch.isalpha() for ch in before):
         return True
+    if _POINTER_RE.search(head) or (head.endswith("[") and text[end: end + 1] in ("]", ",")):
+        return True
+    if number[-1:] in "BM":  # a parameter count written as part of the model's name
+        if head.endswith("-"):
+            return _NAME_TOKEN_RE.fullmatch(head[:-1].rsplit(" ", 1)[-1]) is not None
+        words = head.split()
+        if head.endswith(" ") and words and (_NAME_TOKEN_RE.fullmatch(words[-1]) or (
+                len(words) >= 2 and re.fullmatch(r"\d[\d.]*", words[-1])
+                and re.fullmatch(r"[A-Z][\w-]*", words[-2]))):
+            return True
     return False
+
+
+def has_quantitative(text: str) -> bool:
+    """Whether ``text`` states a number a reader would call one: a measurement, a count, a
+    size, a score; not a year (``QUANT_RE``) nor a name or pointer (:func:`_not_a_number`)."""
+    return any(not _not_a_number(text, m.start(), m.end()) for m in QUANT_RE.finditer(text))
 
 
 def has_measured_finding(sentences: list[str]) -> bool:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from ..sentences import starts_with_name
+
 # A start that leans on the sentence before: a connective the phrasing kept, or a pronoun.
 _LEANS_RE = re.compile(
     r"^(?:however|moreover|furthermore|additionally|also|thus|therefore|hence|then|finally|"
@@ -33,6 +35,10 @@ _OWN_WORK = frozenset({"paper", "work", "study", "article", "report", "survey", 
                        # plurals a reader takes as the paper's own, or the models it studies
                        "models", "methods", "approaches", "datasets", "benchmarks", "designs",
                        "studies", "works", "papers"})
+# "those of", "those that": a pronoun for a noun the same sentence named, not a pointer back.
+_NOT_NOUNS = frozenset({"of", "that", "which", "who", "with", "from", "in", "for", "on", "at",
+                        "by", "used", "trained", "seen", "found", "based", "without",
+                        "obtained", "whose", "where"})
 # "(2) the authors develop", "3) A hybrid", "• The", a heading word run into the sentence.
 _MARKER_RE = re.compile(r"^(?:\(?[0-9ivx]{1,4}\)|\(?[a-h]\)|[•◦▪·∙●■–]|\d{1,2}\.\s)")
 _BROKEN_RE = re.compile(r"\b[a-z]{2,}- (?!and\b|or\b|to\b|as\b|vs\b|nor\b)[a-z]{2,}\b|"
@@ -61,7 +67,8 @@ _SCORE_RE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|points?|×|x\b)")
 
 
 def _leans_on_context(text: str) -> bool:
-    if (text[:1].islower() or _LEANS_RE.match(text)) and not re.match(
+    fragment = text[:1].islower() and not starts_with_name(text)  # "iPhone ..." is a name
+    if (fragment or _LEANS_RE.match(text)) and not re.match(
             r"^th(?:is|ese) (?:paper|work|study|article|report|survey|results?|findings?)\b",
             text, re.I):
         return True
@@ -74,8 +81,9 @@ def _leans_on_context(text: str) -> bool:
         return False
     for match in _THIS_NOUN_RE.finditer(text):
         words = [w.lower() for w in match.groups() if w]
-        if words[0] in _OWN_WORK:
-            continue
+        if words[0] in _OWN_WORK or (match.group(0)[:5].lower() == "those" and
+                                     words[0] in _NOT_NOUNS):
+            continue  # "comparable to those obtained by ...", "those of the teacher"
         before = text[: match.start()].lower()
         if not any(w.rstrip("s")[:5] in before for w in words):
             return True

@@ -14,8 +14,8 @@ kept as written.
 from __future__ import annotations
 
 import re
-from collections import Counter
 
+from ..sentences import starts_with_name
 from .cues import AIM_RE, BYGERUND_RE, CONTRIB_RE, THIS_PAPER_WE_RE
 
 _LEADIN_RE = re.compile(
@@ -26,10 +26,12 @@ _LEADIN_RE = re.compile(
     r"concretely|meanwhile|second(?:ly)?|third(?:ly)?|first(?:ly)?|lastly|then|also|however|"
     r"yet|but|and|still|nevertheless|nonetheless|crucially|interestingly|surprisingly|"
     r"ultimately|in other words|in practice|as such|in contrast(?=,)|instead(?=,)|similarly|"
-    r"likewise|"
+    r"likewise|together|"
     r"on the other hand|(?:building|based) (?:on|upon) (?:this|these|that|those|such)"
     r"(?: [\w-]+){0,2}|to (?:\w+ly )?[a-z]+ (?:this|these|such|that|those)(?: [\w-]+){0,2}|"
     r"despite (?:this|these)(?: \w+)?|motivated by (?:this|these)(?: \w+)?|"
+    r"(?:with|using|leveraging|through|via|given|combining) (?:this|these|such)(?: [a-z-]+){0,3}"
+    r"(?=,)|"
     r"(?:as (?:shown|seen|reported|illustrated) )?in (?:figure|fig\.|table|tab\.|section|sec\.)"
     r" ?\d+[a-z]?|"
     r"(?:more )?[a-z]+ly),?\s+)+",
@@ -71,13 +73,12 @@ _TAIL_RE = re.compile(
 
 def strip_leadin(text: str) -> str:
     stripped = _LEADIN_RE.sub("", text)
-    if stripped and stripped[0].islower():
-        stripped = stripped[0].upper() + stripped[1:]
-    return stripped or text
+    return _upper_first(stripped) or text
 
 
 def _upper_first(text: str) -> str:
-    return text[:1].upper() + text[1:] if text else text
+    """The first letter capitalized, unless the text opens with a name ("iPhone")."""
+    return text[:1].upper() + text[1:] if text and not starts_with_name(text) else text
 
 
 def depersonalize(text: str) -> str:
@@ -128,13 +129,21 @@ _NAME_SUBJECT_RE = re.compile(
     r"surpasses|delivers|sets|attains|reaches|demonstrates|exhibits|matches)\b")
 
 
+# "Budget guidance enables ...": a short noun phrase opening the sentence as its subject.
+_PHRASE_SUBJECT_RE = re.compile(
+    r"^((?!(?:The|This|These|Our|We|It|They|Experiments?|Results?|Evaluations?)\b)[A-Z][a-z-]+"
+    r"(?:\s+[a-z][\w-]*){0,2}?)\s+(?:\w+ly\s+)?(?:enables|achieves|outperforms|provides|"
+    r"offers|improves|reduces|yields|generates|produces|supports|surpasses|delivers|"
+    r"attains|reaches|matches)\b")
+
+
 def _subject_of(previous: str) -> str | None:
     """"The rubric separates ..." -> "The rubric": what a following "It" stands for."""
     lead = strip_leadin(previous)
     match = _SUBJECT_RE.match(lead)
     if match:
         return f"The {match.group(1)}"
-    named = _NAME_SUBJECT_RE.match(lead)
+    named = _NAME_SUBJECT_RE.match(lead) or _PHRASE_SUBJECT_RE.match(lead)
     return named.group(1) if named else None
 
 
@@ -143,6 +152,10 @@ _OWN_WORK_PRONOUN_RE = re.compile(
     r"^(?i:these|this)\s+((?:[a-z][\w-]*\s+){0,2}?(?:innovations?|contributions?|techniques?|"
     r"designs?|improvements?|modifications?|components?|strategies|optimizations?|changes?|"
     r"efforts?|advances|enhancements?|extensions?)\b)")
+
+
+_TERMED_RE = re.compile(r"^(?i:this|these)\s+[\w\s-]{3,60}?,\s+(?:termed|called|named|dubbed)\s+"
+                       r"([A-Z][\w.+-]*[\w+]),")
 
 
 def resolve_pronoun(text: str, name: str | None, previous: str = "") -> str | None:
@@ -155,6 +168,9 @@ def resolve_pronoun(text: str, name: str | None, previous: str = "") -> str | No
     match = _LEADING_PRONOUN_RE.match(text)
     if match is None:
         return text
+    termed = _TERMED_RE.match(text)
+    if termed is not None:  # "This intervention, termed TTT3R, improves ...": TTT3R improves
+        return termed.group(1) + text[termed.end():]
     own = _OWN_WORK_PRONOUN_RE.match(text)
     if own is not None:
         return "The authors' " + text[own.start(1):]
@@ -186,8 +202,11 @@ def method_name(title: str, sentences: list[str]) -> str | None:
     """The paper's own method as it names it: the title's head ("LongLLaVA: ...") or the
     name introduced by its contribution sentence ("We propose SlimAttn, ...")."""
     head = title.split(":", 1)[0].strip() if ":" in title else ""
+    # A head of several words is the name only when the abstract uses it ("Advancing
+    # Multimodal Reasoning: ..." names nothing the abstract calls so).
     if head and len(head.split()) <= 3 and (re.search(r"[A-Z].*[A-Z]|\d", head) or (
-            " " not in head and head[:1].isupper())):
+            " " not in head and head[:1].isupper())) and (
+            " " not in head or any(head in s for s in sentences)):
         return head
     for s in sentences:
         match = CONTRIB_RE.match(s) or BYGERUND_RE.match(s)
@@ -206,33 +225,25 @@ def method_name(title: str, sentences: list[str]) -> str | None:
             return name.group(1)
         if acronym:
             return acronym.group(1)
+    for s in sentences:
+        # "We introduce Speculative Rejection, an algorithm ...": a name of capitalized words.
+        match = CONTRIB_RE.match(s)
+        words = _TITLED_NAME_RE.match(s[match.end():]) if match is not None else None
+        if words is not None:
+            return words.group(1)
+    for s in sentences:
+        # "Our method, GemFilter, ...", "a framework called GemFilter", "dubbed X".
+        match = _CALLED_RE.search(s)
+        if match is not None:
+            return match.group(1)
     return None
 
 
-# Only an explicit purpose: ", aiming to X", "designed to X", "in order to X", or "to"
-# before a verb that always states an aim ("to address", "to mitigate", ...).
-_PURPOSE_TO_RE = re.compile(
-    r"(?:,\s+|\s)(?:(?:(?:aiming|designed|intended|in order|so as|seeking|which aims?|"
-    r"that aims?)\s+to\s+((?:\w+ly\s+)?[a-z]+(?<!ing)\s[^;]{20,}))|to\s+((?:address|tackle|"
-    r"solve|mitigate|overcome|bridge|alleviate|remedy|close|fill|eliminate|reduce|improve|"
-    r"enhance|accelerate|evaluate|assess|benchmark|measure|diagnose|democratize)\s[^;]{20,}))$")
-
-
-def purpose_of(text: str) -> str | None:
-    """"We introduce X to evaluate Y" -> "To evaluate Y": the aim inside a contribution."""
-    split = split_purpose(text)
-    return split[1] if split is not None else None
-
-
-def split_purpose(text: str) -> tuple[str, str] | None:
-    """("We introduce X.", "To evaluate Y."): a contribution and the aim it states."""
-    match = _PURPOSE_TO_RE.search(text)
-    if match is None:
-        return None
-    aim = depersonalize(match.group(1) or match.group(2)).lstrip()
-    head = re.sub(r"(?:\s+\w+ly)+$", "", text[: match.start()].rstrip(" ,;:"))
-    head = head.rstrip(" ,;:") + "."
-    return head, "To " + aim[:1].lower() + aim[1:]
+_TITLED_NAME_RE = re.compile(r"((?:[A-Z][\w-]*\s+){1,3}[A-Z][\w-]*),\s+(?:a|an|the)\s")
+_CALLED_RE = re.compile(
+    r"(?:\b[Oo]ur (?:[\w-]+ )?(?:method|approach|framework|model|system|algorithm|agent|"
+    r"pipeline|benchmark|dataset|technique),\s+|\b(?:called|named|dubbed|termed)\s+)"
+    r"((?=[\w.-]*(?:[A-Z][\w.-]*[A-Z]|\d))[A-Z][\w.-]*[\w])(?=[\s,;:.()])")
 
 
 _OWN_METHOD_RE = re.compile(
@@ -247,7 +258,7 @@ def name_own_method(text: str, name: str | None) -> str:
     return _OWN_METHOD_RE.sub(name, text, count=1)
 
 
-def _third_person(verb: str) -> str:
+def third_person(verb: str) -> str:
     low = verb.lower()
     if low.endswith("s") and not low.endswith("ss"):
         return low
@@ -281,6 +292,7 @@ _BACK_VERB_RE = re.compile(
     r"this important|these important) [\w-]+(?: [\w-]+)?,? and (?=\w)", re.I)
 
 
+_ITEM_MARK_RE = re.compile(r"^\(?(?:\d{1,2}|[ivx]{1,4})\)\s+(?=[A-Z])(?![^.:]{0,40}:)")
 _POINTING_WORDS = ("this ", "these ", "those ", "such ", "above", "aforementioned")
 
 
@@ -314,16 +326,16 @@ def one_line(text: str) -> str:
         text = strip_leadin(text)
     match = CONTRIB_RE.match(text)
     if match:
-        return f"This paper {_third_person(match.group(1))} {text[match.end():]}"
+        return f"This paper {third_person(match.group(1))} {text[match.end():]}"
     match = BYGERUND_RE.match(text)
     if match:
         verb = match.group(1).lower()[:-3]
         if verb.endswith(("duc", "pos", "at", "as")):
             verb += "e"
-        return f"This paper {_third_person(verb)} {text[match.end():]}"
+        return f"This paper {third_person(verb)} {text[match.end():]}"
     match = THIS_PAPER_WE_RE.match(text)
     if match and not match.group(1).endswith("ed"):
-        return f"This paper {_third_person(match.group(1))} " + depersonalize(
+        return f"This paper {third_person(match.group(1))} " + depersonalize(
             text[match.end():])
     return depersonalize(compress(text))
 
@@ -334,8 +346,9 @@ _RESULTS_NAME_RE = re.compile(r"^(?:the )?(?:experimental )?results (?:show|indi
 
 
 def finding(text: str) -> str:
-    """"Experiments show that X" -> "X" (kept when the lead-in carries a number)."""
-    text = _RESULTS_NAME_RE.sub("", compress(text), count=1)
+    """"Experiments show that X" -> "X" (kept when the lead-in carries a number); "(3) We
+    show ..." from a list of findings loses its item mark."""
+    text = _RESULTS_NAME_RE.sub("", compress(_ITEM_MARK_RE.sub("", text, count=1)), count=1)
     match = _REPORT_LEADIN_RE.match(text)
     if match is not None:
         leadin = match.group(0)
@@ -367,6 +380,14 @@ def objective(text: str) -> str:
     return depersonalize(text)
 
 
+def _droppable(rest: str) -> bool:
+    """A tail that may go: no number, and no whole sentence after it (a part may hold two)."""
+    return not any(ch.isdigit() for ch in rest) and _NEXT_SENTENCE_RE.search(rest) is None
+
+
+_NEXT_SENTENCE_RE = re.compile(r"[.!?]\s+[A-Z\d]")
+
+
 def trim(text: str, budget: int) -> str:
     """Drop trailing clauses without digits, then long digit-free asides and tails."""
     text = text.rstrip(" .;:")
@@ -374,27 +395,33 @@ def trim(text: str, budget: int) -> str:
         if len(text) <= budget:
             break
         match = _TRIM_CLAUSE_RE.search(text)
-        if match is None or any(c.isdigit() for c in match.group(0)) or match.start() < 50:
+        if match is None or not _droppable(match.group(0)) or match.start() < 50:
             break
         text = text[: match.start()]
     if len(text) > budget:
         text = re.sub(r"\s*\((?=[^()]{25,}\))[^()\d]*\)", "", text)
     if len(text) > budget:
         tail = _TAIL_RE.search(text, 60)
-        if tail is not None and not any(ch.isdigit() for ch in text[tail.start():]):
+        if tail is not None and _droppable(text[tail.start():]):
             text = text[: tail.start()]
     if len(text) > budget:
         colon = text.find(": ", 60)
-        if colon > 0 and not any(ch.isdigit() for ch in text[colon:]):
+        if colon > 0 and _droppable(text[colon:]):
             text = text[:colon]
     if len(text) > budget:
         text = re.sub(r",\s*(?:e\.g\.|i\.e\.|such as|including)[^,;()]*(?=[,;])", "", text)
     return text.rstrip(" ,;:") + "."
 
 
+_SUBORDINATE_RE = re.compile(r"(?:while|although|though|because|since|as|if|when|whereas|"
+                             r"despite|unlike|given|even though|once|after|before)\b", re.I)
+
+
 def cut(text: str, budget: int) -> str:
-    """End at the last clause boundary that fits (the text itself when there is none)."""
-    if len(text) <= budget:
+    """End at the last clause boundary that fits (the text itself when there is none, or
+    when the sentence opens with a subordinate clause: "While X has become ..." cut after
+    its first clause is no sentence)."""
+    if len(text) <= budget or _SUBORDINATE_RE.match(text):
         return text
     head = text[: budget - 1]
     for sep in ("; ", ", "):
@@ -404,99 +431,23 @@ def cut(text: str, budget: int) -> str:
     return text  # no clause boundary: a cut mid-clause would mislead
 
 
-# --- keywords ----------------------------------------------------------------------------
-
-# Words with two capitals or a digit: "MoE", "GPT-4o", "LongLLaVA" (not "The").
-_NAME_RE = re.compile(
-    r"\b(?=[A-Za-z0-9.\-]*(?:\d|[A-Z][a-z0-9.\-]*[A-Z]))[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*\b"
-)
-_WORD_RE = re.compile(r"(?<![\w-])[a-z][a-z\-]{3,}(?![\w-])")
-_STOP = frozenset(
-    """
-    a an the of to in on for and or but with by from as at is are was were be been being
-    this that these those it its their our we they them which what who how when where
-    while can could may might will would should must do does did not no than then so
-    such via into over under between across about also more most less both each other
-    any all some many new novel based using use used show shows shown paper work study
-    approach method methods model models propose proposed present introduce results
-    result achieve achieves existing however further well large first two three one
-    """.split()  # noqa: SIM905 - a word list reads better as words
-)
+# "Scaling these parameters ...": a demonstrative whose noun the previous sentence names.
+_DEMONSTRATIVE_RE = re.compile(r"\b(?:[Tt]his|[Tt]hese|[Tt]hose)\s+(?=([a-z][\w-]*)\b)")
+_VAGUE_NOUNS = frozenset({"problem", "problems", "issue", "issues", "challenge", "challenges",
+                          "gap", "gaps", "limitation", "limitations", "phenomenon", "way",
+                          "end", "regard", "direction", "question", "questions", "setting"})
 
 
-def keywords(title: str, text: str, limit: int = 6) -> list[str]:
-    """Names and frequent content words, deterministically (title words weigh double)."""
-    names: list[str] = []
-    for word in _NAME_RE.findall(f"{title} {text}"):
-        # A name with digits must be checkable against the body text too: some callers
-        # verify against the abstract and full text without the title.
-        if any(ch.isdigit() for ch in word) and word not in text:
-            continue
-        if word not in names:
-            names.append(word)
-    counts: Counter[str] = Counter()
-    for w in _WORD_RE.findall(text.lower()):
-        if w not in _STOP:
-            counts[w] += 1
-    for w in _WORD_RE.findall(title.lower()):
-        if w not in _STOP:
-            counts[w] += 2
-    words = [w for w, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if n >= 2]
-    out: list[str] = []
-    for k in names[: limit // 2] + words:
-        if k.lower() not in {o.lower() for o in out}:
-            out.append(k)
-        if len(out) >= limit:
-            break
-    return out
+def definite(text: str, previous: str) -> str:
+    """"these parameters" -> "the parameters" when the sentence before names parameters: a
+    pointer the summary cannot show becomes a plain definite noun (never for "this problem"
+    and other nouns that only point back at the motivation)."""
+    low = previous.lower()
 
+    def swap(match: re.Match[str]) -> str:
+        noun = match.group(1)
+        if noun.lower() in _VAGUE_NOUNS or noun.lower().rstrip("s")[:5] not in low:
+            return match.group(0)
+        return ("The " if match.group(0)[0].isupper() else "the ")
 
-# "..., a framework that unifies A and B": the description a contribution sentence carries.
-_DESCRIPTION_RE = re.compile(
-    r",\s+(?:a|an)\s+(?P<noun>(?:[\w-]+\s+){0,8}?(?P<head>[a-z][a-z-]{2,}))\s+(?:that|which)\s+"
-    r"(?P<verb>(?:\w+ly\s+)?(?!is\b|has\b|was\b)[a-z]{3,}s)\s+(?P<rest>[^;]{25,})$")
-
-
-def split_description(text: str, name: str | None) -> tuple[str, str] | None:
-    """("This paper proposes X, a framework.", "X unifies A and B."): a one-line summary
-    that says what was made, and what it does, which belongs to the method (or the results).
-
-    Only a relative clause right after the appositive ("X, a <noun> that <verbs> ...") is
-    taken; its subject is the name when the head names it, else "The <noun>".
-    """
-    match = _DESCRIPTION_RE.search(text)
-    if match is None or match.start() < 25 or len(match.group("noun")) < 20:
-        return None  # "This paper presents X, a framework." says too little
-    head = text[: match.end("noun")].rstrip(" ,") + "."
-    if name is not None and name in text[: match.start()]:
-        subject = name
-    elif match.group("head").endswith("s"):
-        return None  # "a family of models that advances": the verb's subject is not the head
-    else:
-        subject = f"The {match.group('head')}"
-    clause = f"{subject} {match.group('verb')} {match.group('rest')}".rstrip(" .") + "."
-    return head, clause
-
-
-_GERUNDS = ("achiev", "outperform", "improv", "reduc", "yield", "surpass", "deliver", "attain",
-            "reach", "obtain", "boost", "sett", "establish", "match", "exceed", "cutt")
-# "..., achieving 41.9% on MMMU": a finding that closes a contribution sentence.
-_CLOSING_FINDING_RE = re.compile(
-    r",\s+(?:thereby\s+|while\s+|and\s+)?(?P<verb>(?:" + "|".join(_GERUNDS) + r")ing)\s+"
-    r"(?P<rest>[^;]*\d[^;]*)$")
-
-
-def split_finding(text: str, name: str | None) -> tuple[str, str] | None:
-    """("This paper proposes X, a cache.", "X achieves 41.9% on MMMU."): the finding a
-    contribution sentence closes with, told as the results part, when the name is known."""
-    match = _CLOSING_FINDING_RE.search(text)
-    if match is None or name is None or name not in text[: match.start()] or \
-            match.start() < 40:
-        return None
-    verb = match.group("verb")[:-3]
-    verb = {"sett": "set", "cutt": "cut"}.get(verb, verb)
-    if verb.endswith(("iev", "uc", "ov", "ach")) or verb in ("improv", "reduc"):
-        verb += "e" if not verb.endswith("ach") else ""
-    verb = _third_person(verb)
-    return (text[: match.start()].rstrip(" ,") + ".",
-            f"{name} {verb} {match.group('rest')}".rstrip(" .") + ".")
+    return _DEMONSTRATIVE_RE.sub(swap, text)

@@ -22,6 +22,7 @@ from importlib import resources
 from typing import Any
 
 from .candidates import Candidate
+from .phrasing import strip_leadin
 
 # The parts the model ranks sentences for (the one-line is the contribution, by rule).
 LEARNED_PARTS = ("objective", "method", "results", "implication")
@@ -159,3 +160,53 @@ def annotate(cands: Sequence[Candidate], pivot: int) -> None:
                      for part in LEARNED_PARTS}
         c.kind = max(KINDS, key=lambda kind: kinds[kind].get("bias", 0.0) + sum(
             kinds[kind].get(k, 0.0) * v for k, v in values.items()))
+
+
+# --- rules the selection asks about a sentence's role ------------------------------------
+
+# What a method offers in practice, and what only describes one of its steps.
+PRACTICAL_RE = re.compile(
+    r"\b(?:training-free|plug-and-play|compatible|efficient\w*|scal\w+|practical\w*|"
+    r"deploy\w*|applicab\w*|applications?|general\w*|open-source\w*|real-world|cost\w*|"
+    r"accessible|easy|simple|lightweight|robust\w*|versatil\w*)\b", re.I)
+STEP_RE = re.compile(
+    r"^(?:each|every|first|then|next|specifically|in (?:the )?(?:first|second|third) "
+    r"(?:stage|step|phase))\b|\b(?:consists? of|is composed of|corresponds? to|"
+    r"is (?:fed|passed|encoded|mapped|computed|represented))\b"
+    # "The memory bank is updated with a sliding window": a component described at work.
+    r"|\b(?:is|are) (?:then |first |further |jointly |iteratively )?(?:updated|trained|"
+    r"computed|applied|fed|stored|optimized|initialized|constructed|learned|fine-tuned|"
+    r"integrated|implemented|refreshed|aggregated|concatenated|injected|projected) "
+    r"(?:with|by|using|via|through|into|from|on|at)\b", re.I)
+# "The authors structure the design space ...", "IVA leverages a dataset ...": how it works.
+_DOES_VERBS = (r"(?:\w+ly\s+)?(?:structure|leverage|use|employ|design|build|train|adopt|"
+               r"construct|collect|introduce|apply|combine|craft|formulate|model|represent)s?\b")
+_DOES_RE = re.compile(r"^(?:[Ww]e|[Tt]he authors|[A-Z][\w.-]*[A-Z][\w.-]*|(?:[Oo]ur|[Tt]he|"
+                      r"[Tt]his) (?:proposed )?(?:method|approach|framework|model|system|"
+                      r"pipeline|agent))\s+" + _DOES_VERBS)
+
+
+# What the work means, said outright: "Our findings emphasize ...", "X is simple and
+# efficient": an implication even when the sentence otherwise reads like the method.
+_MEANS_RE = re.compile(
+    r"^(?:(?:our|these|the|overall,? (?:our|these)) (?:findings|results|analysis|study|"
+    r"observations)\b|[\w-]+(?: [\w-]+){0,3} (?:is|are) (?:\w+ )?(?:easy|simple|"
+    r"efficient|lightweight|plug-and-play|training-free|model-agnostic|compatible|"
+    r"practical|general)\b)", re.I)
+
+
+def reads_like_method(c: Candidate) -> bool:
+    """The learned kind says method and nothing says what the work means."""
+    return c.kind == "method" and not _MEANS_RE.match(strip_leadin(c.text))
+
+
+def does_step(c: Candidate) -> bool:
+    """Whether the sentence tells a step of how the work is done (not what it means)."""
+    return bool(_DOES_RE.match(strip_leadin(c.text)))
+
+
+def is_finding(c: Candidate) -> bool:
+    """A sentence that reports a result (a number with a result cue, or strong cues)."""
+    r = c.scores["result"]
+    return (c.quantitative and not c.size_only and r >= 1.2) or (
+        r >= 2.0 and r > c.scores["method"] + 1.0)

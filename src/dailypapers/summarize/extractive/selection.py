@@ -3,49 +3,56 @@
 Order of choice: the contribution sentence is the one-line summary; then every candidate
 gets its learned role scores relative to it (:mod:`.roles`); then the results (a finding
 about the paper's own method with a number beats a baseline's number or a dataset size;
-from the full text's results, experiments and evaluation sections when the abstract has no
-number, and then only a sentence that names what was measured); then the implication (a
-late sentence with an implication cue, ranked by the learned implication score, else the
-conclusion or discussion, else the last sentence when it is not a finding, a contribution
-or a step of the method); then the objective (the aim, or the problem before the
-contribution); then the method (after the contribution, ranked by the learned method
-score). No implication ever takes a sentence the learned kind reads as the method, unless
-it says outright what the work means ("Our findings ...", "X is simple and efficient").
-Fallbacks, last: a results part with no number takes the abstract's best sentence with a
-measured number (not a size, not the contribution); an empty method takes the best
-remaining sentence about the paper's own work that is not a finding; an empty implication
-takes the latest remaining sentence after the contribution that says what the work offers
-in practice, else a finding's closing clause that says what it means (:mod:`.clauses`). A
-candidate is taken only if its phrased text passes :func:`.guards.fits` for that part; a
-part with no such sentence stays empty.
+from the full text's results sections when the abstract has no number, and then only a
+sentence that names what was measured); then the implication (a late sentence with an
+implication cue ranked by its learned score, else the conclusion, else the last sentence
+when it is no finding, contribution or method step); then the objective (the aim, or the
+problem before the contribution); then the method (ranked by its learned score). No
+implication takes a sentence the learned kind reads as the method unless it says what the
+work means. Fallbacks, last: a results part with no number takes the abstract's best
+measured number; an empty method the best remaining sentence about the paper's own work;
+an empty implication a late sentence on what the work offers in practice, else a finding's
+closing clause (:mod:`.clauses`). A candidate is taken only if its phrasing passes
+:func:`.guards.fits` for the part; a part with no such sentence stays empty.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .candidates import Candidate, Sections
 from .clauses import split_closing, split_which
-from .cues import PRESENTS_RE, QUANT_RE, THIS_PAPER_WE_RE
+from .cues import PRESENTS_RE, QUANT_RE, THIS_PAPER_WE_RE, has_quantitative
 from .guards import fits
 from .phrasing import (
+    definite,
     finding,
     implication,
     name_own_method,
     objective,
     one_line,
     plain,
-    purpose_of,
     resolve_pronoun,
+    trim,
+)
+from .roles import PRACTICAL_RE as _PRACTICAL_RE
+from .roles import STEP_RE as _STEP_RE
+from .roles import annotate
+from .roles import does_step as _does
+from .roles import is_finding as _finding
+from .roles import reads_like_method as _reads_like_method
+from .splits import (
+    data_contribution,
+    purpose_of,
+    scale_fact,
+    split_claim,
     split_description,
     split_finding,
     split_purpose,
-    strip_leadin,
-    trim,
+    split_scale,
 )
-from .roles import annotate
 
 PARTS = ("one_line", "objective", "method", "results", "implication")
 # Characters a part's sentence may keep before its digit-free trailing clauses go (trim).
@@ -63,56 +70,8 @@ _MEASURED_RE = re.compile(
     r"perplexity|latency|throughput|pass@\d+|EM|exact match)\b")
 _RESULT_CLAUSE_RE = re.compile(r"\b(?:achiev|outperform|surpass|improv|reduc|speed|boost|"
                                r"exceed|reach|attain)\w*", re.I)
-# What a method offers in practice, and what only describes one of its steps.
-_PRACTICAL_RE = re.compile(
-    r"\b(?:training-free|plug-and-play|compatible|efficient\w*|scal\w+|practical\w*|"
-    r"deploy\w*|applicab\w*|applications?|general\w*|open-source\w*|real-world|cost\w*|"
-    r"accessible|easy|simple|lightweight|robust\w*|versatil\w*)\b", re.I)
-_STEP_RE = re.compile(
-    r"^(?:each|every|first|then|next|specifically|in (?:the )?(?:first|second|third) "
-    r"(?:stage|step|phase))\b|\b(?:consists? of|is composed of|corresponds? to|"
-    r"is (?:fed|passed|encoded|mapped|computed|represented))\b"
-    # "The memory bank is updated with a sliding window": a component described at work.
-    r"|\b(?:is|are) (?:then |first |further |jointly |iteratively )?(?:updated|trained|"
-    r"computed|applied|fed|stored|optimized|initialized|constructed|learned|fine-tuned|"
-    r"integrated|implemented|refreshed|aggregated|concatenated|injected|projected) "
-    r"(?:with|by|using|via|through|into|from|on|at)\b", re.I)
-# "The authors structure the design space ...", "IVA leverages a dataset ...": how it works.
-_DOES_VERBS = (r"(?:\w+ly\s+)?(?:structure|leverage|use|employ|design|build|train|adopt|"
-               r"construct|collect|introduce|apply|combine|craft|formulate|model|represent)s?\b")
-_DOES_RE = re.compile(r"^(?:[Ww]e|[Tt]he authors|[A-Z][\w.-]*[A-Z][\w.-]*|(?:[Oo]ur|[Tt]he|"
-                      r"[Tt]his) (?:proposed )?(?:method|approach|framework|model|system|"
-                      r"pipeline|agent))\s+" + _DOES_VERBS)
-
-
-# What the work means, said outright: "Our findings emphasize ...", "X is simple and
-# efficient": an implication even when the sentence otherwise reads like the method.
-_MEANS_RE = re.compile(
-    r"^(?:(?:our|these|the|overall,? (?:our|these)) (?:findings|results|analysis|study|"
-    r"observations)\b|[\w-]+(?: [\w-]+){0,3} (?:is|are) (?:\w+ )?(?:easy|simple|"
-    r"efficient|lightweight|plug-and-play|training-free|model-agnostic|compatible|"
-    r"practical|general)\b)", re.I)
-
-
-def _reads_like_method(c: Candidate) -> bool:
-    """The learned kind says method and nothing says what the work means."""
-    return c.kind == "method" and not _MEANS_RE.match(strip_leadin(c.text))
-
-
-def _does(c: Candidate) -> bool:
-    """Whether the sentence tells a step of how the work is done (not what it means)."""
-    return bool(_DOES_RE.match(strip_leadin(c.text)))
-
-
 _BASELINE_RE = re.compile(r"\b(?:baselines?|prior|existing|previous|state-of-the-art "
                           r"(?:models|methods)|competitors?)\b", re.I)
-
-
-def _finding(c: Candidate) -> bool:
-    """A sentence that reports a result (a number with a result cue, or strong cues)."""
-    r = c.scores["result"]
-    return (c.quantitative and not c.size_only and r >= 1.2) or (
-        r >= 2.0 and r > c.scores["method"] + 1.0)
 
 
 @dataclass
@@ -134,13 +93,14 @@ class _Picker:
         self.used: set[int] = set()
         self.chosen: dict[str, Chosen | None] = dict.fromkeys(PARTS)
 
-    def phrase(self, c: Candidate, part: str) -> str | None:
+    def phrase(self, c: Candidate, part: str, gate: str | None = None) -> str | None:
+        """``c`` phrased for ``part``, if it passes the gate for ``gate`` (``part``)."""
         name = self.name if self.name and self.name in c.previous else None
         text = _PHRASERS[part](name_own_method(c.text, self.name))
         resolved = resolve_pronoun(text, name, c.previous)
         if resolved is None:
             return None
-        if not fits(part, resolved):
+        if not fits(gate or part, resolved):
             return None
         return resolved
 
@@ -305,10 +265,8 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
     after = any(i not in picker.used and c.index > pivot for i, c in enumerate(cands))
 
     def method_key(c: Candidate) -> tuple[float, ...] | None:
-        if after and c.index <= pivot and c.learned["method"] < 0.5:
-            return None
-        if _finding(c):
-            return None
+        if (after and c.index <= pivot and c.learned["method"] < 0.5) or _finding(c):
+            return None  # motivation (unless it reads strongly as the method), or a finding
         return (c.learned["method"],)
 
     picker.take("method", cands, method_key)
@@ -351,14 +309,14 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
 
 
 def _has_number(chosen: Chosen | None) -> bool:
-    return chosen is not None and bool(QUANT_RE.search(chosen.joined()))
+    return chosen is not None and has_quantitative(chosen.joined())
 
 
 def _number_for_results(picker: _Picker, pivot: int) -> None:
     """A results part without a number, when the abstract has one: add the sentence with
-    the number (a finding first, then any measured number, then the scale of what was built
-    or evaluated), from the sentences not chosen or from another part that holds it (the
-    one-line excepted)."""
+    the number (a finding first, then any measured number), from the sentences not chosen
+    or from another part that holds it; else the finding the contribution sentence carries
+    (the one-line keeps the rest); else, when the contribution is a dataset, its size."""
     if _has_number(picker.chosen["results"]):
         return
     holders: dict[int, str] = {}
@@ -381,6 +339,9 @@ def _number_for_results(picker: _Picker, pivot: int) -> None:
     for *_, i, held in sorted(ranked, reverse=True):
         c = picker.cands[i]
         text = picker.phrase(c, "results")
+        if text is None and (plain_noun := definite(c.text, c.previous)) != c.text:
+            # "Scaling these parameters ..." after a sentence about the parameters.
+            text = picker.phrase(replace(c, text=plain_noun), "results")
         if text is None:
             continue
         if held is not None:
@@ -392,39 +353,84 @@ def _number_for_results(picker: _Picker, pivot: int) -> None:
         else:
             current.more.append((c.index, text))
         return
-    # The contribution sentence closes with the finding ("..., achieving 41.9% on MMMU"):
-    # the one-line keeps what was made, the results say what it achieved.
     one = picker.chosen["one_line"]
-    split = split_finding(one.text, picker.name) if one is not None else None
-    if one is not None and split is not None and fits("results", split[1]):
-        picker.chosen["one_line"] = Chosen(one.candidate, split[0], one.more)
+    if one is None:
+        return
+    # The contribution sentence closes with the finding ("..., achieving 41.9% on MMMU") or
+    # a claim ("... and show that X improves Y by 5%"): the one-line keeps what was made,
+    # the results say what it achieved.
+    for split in (split_finding(one.text, picker.name), split_claim(one.text, picker.name)):
+        if split is not None and has_quantitative(split[1]) and fits("results", split[1]):
+            _give_results(picker, one, split)
+            return
+    if data_contribution(one.text):
+        _scale_for_results(picker, one)
+
+
+def _give_results(picker: _Picker, one: Chosen, split: tuple[str, str]) -> None:
+    """The one-line keeps ``split[0]``; ``split[1]`` leads the results."""
+    picker.chosen["one_line"] = Chosen(one.candidate, split[0], one.more)
+    current = picker.chosen["results"]
+    picker.chosen["results"] = Chosen(one.candidate, split[1], [] if current is None else [
+        (current.candidate.index, current.text), *current.more])
+
+
+_NAME_TOKEN_RE = re.compile(r"\b[A-Z][\w.+-]*(?:[A-Z][\w.+-]*|\d)\w*")
+
+
+def _scale_for_results(picker: _Picker, one: Chosen) -> None:
+    """A paper whose contribution is a dataset or benchmark, with no measured number: its
+    size ("X comprises 765 test cases spanning 51 tasks") is reported next to the finding
+    the results already tell (never alone: a size is no finding). Taken from a sentence
+    whose subject is that dataset (not a count of how it was made), else from the
+    one-line's own description of it."""
+    if picker.chosen["results"] is None:
+        return
+    names = tuple(dict.fromkeys(n for n in (picker.name, *_NAME_TOKEN_RE.findall(one.text))
+                                if n))
+    holders: dict[int, str] = {}
+    for part in ("objective", "method", "implication"):
+        ch = picker.chosen[part]
+        if ch is not None:
+            holders.update((index, part) for index in (ch.candidate.index,
+                                                       *(i for i, _ in ch.more)))
+    for i, c in enumerate(picker.cands):
+        if c is one.candidate or not c.quantitative or (
+                i in picker.used and c.index not in holders):
+            continue
+        text = picker.phrase(c, "results", gate="method")  # a size: no finding cue needed
+        if text is None or not scale_fact(text, names):
+            continue
+        if c.index in holders:
+            _drop(picker, holders[c.index], c.index)
+        picker.used.add(i)
         current = picker.chosen["results"]
-        picker.chosen["results"] = Chosen(one.candidate, split[1], [] if current is None else [
-            (current.candidate.index, current.text), *current.more])
+        if current is None:
+            picker.chosen["results"] = Chosen(c, text)
+        else:
+            current.more.append((c.index, text))
+        return
+    split = split_scale(one.text)
+    if split is not None and fits("method", split[1]):
+        _give_results(picker, one, split)
 
 
 def _closing_implication(picker: _Picker, pivot: int) -> None:
     """No implication yet: the closing clause of a finding that says what the work means
     ("..., paving the way for X"), cut from the results part or a sentence not chosen."""
     res = picker.chosen["results"]
-    held = [] if res is None else sorted([(res.candidate.index, res.text), *res.more],
-                                         reverse=True)
-    for index, text in held:
+    for index, text in [] if res is None else sorted([(-1, res.text), *res.more], reverse=True):
         split = split_closing(text, picker.name)
-        if split is not None and fits("results", split[0]) and fits("implication", split[1]):
-            assert res is not None
-            if index == res.candidate.index and text == res.text:
-                res.text = split[0]
-            else:
-                res.more = [(i, split[0] if (i, t) == (index, text) else t) for i, t in res.more]
+        if res is not None and split is not None and fits("results", split[0]) and fits(
+                "implication", split[1]):
+            res.more = [(i, split[0] if (i, t) == (index, text) else t) for i, t in res.more]
+            res.text = split[0] if index == -1 else res.text
             picker.chosen["implication"] = Chosen(res.candidate, split[1])
             return
     for i in sorted(range(len(picker.cands)), key=lambda i: -picker.cands[i].index):
         c = picker.cands[i]
-        if i in picker.used or c.index <= pivot or c.contrib:
-            continue
-        phrased = picker.phrase(c, "implication") if split_closing(
-            c.text, picker.name) is not None else None
+        phrased = None if i in picker.used or c.index <= pivot or c.contrib or split_closing(
+            c.text, picker.name) is None else picker.phrase(c, "implication")
         split = split_closing(phrased, picker.name) if phrased is not None else None
         if split is not None and fits("implication", split[1]):
             picker.used.add(i)

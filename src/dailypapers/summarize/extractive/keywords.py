@@ -1,0 +1,50 @@
+"""A paper's keywords: its names ("GPT-4o", "LongLLaVA") and frequent content words."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+# Words with two capitals or a digit: "MoE", "GPT-4o", "LongLLaVA" (not "The").
+_NAME_RE = re.compile(
+    r"\b(?=[A-Za-z0-9.\-]*(?:\d|[A-Z][a-z0-9.\-]*[A-Z]))[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*\b"
+)
+_WORD_RE = re.compile(r"(?<![\w-])[a-z][a-z\-]{3,}(?![\w-])")
+_STOP = frozenset(
+    """
+    a an the of to in on for and or but with by from as at is are was were be been being
+    this that these those it its their our we they them which what who how when where
+    while can could may might will would should must do does did not no than then so
+    such via into over under between across about also more most less both each other
+    any all some many new novel based using use used show shows shown paper work study
+    approach method methods model models propose proposed present introduce results
+    result achieve achieves existing however further well large first two three one
+    """.split()  # noqa: SIM905 - a word list reads better as words
+)
+
+
+def keywords(title: str, text: str, limit: int = 6) -> list[str]:
+    """Names and frequent content words, deterministically (title words weigh double)."""
+    names: list[str] = []
+    for word in _NAME_RE.findall(f"{title} {text}"):
+        # A name with digits must be checkable against the body text too: some callers
+        # verify against the abstract and full text without the title.
+        if any(ch.isdigit() for ch in word) and word not in text:
+            continue
+        if word not in names:
+            names.append(word)
+    counts: Counter[str] = Counter()
+    for w in _WORD_RE.findall(text.lower()):
+        if w not in _STOP:
+            counts[w] += 1
+    for w in _WORD_RE.findall(title.lower()):
+        if w not in _STOP:
+            counts[w] += 2
+    words = [w for w, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if n >= 2]
+    out: list[str] = []
+    for k in names[: limit // 2] + words:
+        if k.lower() not in {o.lower() for o in out}:
+            out.append(k)
+        if len(out) >= limit:
+            break
+    return out
