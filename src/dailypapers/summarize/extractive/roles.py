@@ -19,6 +19,7 @@ import re
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
+from operator import add
 from typing import Any
 
 from .candidates import Candidate
@@ -83,6 +84,26 @@ _WORD_RES: dict[str, re.Pattern[str]] = {
     "aim_words": re.compile(r"\b(?:aims?|goal|objective|whether|question|investigat\w*|"
                             r"explor\w*|study|studies)\b"),
 }
+# Word groups with a phrase among their alternatives: searched in the sentence as well.
+_PHRASE_GROUPS = ("enable", "outlook", "insight", "structure", "mechanism")
+_TOKEN_RE = re.compile(r"\w+(?:-\w+)*")
+_token_groups: dict[str, tuple[str, ...]] = {}
+
+
+def _groups_of(token: str) -> tuple[str, ...]:
+    """The word groups a token belongs to (whole, or one of its hyphenated parts), cached:
+    a sentence's words are looked up instead of every pattern scanning every sentence."""
+    found = _token_groups.get(token)
+    if found is None:
+        pieces = (token, *token.split("-")) if "-" in token else (token,)
+        found = tuple(name for name, pattern in _WORD_RES.items()
+                      if any(pattern.fullmatch(piece) for piece in pieces))
+        if len(_token_groups) > 200_000:
+            _token_groups.clear()
+        _token_groups[token] = found
+    return found
+
+
 _FLAGS = ("quantitative", "contrib", "aim", "purpose", "problem", "impl_cue", "own",
           "size_only", "result_word")
 
@@ -117,8 +138,11 @@ def features(c: Candidate, pivot: int, n: int) -> dict[str, float]:
     for name, pattern in _START_RES.items():
         if pattern.match(low):
             out[name] = 1.0
-    for name, pattern in _WORD_RES.items():
-        if pattern.search(low):
+    for token in set(_TOKEN_RE.findall(low)):
+        for name in _groups_of(token):
+            out[name] = 1.0
+    for name in _PHRASE_GROUPS:
+        if name not in out and _WORD_RES[name].search(low):
             out[name] = 1.0
     return out
 
@@ -142,25 +166,32 @@ def _kind_weights() -> dict[str, dict[str, float]]:
             for kind in KINDS}
 
 
-def score(values: dict[str, float], part: str) -> float:
-    """The learned score of ``part`` for a sentence with feature ``values``."""
-    weights = _weights()[part]
-    return sum(weights.get(name, 0.0) * value for name, value in values.items())
+@cache
+def _table() -> dict[str, tuple[float, ...]]:
+    """Feature -> its weights for every learned part, then every kind (one pass to score)."""
+    parts, kinds = _weights(), _kind_weights()
+    names = {*(n for w in parts.values() for n in w), *(n for w in kinds.values() for n in w)}
+    return {name: tuple(parts[p].get(name, 0.0) for p in LEARNED_PARTS) +
+            tuple(kinds[k].get(name, 0.0) for k in KINDS) for name in names}
 
 
 def annotate(cands: Sequence[Candidate], pivot: int) -> None:
     """Set each candidate's ``learned`` scores (one per part, to rank sentences for a part)
     and its ``kind`` (the part it reads like most), relative to the pivot."""
     n = len(cands)
-    table = _weights()
-    kinds = _kind_weights()
+    table = _table()
+    width = len(LEARNED_PARTS) + len(KINDS)
+    bias = table.get("bias", (0.0,) * width)
     for c in cands:
-        values = features(c, pivot, n)
-        c.learned = {part: sum(table[part].get(k, 0.0) * v for k, v in values.items())
-                     for part in LEARNED_PARTS}
-        c.kind = max(KINDS, key=lambda kind: kinds[kind].get("bias", 0.0) + sum(
-            kinds[kind].get(k, 0.0) * v for k, v in values.items()))
-
+        total = list(bias)
+        for name, value in features(c, pivot, n).items():
+            weights = table.get(name)
+            if weights is not None:
+                total = list(map(add, total, weights)) if value == 1.0 else [
+                    t + value * w for t, w in zip(total, weights, strict=True)]
+        c.learned = dict(zip(LEARNED_PARTS, total, strict=False))
+        scored = total[len(LEARNED_PARTS):]
+        c.kind = KINDS[scored.index(max(scored))]
 
 # --- rules the selection asks about a sentence's role ------------------------------------
 
