@@ -97,7 +97,7 @@ def prepare(paper: Paper, fulltext: FullText | None = None
         cands = expanded
     extra = Sections(fulltext, terms)
     if not cands and fulltext is not None:
-        cands = extra.get("introduction")[:40] or candidates(
+        cands = extra.get("introduction", window=None)[:40] or candidates(
             fulltext.text[:20000], "abstract", terms, limit=40,
             pdf=fulltext.source != "html")
     if not cands:
