@@ -9,14 +9,23 @@ sections and verifies the summary against title + abstract + full text, with the
 numbers, as the pipeline does. The baseline, measured in the same run, is the simplest
 summarizer: the first five sentences of the abstract, verified the same way. Each figure is
 the best of its rounds: the machine is shared, and slower rounds measure the neighbours.
+
+    .venv/bin/python bench/summarize.py --against REV
+
+also times the extractive summarizer + verifier of the package at git revision ``REV`` (its
+``src/`` exported to a temporary directory, run in a child process), alternating with this
+checkout's twice (A B A B), so both see the same machine load; it prints the load average.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -36,7 +45,8 @@ def lead5(paper: Paper) -> Summary:
     return Summary(paper.arxiv_id, *sentences[:5], backend="lead5")
 
 
-def bench_abstracts(data: Path, rounds: int) -> dict[str, float]:
+def bench_abstracts(data: Path, rounds: int,
+                    names: tuple[str, ...] = ("lead5", "extractive")) -> dict[str, float]:
     papers = []
     with (data / "reference" / "abstracts.jsonl").open() as handle:
         for line in handle:
@@ -44,6 +54,8 @@ def bench_abstracts(data: Path, rounds: int) -> dict[str, float]:
             papers.append(Paper(row["arxiv_id"], row["title"], row["abstract"]))
     results = {}
     for name, summarize in (("lead5", lead5), ("extractive", summarize_paper)):
+        if name not in names:
+            continue
         timings, cpu = [], []
         for _ in range(rounds):
             started, cpu_started = time.perf_counter(), time.process_time()
@@ -58,7 +70,8 @@ def bench_abstracts(data: Path, rounds: int) -> dict[str, float]:
     return results
 
 
-def bench_fulltexts(data: Path, rounds: int) -> dict[str, float]:
+def bench_fulltexts(data: Path, rounds: int,
+                    names: tuple[str, ...] = ("lead5", "extractive")) -> dict[str, float]:
     manifest = json.loads((data / "pdfs" / "manifest.json").read_text())
     items: list[tuple[Paper, FullText]] = []
     chars = []
@@ -69,7 +82,7 @@ def bench_fulltexts(data: Path, rounds: int) -> dict[str, float]:
         items.append((paper, fulltext))
         chars.append(len(fulltext.text))
     results: dict[str, float] = {"papers": len(items), "median_chars": statistics.median(chars)}
-    for name in ("lead5", "extractive"):
+    for name in names:
         timings, cpu = [], []
         for _ in range(rounds):
             started, cpu_started = time.perf_counter(), time.process_time()
@@ -121,6 +134,44 @@ def bench_verifier(data: Path, rounds: int, rev: str) -> dict[str, float]:
     return best
 
 
+def extractive_only(data: Path, rounds: int) -> dict[str, float]:
+    """Papers a second (best round, wall and CPU) of the extractive summarizer + verifier on
+    abstracts and on full texts: what ``--against`` compares."""
+    abstracts = bench_abstracts(data, max(1, rounds // 2), names=("extractive",))
+    fulltexts = bench_fulltexts(data, rounds, names=("extractive",))
+    return {f"abstracts_{k}": v for k, v in abstracts.items()} | {
+        f"fulltexts_{k}": v for k, v in fulltexts.items()}
+
+
+def against(data: Path, rounds: int, rev: str) -> None:
+    """This checkout and ``rev``, each in its own process, alternating A B A B."""
+    root = Path(__file__).resolve().parents[1]
+    export = Path(tempfile.mkdtemp(prefix="dp-bench-"))
+    archive = subprocess.run(["git", "archive", rev, "src"], cwd=root, check=True,
+                             capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(export)], input=archive, check=True)
+    best: dict[str, dict[str, float]] = {"this checkout": {}, rev: {}}
+    loads = [os.getloadavg()[0]]
+    for _ in range(2):
+        for label, src in (("this checkout", root / "src"), (rev, export / "src")):
+            env = {**os.environ, "PYTHONPATH": str(src)}
+            out = subprocess.run([sys.executable, __file__, "--data", str(data), "--rounds",
+                                  str(rounds), "--worker"], env=env, check=True,
+                                 capture_output=True, text=True).stdout
+            for key, value in json.loads(out).items():
+                best[label][key] = max(best[label].get(key, 0.0), value)
+            loads.append(os.getloadavg()[0])
+    print(f"same run, A B A B, load average {' -> '.join(f'{x:.1f}' for x in loads)} "
+          f"on {os.cpu_count()} CPUs:")
+    for kind, target in (("abstracts", 200), ("fulltexts", 20)):
+        new, old = best["this checkout"], best[rev]
+        print(f"  {kind}: this checkout {new[f'{kind}_extractive']:.1f}/s wall, "
+              f"{new[f'{kind}_extractive_cpu']:.1f}/s CPU; {rev} "
+              f"{old[f'{kind}_extractive']:.1f}/s wall, {old[f'{kind}_extractive_cpu']:.1f}/s "
+              f"CPU; ratio {new[f'{kind}_extractive_cpu'] / old[f'{kind}_extractive_cpu']:.2f} "
+              f"(CPU); target {target}/s")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path,
@@ -128,7 +179,15 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--baseline", default=BASELINE,
                         help="git revision of the verifier to compare with (same run)")
+    parser.add_argument("--against", metavar="REV",
+                        help="also time the summarizer at this git revision (same run)")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.worker:  # a child of --against: the package on PYTHONPATH, JSON out
+        print(json.dumps(extractive_only(args.data, args.rounds)))
+        return 0
+    if args.against:
+        against(args.data, args.rounds, args.against)
     speed = bench_verifier(args.data, max(3, args.rounds), args.baseline)
     for label in ("full", "abstract"):
         new, old = speed[f"{label}_new"], speed[f"{label}_old"]

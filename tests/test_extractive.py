@@ -306,3 +306,22 @@ def test_repeated_sentences_and_control_characters() -> None:
     assert "\x00" not in summary.render()
     # The one sentence is used once; the other parts say what the abstract lacks.
     assert sum("works well on many tasks" in p for p in parts) == 1
+
+
+def test_keywords_are_names_and_topics_never_links_or_title_case_phrases() -> None:
+    from dailypapers.summarize.extractive.keywords import keywords
+
+    title = "QuillNet: Single-Cell Text-to-Image Retrieval with Sparse Routing"
+    text = (
+        "We present QuillNet for single-cell retrieval. A baseline, OldNet, is weaker. "
+        "QuillNet routes tokens sparsely; routing keeps retrieval cheap on Multi-Modal data "
+        "and beats GPT-4o. Code: https://github.com/JaneDoeLab/QuillNet and "
+        "www.ExampleLab.org/QuillNet, or mail QuillNet@ExampleLab.org."
+    )
+    words = keywords(title, text)
+    assert words[0] == "QuillNet"  # the title's name leads
+    unwanted = {"JaneDoeLab", "ExampleLab", "Single-Cell", "Text-to-Image", "Multi-Modal"}
+    assert not unwanted & set(words)
+    assert "GPT-4o" in words and "retrieval" in words
+    # a name the title gives comes before one the text mentions once
+    assert words.index("QuillNet") < words.index("GPT-4o")

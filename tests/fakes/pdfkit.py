@@ -42,8 +42,10 @@ def _chart(width: int, height: int) -> Image.Image:
 
 def make_paper_pdf(path: Path, *, title: str = "A Generated Paper", figure: bool = True,
                    caption: str = "Figure 1: Accuracy of our method against three baselines.",
-                   pages: int = 2) -> Path:
-    """A small paper: title, body text on each page, a captioned figure on page one."""
+                   pages: int = 2, picture: Image.Image | None = None,
+                   box: tuple[float, float] = (400.0, 222.0)) -> Path:
+    """A small paper: title, body text on each page, a captioned figure on page one
+    (``picture``, default a bar chart, drawn ``box`` points wide and high)."""
     doc = pdfium.PdfDocument.new()
     for number in range(pages):
         page = doc.new_page(WIDTH, HEIGHT)
@@ -57,9 +59,9 @@ def make_paper_pdf(path: Path, *, title: str = "A Generated Paper", figure: bool
             y -= 14
         if figure and number == 0:
             image = pdfium.PdfImage.new(doc)
-            bitmap = pdfium.PdfBitmap.from_pil(_chart(900, 500))
+            bitmap = pdfium.PdfBitmap.from_pil(picture or _chart(900, 500))
             image.set_bitmap(bitmap)
-            box_w, box_h = 400.0, 222.0
+            box_w, box_h = box
             left, bottom = (WIDTH - box_w) / 2, y - 20 - box_h
             image.set_matrix(pdfium.PdfMatrix().scale(box_w, box_h).translate(left, bottom))
             page.insert_obj(image)

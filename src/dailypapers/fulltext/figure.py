@@ -44,6 +44,9 @@ TARGET_BYTES = 28_000  # a site picture, at most when a rung of LADDER allows
 # (width px, WebP quality) from the best to the smallest; measured in bench/README.md
 # ("Picture sizes"): 640 px at quality 50 reads well at phone and desktop widths.
 LADDER = ((640, 50), (560, 45), (480, 40), (400, 40), (320, 35))
+# The top of page one (no figure found) repeats what the paper page says in text: a
+# smaller, softer picture is enough to recognise the paper by.
+PAGE_LADDER = ((480, 40), (400, 35), (320, 35))
 RENDER_WIDTH = 960  # rendered wider than shown, then downsampled: sharper text
 JPEG_QUALITIES = (70, 60, 50, 40)
 ALT_CHARS = 300
@@ -263,12 +266,13 @@ def jpeg_of(image: Any) -> bytes | None:
     return None
 
 
-def encode(image: Any, alt: str = "") -> tuple[bytes, bytes, int, int]:
-    """WebP and JPEG of ``image``: the first rung of LADDER whose WebP is at most
+def encode(image: Any, alt: str = "", ladder: tuple[tuple[int, int], ...] = LADDER
+           ) -> tuple[bytes, bytes, int, int]:
+    """WebP and JPEG of ``image``: the first rung of ``ladder`` whose WebP is at most
     TARGET_BYTES (else the first at most MAX_BYTES), the JPEG at the same size."""
     xmp = alt_xmp(alt)
     fallback: tuple[bytes, bytes, int, int] | None = None
-    for width, quality in LADDER:
+    for width, quality in ladder:
         scaled = _scaled(image, width)
         webp = io.BytesIO()
         scaled.save(webp, "WEBP", quality=quality, method=4, xmp=xmp)
@@ -306,7 +310,7 @@ def make_picture(pdf_path: Path) -> Picture:
         raise _FigureError(f"cannot render {pdf_path.name}: {exc}") from exc
     finally:
         doc.close()
-    webp, jpeg, out_w, out_h = encode(image, alt)
+    webp, jpeg, out_w, out_h = encode(image, alt, PAGE_LADDER if kind == "page" else LADDER)
     return Picture(webp=webp, jpeg=jpeg, width=out_w, height=out_h, alt=alt, kind=kind,
                    page=number)
 

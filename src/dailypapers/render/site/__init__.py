@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from ...config import Settings
 from ...store import Store, queries
 from ...store.site_index import SiteIndex
-from .. import paths, site_search
+from .. import paths, pictures, site_search
 from ..paths import day_path, paper_path, tag_slug
 from .build import build_full, build_incremental
 from .context import SITE_INDEX, Context, SiteError, SiteReport, Writer, make_environment
@@ -60,17 +60,30 @@ def build_site(
             dates is not None and token is not None and (root / paths.HOME).is_file()
             and site_search.read_manifest(out.read(site_search.MANIFEST)) == token
         )
+        # Papers that left the picture window since the last build: their days are built
+        # again (without the picture) and their files removed; a window of another size
+        # needs a full build.
+        before = index.get_meta(pictures.WINDOW_META) if incremental else None
+        shown = pictures.window(store, settings, before)
+        left = shown.left_since(before) if incremental else None
+        incremental = incremental and left is not None
         report = SiteReport(path=root, mode="incremental" if incremental else "full")
         counts = dict(queries.day_counts(store))
         ctx = Context(
             store=store, index=index, settings=settings, env=make_environment(settings),
             out=out, dates=sorted(counts), counts=counts, report=report,
+            picture_ids=shown.ids,
         )
         try:
             if incremental and dates is not None:
+                if left:
+                    dropped = queries.paper_dates(store, left)
+                    dates = sorted({*dates, *(d for ds in dropped.values() for d in ds)})
                 build_incremental(ctx, dates)
+                pictures.forget(root, left or ())
             else:
                 build_full(ctx)
+            index.set_meta(pictures.WINDOW_META, shown.meta())
             write_common(ctx)
             out.close()
             if report.mode != "incremental":

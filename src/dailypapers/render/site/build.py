@@ -45,7 +45,9 @@ def build_full(ctx: Context) -> None:
              or uuid.uuid4().hex)
     infos = queries.paper_index(ctx.store)  # numbered by first published date
     clock.lap("paper index query")
-    ctx.pictures = pictures.prepare(ctx.settings, [(info["arxiv_id"], None) for info in infos])
+    ctx.pictures = pictures.prepare(ctx.settings,
+                                    [(info["arxiv_id"], info["version"]) for info in infos],
+                                    only=ctx.picture_ids)
     clock.lap(f"{len(ctx.pictures)} pictures")
     rows = [
         DocRow(
@@ -165,7 +167,8 @@ def build_incremental(ctx: Context, dates: Sequence[str]) -> None:
     old_ids = ctx.index.doc_ids(sorted(affected))
     shown = {e.paper.arxiv_id: e.paper.version for d in digests.values() for e in d.entries}
     shown.update((arxiv_id, entry.paper.version) for arxiv_id, (_d, entry) in latest.items())
-    ctx.pictures = pictures.prepare(ctx.settings, sorted(shown.items()))
+    ctx.pictures = pictures.prepare(ctx.settings, sorted(shown.items()),
+                                    only=ctx.picture_ids)
     rows = [
         DocRow(
             arxiv_id=arxiv_id, last=date,
@@ -200,7 +203,8 @@ def build_incremental(ctx: Context, dates: Sequence[str]) -> None:
         shown.update((arxiv_id, entry.paper.version) for arxiv_id, (_d, entry) in more.items())
         shown.update((e.paper.arxiv_id, e.paper.version)
                      for d in digests.values() for e in d.entries)
-        ctx.pictures = pictures.prepare(ctx.settings, sorted(shown.items()))
+        ctx.pictures = pictures.prepare(ctx.settings, sorted(shown.items()),
+                                    only=ctx.picture_ids)
         clock.lap(f"{len(relink)} papers relinked for {len(flipped)} tag(s)")
     for date in sorted(wanted):
         if date in digests:

@@ -275,6 +275,7 @@ class Context:
     terms: list[tuple[str, str, str]] = field(default_factory=list)
     term_keys: dict[str, str] = field(default_factory=dict)
     pictures: dict[str, PaperPicture] = field(default_factory=dict)  # by arxiv id
+    picture_ids: frozenset[str] | None = None  # the papers that show one (pictures.window)
     # full builds: each published tag's newest papers (else read from the site index)
     members: dict[str, list[Member]] = field(default_factory=dict)
 

@@ -53,6 +53,8 @@ class Candidate:
     size_only: bool = False  # its numbers are a dataset's size, not a finding
     result_word: bool = False  # "outperforms", "accuracy", "faster", ...
     previous: str = ""  # the sentence before it, to resolve a leading pronoun
+    learned: dict[str, float] = field(default_factory=dict)  # per part, see :mod:`.roles`
+    kind: str = ""  # the part it reads like most (:mod:`.roles`)
 
 
 _NOT_LETTER_RE = re.compile(r"[\W\d_]+")
@@ -118,22 +120,43 @@ def _glue_split(word: str, vocabulary: Counter[str]) -> str | None:
     return None
 
 
-def seam_check(sentence: str, vocabulary: Counter[str] | None = None) -> str | None:
-    """The sentence with PDF seams repaired, or None when it is not prose to publish."""
-    text = _FOOTNOTE_MARK_RE.sub("", sentence).strip()
-    if _NUMBERED_HEADING_RE.match(text) or _CAPS_HEADING_RE.search(text):
+# Words one of which every match of a pattern contains: a substring test that fails rules
+# the pattern out at a fraction of its cost (most sentences of a full text match nothing).
+_ACK_KEYS = ("acknowledg", "thank", "grateful", "funded by", "supported", "grant",
+             "correspond", "equal contribution", "work done", "@")
+_CAPS_KEYS = ("ABSTRACT", "INTRODUCTION", "CONCLUSION", "RELATED WORK", "ACKNOWLEDG",
+              "REFERENCES", "APPENDIX")
+_BROKEN_WORD_RE = re.compile(r"\b[a-z]{2,}- [a-z]{2,}\b")
+_BROKEN_OK_RE = re.compile(r"- (?:and|or|to|as|vs)\b")
+
+
+def seam_check(sentence: str, vocabulary: Counter[str] | None = None,
+               glued: dict[str, str | None] | None = None) -> str | None:
+    """The sentence with PDF seams repaired, or None when it is not prose to publish.
+
+    ``glued`` caches :func:`_glue_split` per word across the sentences of one text."""
+    text = sentence if sentence.isascii() else _FOOTNOTE_MARK_RE.sub("", sentence)
+    text = text.strip()
+    if _NUMBERED_HEADING_RE.match(text) or (any(k in text for k in _CAPS_KEYS) and
+                                            _CAPS_HEADING_RE.search(text)):
         return None  # "3 Method Overview The ...": where the heading ends is a guess
     text = _KNOWN_HEADING_RE.sub("", text, count=1)
-    if _ACK_RE.search(text) or _CAPTION_RE.search(text) or _LIST_MARKER_RE.match(text):
+    low = text.lower()
+    if (any(k in low for k in _ACK_KEYS) and _ACK_RE.search(text)) or (
+            ("fig" in low or "tab" in low) and _CAPTION_RE.search(text)) or \
+            _LIST_MARKER_RE.match(text):
         return None
     text = _MISSING_SPACE_RE.sub(r"\1 ", text)
-    text = _drop_trailing_footnote(text)
-    if re.search(r"\b[a-z]{2,}- [a-z]{2,}\b", text) and not re.search(
-            r"- (?:and|or|to|as|vs)\b", text):
+    if text.rstrip(".!?")[-1:].isdigit():
+        text = _drop_trailing_footnote(text)
+    if "- " in text and _BROKEN_WORD_RE.search(text) and not _BROKEN_OK_RE.search(text):
         return None  # a word broken across a line: cannot tell the halves apart safely
     if vocabulary is not None:
+        cache = glued if glued is not None else {}
         for word in set(_LONG_WORD_RE.findall(text)):
-            split = _glue_split(word, vocabulary)
+            if word not in cache:
+                cache[word] = _glue_split(word, vocabulary)
+            split = cache[word]
             if split is not None:
                 text = re.sub(rf"\b{word}\b", split, text)
     return text
@@ -152,13 +175,24 @@ def is_table_row(sentence: str) -> bool:
     return (numbers >= 5 and numbers * 3 >= words) or not _VERB_HINT_RE.search(sentence)
 
 
+# As for the seam check: a word every match of the pattern contains.
+_INJECTION_KEYS = ("ignore", "disregard", "system prompt", "you are", "as an ai", "respond",
+                   "output only", "instruction")
+_URL_KEYS = ("http", "www.", "github.com", "huggingface.co/")
+_AVAILABILITY_KEYS = ("availab", "releas", "public", "open", "found", "access", "accepted",
+                      "preprint")
+
+
 def usable(sentence: str) -> bool:
     words = sentence.split()
     if len(words) < 5 or len(sentence) > 900:
         return False
-    if INJECTION_RE.search(sentence) or URL_RE.search(sentence):
+    low = sentence.lower()
+    if (any(k in low for k in _INJECTION_KEYS) and INJECTION_RE.search(sentence)) or (
+            any(k in low for k in _URL_KEYS) and URL_RE.search(sentence)):
         return False
-    if len(sentence) < 160 and AVAILABILITY_RE.search(sentence):
+    if len(sentence) < 160 and any(k in low for k in _AVAILABILITY_KEYS) and \
+            AVAILABILITY_RE.search(sentence):
         return False
     if _HOLE_RE.search(sentence):
         return False  # "we introduce , a framework": a name lost with its LaTeX macro
@@ -168,21 +202,30 @@ def usable(sentence: str) -> bool:
 
 def candidates(text: str, section: str, terms: frozenset[str], *, limit: int | None = None,
                pdf: bool = False) -> list[Candidate]:
+    kept = kept_sentences(text, limit=limit, pdf=pdf)
+    total = len(kept)
+    return [make_candidate(s, section, i, total, terms, prev) for i, (s, prev) in
+            enumerate(kept)]
+
+
+def kept_sentences(text: str, *, limit: int | None = None,
+                   pdf: bool = False) -> list[tuple[str, str]]:
+    """(sentence, the sentence before it) for each usable sentence of ``text``, seam-checked
+    when it comes from a PDF, at most ``limit``."""
     cleaned = _MISSING_SPACE_RE.sub(r"\1 ", strip_citations(normalize_prose(text)))
     sentences = list(dict.fromkeys(split_sentences(cleaned)))  # repeated sentences once
     vocabulary = vocabulary_of(cleaned) if pdf else None
+    glued: dict[str, str | None] = {}
     kept: list[tuple[str, str]] = []
     previous = ""
     for s in sentences:
-        checked = seam_check(s, vocabulary) if pdf else _MISSING_SPACE_RE.sub(r"\1 ", s)
+        checked = seam_check(s, vocabulary, glued) if pdf else _MISSING_SPACE_RE.sub(r"\1 ", s)
         if checked is not None and usable(checked) and not (pdf and is_table_row(checked)):
             kept.append((checked, previous))
         previous = s
         if limit is not None and len(kept) >= limit:
             break
-    total = len(kept)
-    return [make_candidate(s, section, i, total, terms, prev) for i, (s, prev) in
-            enumerate(kept)]
+    return kept
 
 
 def make_candidate(text: str, section: str, index: int, total: int, terms: frozenset[str],
@@ -223,24 +266,43 @@ def split_clauses(c: Candidate, terms: frozenset[str]) -> list[Candidate]:
 
 
 class Sections:
-    """Full-text sentences by section kind, split only when a part needs them (speed)."""
+    """Full-text sentences by section kind, split only when a part needs them and scored
+    only when they could be chosen (speed).
+
+    A full-text sentence is a candidate for a part only at 60-320 characters (shorter ones
+    say too little, longer ones are run-on PDF text): :meth:`get` scores only those, with
+    their position among all the section's usable sentences, so the choice is the same as
+    scoring them all.
+    """
+
+    WINDOW = (60, 320)
 
     def __init__(self, fulltext: FullText | None, terms: frozenset[str]) -> None:
         self.fulltext = fulltext
         self.terms = terms
-        self._cache: dict[str, list[Candidate]] = {}
+        self._kept: dict[str, list[tuple[str, str]]] = {}
+        self._scored: dict[tuple[str, int], Candidate] = {}
 
     def __bool__(self) -> bool:
         return self.fulltext is not None and bool(self.fulltext.sections)
 
-    def get(self, *kinds: str) -> list[Candidate]:
+    def get(self, *kinds: str, window: tuple[int, int] | None = WINDOW) -> list[Candidate]:
+        """The candidates of these section kinds, in order; ``window=None`` for all."""
         out: list[Candidate] = []
+        shortest, longest = window if window is not None else (0, 1 << 30)
         for kind in kinds:
-            if kind not in self._cache:
+            if kind not in self._kept:
                 text = self.fulltext.section_text(kind) if self.fulltext is not None else ""
                 pdf = self.fulltext is not None and self.fulltext.source != "html"
                 # Bounded: a section's first sentences carry its point; the rest costs time.
-                self._cache[kind] = candidates(text[:30000], kind, self.terms, limit=120,
-                                               pdf=pdf) if text else []
-            out.extend(self._cache[kind])
+                self._kept[kind] = kept_sentences(text[:30000], limit=120, pdf=pdf) \
+                    if text else []
+            kept = self._kept[kind]
+            for i, (sentence, previous) in enumerate(kept):
+                if not shortest <= len(sentence) <= longest:
+                    continue
+                if (kind, i) not in self._scored:
+                    self._scored[kind, i] = make_candidate(sentence, kind, i, len(kept),
+                                                           self.terms, previous)
+                out.append(self._scored[kind, i])
         return out

@@ -9,6 +9,9 @@ from collections import Counter
 _NAME_RE = re.compile(
     r"\b(?=[A-Za-z0-9.\-]*(?:\d|[A-Z][a-z0-9.\-]*[A-Z]))[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*\b"
 )
+_URL_RE = re.compile(r"\b(?:https?://|www\.)\S+|\S+@\S+\.\w+")
+# "Single-Cell", "Text-to-Image": title-case words joined by hyphens, not a name.
+_TITLE_CASE_RE = re.compile(r"[A-Z][a-z]+(?:-(?:[A-Z][a-z]+|[a-z]+))+")
 _WORD_RE = re.compile(r"(?<![\w-])[a-z][a-z\-]{3,}(?![\w-])")
 _STOP = frozenset(
     """
@@ -24,15 +27,23 @@ _STOP = frozenset(
 
 
 def keywords(title: str, text: str, limit: int = 6) -> list[str]:
-    """Names and frequent content words, deterministically (title words weigh double)."""
-    names: list[str] = []
+    """Names and frequent content words, deterministically (title words weigh double).
+
+    Names in the title come first, then those the text repeats, then the rest; nothing is
+    taken from a link ("github.com/User/Repo" gives no keyword)."""
+    text = _URL_RE.sub(" ", text)
+    title = _URL_RE.sub(" ", title)
+    seen: dict[str, int] = {}
     for word in _NAME_RE.findall(f"{title} {text}"):
         # A name with digits must be checkable against the body text too: some callers
         # verify against the abstract and full text without the title.
         if any(ch.isdigit() for ch in word) and word not in text:
             continue
-        if word not in names:
-            names.append(word)
+        if _TITLE_CASE_RE.fullmatch(word):
+            continue
+        seen[word] = seen.get(word, 0) + 1
+    in_title = set(_NAME_RE.findall(title))
+    names = sorted(seen, key=lambda w: (w not in in_title, seen[w] < 2))  # stable otherwise
     counts: Counter[str] = Counter()
     for w in _WORD_RE.findall(text.lower()):
         if w not in _STOP:
