@@ -7,13 +7,11 @@ from the full text's results sections when the abstract has no number, and then 
 sentence that names what was measured); then the implication (a late sentence with an
 implication cue ranked by its learned score, else the conclusion, else the last sentence
 when it is no finding, contribution or method step); then the objective (the aim, or the
-problem before the contribution); then the method (ranked by its learned score). No
-implication takes a sentence the learned kind reads as the method unless it says what the
-work means. Fallbacks, last: a results part with no number takes the abstract's best
-measured number; an empty method the best remaining sentence about the paper's own work;
-an empty implication a late sentence on what the work offers in practice, else a finding's
-closing clause (:mod:`.clauses`). A candidate is taken only if its phrasing passes
-:func:`.guards.fits` for the part; a part with no such sentence stays empty.
+problem before the contribution); then the method (ranked by its learned score). The
+implication takes no sentence the learned kind reads as a method step or a finding unless it
+says what it means. Fallbacks: the results take the best measured number; the method the
+best sentence on the paper's own work (not its motivation); the implication a finding's
+closing clause (:mod:`.clauses`). Every choice passes :func:`.guards.fits`.
 """
 
 from __future__ import annotations
@@ -40,6 +38,7 @@ from .phrasing import (
 from .roles import PRACTICAL_RE as _PRACTICAL_RE
 from .roles import STEP_RE as _STEP_RE
 from .roles import annotate
+from .roles import background as _background
 from .roles import does_step as _does
 from .roles import is_finding as _finding
 from .roles import not_what_it_means as _not_what_it_means
@@ -265,7 +264,8 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
     after = any(i not in picker.used and c.index > pivot for i, c in enumerate(cands))
 
     def method_key(c: Candidate) -> tuple[float, ...] | None:
-        if (after and c.index <= pivot and c.learned["method"] < 0.5) or _finding(c):
+        if (after and c.index <= pivot and c.learned["method"] < 0.5) or _finding(c) or (
+                c.index < pivot and _background(c)):
             return None  # motivation (unless it reads strongly as the method), or a finding
         return (c.learned["method"],)
 
@@ -276,8 +276,8 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
     if picker.chosen["method"] is None:
         # No sentence after the contribution: the best remaining one about how it works.
         picker.take("method", cands, lambda c: None if _finding(c) or (
-                    c.index == n - 1 and c.impl_cue) or (c.index < pivot and not c.own)
-                    else (c.learned["method"],))
+                    c.index == n - 1 and c.impl_cue) or (c.index < pivot and (
+                        not c.own or _background(c))) else (c.learned["method"],))
     if picker.chosen["implication"] is None and n >= 3:
         # Still none: the latest remaining sentence after the contribution that says what
         # the work offers in practice (a cue first), not a step of how it works.
