@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from .candidates import Candidate, Sections
-from .cues import PRESENTS_RE, QUANT_RE, THIS_PAPER_WE_RE, has_quantitative
+from .cues import PRESENTS_RE, QUANT_RE, RESULT_WORD_RE, THIS_PAPER_WE_RE, has_quantitative
 from .guards import fits
 from .phrasing import (
     definite,
@@ -61,6 +61,12 @@ _MEASURED_RE = re.compile(
     r"[A-Z][\w\-]*)|\b(?:benchmark|dataset|test set|task|split|suite|leaderboard)s?\b"
     r"|\b(?:accuracy|success rate|win rate|score|F1|BLEU|ROUGE|AUC|mAP|IoU|FID|FVD|error rate|"
     r"perplexity|latency|throughput|pass@\d+|EM|exact match)\b")
+def _could_be_finding(text: str) -> bool:
+    """What the full-text results pool's filter implies from the text alone (speed)."""
+    return RESULT_WORD_RE.search(text) is not None and _MEASURED_RE.search(text) is not None \
+        and has_quantitative(text)
+
+
 _RESULT_CLAUSE_RE = re.compile(r"\b(?:achiev|outperform|surpass|improv|reduc|speed|boost|"
                                r"exceed|reach|attain)\w*", re.I)
 # What a method offers in practice, and what only describes one of its steps.
@@ -215,7 +221,7 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
     if (res is None or not res.candidate.quantitative or res.candidate.size_only) and extra:
         # From the full text: a finding about the paper's own method, with a number and
         # a result word, that names what was measured.
-        pool = [c for c in extra.get("results", "experiments")
+        pool = [c for c in extra.get("results", "experiments", keep=_could_be_finding)
                 if c.quantitative and not c.size_only and c.result_word and c.own
                 and c.scores["result"] >= 1.2 and 60 <= len(c.text) <= 320
                 and _MEASURED_RE.search(c.text)]
