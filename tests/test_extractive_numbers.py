@@ -118,6 +118,10 @@ def test_dataset_contributions_and_their_scale() -> None:
                        "scientific law discovery tasks across 12 physics domains.") == (
         "This paper introduces NewtonBench, a benchmark.",
         "NewtonBench comprises 324 scientific law discovery tasks across 12 physics domains.")
+    assert split_scale("This paper introduces the Visual Counter Turing Test (VCT^2), a "
+                       "benchmark composed of ~130K images.") == (
+        "This paper introduces the Visual Counter Turing Test (VCT^2), a benchmark.",
+        "VCT^2 is composed of ~130K images.")
     assert scale_fact("The benchmark contains 3,400 test cases.", ())
     assert scale_fact("ProcessBench consists of 3,400 test cases.", ("ProcessBench",))
     assert not scale_fact("The authors collect pull requests from 83 repositories.",
@@ -191,6 +195,11 @@ def test_the_gate_reads_those_of_as_a_pronoun_of_the_sentence() -> None:
     assert fits("results", "The student runs 6x faster, with quality comparable to those "
                            "obtained by the teacher.")
     assert not fits("results", "The model outperforms those advanced reasoning models by 9%.")
+    # How the work was set up is no finding, whatever numbers it carries.
+    assert not fits("results", "The model is trained on over one million recordings across "
+                               "100 AAA games.")
+    assert not fits("results", "The authors pretrain METAGENE-1, a 7-billion-parameter model.")
+    assert fits("results", "Trained on 100 games, the model outperforms the baseline by 12%.")
 
 
 def test_full_text_sentences_are_scored_only_when_a_pool_could_take_them() -> None:
