@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import io
 import shutil
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from threading import Thread
+from typing import Any
 
 import pytest
 from fakes.pdfkit import cache_pdf, make_paper_pdf
@@ -201,3 +204,63 @@ def test_only_the_newest_papers_keep_a_picture_and_incremental_equals_full(
                           dates=[days[-1]]).mode == "full"
         assert not list((site / "img").iterdir())
         assert "<img " not in (site / "days" / "2025-03-05.html").read_text("utf-8")
+
+
+def test_a_site_that_lived_in_the_cache_takes_its_pictures_back_from_the_published_one(
+    isolated_env: Path,
+) -> None:
+    """With --pages the site itself is in the cache: after an eviction the pictures come
+    back over HTTP from the published site (``site_pictures_fetch``), byte for byte; a
+    paper the site has no picture of is asked once; nothing is asked when the setting is
+    off."""
+    served = isolated_env / "deployed"
+    asked: list[str] = []
+
+    class Pages(SimpleHTTPRequestHandler):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, directory=str(served), **kwargs)
+
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            super().do_GET()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Pages)
+    Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        settings, store = _one_day_site(isolated_env)
+        settings = settings.model_copy(
+            update={"site_url": f"http://127.0.0.1:{server.server_port}/"})
+        with store:
+            build_site(store, settings)
+            before = _site(isolated_env)
+            shutil.copytree(isolated_env / "site", served)  # what Pages serves
+
+            def lose_everything() -> None:
+                shutil.rmtree(settings.cache_path)
+                shutil.rmtree(isolated_env / "site")
+
+            lose_everything()
+            build_site(store, settings)
+            assert asked == []  # off by default: no request
+            assert "site/img/2503.00001v2.webp" not in _site(isolated_env)
+
+            # The search manifest's token is new when the site and its index are both lost
+            # (a cache-buster for search.js, not content): compared without it.
+            def site() -> dict[str, bytes]:
+                return {k: v for k, v in _site(isolated_env).items()
+                        if k != "site/search/manifest.json"}
+
+            expected = {k: v for k, v in before.items() if k != "site/search/manifest.json"}
+            lose_everything()
+            fetching = settings.model_copy(update={"site_pictures_fetch": True})
+            build_site(store, fetching)
+            assert site() == expected
+            assert sorted(asked) == ["/img/2503.00001v2.webp", "/img/2503.00002v2.webp"]
+            shutil.rmtree(isolated_env / "site")
+            build_site(store, fetching)  # cached now, the missing one too: no request
+            assert len(asked) == 2 and site() == expected
+    finally:
+        server.shutdown()

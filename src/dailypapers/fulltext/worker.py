@@ -92,7 +92,7 @@ def _serve(conn: Connection, max_memory: int | None = None,
         conn.send(result)
 
 
-def _context() -> ForkServerContext | SpawnContext:
+def process_context() -> ForkServerContext | SpawnContext:
     """The fork server preloaded with this module, else ``spawn``.
 
     A forked worker still runs the main script's imports, as a spawned one does (CPython's
@@ -102,7 +102,8 @@ def _context() -> ForkServerContext | SpawnContext:
     if "forkserver" not in mp.get_all_start_methods():
         return mp.get_context("spawn")
     ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload([__name__])  # no effect once the server runs
+    # no effect once the server runs; render/pictures.py's workers come from it too
+    ctx.set_forkserver_preload([__name__])
     return ctx
 
 
@@ -115,7 +116,7 @@ class ExtractionWorker:
         self.timeout = timeout
         self.max_memory = max_memory
         self.max_chars = max_chars
-        self._ctx = _context()
+        self._ctx = process_context()
         self._proc: Any = None
         self._conn: Connection | None = None
 

@@ -2,10 +2,11 @@
 
 ``prepare(settings, papers)`` finds each paper's cached PDF (``cache/pdf``, by id and
 version), and makes the pictures it does not have yet (``fulltext/figure.py``) in one
-spawned worker process: PDFium is not thread-safe and a hostile PDF may crash it, which
-must not take the build down. Results live in ``cache/pictures/<pdf sha256>.{webp,jpg,json}``
-(a failure is recorded too, so a bad PDF is tried once per figure version). A paper without
-a PDF has no picture, and nothing links to one.
+worker process, forked from the extraction workers' fork server: PDFium is not thread-safe
+and a hostile PDF may crash it, which must not take the build down. Results live in
+``cache/pictures/<pdf sha256>.{webp,jpg,json}`` (a failure is recorded too, so a bad PDF
+is tried once per figure version). A paper without a PDF has no picture, and nothing links
+to one.
 
 The site copies the WebP to ``img/<id>v<n>.webp`` (``paths.image_path``); Telegram and
 email send the JPEG (every client shows JPEG, not every one WebP).
@@ -23,7 +24,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-import multiprocessing as mp
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,11 +66,12 @@ def _dir(settings: Settings) -> Path:
     return settings.cache_path / "pictures"
 
 
-
-def _make_all(jobs: list[tuple[str, str]], folder: str) -> None:
+def _make_all(jobs: list[tuple[str, str]], folder: str, max_memory: int | None) -> None:
     """Worker process: make the picture of each (pdf path, sha256) into ``folder``."""
     from ..fulltext.figure import _FigureError, make_picture
+    from ..fulltext.worker import limit_memory
 
+    limit_memory(max_memory)
     out = Path(folder)
     for pdf, sha in jobs:
         meta: dict[str, Any]
@@ -94,13 +95,17 @@ def _meta(folder: Path, sha: str) -> dict[str, Any] | None:
     return data if isinstance(data, dict) and data.get("v") == FIGURE_VERSION else None
 
 
-def _run(jobs: list[tuple[str, str]], folder: Path) -> None:
-    """Make pictures in spawned workers; a PDF that crashes or hangs PDFium is marked failed."""
-    ctx = mp.get_context("spawn")
+def _run(jobs: list[tuple[str, str]], folder: Path, max_memory: int | None = None) -> None:
+    """Make pictures in worker processes (forked from the extraction workers' fork server,
+    ``fulltext/worker.py``, which has PDFium loaded already: no fresh interpreter); a PDF
+    that crashes or hangs PDFium, or takes more than ``max_memory``, is marked failed."""
+    from ..fulltext.worker import process_context
+
+    ctx = process_context()
     pending = list(jobs)
     while pending:
-        proc = ctx.Process(target=_make_all, args=(pending, str(folder)), daemon=True,
-                           name="dailypapers-pictures")
+        proc = ctx.Process(target=_make_all, args=(pending, str(folder), max_memory),
+                           daemon=True, name="dailypapers-pictures")
         proc.start()
         proc.join(PER_PDF_SECONDS * len(pending))
         if proc.is_alive():
@@ -147,7 +152,8 @@ def prepare(settings: Settings, papers: Iterable[tuple[str, int | None]],
         missing = sorted({sha for _v, sha in found.values() if _meta(folder, sha) is None})
         if missing and make:
             blobs = cache.blobs
-            _run([(str(blobs / f"{sha}.pdf"), sha) for sha in missing], folder)
+            _run([(str(blobs / f"{sha}.pdf"), sha) for sha in missing], folder,
+                 settings.pdf_max_memory)
         for arxiv_id, (version, sha) in found.items():
             meta = _meta(folder, sha)
             if meta and "error" not in meta:
@@ -178,18 +184,23 @@ def _site_versions(images: Path) -> dict[str, list[int]]:
 
 def _published(settings: Settings, papers: list[tuple[str, int | None]]
                ) -> dict[str, PaperPicture]:
-    """Pictures the site published for papers whose PDF the cache no longer holds."""
+    """Pictures the site published for papers whose PDF the cache no longer holds: from
+    ``site/img`` on disk, else (``site_pictures_fetch``) from the published site."""
     site = settings.root / SITE_DIR
     images = site / paths.IMAGES
-    if not images.is_dir():
-        return {}
     folder = _dir(settings) / "site"
-    listed = _site_versions(images) if any(v is None for _a, v in papers) else {}
+    fetch = settings.site_pictures_fetch and settings.site_url.startswith(("http://",
+                                                                           "https://"))
+    if not images.is_dir() and not fetch:
+        return {}
+    listed = (_site_versions(images) if images.is_dir()
+              and any(v is None for _a, v in papers) else {})
     out: dict[str, PaperPicture] = {}
+    remote: list[tuple[str, int, str, str]] = []
     for arxiv_id, version in papers:
         if version is not None:
             versions = [version]
-        else:  # the newest the site has (a full build asks without a version)
+        else:  # the newest the site has (a paper of unknown version)
             versions = listed.get(paths.image_path(arxiv_id, 0)[len(paths.IMAGES) + 1:]
                                   .removesuffix(f"v0{paths.IMAGE_SUFFIX}"), [])
         for number in versions:
@@ -197,30 +208,83 @@ def _published(settings: Settings, papers: list[tuple[str, int | None]]
             stem = Path(rel).name.removesuffix(paths.IMAGE_SUFFIX)
             meta = _meta(folder, stem)
             if meta is None and (site / rel).is_file():
-                meta = _restore(site / rel, folder, stem)
+                meta = _restore(_read(site / rel), folder, stem, rel)
+            if meta is None and fetch and version is not None:
+                remote.append((arxiv_id, number, rel, stem))
+            elif meta is not None and "error" not in meta:
+                out[arxiv_id] = _picture(arxiv_id, number or None, meta, folder, stem)
+            break
+    if remote:
+        fetched = _fetch(settings, [(rel, stem) for _a, _n, rel, stem in remote], folder)
+        for (arxiv_id, number, _rel, stem), meta in zip(remote, fetched, strict=True):
             if meta is not None and "error" not in meta:
                 out[arxiv_id] = _picture(arxiv_id, number or None, meta, folder, stem)
-                break
     return out
 
 
-def _restore(published: Path, folder: Path, stem: str) -> dict[str, Any] | None:
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+FETCH_THREADS = 4
+FETCH_GIVE_UP = 3  # connection failures in a row: the site is not reachable, stop asking
+
+
+def _fetch(settings: Settings, wanted: list[tuple[str, str]], folder: Path
+           ) -> list[dict[str, Any] | None]:
+    """Take pictures back from the published site: ``(site path, stem)`` -> meta (None when
+    it could not be asked; an answer of 404 is recorded, so it is asked once)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx2 as httpx
+
+    from ..http import DeadlineExceeded, make_client
+
+    base = settings.site_url.rstrip("/") + "/"
+    failures = [0]
+
+    def one(item: tuple[str, str]) -> dict[str, Any] | None:
+        rel, stem = item
+        if failures[0] >= FETCH_GIVE_UP:
+            return None
+        try:
+            response = client.get(base + rel)
+        except (httpx.HTTPError, DeadlineExceeded) as exc:
+            failures[0] += 1
+            log.warning("pictures: cannot fetch %s from the site: %s", rel, exc)
+            return None
+        failures[0] = 0
+        if response.status_code in (404, 410):
+            meta = {"v": FIGURE_VERSION, "error": "not on the published site"}
+            write_atomic(folder / f"{stem}.json", json.dumps(meta).encode())
+            return meta
+        if response.status_code != 200:
+            return None
+        return _restore(response.content, folder, stem, rel)
+
+    with make_client(settings) as client, ThreadPoolExecutor(FETCH_THREADS) as pool:
+        return list(pool.map(one, wanted))
+
+
+def _restore(data: bytes | None, folder: Path, stem: str, rel: str) -> dict[str, Any] | None:
     """Take back a published picture: the WebP as it is, a JPEG made from it, its meta."""
     from PIL import Image, UnidentifiedImageError
 
     from ..fulltext.figure import MAX_BYTES, alt_of, jpeg_of
 
+    if data is None or len(data) > MAX_BYTES:
+        return None
     try:
-        data = published.read_bytes()
-        if len(data) > MAX_BYTES:
-            return None
         with Image.open(io.BytesIO(data), formats=["WEBP"]) as image:
             image.load()
             alt = alt_of(image.info.get("xmp"))
             width, height = image.size
             jpeg = jpeg_of(image.convert("RGB"))
     except (OSError, UnidentifiedImageError, ValueError) as exc:
-        log.warning("pictures: cannot take back %s: %s", published.name, exc)
+        log.warning("pictures: cannot take back %s: %s", rel, exc)
         return None
     if jpeg is None:
         return None

@@ -45,7 +45,8 @@ def build_full(ctx: Context) -> None:
              or uuid.uuid4().hex)
     infos = queries.paper_index(ctx.store)  # numbered by first published date
     clock.lap("paper index query")
-    ctx.pictures = pictures.prepare(ctx.settings, [(info["arxiv_id"], None) for info in infos],
+    ctx.pictures = pictures.prepare(ctx.settings,
+                                    [(info["arxiv_id"], info["version"]) for info in infos],
                                     only=ctx.picture_ids)
     clock.lap(f"{len(ctx.pictures)} pictures")
     rows = [
