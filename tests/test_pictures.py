@@ -264,3 +264,23 @@ def test_a_site_that_lived_in_the_cache_takes_its_pictures_back_from_the_publish
             assert len(asked) == 2 and site() == expected
     finally:
         server.shutdown()
+
+
+def test_pictures_are_sized_for_the_page_that_shows_them(tmp_path: Path) -> None:
+    """640 px at most (the paper page's column), smaller until the WebP fits the target; a
+    page-one crop smaller still; never a file over MAX_BYTES."""
+    from random import Random
+
+    from dailypapers.fulltext.figure import LADDER, PAGE_LADDER, TARGET_BYTES, encode
+
+    chart = make_picture(make_paper_pdf(tmp_path / "chart.pdf"))
+    assert chart.width == LADDER[0][0] and len(chart.webp) <= TARGET_BYTES
+    page = make_picture(make_paper_pdf(tmp_path / "text.pdf", figure=False))
+    assert page.kind == "page" and page.width == PAGE_LADDER[0][0] < LADDER[0][0]
+    rng = Random(3)
+    noise = Image.frombytes("RGB", (1600, 1600), rng.randbytes(1600 * 1600 * 3))
+    webp, jpeg, width, height = encode(noise)
+    assert len(webp) <= MAX_BYTES and len(jpeg) <= MAX_BYTES
+    assert width < LADDER[0][0] and width == height  # stepped down, shape kept
+    with Image.open(io.BytesIO(webp)) as image:
+        assert image.size == (width, height)

@@ -223,12 +223,16 @@ _MEANS_RE = re.compile(
     r"^(?:(?:our|these|the|overall,? (?:our|these)) (?:findings|results|analysis|study|"
     r"observations)\b|[\w-]+(?: [\w-]+){0,3} (?:is|are) (?:\w+ )?(?:easy|simple|"
     r"efficient|lightweight|plug-and-play|training-free|model-agnostic|compatible|"
-    r"practical|general)\b)", re.I)
+    r"practical|general)\b)"
+    r"|\b(?:can|could) (?:easily )?(?:serve as|be (?:easily )?(?:used|applied|integrated|"
+    r"deployed|plugged|combined))\b", re.I)
 
 
-def reads_like_method(c: Candidate) -> bool:
-    """The learned kind says method and nothing says what the work means."""
-    return c.kind == "method" and not _MEANS_RE.match(strip_leadin(c.text))
+def not_what_it_means(c: Candidate) -> bool:
+    """The learned kind says method, or results with a result word (a finding), and nothing
+    in the sentence says outright what the work means: no implication."""
+    return (c.kind == "method" or (c.kind == "results" and c.result_word)) and \
+        not _MEANS_RE.match(strip_leadin(c.text))
 
 
 def does_step(c: Candidate) -> bool:

@@ -49,7 +49,7 @@ from .roles import STEP_RE as _STEP_RE
 from .roles import annotate
 from .roles import does_step as _does
 from .roles import is_finding as _finding
-from .roles import reads_like_method as _reads_like_method
+from .roles import not_what_it_means as _not_what_it_means
 from .splits import (
     data_contribution,
     purpose_of,
@@ -208,7 +208,7 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
         if not (c.index >= n // 2 or n <= 3 or c.index > pivot + 1) or not c.impl_cue or c.contrib:
             return None
         if (c.quantitative and c.scores["result"] >= 1.2) or _STEP_RE.search(c.text) or \
-                _does(c) or _reads_like_method(c):
+                _does(c) or _not_what_it_means(c):
             return None  # a finding or a step of the method, not what it means
         return (c.learned["implication"],)
 
@@ -220,7 +220,7 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
         # The closing sentence, when it is neither a finding nor a contribution.
         picker.take("implication", cands, lambda c: (float(c.index),) if (
             c.index >= n - 2 and c.index > pivot and not c.contrib and not _finding(c)
-            and not _STEP_RE.search(c.text) and not _does(c) and not _reads_like_method(c)
+            and not _STEP_RE.search(c.text) and not _does(c) and not _not_what_it_means(c)
             and not (c.quantitative and c.scores["result"] >= 1.2)
             ) else None)
 
@@ -287,7 +287,7 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
             if (c.index > pivot or c.index >= n // 2) and not c.contrib and not (
                 c.scores["method"] >= 2.5 and not c.impl_cue) and not _STEP_RE.search(c.text)
             and (c.impl_cue or _PRACTICAL_RE.search(c.text)) and not _does(c)
-            and not _reads_like_method(c) else None)
+            and not _not_what_it_means(c) else None)
     if described is not None:
         part, clause = described
         current = picker.chosen[part]
@@ -457,7 +457,8 @@ def _role_of(c: Candidate, pivot: int, n: int) -> str | None:
     """The part a left-over sentence belongs to, by its cues and where it sits."""
     if c.contrib and c.index <= pivot:
         return None  # a second contribution sentence repeats the one-line
-    if (_finding(c) and _RESULT_CLAUSE_RE.search(c.text)) or (
+    if (_finding(c) and _RESULT_CLAUSE_RE.search(c.text) and (
+            c.quantitative or c.kind != "method")) or (
             c.quantitative and not c.size_only and c.result_word) or (
             c.kind == "results" and c.result_word):
         return "results" if c.index > pivot or n <= 3 else None
