@@ -241,6 +241,33 @@ def test_key_file_lives_under_xdg_config_home(
     assert key_file() == tmp_path / "home" / ".config" / "dailypapers" / "keys.env"
 
 
+def test_key_file_is_read_once_until_it_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every redacted log record asks for every secret: the file is parsed again only when
+    it changed (its size, times or inode), and a file that went away has no keys."""
+    from dailypapers import secrets
+
+    path = tmp_path / "keys.env"
+    monkeypatch.setenv("DAILYPAPERS_KEY_FILE", str(path))
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    parsed: list[Path] = []
+    parse = secrets._parse_key_file
+    monkeypatch.setattr(secrets, "_parse_key_file", lambda p: parsed.append(p) or parse(p))
+    path.write_text("HF_TOKEN=first\n")
+    assert [secrets.get_secret("HF_TOKEN") for _ in range(3)] == ["first"] * 3
+    assert len(parsed) == 1
+    path.write_text("HF_TOKEN=second-value\n")
+    assert secrets.get_secret("HF_TOKEN") == "second-value"
+    assert len(parsed) == 2
+    os.utime(path, ns=(1, 1))  # same size, another mtime: read again
+    path.write_text("HF_TOKEN=third-value\n")
+    os.utime(path, ns=(2, 2))
+    assert secrets.get_secret("HF_TOKEN") == "third-value"
+    path.unlink()
+    assert secrets.get_secret("HF_TOKEN") is None
+
+
 # ------------------------------------------------------------------------- start-up
 
 

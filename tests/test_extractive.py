@@ -251,12 +251,15 @@ def test_real_abstracts(shared_data: Path) -> None:
     rows = rows[::10]  # ~300 papers spread over the whole period
     lengths = []
     quant_abstracts = quant_results = complete = 0
+    filled = dict.fromkeys(SUMMARY_PARTS, 0)
     defects = []
     for row in rows:
         paper = make_paper(row["abstract"], row["title"], row["arxiv_id"])
         summary = summarize(paper)
         assert summary.one_line.strip(), row["arxiv_id"]
         complete += all(getattr(summary, part).strip() for part in SUMMARY_PARTS)
+        for part in SUMMARY_PARTS:
+            filled[part] += bool(getattr(summary, part).strip())
         defects += find_defects(summary)
         check = verify(summary, row["title"] + "\n" + row["abstract"])
         assert check.unsupported == [], (row["arxiv_id"], check.unsupported)
@@ -267,7 +270,13 @@ def test_real_abstracts(shared_data: Path) -> None:
     assert max(lengths) <= 1100
     assert statistics.median(lengths) >= 700  # the budget is used, not left empty
     assert len(defects) <= 0.03 * len(rows), defects[:5]
-    assert complete >= 0.5 * len(rows)
+    # About a third of these abstracts state no implication: the part is omitted rather
+    # than filled with a method step or a finding (issue 15), so fewer summaries have all
+    # five parts (0.5 before the learned roles); the parts every paper has stay filled.
+    assert complete >= 0.42 * len(rows)
+    assert all(filled[part] >= 0.85 * len(rows) for part in
+               ("one_line", "objective", "method", "results")), filled
+    assert filled["implication"] >= 0.55 * len(rows), filled
     assert quant_results >= 0.7 * quant_abstracts
 
 

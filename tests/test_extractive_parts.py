@@ -209,7 +209,9 @@ PINNED: dict[str, dict[str, str]] = {
         "objective": "",
         "method": "Unlike traditional approaches that represent reasoning as li",
         "results": "",
-        "implication": "The authors formalize the DoT framework using Topos Theory, ",
+        # The closing sentence says what DoT offers; the Topos Theory sentence (how it is
+        # formalized) reads like the method (roles.json), so it is no longer the implication.
+        "implication": "DoT offers a conceptual framework for designing next-generat",
     },
     "2506.12860": {
         "one_line": "This paper proposes Question-Free Fine-Tuning (QFFT), a fine",
@@ -217,7 +219,9 @@ PINNED: dict[str, dict[str, str]] = {
         # What the contribution's "a fine-tuning approach that ..." says it does.
         "method": "QFFT removes the input question during training and learns e",
         "results": "QFFT reduces average response length by more than 50%, while",
-        "implication": "The approach enables the model to adaptively employ both rea",
+        # "The approach enables the model to adaptively employ both reasoning patterns: it
+        # prioritizes ..." tells how QFFT works: the method's second sentence now.
+        "implication": "",
     },
     "2510.05891": {
         "one_line": "This paper proposes to leverage Discrete Distribution Discre",

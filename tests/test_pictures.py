@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import io
 import shutil
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from threading import Thread
+from typing import Any
 
 import pytest
 from fakes.pdfkit import cache_pdf, make_paper_pdf
@@ -201,3 +204,83 @@ def test_only_the_newest_papers_keep_a_picture_and_incremental_equals_full(
                           dates=[days[-1]]).mode == "full"
         assert not list((site / "img").iterdir())
         assert "<img " not in (site / "days" / "2025-03-05.html").read_text("utf-8")
+
+
+def test_a_site_that_lived_in_the_cache_takes_its_pictures_back_from_the_published_one(
+    isolated_env: Path,
+) -> None:
+    """With --pages the site itself is in the cache: after an eviction the pictures come
+    back over HTTP from the published site (``site_pictures_fetch``), byte for byte; a
+    paper the site has no picture of is asked once; nothing is asked when the setting is
+    off."""
+    served = isolated_env / "deployed"
+    asked: list[str] = []
+
+    class Pages(SimpleHTTPRequestHandler):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, directory=str(served), **kwargs)
+
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            super().do_GET()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Pages)
+    Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        settings, store = _one_day_site(isolated_env)
+        settings = settings.model_copy(
+            update={"site_url": f"http://127.0.0.1:{server.server_port}/"})
+        with store:
+            build_site(store, settings)
+            before = _site(isolated_env)
+            shutil.copytree(isolated_env / "site", served)  # what Pages serves
+
+            def lose_everything() -> None:
+                shutil.rmtree(settings.cache_path)
+                shutil.rmtree(isolated_env / "site")
+
+            lose_everything()
+            build_site(store, settings)
+            assert asked == []  # off by default: no request
+            assert "site/img/2503.00001v2.webp" not in _site(isolated_env)
+
+            # The search manifest's token is new when the site and its index are both lost
+            # (a cache-buster for search.js, not content): compared without it.
+            def site() -> dict[str, bytes]:
+                return {k: v for k, v in _site(isolated_env).items()
+                        if k != "site/search/manifest.json"}
+
+            expected = {k: v for k, v in before.items() if k != "site/search/manifest.json"}
+            lose_everything()
+            fetching = settings.model_copy(update={"site_pictures_fetch": True})
+            build_site(store, fetching)
+            assert site() == expected
+            assert sorted(asked) == ["/img/2503.00001v2.webp", "/img/2503.00002v2.webp"]
+            shutil.rmtree(isolated_env / "site")
+            build_site(store, fetching)  # cached now, the missing one too: no request
+            assert len(asked) == 2 and site() == expected
+    finally:
+        server.shutdown()
+
+
+def test_pictures_are_sized_for_the_page_that_shows_them(tmp_path: Path) -> None:
+    """640 px at most (the paper page's column), smaller until the WebP fits the target; a
+    page-one crop smaller still; never a file over MAX_BYTES."""
+    from random import Random
+
+    from dailypapers.fulltext.figure import LADDER, PAGE_LADDER, TARGET_BYTES, encode
+
+    chart = make_picture(make_paper_pdf(tmp_path / "chart.pdf"))
+    assert chart.width == LADDER[0][0] and len(chart.webp) <= TARGET_BYTES
+    page = make_picture(make_paper_pdf(tmp_path / "text.pdf", figure=False))
+    assert page.kind == "page" and page.width == PAGE_LADDER[0][0] < LADDER[0][0]
+    rng = Random(3)
+    noise = Image.frombytes("RGB", (1600, 1600), rng.randbytes(1600 * 1600 * 3))
+    webp, jpeg, width, height = encode(noise)
+    assert len(webp) <= MAX_BYTES and len(jpeg) <= MAX_BYTES
+    assert width < LADDER[0][0] and width == height  # stepped down, shape kept
+    with Image.open(io.BytesIO(webp)) as image:
+        assert image.size == (width, height)

@@ -432,10 +432,10 @@ def test_tag_labels_agree_between_full_and_incremental_bookkeeping() -> None:
     from dailypapers.store.site_index import DocRow, SiteIndex
 
     rows = [
-        DocRow("2501.1", "2025-01-02", ["t", "2025-01-02", "p", "", ""], [], [("llm", "LLM")]),
-        DocRow("2501.2", "2025-01-02", ["t", "2025-01-02", "p", "", ""], [], [("llm", "llm")]),
-        DocRow("2501.3", "2025-01-01", ["t", "2025-01-01", "p", "", ""], [], [("llm", "Llm")]),
-        DocRow("2501.4", "2025-01-01", ["t", "2025-01-01", "p", "", ""], [], [("rare", "Rare")]),
+        DocRow("2501.1", "2025-01-02", ["t", "2025-01-02", "p", "", ""], [("llm", "LLM")]),
+        DocRow("2501.2", "2025-01-02", ["t", "2025-01-02", "p", "", ""], [("llm", "llm")]),
+        DocRow("2501.3", "2025-01-01", ["t", "2025-01-01", "p", "", ""], [("llm", "Llm")]),
+        DocRow("2501.4", "2025-01-01", ["t", "2025-01-01", "p", "", ""], [("rare", "Rare")]),
     ]
     settings = Settings()
     python = _published_tags(settings, rows)
@@ -524,3 +524,124 @@ def test_evidence_shows_the_part_of_its_sentence_around_the_item() -> None:
     assert around(sentence, "sets.", reach=40).endswith("reasoning sets.")  # no … behind
     assert around(sentence, "12.5%", reach=40) == sentence  # not found as written: whole
     assert around("It reaches 10% more.", "10%", reach=40) == "It reaches 10% more."
+
+
+def test_writer_renames_changed_files_into_place_before_it_closes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Changed files are renamed over the old ones in threads: the last write of a path wins,
+    a read sees what was written, and close() waits for every rename and reports a failed
+    one without leaving its temporary file behind."""
+    from dailypapers.render.site import context
+
+    (tmp_path / "days").mkdir()
+    for name in ("a.html", "b.html"):
+        (tmp_path / "days" / name).write_text("old")
+    out = context.Writer(tmp_path)
+    out.write("days/a.html", "first")
+    out.write("days/a.html", "second")  # waits for the first rename, then compares with it
+    out.write("days/b.html", "old")
+    assert out.read("days/a.html") == "second"
+    out.write("days/c.html", "new")
+    out.close()
+    assert [(p.name, p.read_text()) for p in sorted((tmp_path / "days").iterdir())] == [
+        ("a.html", "second"), ("b.html", "old"), ("c.html", "new")]
+    assert (out.written, out.unchanged) == (3, 1)
+
+    def refuse(src: str, dst: str) -> None:
+        raise PermissionError(f"cannot replace {dst}")
+
+    monkeypatch.setattr(context.os, "replace", refuse)
+    out = context.Writer(tmp_path)
+    out.write("days/a.html", "third")
+    with pytest.raises(PermissionError):
+        out.close()
+    assert sorted(p.name for p in (tmp_path / "days").iterdir()) == ["a.html", "b.html", "c.html"]
+    assert (tmp_path / "days" / "a.html").read_text() == "second"
+
+
+def test_pages_escape_as_markupsafe_does(tmp_path: Path) -> None:
+    """The site's templates escape with a faster twin of markupsafe.escape: same text, same
+    type, for plain text, markup, numbers and None."""
+    import markupsafe
+
+    from dailypapers.config import load_settings
+    from dailypapers.render.site import context
+
+    for value in ["plain", "<a href='x'>&\"Zoë", "", markupsafe.Markup("<b>ok</b>"), 42, None]:
+        got = context._escape(value)
+        assert got == markupsafe.escape(value)
+        assert type(got) is markupsafe.Markup
+    env = context.make_environment(load_settings(tmp_path))
+    page = env.get_template("site/paper.html")
+    assert page.root_render_func.__globals__["escape"] is context._escape
+
+
+def test_site_index_of_another_version_starts_again_and_keeps_the_terms(tmp_path: Path) -> None:
+    """An index written by an older layout loses its papers and token (so the next build is a
+    full one) and keeps the search terms, which are still valid."""
+    import sqlite3
+
+    from dailypapers.store.site_index import DocRow, SiteIndex
+
+    path = tmp_path / "site-index.sqlite"
+    with sqlite3.connect(path) as conn:
+        conn.executescript("""
+            CREATE TABLE docs (doc INTEGER PRIMARY KEY, arxiv_id TEXT NOT NULL UNIQUE,
+                               last TEXT NOT NULL, record TEXT NOT NULL,
+                               authors TEXT NOT NULL, tags TEXT NOT NULL);
+            INSERT INTO docs VALUES (0, '2501.1', '2025-01-02', '[]', '[]', '[]');
+            CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            INSERT INTO meta VALUES ('token', 'old');
+            CREATE TABLE terms (arxiv_id TEXT PRIMARY KEY, key TEXT NOT NULL,
+                                terms TEXT NOT NULL) WITHOUT ROWID;
+            INSERT INTO terms VALUES ('2501.1', 'k1', '4 word');""")
+    conn.close()
+    with SiteIndex(path) as index:
+        assert (index.get_meta("token"), index.count()) == (None, 0)
+        assert index.term_keys() == {"2501.1": "k1"}
+        index.replace_all([DocRow("2501.1", "2025-01-02", ["t", "2025-01-02", "p", "", ""],
+                                  [("llm", "LLM")])])
+        assert [(doc, record) for doc, _a, record, _t in index.segment(0, 10)] == [
+            (0, ["t", "2025-01-02", "p", "", ""])]
+    with SiteIndex(path) as index:  # the new layout is kept as it is
+        assert index.count() == 1
+
+
+def test_full_builds_copy_unchanged_search_segments_and_remake_changed_ones(
+    isolated_env: Path
+) -> None:
+    """The site index keeps each search segment's files under a fingerprint of what they
+    were made from: a full build copies an unchanged segment and makes a changed one again,
+    and either way writes what a build without the index writes."""
+    import shutil
+
+    from dailypapers.store.site_index import SiteIndex
+
+    settings, store, site = build(isolated_env)
+
+    def search_files() -> dict[str, bytes]:
+        return {p.relative_to(site).as_posix(): p.read_bytes()
+                for p in (site / "search").rglob("*") if p.is_file()
+                and p.name != "manifest.json"}
+
+    first = search_files()
+    with SiteIndex(settings.cache_path / "site-index.sqlite") as index:
+        rows = index.segment_rows(0, site_search.SEGMENT)
+        kept = index.segment_files(0, site_search.segment_key(0, rows))
+    assert kept is not None and {rel for rel, _text in kept} <= set(first)
+    shutil.rmtree(site)
+    build_site(store, settings)
+    assert search_files() == first
+    add_day(store, "2025-01-15", [
+        (paper("2501.00005", "Diffusion Policies for Robots, Revised", keywords=["robotics"]),
+         summary("2501.00005", "Diffusion policies control robots.", ["robotics", "diffusion"])),
+    ])
+    build_site(store, settings)
+    changed = search_files()
+    assert changed != first and "Revised" in "".join(
+        data.decode() for rel, data in changed.items() if rel.startswith("search/d/"))
+    shutil.rmtree(site)
+    (settings.cache_path / "site-index.sqlite").unlink()
+    build_site(store, settings)
+    assert search_files() == changed

@@ -133,6 +133,12 @@ def test_pages_job_deploys_the_site_with_its_own_permissions(isolated_env: Path)
     assert " site" not in re.findall(r"for path in (.*); do", commit["run"])[0]
     cache = next(s for s in daily["steps"] if s.get("uses", "").startswith("actions/cache@"))
     assert "papers/site" in cache["with"]["path"].split()
+    # ... so an eviction takes the papers' pictures back from the published site.
+    run = next(s for s in daily["steps"] if s.get("id") == "run")
+    assert run["env"]["DAILYPAPERS_SITE_PICTURES_FETCH"] == "true"
+    committed = yaml.safe_load(workflow_text("papers", package="dailypapers==0.1.0"))
+    plain = next(s for s in committed["jobs"]["daily"]["steps"] if s.get("id") == "run")
+    assert "DAILYPAPERS_SITE_PICTURES_FETCH" not in plain["env"]
 
 
 def test_pages_needs_github_actions(isolated_env: Path) -> None:

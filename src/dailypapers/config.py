@@ -64,6 +64,10 @@ class Settings(BaseSettings):
     # none (no broken image). Bounds the pictures' share of the site: ~20 KB each, at most
     # 60 KB (bench/README.md, "Picture sizes"); 0 = no pictures on the site.
     site_pictures: Annotated[int, Field(ge=0)] = 10_000
+    # A picture whose PDF and cached copy are gone, and that site/ does not hold, is taken
+    # back from the published site (site_url) over HTTP: for a site that lives in the cache
+    # (the --pages workflow sets it). Off by default: a build then makes no request.
+    site_pictures_fetch: bool = False
 
     # --- remote services (every base URL is a setting)
     hf_url: str = "https://huggingface.co"

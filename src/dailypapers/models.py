@@ -36,6 +36,17 @@ def split_arxiv_id(raw: str) -> tuple[str, int | None]:
     return match.group("id"), int(version) if version else None
 
 
+
+_FIELDS: dict[type, frozenset[str]] = {}
+
+
+def _field_names(cls: type) -> frozenset[str]:
+    """The fields ``from_dict`` keeps (looked up once per class: 10^5 papers are decoded)."""
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = frozenset(f.name for f in dataclasses.fields(cls))
+    return names
+
 @dataclass
 class Paper:
     """One paper, keyed by its versionless arXiv id."""
@@ -77,7 +88,7 @@ class Paper:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Paper:
-        names = {f.name for f in dataclasses.fields(cls)}
+        names = _field_names(cls)
         paper = cls(**{k: v for k, v in data.items() if k in names})
         # Links are data: whatever stored them, only plain http(s) ones come back out.
         paper.github_repo = safe_url(paper.github_repo)
@@ -146,7 +157,7 @@ class FullText:
     def from_dict(cls, data: dict[str, Any]) -> FullText:
         data = dict(data)
         data["sections"] = [Section(**s) for s in data.get("sections", [])]
-        names = {f.name for f in dataclasses.fields(cls)}
+        names = _field_names(cls)
         return cls(**{k: v for k, v in data.items() if k in names})
 
     @classmethod
@@ -206,7 +217,7 @@ class Summary:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Summary:
-        names = {f.name for f in dataclasses.fields(cls)}
+        names = _field_names(cls)
         return cls(**{k: v for k, v in data.items() if k in names})
 
 
@@ -287,7 +298,7 @@ class Verification:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Verification:
-        names = {f.name for f in dataclasses.fields(CheckedItem)}
+        names = _field_names(CheckedItem)
         return cls(
             items=[CheckedItem(**{k: v for k, v in i.items() if k in names})
                    for i in data.get("items", [])],

@@ -112,8 +112,30 @@ def key_file() -> Path:
     return Path(config_home).expanduser() / "dailypapers" / "keys.env"
 
 
+# The key file's values, with what identified the file when it was read: it is read again
+# only when one of those changed (a redacted log record asks for every secret).
+_file_cache: tuple[tuple[object, ...], dict[str, str]] | None = None
+_file_lock = threading.Lock()
+
+
 def _read_key_file() -> dict[str, str]:
+    global _file_cache
     path = key_file()
+    try:
+        st = os.stat(path)
+    except (FileNotFoundError, PermissionError, NotADirectoryError):
+        return {}
+    stamp = (str(path), st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    cached = _file_cache
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    values = _parse_key_file(path)
+    with _file_lock:
+        _file_cache = (stamp, values)
+    return values
+
+
+def _parse_key_file(path: Path) -> dict[str, str]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (FileNotFoundError, PermissionError, IsADirectoryError):

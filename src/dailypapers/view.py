@@ -22,11 +22,12 @@ Facts owned here (write them nowhere else):
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
-from .models import SUMMARY_PARTS, CheckedItem, DigestEntry, Verification
+from .models import SUMMARY_PARTS, CheckedItem, DigestEntry, Summary, Verification
 from .render.paths import SiteUrls, paper_path
 from .render.tags import canonical
 from .safety import flat_text, safe_url
@@ -202,7 +203,13 @@ class PaperView:
     backend: str | None
     model: str | None
     fallback_from: str | None
-    paragraph: str  # the reference one-paragraph summary ("" when there is none)
+    # what the paragraph is made from, when it is asked for (the site never asks)
+    summary: Summary | None = field(default=None, repr=False, compare=False)
+
+    @functools.cached_property
+    def paragraph(self) -> str:
+        """The reference one-paragraph summary ("" when there is none)."""
+        return self.summary.render() if self.summary else ""
 
     @property
     def has_summary(self) -> bool:
@@ -277,12 +284,13 @@ def paper_view(
     parts = tuple(
         Part(name, PART_LABELS[name], flat_text(getattr(summary, name))) for name in SUMMARY_PARTS
     ) if summary else ()
+    authors = tuple(name for name in map(flat_text, paper.authors) if name)
     return PaperView(
         arxiv_id=paper.arxiv_id, version=paper.version, rank=entry.rank,
         number=entry.rank if number is None else number,
         title=flat_text(paper.title) or paper.arxiv_id,
-        authors=tuple(name for name in (flat_text(a) for a in paper.authors) if name),
-        authors_short=short_authors(paper.authors, max_authors),
+        authors=authors,
+        authors_short=short_authors(authors, max_authors),
         upvotes=upvotes_of(entry),
         organization=flat_text(paper.organization),
         abstract=flat_text(paper.abstract),
@@ -297,7 +305,7 @@ def paper_view(
         backend=summary.backend if summary else None,
         model=summary.model if summary else None,
         fallback_from=summary.fallback_from if summary else None,
-        paragraph=summary.render() if summary else "",
+        summary=summary,
     )
 
 

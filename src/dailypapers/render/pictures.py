@@ -27,12 +27,15 @@ import logging
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import Settings
 from ..files import write_atomic
 from ..fulltext.download import PdfCache
 from . import paths
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 SITE_DIR = "site"  # the site's root under the working directory (render/site)
 
@@ -184,18 +187,23 @@ def _site_versions(images: Path) -> dict[str, list[int]]:
 
 def _published(settings: Settings, papers: list[tuple[str, int | None]]
                ) -> dict[str, PaperPicture]:
-    """Pictures the site published for papers whose PDF the cache no longer holds."""
+    """Pictures the site published for papers whose PDF the cache no longer holds: from
+    ``site/img`` on disk, else (``site_pictures_fetch``) from the published site."""
     site = settings.root / SITE_DIR
     images = site / paths.IMAGES
-    if not images.is_dir():
-        return {}
     folder = _dir(settings) / "site"
-    listed = _site_versions(images) if any(v is None for _a, v in papers) else {}
+    fetch = settings.site_pictures_fetch and settings.site_url.startswith(("http://",
+                                                                           "https://"))
+    if not images.is_dir() and not fetch:
+        return {}
+    listed = (_site_versions(images) if images.is_dir()
+              and any(v is None for _a, v in papers) else {})
     out: dict[str, PaperPicture] = {}
+    remote: list[tuple[str, int, str, str]] = []
     for arxiv_id, version in papers:
         if version is not None:
             versions = [version]
-        else:  # the newest the site has (a full build asks without a version)
+        else:  # the newest the site has (a paper of unknown version)
             versions = listed.get(paths.image_path(arxiv_id, 0)[len(paths.IMAGES) + 1:]
                                   .removesuffix(f"v0{paths.IMAGE_SUFFIX}"), [])
         for number in versions:
@@ -203,30 +211,83 @@ def _published(settings: Settings, papers: list[tuple[str, int | None]]
             stem = Path(rel).name.removesuffix(paths.IMAGE_SUFFIX)
             meta = _meta(folder, stem)
             if meta is None and (site / rel).is_file():
-                meta = _restore(site / rel, folder, stem)
+                meta = _restore(_read(site / rel), folder, stem, rel)
+            if meta is None and fetch and version is not None:
+                remote.append((arxiv_id, number, rel, stem))
+            elif meta is not None and "error" not in meta:
+                out[arxiv_id] = _picture(arxiv_id, number or None, meta, folder, stem)
+            break
+    if remote:
+        fetched = _fetch(settings, [(rel, stem) for _a, _n, rel, stem in remote], folder)
+        for (arxiv_id, number, _rel, stem), meta in zip(remote, fetched, strict=True):
             if meta is not None and "error" not in meta:
                 out[arxiv_id] = _picture(arxiv_id, number or None, meta, folder, stem)
-                break
     return out
 
 
-def _restore(published: Path, folder: Path, stem: str) -> dict[str, Any] | None:
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+FETCH_THREADS = 4
+FETCH_GIVE_UP = 3  # connection failures in a row: the site is not reachable, stop asking
+
+
+def _fetch(settings: Settings, wanted: list[tuple[str, str]], folder: Path
+           ) -> list[dict[str, Any] | None]:
+    """Take pictures back from the published site: ``(site path, stem)`` -> meta (None when
+    it could not be asked; an answer of 404 is recorded, so it is asked once)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx2 as httpx
+
+    from ..http import DeadlineExceeded, make_client
+
+    base = settings.site_url.rstrip("/") + "/"
+    failures = [0]
+
+    def one(item: tuple[str, str]) -> dict[str, Any] | None:
+        rel, stem = item
+        if failures[0] >= FETCH_GIVE_UP:
+            return None
+        try:
+            response = client.get(base + rel)
+        except (httpx.HTTPError, DeadlineExceeded) as exc:
+            failures[0] += 1
+            log.warning("pictures: cannot fetch %s from the site: %s", rel, exc)
+            return None
+        failures[0] = 0
+        if response.status_code in (404, 410):
+            meta = {"v": FIGURE_VERSION, "error": "not on the published site"}
+            write_atomic(folder / f"{stem}.json", json.dumps(meta).encode())
+            return meta
+        if response.status_code != 200:
+            return None
+        return _restore(response.content, folder, stem, rel)
+
+    with make_client(settings) as client, ThreadPoolExecutor(FETCH_THREADS) as pool:
+        return list(pool.map(one, wanted))
+
+
+def _restore(data: bytes | None, folder: Path, stem: str, rel: str) -> dict[str, Any] | None:
     """Take back a published picture: the WebP as it is, a JPEG made from it, its meta."""
     from PIL import Image, UnidentifiedImageError
 
     from ..fulltext.figure import MAX_BYTES, alt_of, jpeg_of
 
+    if data is None or len(data) > MAX_BYTES:
+        return None
     try:
-        data = published.read_bytes()
-        if len(data) > MAX_BYTES:
-            return None
         with Image.open(io.BytesIO(data), formats=["WEBP"]) as image:
             image.load()
             alt = alt_of(image.info.get("xmp"))
             width, height = image.size
             jpeg = jpeg_of(image.convert("RGB"))
     except (OSError, UnidentifiedImageError, ValueError) as exc:
-        log.warning("pictures: cannot take back %s: %s", published.name, exc)
+        log.warning("pictures: cannot take back %s: %s", rel, exc)
         return None
     if jpeg is None:
         return None
@@ -257,13 +318,9 @@ class Window:
     def left_since(self, meta: str | None) -> list[str] | None:
         """Papers that were inside the window ``meta`` recorded and are not now (None: the
         window changed otherwise, e.g. its size: a full build decides again)."""
-        try:
-            old = json.loads(meta) if meta else None
-        except ValueError:
-            old = None
-        if not isinstance(old, dict) or old.get("limit") != self.limit:
+        same, before = _recorded(meta, self.limit)
+        if not same:
             return None
-        before = tuple(old["oldest"]) if old.get("oldest") else None
         if before is None or self.oldest is None or before == self.oldest:
             return [] if before == self.oldest else None
         if self.oldest < before:
@@ -271,7 +328,21 @@ class Window:
         return sorted(a for a, key in self.firsts.items() if before <= key < self.oldest)
 
 
-def _firsts(store: Any, since: str | None) -> dict[str, tuple[str, str]]:
+def _recorded(meta: str | None, limit: int) -> tuple[bool, tuple[str, str] | None]:
+    """(whether ``meta`` recorded a window of this size, its oldest paper)."""
+    try:
+        old = json.loads(meta) if meta else None
+    except ValueError:
+        return False, None
+    if not isinstance(old, dict) or old.get("limit") != limit:
+        return False, None
+    oldest = old.get("oldest")
+    if not isinstance(oldest, list) or len(oldest) != 2:
+        return True, None
+    return True, (str(oldest[0]), str(oldest[1]))
+
+
+def _firsts(store: Store, since: str | None) -> dict[str, tuple[str, str]]:
     """(first published date, arxiv id) of every paper, or of those listed since ``since``."""
     from ..store.published import CHOSEN
 
@@ -286,19 +357,15 @@ def _firsts(store: Any, since: str | None) -> dict[str, tuple[str, str]]:
     return {str(r[0]): (str(r[1]), str(r[0])) for r in rows}
 
 
-def window(store: Any, settings: Settings, previous: str | None = None) -> Window:
+def window(store: Store, settings: Settings, previous: str | None = None) -> Window:
     """The site's picture window (``site_pictures``) over the published papers.
 
     ``previous`` (the last build's :meth:`Window.meta`) lets an incremental build look only
     at papers listed since the window's oldest paper: 10^4 of 10^5 papers, not all.
     """
     limit = settings.site_pictures
-    try:
-        old = json.loads(previous) if previous else None
-    except ValueError:
-        old = None
-    since = (tuple(old["oldest"]) if isinstance(old, dict) and old.get("limit") == limit
-             and old.get("oldest") else None)
+    same, since = _recorded(previous, limit)
+    since = since if same else None
     firsts = _firsts(store, since[0] if since else None)
     keys = sorted(firsts.values())
     if since is not None and sum(1 for key in keys if key >= since) < limit:

@@ -42,6 +42,7 @@ import re
 import unicodedata
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence, Set
+from pathlib import Path
 from typing import Any
 
 from ..models import DigestEntry
@@ -333,6 +334,20 @@ def manifest_text(token: str, docs: int) -> str:
     return json.dumps({"v": INDEX_VERSION, "token": token, "docs": docs}) + "\n"
 
 
+# What the files of a segment depend on besides its papers: this module's code.
+_CODE_KEY = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8).hexdigest()
+
+
+def segment_key(segment: int, rows: Iterable[tuple[int, str, str, str | None]]) -> str:
+    """A fingerprint of everything :func:`write_segment` writes a segment from: its number,
+    each paper's (id, arxiv id, record JSON, terms), and this module's code."""
+    digest = hashlib.blake2b(f"{_CODE_KEY}\x1e{segment}".encode(), digest_size=16)
+    for doc, arxiv_id, record, terms in rows:
+        digest.update(f"\x1e{doc}\x1f{arxiv_id}\x1f{record}\x1f{terms}".encode(
+            "utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
 def write_segment(
     segment: int,
     members: Sequence[tuple[int, list[str] | None, str | None]],
@@ -366,5 +381,5 @@ def write_segment(
 __all__ = [
     "BLOCK", "BUCKETS", "MANIFEST", "SEGMENT", "block_script", "bucket", "decode_postings",
     "doc_terms", "encode_postings", "manifest_text", "meta_script", "parse_terms",
-    "read_manifest", "segment_shards", "terms_key", "tokenize", "write_segment",
+    "read_manifest", "segment_key", "segment_shards", "terms_key", "tokenize", "write_segment",
 ]

@@ -126,7 +126,8 @@ def paper_index(store: Store) -> list[dict[str, Any]]:
     """A light record of every published paper, from its latest day, ordered by first date.
 
     Keys: arxiv_id, first (date), last (date), title, authors, ai_keywords, keywords,
-    one_line, upvotes. JSON fields are decoded by SQLite, so this stays cheap at 10^5 papers.
+    one_line, upvotes, version. JSON fields are decoded by SQLite, so this stays cheap at
+    10^5 papers.
     """
     rows = store.conn.execute(
         f"""WITH chosen AS MATERIALIZED ({CHOSEN}),
@@ -138,7 +139,7 @@ def paper_index(store: Store) -> list[dict[str, Any]]:
                    json_extract(p.data, '$.authors') AS authors,
                    json_extract(p.data, '$.ai_keywords') AS aik,
                    json_extract(s.data, '$.keywords') AS kw,
-                   json_extract(s.data, '$.one_line') AS one_line, d.upvotes
+                   json_extract(s.data, '$.one_line') AS one_line, d.upvotes, p.version
             FROM span sp
             JOIN chosen c ON c.date = sp.last
             JOIN day_papers d ON d.date = c.date AND d.source = c.source
@@ -152,7 +153,7 @@ def paper_index(store: Store) -> list[dict[str, Any]]:
             "arxiv_id": r["arxiv_id"], "first": r["first"], "last": r["last"],
             "title": r["title"], "authors": json.loads(r["authors"] or "[]"),
             "ai_keywords": json.loads(r["aik"] or "[]"), "keywords": json.loads(r["kw"] or "[]"),
-            "one_line": r["one_line"] or "", "upvotes": r["upvotes"],
+            "one_line": r["one_line"] or "", "upvotes": r["upvotes"], "version": r["version"],
         }
         for r in rows
     ]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,15 +26,18 @@ CREATE TABLE IF NOT EXISTS docs (
     doc      INTEGER PRIMARY KEY,  -- search id
     arxiv_id TEXT NOT NULL UNIQUE,
     last     TEXT NOT NULL,        -- newest published date
-    record   TEXT NOT NULL,        -- JSON [title, date, page, authors, gist]
-    authors  TEXT NOT NULL,        -- JSON [name, ...] (for tag feeds)
-    tags     TEXT NOT NULL         -- JSON [label, ...]
+    record   TEXT NOT NULL         -- JSON [title, date, page, authors, gist, ...]
 );
 CREATE TABLE IF NOT EXISTS terms (  -- kept by replace_all; see render/site_search.py
     arxiv_id TEXT PRIMARY KEY,
     key      TEXT NOT NULL,        -- site_search.terms_key of the text
     terms    TEXT NOT NULL         -- site_search.doc_terms
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS segments (  -- written search segments (see render/site/build.py)
+    segment INTEGER PRIMARY KEY,
+    key     TEXT NOT NULL,         -- site_search.segment_key of what it was written from
+    files   BLOB NOT NULL          -- zlib of JSON [[path, text], ...]
+);
 CREATE TABLE IF NOT EXISTS doc_tags (
     key   TEXT NOT NULL,           -- case-folded keyword
     label TEXT NOT NULL,
@@ -42,10 +46,17 @@ CREATE TABLE IF NOT EXISTS doc_tags (
     PRIMARY KEY (key, doc)
 );
 """
+# 2: docs without the authors and tags columns nothing read (a full build wrote 2x10^5
+# JSON texts for them). An index of another version loses docs, doc_tags and meta (so the
+# next build is a full one) and keeps the search terms.
+VERSION = 2
 INDEXES = """
 CREATE INDEX IF NOT EXISTS doc_tags_newest ON doc_tags (key, last DESC, doc DESC);
 CREATE INDEX IF NOT EXISTS doc_tags_doc ON doc_tags (doc);
 """
+
+
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 @dataclass
@@ -55,7 +66,6 @@ class DocRow:
     arxiv_id: str
     last: str
     record: list[str]
-    authors: list[str]
     tags: list[tuple[str, str]]  # (key, label)
     terms: str | None = None  # with terms_key: saved with the row (incremental builds)
     terms_key: str = ""
@@ -79,6 +89,10 @@ class SiteIndex:
         self.conn.execute("PRAGMA journal_mode = WAL")
         # A cache: losing the last write on a power cut only costs a full rebuild.
         self.conn.execute("PRAGMA synchronous = OFF")
+        if int(self.conn.execute("PRAGMA user_version").fetchone()[0]) != VERSION:
+            self.conn.executescript(
+                f"""DROP TABLE IF EXISTS docs; DROP TABLE IF EXISTS doc_tags;
+                    DROP TABLE IF EXISTS meta; PRAGMA user_version = {VERSION};""")
         self.conn.executescript(SCHEMA + INDEXES)
 
     def __enter__(self) -> SiteIndex:
@@ -161,17 +175,13 @@ class SiteIndex:
         tags: list[tuple[str, str, str, int]] = []
         terms: list[tuple[str, str, str]] = []
         for doc, row in rows:
-            docs.append((
-                doc, row.arxiv_id, row.last, json.dumps(row.record, ensure_ascii=False),
-                json.dumps(row.authors, ensure_ascii=False),
-                json.dumps([label for _key, label in row.tags], ensure_ascii=False),
-            ))
+            docs.append((doc, row.arxiv_id, row.last, _dumps(row.record)))
             tags.extend((key, label, row.last, doc) for key, label in row.tags)
             if row.terms is not None:
                 terms.append((row.arxiv_id, row.terms_key, row.terms))
         self.conn.executemany(
-            """INSERT INTO docs (doc, arxiv_id, last, record, authors, tags)
-               VALUES (?, ?, ?, ?, ?, ?)""", docs)
+            "INSERT INTO docs (doc, arxiv_id, last, record) VALUES (?, ?, ?, ?)", docs)
+        tags.sort(key=lambda t: (t[0], t[3]))  # in primary key order: appends, not splits
         self.conn.executemany(
             "INSERT OR IGNORE INTO doc_tags (key, label, last, doc) VALUES (?, ?, ?, ?)", tags)
         self._save_terms(terms)
@@ -250,13 +260,31 @@ class SiteIndex:
 
     def segment(self, first: int, last: int) -> list[tuple[int, str, list[str], str | None]]:
         """(id, arxiv_id, record, terms) of ids in [first, last), in id order."""
+        return [(doc, arxiv_id, json.loads(record), terms)
+                for doc, arxiv_id, record, terms in self.segment_rows(first, last)]
+
+    def segment_rows(self, first: int, last: int) -> list[tuple[int, str, str, str | None]]:
+        """(id, arxiv_id, record as JSON text, terms) of ids in [first, last), in id order."""
         rows = self.conn.execute(
             """SELECT d.doc, d.arxiv_id, d.record, t.terms FROM docs d
                LEFT JOIN terms t ON t.arxiv_id = d.arxiv_id
                WHERE d.doc >= ? AND d.doc < ? ORDER BY d.doc""",
             (first, last),
         )
-        return [(int(r[0]), str(r[1]), json.loads(r[2]), r[3]) for r in rows]
+        return [(int(r[0]), str(r[1]), str(r[2]), r[3]) for r in rows]
+
+    def segment_files(self, segment: int, key: str) -> list[tuple[str, str]] | None:
+        """The files of a search segment written from what ``key`` fingerprints, if kept."""
+        row = self.conn.execute("SELECT files FROM segments WHERE segment=? AND key=?",
+                                (segment, key)).fetchone()
+        if row is None:
+            return None
+        return [(str(rel), str(text)) for rel, text in json.loads(zlib.decompress(row[0]))]
+
+    def save_segment(self, segment: int, key: str, files: Sequence[tuple[str, str]]) -> None:
+        blob = zlib.compress(json.dumps(files, ensure_ascii=False).encode("utf-8"), 1)
+        self.conn.execute("INSERT OR REPLACE INTO segments (segment, key, files) VALUES (?, ?, ?)",
+                          (segment, key, blob))
 
     def tag_counts(self, minimum: int = 1) -> list[TagCount]:
         """Every keyword shared by at least ``minimum`` papers, most used first."""

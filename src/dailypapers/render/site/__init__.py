@@ -22,6 +22,7 @@ context; every path comes from ``render/paths.py``.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import time
 from collections.abc import Sequence
@@ -84,6 +85,7 @@ def build_site(
                 build_full(ctx)
             index.set_meta(pictures.WINDOW_META, shown.meta())
             write_common(ctx)
+            out.close()
             if report.mode != "incremental":
                 report.removed = out.remove_stale()
         except OSError as exc:
@@ -91,6 +93,9 @@ def build_site(
         except sqlite3.DatabaseError as exc:
             raise SiteError(f"the site index failed: {exc}",
                             hint=f"delete {settings.cache_path / SITE_INDEX}") from exc
+        finally:
+            with contextlib.suppress(OSError):  # after a failure: no rename left in flight
+                out.close()
     report.written, report.unchanged = out.written, out.unchanged
     report.seconds = time.perf_counter() - started
     return report

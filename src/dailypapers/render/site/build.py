@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import gc
 import json
 import multiprocessing
 import os
@@ -14,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...config import Settings
-from ...safety import flat_text
 from ...store import Store, queries
 from ...store.site_index import DocRow, SiteIndex, TagCount
 from .. import paths, pictures, site_search
@@ -45,7 +45,8 @@ def build_full(ctx: Context) -> None:
              or uuid.uuid4().hex)
     infos = queries.paper_index(ctx.store)  # numbered by first published date
     clock.lap("paper index query")
-    ctx.pictures = pictures.prepare(ctx.settings, [(info["arxiv_id"], None) for info in infos],
+    ctx.pictures = pictures.prepare(ctx.settings,
+                                    [(info["arxiv_id"], info["version"]) for info in infos],
                                     only=ctx.picture_ids)
     clock.lap(f"{len(ctx.pictures)} pictures")
     rows = [
@@ -53,7 +54,6 @@ def build_full(ctx: Context) -> None:
             arxiv_id=info["arxiv_id"], last=info["last"],
             record=record(info["arxiv_id"], info["title"], info["last"], info["authors"],
                           info["one_line"], ctx.pictures.get(info["arxiv_id"])),
-            authors=[flat_text(a) for a in info["authors"]],
             tags=canonical([*info["keywords"], *info["ai_keywords"]]),
         )
         for info in infos
@@ -108,17 +108,18 @@ def _tag_members(tags: dict[str, TagInfo], rows: Sequence[DocRow]) -> dict[str, 
     """Each published tag's newest TAG_PAGE_LIMIT papers, from the rows in memory.
 
     The same order as ``SiteIndex.tag_rows`` (newest date, then highest id): a full build
-    lists tags without 10^3 queries and 10^5 record decodings.
+    lists tags without 10^3 queries and 10^5 record decodings. One pass over the rows,
+    newest first, filling each tag until it is full.
     """
-    found: dict[str, list[tuple[str, int, Member]]] = {key: [] for key in tags}
-    for doc, row in enumerate(rows):
+    found: dict[str, list[Member]] = {key: [] for key in tags}
+    newest = sorted(range(len(rows)), key=lambda doc: (rows[doc].last, doc), reverse=True)
+    for doc in newest:
+        row = rows[doc]
         for key, _label in row.tags:
             members = found.get(key)
-            if members is not None:
-                members.append((row.last, doc, (row.arxiv_id, row.record)))
-    return {key: [m for _last, _doc, m in sorted(members, key=lambda t: (t[0], t[1]),
-                                                 reverse=True)[:TAG_PAGE_LIMIT]]
-            for key, members in found.items()}
+            if members is not None and len(members) < TAG_PAGE_LIMIT:
+                members.append((row.arxiv_id, row.record))
+    return found
 
 
 def _published_tags(settings: Settings, rows: Sequence[DocRow]) -> dict[str, TagInfo]:
@@ -174,7 +175,6 @@ def build_incremental(ctx: Context, dates: Sequence[str]) -> None:
             record=record(arxiv_id, entry.paper.title, date, entry.paper.authors,
                           entry.summary.one_line if entry.summary else "",
                           ctx.pictures.get(arxiv_id)),
-            authors=[flat_text(a) for a in entry.paper.authors],
             tags=entry_tags(entry), terms=site_search.doc_terms(entry),
             terms_key=site_search.terms_key(entry),
         )
@@ -276,13 +276,26 @@ def _task_search(ctx: Context, segments: list[int]) -> None:
 
 
 def write_segment(ctx: Context, segment: int) -> None:
-    """Write a search segment from the records and terms in the site index."""
+    """Write a search segment from the records and terms in the site index.
+
+    A full build keeps each segment's files in the site index under a fingerprint of what
+    they were made from (papers, records, terms, the search code): an unchanged segment
+    (all but the newest, from one full build to the next) is copied, not made again.
+    """
     first = segment * site_search.SEGMENT
-    members = [
-        (doc, record, terms)
-        for doc, _arxiv_id, record, terms in ctx.index.segment(first, first + site_search.SEGMENT)
-    ]
-    site_search.write_segment(segment, members, ctx.out.write)
+    rows = ctx.index.segment_rows(first, first + site_search.SEGMENT)
+    key = site_search.segment_key(segment, rows)
+    files = ctx.index.segment_files(segment, key)
+    if files is None:
+        made: list[tuple[str, str]] = []
+        site_search.write_segment(
+            segment, [(doc, json.loads(record), terms) for doc, _a, record, terms in rows],
+            lambda rel, text: made.append((rel, text)))
+        files = made
+        if ctx.report.mode != "incremental":  # a day's build rewrites the newest one anyway
+            ctx.index.save_segment(segment, key, files)
+    for rel, text in files:
+        ctx.out.write(rel, text)
 
 
 _TASKS: dict[str, Callable[[Context, list[Any]], None]] = {
@@ -326,6 +339,7 @@ def _child(task: tuple[str, list[Any]]) -> _Done:
         )
         kind, payload = task
         _TASKS[kind](ctx, payload)
+        ctx.out.close()
         return _Done(ctx.out.written, ctx.out.unchanged, ctx.out.produced, ctx.report.days,
                      ctx.report.papers, ctx.report.tags, ctx.terms)
 
@@ -336,9 +350,14 @@ class _Pool:
     def __init__(self, ctx: Context, workers: int) -> None:
         self.ctx = ctx
         self.executor: ProcessPoolExecutor | None = None
+        self.frozen = False
         if workers > 1:
             global _SHARED
             _SHARED = ctx
+            # The context (10^5 records) is never garbage: out of the collector's reach, a
+            # worker's collections neither walk it nor copy its pages (copy-on-write).
+            gc.freeze()
+            self.frozen = True
             # fork: workers inherit the context (10^5 records) instead of unpickling it;
             # with fork, Python starts every worker at the first submit.
             self.executor = ProcessPoolExecutor(
@@ -351,6 +370,8 @@ class _Pool:
         global _SHARED
         if self.executor is not None:
             self.executor.shutdown(cancel_futures=True)
+        if self.frozen:
+            gc.unfreeze()
         _SHARED = None
 
     def submit(self, tasks: list[tuple[str, list[Any]]]) -> list[Future[_Done]]:

@@ -7,8 +7,10 @@ abstract, or full-text sections); "we" becomes "the authors". A part the paper g
 fitting sentence for is left empty. The rendered summary stays within 1,100 characters.
 
 Modules: :mod:`.cues` (role cues, numbers, tense, title terms), :mod:`.candidates`
-(sentences, the PDF seam check), :mod:`.selection` (which sentence goes where) and
-:mod:`.phrasing` (compression, pronouns, trimming, keywords).
+(sentences, the PDF seam check), :mod:`.roles` (learned role scores, weights in
+``roles.json``), :mod:`.selection` (which sentence goes where), :mod:`.clauses` (clauses
+that belong to another part), :mod:`.guards` (whether a phrased sentence may stand in a
+part) and :mod:`.phrasing` (compression, pronouns, trimming, keywords).
 
 Inputs it cannot summarize (no text, not English) raise SummarizerError with the reason.
 """
@@ -41,6 +43,36 @@ class ExtractiveSummarizer(Summarizer):
 
 def summarize_paper(paper: Paper, fulltext: FullText | None = None) -> Summary:
     """The extractive summary of ``paper`` (with ``fulltext`` when there is one)."""
+    cands, extra, name, short = prepare(paper, fulltext)
+    abstract = paper.abstract or ""
+    if fulltext is not None and not abstract.strip():
+        abstract = fulltext.section_text("abstract")
+    title = normalize_prose(paper.title or "")
+    chosen = select(cands, extra, name, short)
+    parts = {part: trim(c.joined(), PART_BUDGET[part] * (1 + len(c.more)))
+             if c is not None else "" for part, c in chosen.items()}
+    from_abstract = all(c is None or c.candidate.section == "abstract" for c in chosen.values())
+    parts = fit(parts, int(short if from_abstract else MAX_CHARS))
+    return Summary(
+        arxiv_id=paper.arxiv_id,
+        one_line=parts["one_line"],
+        objective=parts["objective"],
+        method=parts["method"],
+        results=parts["results"],
+        implication=parts["implication"],
+        version=paper.version if paper.version is not None else
+        (fulltext.version if fulltext else None),
+        backend="extractive",
+        model=None,
+        source=fulltext.source if fulltext else "abstract",
+        keywords=keywords(title, normalize_prose(abstract)),
+    )
+
+
+def prepare(paper: Paper, fulltext: FullText | None = None
+            ) -> tuple[list[Candidate], Sections, str | None, int]:
+    """(candidate sentences, full-text sections, the method's name, the character budget):
+    what :func:`select` chooses from. Raises SummarizerError when there is nothing to read."""
     abstract = paper.abstract or ""
     from_pdf = False
     if fulltext is not None and not abstract.strip():
@@ -76,25 +108,7 @@ def summarize_paper(paper: Paper, fulltext: FullText | None = None) -> Summary:
     # From the abstract alone a summary is about as long as the abstract at most (the
     # rewrite "we propose" -> "This paper proposes" may add a few characters).
     short = min(float(MAX_CHARS), max(1.1 * len(normalize_prose(abstract)), 300.0))
-    chosen = select(cands, extra, name, int(short))
-    parts = {part: trim(c.joined(), PART_BUDGET[part] * (1 + len(c.more)))
-             if c is not None else "" for part, c in chosen.items()}
-    from_abstract = all(c is None or c.candidate.section == "abstract" for c in chosen.values())
-    parts = fit(parts, int(short if from_abstract else MAX_CHARS))
-    return Summary(
-        arxiv_id=paper.arxiv_id,
-        one_line=parts["one_line"],
-        objective=parts["objective"],
-        method=parts["method"],
-        results=parts["results"],
-        implication=parts["implication"],
-        version=paper.version if paper.version is not None else
-        (fulltext.version if fulltext else None),
-        backend="extractive",
-        model=None,
-        source=fulltext.source if fulltext else "abstract",
-        keywords=keywords(title, normalize_prose(abstract)),
-    )
+    return cands, extra, name, int(short)
 
 
 def rendered_length(parts: dict[str, str]) -> int:

@@ -53,6 +53,8 @@ class Candidate:
     size_only: bool = False  # its numbers are a dataset's size, not a finding
     result_word: bool = False  # "outperforms", "accuracy", "faster", ...
     previous: str = ""  # the sentence before it, to resolve a leading pronoun
+    learned: dict[str, float] = field(default_factory=dict)  # per part, see :mod:`.roles`
+    kind: str = ""  # the part it reads like most (:mod:`.roles`)
 
 
 _NOT_LETTER_RE = re.compile(r"[\W\d_]+")

@@ -31,7 +31,10 @@ _OWN_WORK = frozenset({"paper", "work", "study", "article", "report", "survey", 
                        "regard", "case", "context", "time", "kind", "type", "manner", "as",
                        "technical", "framework", "approach",
                        "method", "model", "system", "pipeline", "dataset", "benchmark",
-                       "design", "analysis", "direction", "line", "new", "novel"})
+                       "design", "analysis", "direction", "line", "new", "novel",
+                       # plurals a reader takes as the paper's own, or the models it studies
+                       "models", "methods", "approaches", "datasets", "benchmarks", "designs",
+                       "studies", "works", "papers"})
 # "those of", "those that": a pronoun for a noun the same sentence named, not a pointer back.
 _NOT_NOUNS = frozenset({"of", "that", "which", "who", "with", "from", "in", "for", "on", "at",
                         "by", "used", "trained", "seen", "found", "based", "without",

@@ -1,18 +1,19 @@
 """Which sentence goes to which part, and how it is phrased there.
 
-Order of choice: the contribution sentence is the one-line summary; then the results (a
-finding about the paper's own method with a number beats a baseline's number or a dataset
-size; from the full text's results, experiments and evaluation sections when the abstract
-has no number, and then only a sentence that names what was measured); then the
-implication (a late sentence with an implication cue, else the conclusion or discussion,
-else the last sentence when it is not a finding or a contribution); then the objective
-(the aim, or the problem before the contribution); then the method (after the
-contribution). Fallbacks, last: a results part with no number takes the abstract's best
-sentence with a measured number (not a size, not the contribution); an empty method takes
-the best remaining sentence about the paper's own work that is not a finding; an empty
-implication takes the latest remaining sentence after the contribution (or in the second
-half), an implication cue first. A candidate is taken only if its phrased text passes the
-defect checker for that part; a part with no such sentence stays empty.
+Order of choice: the contribution sentence is the one-line summary; then every candidate
+gets its learned role scores relative to it (:mod:`.roles`); then the results (a finding
+about the paper's own method with a number beats a baseline's number or a dataset size;
+from the full text's results sections when the abstract has no number, and then only a
+sentence that names what was measured); then the implication (a late sentence with an
+implication cue ranked by its learned score, else the conclusion, else the last sentence
+when it is no finding, contribution or method step); then the objective (the aim, or the
+problem before the contribution); then the method (ranked by its learned score). No
+implication takes a sentence the learned kind reads as the method unless it says what the
+work means. Fallbacks, last: a results part with no number takes the abstract's best
+measured number; an empty method the best remaining sentence about the paper's own work;
+an empty implication a late sentence on what the work offers in practice, else a finding's
+closing clause (:mod:`.clauses`). A candidate is taken only if its phrasing passes
+:func:`.guards.fits` for the part; a part with no such sentence stays empty.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from .candidates import Candidate, Sections
+from .clauses import split_closing, split_which
 from .cues import PRESENTS_RE, QUANT_RE, THIS_PAPER_WE_RE, has_quantitative
 from .guards import fits
 from .phrasing import (
@@ -33,9 +35,14 @@ from .phrasing import (
     one_line,
     plain,
     resolve_pronoun,
-    strip_leadin,
     trim,
 )
+from .roles import PRACTICAL_RE as _PRACTICAL_RE
+from .roles import STEP_RE as _STEP_RE
+from .roles import annotate
+from .roles import does_step as _does
+from .roles import is_finding as _finding
+from .roles import not_what_it_means as _not_what_it_means
 from .splits import (
     data_contribution,
     purpose_of,
@@ -63,37 +70,8 @@ _MEASURED_RE = re.compile(
     r"perplexity|latency|throughput|pass@\d+|EM|exact match)\b")
 _RESULT_CLAUSE_RE = re.compile(r"\b(?:achiev|outperform|surpass|improv|reduc|speed|boost|"
                                r"exceed|reach|attain)\w*", re.I)
-# What a method offers in practice, and what only describes one of its steps.
-_PRACTICAL_RE = re.compile(
-    r"\b(?:training-free|plug-and-play|compatible|efficient\w*|scal\w+|practical\w*|"
-    r"deploy\w*|applicab\w*|applications?|general\w*|open-source\w*|real-world|cost\w*|"
-    r"accessible|easy|simple|lightweight|robust\w*|versatil\w*)\b", re.I)
-_STEP_RE = re.compile(
-    r"^(?:each|every|first|then|next|specifically|in (?:the )?(?:first|second|third) "
-    r"(?:stage|step|phase))\b|\b(?:consists? of|is composed of|corresponds? to|"
-    r"is (?:fed|passed|encoded|mapped|computed|represented))\b", re.I)
-# "The authors structure the design space ...", "IVA leverages a dataset ...": how it works.
-_DOES_VERBS = (r"(?:\w+ly\s+)?(?:structure|leverage|use|employ|design|build|train|adopt|"
-               r"construct|collect|introduce|apply|combine|craft|formulate|model|represent)s?\b")
-_DOES_RE = re.compile(r"^(?:[Ww]e|[Tt]he authors|[A-Z][\w.-]*[A-Z][\w.-]*|(?:[Oo]ur|[Tt]he|"
-                      r"[Tt]his) (?:proposed )?(?:method|approach|framework|model|system|"
-                      r"pipeline|agent))\s+" + _DOES_VERBS)
-
-
-def _does(c: Candidate) -> bool:
-    """Whether the sentence tells a step of how the work is done (not what it means)."""
-    return bool(_DOES_RE.match(strip_leadin(c.text)))
-
-
 _BASELINE_RE = re.compile(r"\b(?:baselines?|prior|existing|previous|state-of-the-art "
                           r"(?:models|methods)|competitors?)\b", re.I)
-
-
-def _finding(c: Candidate) -> bool:
-    """A sentence that reports a result (a number with a result cue, or strong cues)."""
-    r = c.scores["result"]
-    return (c.quantitative and not c.size_only and r >= 1.2) or (
-        r >= 2.0 and r > c.scores["method"] + 1.0)
 
 
 @dataclass
@@ -187,12 +165,13 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
         picker.take("one_line", cands, lambda c: (float(c.own), c.scores["method"], -c.index)
                     if c.index <= max(1, int(0.6 * n)) and not _finding(c) else None)
     pivot = picker.chosen["one_line"].candidate.index if picker.chosen["one_line"] else 1
+    annotate(cands, pivot)
     # "This paper proposes X, a framework that unifies A and B": the one-line keeps what was
     # made; what it does opens the method (or the results, when it is a finding).
     described: tuple[str, str] | None = None
     one = picker.chosen["one_line"]
     if one is not None and has_contrib:
-        split = split_description(one.text, name)
+        split = split_description(one.text, name) or split_which(one.text, name)
         if split is not None and fits("method", split[1]):
             picker.chosen["one_line"] = Chosen(one.candidate, split[0])
             finding_clause = QUANT_RE.search(split[1]) and _RESULT_CLAUSE_RE.search(split[1])
@@ -228,10 +207,9 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
         if not (c.index >= n // 2 or n <= 3 or c.index > pivot + 1) or not c.impl_cue or c.contrib:
             return None
         if (c.quantitative and c.scores["result"] >= 1.2) or _STEP_RE.search(c.text) or \
-                _does(c):
+                _does(c) or _not_what_it_means(c):
             return None  # a finding or a step of the method, not what it means
-        return (c.scores["implication"] + (c.index == n - 1) * 0.5
-                - 0.3 * c.scores["method"],)
+        return (c.learned["implication"],)
 
     if not picker.take("implication", cands, implication_key) and extra:
         concl = [c for c in extra.get("conclusion", "discussion")
@@ -241,7 +219,7 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
         # The closing sentence, when it is neither a finding nor a contribution.
         picker.take("implication", cands, lambda c: (float(c.index),) if (
             c.index >= n - 2 and c.index > pivot and not c.contrib and not _finding(c)
-            and not _STEP_RE.search(c.text) and not _does(c)
+            and not _STEP_RE.search(c.text) and not _does(c) and not _not_what_it_means(c)
             and not (c.quantitative and c.scores["result"] >= 1.2)
             ) else None)
 
@@ -287,12 +265,9 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
     after = any(i not in picker.used and c.index > pivot for i, c in enumerate(cands))
 
     def method_key(c: Candidate) -> tuple[float, ...] | None:
-        if after and c.index <= pivot:
-            return None
-        if _finding(c):
-            return None
-        return (c.scores["method"] - 0.2 * abs(c.index - (pivot + 1))
-                - 0.5 * c.impl_cue * (c.index == n - 1),)
+        if (after and c.index <= pivot and c.learned["method"] < 0.5) or _finding(c):
+            return None  # motivation (unless it reads strongly as the method), or a finding
+        return (c.learned["method"],)
 
     picker.take("method", cands, method_key)
     if picker.chosen["method"] is None and extra:
@@ -302,7 +277,7 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
         # No sentence after the contribution: the best remaining one about how it works.
         picker.take("method", cands, lambda c: None if _finding(c) or (
                     c.index == n - 1 and c.impl_cue) or (c.index < pivot and not c.own)
-                    else (c.scores["method"] - 0.1 * abs(c.index - pivot),))
+                    else (c.learned["method"],))
     if picker.chosen["implication"] is None and n >= 3:
         # Still none: the latest remaining sentence after the contribution that says what
         # the work offers in practice (a cue first), not a step of how it works.
@@ -311,7 +286,7 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
             if (c.index > pivot or c.index >= n // 2) and not c.contrib and not (
                 c.scores["method"] >= 2.5 and not c.impl_cue) and not _STEP_RE.search(c.text)
             and (c.impl_cue or _PRACTICAL_RE.search(c.text)) and not _does(c)
-            else None)
+            and not _not_what_it_means(c) else None)
     if described is not None:
         part, clause = described
         current = picker.chosen[part]
@@ -319,6 +294,8 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
         picker.chosen[part] = Chosen(one.candidate, clause, [] if current is None else [
             (current.candidate.index, current.text), *current.more])
     _number_for_results(picker, pivot)
+    if picker.chosen["implication"] is None:
+        _closing_implication(picker, pivot)
     # Room left: a second sentence for the method and the results, in the paper's order.
     picker.extend("method", cands, lambda c: None if c.quantitative and not c.size_only
                   else method_key(c), budget)
@@ -438,6 +415,29 @@ def _scale_for_results(picker: _Picker, one: Chosen) -> None:
         _give_results(picker, one, split)
 
 
+def _closing_implication(picker: _Picker, pivot: int) -> None:
+    """No implication yet: the closing clause of a finding that says what the work means
+    ("..., paving the way for X"), cut from the results part or a sentence not chosen."""
+    res = picker.chosen["results"]
+    for index, text in [] if res is None else sorted([(-1, res.text), *res.more], reverse=True):
+        split = split_closing(text, picker.name)
+        if res is not None and split is not None and fits("results", split[0]) and fits(
+                "implication", split[1]):
+            res.more = [(i, split[0] if (i, t) == (index, text) else t) for i, t in res.more]
+            res.text = split[0] if index == -1 else res.text
+            picker.chosen["implication"] = Chosen(res.candidate, split[1])
+            return
+    for i in sorted(range(len(picker.cands)), key=lambda i: -picker.cands[i].index):
+        c = picker.cands[i]
+        phrased = None if i in picker.used or c.index <= pivot or c.contrib or split_closing(
+            c.text, picker.name) is None else picker.phrase(c, "implication")
+        split = split_closing(phrased, picker.name) if phrased is not None else None
+        if split is not None and fits("implication", split[1]):
+            picker.used.add(i)
+            picker.chosen["implication"] = Chosen(c, split[1])
+            return
+
+
 def _drop(picker: _Picker, part: str, index: int) -> None:
     """Take the sentence at ``index`` out of ``part`` (the next one, if any, leads)."""
     ch = picker.chosen[part]
@@ -457,8 +457,10 @@ def _role_of(c: Candidate, pivot: int, n: int) -> str | None:
     """The part a left-over sentence belongs to, by its cues and where it sits."""
     if c.contrib and c.index <= pivot:
         return None  # a second contribution sentence repeats the one-line
-    if (_finding(c) and _RESULT_CLAUSE_RE.search(c.text)) or (
-            c.quantitative and not c.size_only and c.result_word):
+    if (_finding(c) and _RESULT_CLAUSE_RE.search(c.text) and (
+            c.quantitative or c.kind != "method")) or (
+            c.quantitative and not c.size_only and c.result_word) or (
+            c.kind == "results" and c.result_word):
         return "results" if c.index > pivot or n <= 3 else None
     if c.index < pivot:
         return None
