@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ...models import FullText
@@ -286,8 +287,10 @@ class Sections:
     def __bool__(self) -> bool:
         return self.fulltext is not None and bool(self.fulltext.sections)
 
-    def get(self, *kinds: str, window: tuple[int, int] | None = WINDOW) -> list[Candidate]:
-        """The candidates of these section kinds, in order; ``window=None`` for all."""
+    def get(self, *kinds: str, window: tuple[int, int] | None = WINDOW,
+            keep: Callable[[str], bool] | None = None) -> list[Candidate]:
+        """The candidates of these section kinds, in order; ``window=None`` for all; only
+        sentences ``keep`` accepts are scored (a test a pool's filter implies)."""
         out: list[Candidate] = []
         shortest, longest = window if window is not None else (0, 1 << 30)
         for kind in kinds:
@@ -299,7 +302,8 @@ class Sections:
                     if text else []
             kept = self._kept[kind]
             for i, (sentence, previous) in enumerate(kept):
-                if not shortest <= len(sentence) <= longest:
+                if not shortest <= len(sentence) <= longest or (
+                        keep is not None and not keep(sentence)):
                     continue
                 if (kind, i) not in self._scored:
                     self._scored[kind, i] = make_candidate(sentence, kind, i, len(kept),

@@ -22,7 +22,14 @@ from dataclasses import dataclass, field, replace
 
 from .candidates import Candidate, Sections
 from .clauses import split_closing, split_which
-from .cues import PRESENTS_RE, QUANT_RE, THIS_PAPER_WE_RE, has_quantitative
+from .cues import (
+    MEASURED_RE,
+    PRESENTS_RE,
+    QUANT_RE,
+    THIS_PAPER_WE_RE,
+    could_be_finding,
+    has_quantitative,
+)
 from .guards import fits
 from .phrasing import (
     definite,
@@ -61,12 +68,6 @@ _PHRASERS: dict[str, Callable[[str], str]] = {
     "one_line": one_line, "objective": objective, "method": plain, "results": finding,
     "implication": implication,
 }
-# "what was measured": a benchmark, dataset or task named in a full-text results sentence.
-_MEASURED_RE = re.compile(
-    r"\b(?:on|across|in|for|over)\s+(?:the\s+)?(?:[A-Z][\w\-.]*[A-Z0-9][\w\-.]*|[A-Z][a-z]+"
-    r"[A-Z][\w\-]*)|\b(?:benchmark|dataset|test set|task|split|suite|leaderboard)s?\b"
-    r"|\b(?:accuracy|success rate|win rate|score|F1|BLEU|ROUGE|AUC|mAP|IoU|FID|FVD|error rate|"
-    r"perplexity|latency|throughput|pass@\d+|EM|exact match)\b")
 _RESULT_CLAUSE_RE = re.compile(r"\b(?:achiev|outperform|surpass|improv|reduc|speed|boost|"
                                r"exceed|reach|attain)\w*", re.I)
 _BASELINE_RE = re.compile(r"\b(?:baselines?|prior|existing|previous|state-of-the-art "
@@ -193,10 +194,10 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
     if (res is None or not res.candidate.quantitative or res.candidate.size_only) and extra:
         # From the full text: a finding about the paper's own method, with a number and
         # a result word, that names what was measured.
-        pool = [c for c in extra.get("results", "experiments")
+        pool = [c for c in extra.get("results", "experiments", keep=could_be_finding)
                 if c.quantitative and not c.size_only and c.result_word and c.own
                 and c.scores["result"] >= 1.2 and 60 <= len(c.text) <= 320
-                and _MEASURED_RE.search(c.text)]
+                and MEASURED_RE.search(c.text)]
         took = pool and picker.take("results", pool, lambda c: (
             float(c.own), c.scores["result"], -len(c.text) / 1000))
         if took and res is not None:
@@ -344,14 +345,7 @@ def _number_for_results(picker: _Picker, pivot: int) -> None:
             text = picker.phrase(replace(c, text=plain_noun), "results")
         if text is None:
             continue
-        if held is not None:
-            _drop(picker, held, c.index)
-        picker.used.add(i)
-        current = picker.chosen["results"]
-        if current is None:
-            picker.chosen["results"] = Chosen(c, text)
-        else:
-            current.more.append((c.index, text))
+        _move_to_results(picker, i, text, held)
         return
     one = picker.chosen["one_line"]
     if one is None:
@@ -365,6 +359,19 @@ def _number_for_results(picker: _Picker, pivot: int) -> None:
             return
     if data_contribution(one.text):
         _scale_for_results(picker, one)
+
+
+def _move_to_results(picker: _Picker, i: int, text: str, held: str | None) -> None:
+    """Candidate ``i``, phrased ``text``, joins the results (leaving ``held``, its part)."""
+    c = picker.cands[i]
+    if held is not None:
+        _drop(picker, held, c.index)
+    picker.used.add(i)
+    current = picker.chosen["results"]
+    if current is None:
+        picker.chosen["results"] = Chosen(c, text)
+    else:
+        current.more.append((c.index, text))
 
 
 def _give_results(picker: _Picker, one: Chosen, split: tuple[str, str]) -> None:
@@ -401,14 +408,7 @@ def _scale_for_results(picker: _Picker, one: Chosen) -> None:
         text = picker.phrase(c, "results", gate="method")  # a size: no finding cue needed
         if text is None or not scale_fact(text, names):
             continue
-        if c.index in holders:
-            _drop(picker, holders[c.index], c.index)
-        picker.used.add(i)
-        current = picker.chosen["results"]
-        if current is None:
-            picker.chosen["results"] = Chosen(c, text)
-        else:
-            current.more.append((c.index, text))
+        _move_to_results(picker, i, text, holders.get(c.index))
         return
     split = split_scale(one.text)
     if split is not None and fits("method", split[1]):
