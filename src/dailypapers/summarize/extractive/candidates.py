@@ -184,6 +184,25 @@ _AVAILABILITY_KEYS = ("availab", "releas", "public", "open", "found", "access", 
                       "preprint")
 
 
+# A link closing a sentence that is complete without it: "... framework. https://x.io",
+# "... MAS (https://x.io).", "... leaderboardhttps://x.io/". Not "downloaded from https://...".
+_LINK_TAIL_RE = re.compile(r"\s*[(\[]?\s*(?:https?://|www\.)[^\s)\]]+[)\]]?\s*[.]?\s*$", re.I)
+_NEEDS_LINK_RE = re.compile(r"(?:\b(?:at|from|in|on|via|to|here|see|visit)|[:\-])\W*$", re.I)
+
+
+def without_link_tail(sentence: str) -> str:
+    """``sentence`` without a closing link it does not need to make sense."""
+    if "http" not in sentence and "www." not in sentence:
+        return sentence
+    match = _LINK_TAIL_RE.search(sentence)
+    if match is None:
+        return sentence
+    head = sentence[: match.start()].rstrip()
+    if len(head.split()) < 5 or _NEEDS_LINK_RE.search(head):
+        return sentence
+    return head if head.endswith((".", "!", "?")) else head + "."
+
+
 def usable(sentence: str) -> bool:
     words = sentence.split()
     if len(words) < 5 or len(sentence) > 900:
@@ -221,6 +240,8 @@ def kept_sentences(text: str, *, limit: int | None = None,
     previous = ""
     for s in sentences:
         checked = seam_check(s, vocabulary, glued) if pdf else _MISSING_SPACE_RE.sub(r"\1 ", s)
+        if checked is not None:
+            checked = without_link_tail(checked)
         if checked is not None and usable(checked) and not (pdf and is_table_row(checked)):
             kept.append((checked, previous))
         previous = s
