@@ -334,3 +334,24 @@ def test_keywords_are_names_and_topics_never_links_or_title_case_phrases() -> No
     assert "GPT-4o" in words and "retrieval" in words
     # a name the title gives comes before one the text mentions once
     assert words.index("QuillNet") < words.index("GPT-4o")
+
+
+@pytest.mark.parametrize(("sentence", "kept"), [
+    ("Our study offers an effective, diffusion-native training framework. https://x.example/a.",
+     "Our study offers an effective, diffusion-native training framework."),
+    ("QuillNet shows the potential towards scalable and efficient agents (https://q.example/p).",
+     "QuillNet shows the potential towards scalable and efficient agents."),
+    ("QuillNet reaches 40.6 on the public leaderboardhttps://board.example/.",
+     "QuillNet reaches 40.6 on the public leaderboard."),
+    # the link is what the sentence points at: it stays, and the sentence is not chosen
+    ("The models are open for research and can be downloaded from https://m.example/q.", None),
+    ("We open source the benchmark in https://b.example/q", None),
+])
+def test_a_closing_link_is_cut_when_the_sentence_stands_without_it(
+        sentence: str, kept: str | None) -> None:
+    from dailypapers.summarize.extractive.candidates import kept_sentences
+
+    text = f"QuillNet routes tokens sparsely across many experts in every layer. {sentence}"
+    sentences = [s for s, _ in kept_sentences(text)]
+    assert sentences[0].startswith("QuillNet routes")
+    assert sentences[1:] == ([kept] if kept else [])

@@ -118,6 +118,10 @@ def test_dataset_contributions_and_their_scale() -> None:
                        "scientific law discovery tasks across 12 physics domains.") == (
         "This paper introduces NewtonBench, a benchmark.",
         "NewtonBench comprises 324 scientific law discovery tasks across 12 physics domains.")
+    assert split_scale("This paper introduces the Visual Counter Turing Test (VCT^2), a "
+                       "benchmark composed of ~130K images.") == (
+        "This paper introduces the Visual Counter Turing Test (VCT^2), a benchmark.",
+        "VCT^2 is composed of ~130K images.")
     assert scale_fact("The benchmark contains 3,400 test cases.", ())
     assert scale_fact("ProcessBench consists of 3,400 test cases.", ("ProcessBench",))
     assert not scale_fact("The authors collect pull requests from 83 repositories.",
@@ -191,3 +195,29 @@ def test_the_gate_reads_those_of_as_a_pronoun_of_the_sentence() -> None:
     assert fits("results", "The student runs 6x faster, with quality comparable to those "
                            "obtained by the teacher.")
     assert not fits("results", "The model outperforms those advanced reasoning models by 9%.")
+    # How the work was set up is no finding, whatever numbers it carries.
+    assert not fits("results", "The model is trained on over one million recordings across "
+                               "100 AAA games.")
+    assert not fits("results", "The authors pretrain METAGENE-1, a 7-billion-parameter model.")
+    assert fits("results", "Trained on 100 games, the model outperforms the baseline by 12%.")
+
+
+def test_full_text_sentences_are_scored_only_when_a_pool_could_take_them() -> None:
+    from dailypapers.models import FullText, Section
+    from dailypapers.summarize.extractive.candidates import Sections, candidates
+
+    body = ("Short one here now. " + "We evaluate SlimKV on LongBench and many other long "
+            "context tasks with care. SlimKV reaches 45.3 points on LongBench, outperforming "
+            "the best baseline by 2.8 points. The cache is shared across all of the layers "
+            "of the model. " + "A very long sentence about the setup " * 12 + "ends here.")
+    fulltext = FullText("2501.00003", 1, "pdf", body, [Section("results", "Results", body)])
+    every = candidates(body, "results", frozenset(), limit=120, pdf=True)
+    sections = Sections(fulltext, frozenset())
+    windowed = sections.get("results")
+    # Only 60-320 characters, each scored as it would be among all the section's sentences.
+    assert [c.text for c in windowed] == [c.text for c in every if 60 <= len(c.text) <= 320]
+    assert [(c.index, c.total, c.scores) for c in windowed] == [
+        (c.index, c.total, c.scores) for c in every if 60 <= len(c.text) <= 320]
+    assert [c.text for c in sections.get("results", keep=lambda t: "45.3" in t)] == [
+        "SlimKV reaches 45.3 points on LongBench, outperforming the best baseline by 2.8 points."]
+    assert len(sections.get("results", window=None)) == len(every)

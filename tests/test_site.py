@@ -510,6 +510,22 @@ def test_records_keep_five_fields_without_summary_or_picture() -> None:
     assert many[5:] == ["", "", "A3, A4"]
 
 
+def test_evidence_shows_the_part_of_its_sentence_around_the_item() -> None:
+    from dailypapers.render.site.views import around
+
+    sentence = ("Experiments on many open-source models and benchmarks show that the method "
+                "beats both constrained decoding and unconstrained decoding, with up to 10% "
+                "points of accuracy over the baselines on two hard symbolic reasoning sets.")
+    shown = around(sentence, "10%", reach=40)
+    assert "10%" in shown and shown.startswith("…") and shown.endswith("…")
+    assert len(shown) < len(sentence) // 2
+    assert shown.strip("…") in sentence and not shown.strip("…").startswith(" ")
+    assert around(sentence, "Experiments", reach=40).startswith("Experiments on")  # no … ahead
+    assert around(sentence, "sets.", reach=40).endswith("reasoning sets.")  # no … behind
+    assert around(sentence, "12.5%", reach=40) == sentence  # not found as written: whole
+    assert around("It reaches 10% more.", "10%", reach=40) == "It reaches 10% more."
+
+
 def test_writer_renames_changed_files_into_place_before_it_closes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -27,12 +27,15 @@ import logging
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import Settings
 from ..files import write_atomic
 from ..fulltext.download import PdfCache
 from . import paths
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 SITE_DIR = "site"  # the site's root under the working directory (render/site)
 
@@ -315,13 +318,9 @@ class Window:
     def left_since(self, meta: str | None) -> list[str] | None:
         """Papers that were inside the window ``meta`` recorded and are not now (None: the
         window changed otherwise, e.g. its size: a full build decides again)."""
-        try:
-            old = json.loads(meta) if meta else None
-        except ValueError:
-            old = None
-        if not isinstance(old, dict) or old.get("limit") != self.limit:
+        same, before = _recorded(meta, self.limit)
+        if not same:
             return None
-        before = tuple(old["oldest"]) if old.get("oldest") else None
         if before is None or self.oldest is None or before == self.oldest:
             return [] if before == self.oldest else None
         if self.oldest < before:
@@ -329,7 +328,21 @@ class Window:
         return sorted(a for a, key in self.firsts.items() if before <= key < self.oldest)
 
 
-def _firsts(store: Any, since: str | None) -> dict[str, tuple[str, str]]:
+def _recorded(meta: str | None, limit: int) -> tuple[bool, tuple[str, str] | None]:
+    """(whether ``meta`` recorded a window of this size, its oldest paper)."""
+    try:
+        old = json.loads(meta) if meta else None
+    except ValueError:
+        return False, None
+    if not isinstance(old, dict) or old.get("limit") != limit:
+        return False, None
+    oldest = old.get("oldest")
+    if not isinstance(oldest, list) or len(oldest) != 2:
+        return True, None
+    return True, (str(oldest[0]), str(oldest[1]))
+
+
+def _firsts(store: Store, since: str | None) -> dict[str, tuple[str, str]]:
     """(first published date, arxiv id) of every paper, or of those listed since ``since``."""
     from ..store.published import CHOSEN
 
@@ -344,19 +357,15 @@ def _firsts(store: Any, since: str | None) -> dict[str, tuple[str, str]]:
     return {str(r[0]): (str(r[1]), str(r[0])) for r in rows}
 
 
-def window(store: Any, settings: Settings, previous: str | None = None) -> Window:
+def window(store: Store, settings: Settings, previous: str | None = None) -> Window:
     """The site's picture window (``site_pictures``) over the published papers.
 
     ``previous`` (the last build's :meth:`Window.meta`) lets an incremental build look only
     at papers listed since the window's oldest paper: 10^4 of 10^5 papers, not all.
     """
     limit = settings.site_pictures
-    try:
-        old = json.loads(previous) if previous else None
-    except ValueError:
-        old = None
-    since = (tuple(old["oldest"]) if isinstance(old, dict) and old.get("limit") == limit
-             and old.get("oldest") else None)
+    same, since = _recorded(previous, limit)
+    since = since if same else None
     firsts = _firsts(store, since[0] if since else None)
     keys = sorted(firsts.values())
     if since is not None and sum(1 for key in keys if key >= since) < limit:

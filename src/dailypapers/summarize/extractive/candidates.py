@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ...models import FullText
@@ -183,6 +184,25 @@ _AVAILABILITY_KEYS = ("availab", "releas", "public", "open", "found", "access", 
                       "preprint")
 
 
+# A link closing a sentence that is complete without it: "... framework. https://x.io",
+# "... MAS (https://x.io).", "... leaderboardhttps://x.io/". Not "downloaded from https://...".
+_LINK_TAIL_RE = re.compile(r"\s*[(\[]?\s*(?:https?://|www\.)[^\s)\]]+[)\]]?\s*[.]?\s*$", re.I)
+_NEEDS_LINK_RE = re.compile(r"(?:\b(?:at|from|in|on|via|to|here|see|visit)|[:\-])\W*$", re.I)
+
+
+def without_link_tail(sentence: str) -> str:
+    """``sentence`` without a closing link it does not need to make sense."""
+    if "http" not in sentence and "www." not in sentence:
+        return sentence
+    match = _LINK_TAIL_RE.search(sentence)
+    if match is None:
+        return sentence
+    head = sentence[: match.start()].rstrip()
+    if len(head.split()) < 5 or _NEEDS_LINK_RE.search(head):
+        return sentence
+    return head if head.endswith((".", "!", "?")) else head + "."
+
+
 def usable(sentence: str) -> bool:
     words = sentence.split()
     if len(words) < 5 or len(sentence) > 900:
@@ -220,6 +240,8 @@ def kept_sentences(text: str, *, limit: int | None = None,
     previous = ""
     for s in sentences:
         checked = seam_check(s, vocabulary, glued) if pdf else _MISSING_SPACE_RE.sub(r"\1 ", s)
+        if checked is not None:
+            checked = without_link_tail(checked)
         if checked is not None and usable(checked) and not (pdf and is_table_row(checked)):
             kept.append((checked, previous))
         previous = s
@@ -286,8 +308,10 @@ class Sections:
     def __bool__(self) -> bool:
         return self.fulltext is not None and bool(self.fulltext.sections)
 
-    def get(self, *kinds: str, window: tuple[int, int] | None = WINDOW) -> list[Candidate]:
-        """The candidates of these section kinds, in order; ``window=None`` for all."""
+    def get(self, *kinds: str, window: tuple[int, int] | None = WINDOW,
+            keep: Callable[[str], bool] | None = None) -> list[Candidate]:
+        """The candidates of these section kinds, in order; ``window=None`` for all; only
+        sentences ``keep`` accepts are scored (a test a pool's filter implies)."""
         out: list[Candidate] = []
         shortest, longest = window if window is not None else (0, 1 << 30)
         for kind in kinds:
@@ -299,7 +323,8 @@ class Sections:
                     if text else []
             kept = self._kept[kind]
             for i, (sentence, previous) in enumerate(kept):
-                if not shortest <= len(sentence) <= longest:
+                if not shortest <= len(sentence) <= longest or (
+                        keep is not None and not keep(sentence)):
                     continue
                 if (kind, i) not in self._scored:
                     self._scored[kind, i] = make_candidate(sentence, kind, i, len(kept),

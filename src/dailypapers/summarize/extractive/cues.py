@@ -265,3 +265,18 @@ _ENGLISH_COMMON = frozenset(
     our can these their its has have not such than more into both show how
     """.split()  # noqa: SIM905 - a word list reads better as words
 )
+
+
+# "What was measured": a benchmark, dataset or task named in a full-text results sentence.
+MEASURED_RE = re.compile(
+    r"\b(?:on|across|in|for|over)\s+(?:the\s+)?(?:[A-Z][\w\-.]*[A-Z0-9][\w\-.]*|[A-Z][a-z]+"
+    r"[A-Z][\w\-]*)|\b(?:benchmark|dataset|test set|task|split|suite|leaderboard)s?\b"
+    r"|\b(?:accuracy|success rate|win rate|score|F1|BLEU|ROUGE|AUC|mAP|IoU|FID|FVD|error rate|"
+    r"perplexity|latency|throughput|pass@\d+|EM|exact match)\b")
+
+
+def could_be_finding(text: str) -> bool:
+    """A full-text sentence the results pool could take: a number, a result word and what
+    was measured (a test on the text alone, so the rest is scored only for these)."""
+    return RESULT_WORD_RE.search(text) is not None and MEASURED_RE.search(text) is not None \
+        and has_quantitative(text)

@@ -63,6 +63,18 @@ _REPORTS_RE = re.compile(r"^(?:(?:extensive |comprehensive |the )?(?:experiments
                          r"reveal|indicate|confirm)|the authors (?:find|found|show|observe|"
                          r"demonstrate)\b)", re.I)
 _SIZE_RE = re.compile(r"\d[\d,.]*\s*[kKMB]?\+?\s+(?:[\w-]+\s+){0,2}[a-z]+s\b")
+# "X is trained on 100 games", "The authors collect 83 repositories": how the work was set
+# up, told by the sentence's main verb (not "a curated dataset", "data collected in the lab").
+_SETUP_RE = re.compile(
+    r"^(?:[\w'’-]+\s+){1,4}?(?:\w+ly\s+)?(?:(?:pre-?)?train(?:s|ed)?|fine-tun(?:es|ed)|"
+    r"collect(?:s|ed)?|curat(?:es|ed)|construct(?:s|ed)?|synthesiz(?:es|ed)|assembl(?:es|ed)|"
+    r"gather(?:s|ed)?|annotat(?:es|ed))\b|^(?:[\w'’-]+\s+){1,4}?(?:is|are|was|were)\s+"
+    r"(?:pre-?)?trained on\b", re.I)
+_MEASURED_CUE_RE = re.compile(
+    r"\b(?:outperform|achiev|improv|surpass|exceed|accura|faster|slower|better|worse|higher|"
+    r"lower|less|fewer|reduc|gain|boost|superior|competitive|narrow|significant|successful|"
+    r"state-of-the-art|sota|speed|beat|match|"
+    r"rival)\w*|%|×|\b\d+(?:\.\d+)?[xX]\b", re.I)
 _SCORE_RE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|points?|×|x\b)")
 
 
@@ -98,7 +110,10 @@ def fits(part: str, text: str) -> bool:
             _BROKEN_RE.search(text) or _leans_on_context(text):
         return False
     if part == "results":
-        # A finding: a result cue or a measured number (a size alone is not one).
+        # A finding: a result cue or a measured number (a size alone is not one, nor how the
+        # work was set up: "X is trained on 100 games", "the authors collect 83 repositories").
+        if _SETUP_RE.search(text) and not _MEASURED_CUE_RE.search(text):
+            return False
         return not _CONTRIBUTION_RE.match(text) and bool(
             _FINDING_CUE_RE.search(text) or re.search(r"\d", _SIZE_RE.sub("", text)))
     if part == "implication":

@@ -211,7 +211,8 @@ STEP_RE = re.compile(
     r"(?:with|by|using|via|through|into|from|on|at)\b", re.I)
 # "The authors structure the design space ...", "IVA leverages a dataset ...": how it works.
 _DOES_VERBS = (r"(?:\w+ly\s+)?(?:structure|leverage|use|employ|design|build|train|adopt|"
-               r"construct|collect|introduce|apply|combine|craft|formulate|model|represent)s?\b")
+               r"construct|collect|introduce|apply|combine|craft|formulate|model|represent|"
+               r"conduct|evaluate|perform|run|test|benchmark|assess)s?\b")
 _DOES_RE = re.compile(r"^(?:[Ww]e|[Tt]he authors|[A-Z][\w.-]*[A-Z][\w.-]*|(?:[Oo]ur|[Tt]he|"
                       r"[Tt]his) (?:proposed )?(?:method|approach|framework|model|system|"
                       r"pipeline|agent))\s+" + _DOES_VERBS)
@@ -245,3 +246,8 @@ def is_finding(c: Candidate) -> bool:
     r = c.scores["result"]
     return (c.quantitative and not c.size_only and r >= 1.2) or (
         r >= 2.0 and r > c.scores["method"] + 1.0)
+
+
+def background(c: Candidate) -> bool:
+    """Reads as the motivation or the field's state ("Recent advances in ..."), not a step."""
+    return c.kind in ("objective", "one_line") and c.learned["method"] < 0

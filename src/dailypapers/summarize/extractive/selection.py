@@ -7,13 +7,11 @@ from the full text's results sections when the abstract has no number, and then 
 sentence that names what was measured); then the implication (a late sentence with an
 implication cue ranked by its learned score, else the conclusion, else the last sentence
 when it is no finding, contribution or method step); then the objective (the aim, or the
-problem before the contribution); then the method (ranked by its learned score). No
-implication takes a sentence the learned kind reads as the method unless it says what the
-work means. Fallbacks, last: a results part with no number takes the abstract's best
-measured number; an empty method the best remaining sentence about the paper's own work;
-an empty implication a late sentence on what the work offers in practice, else a finding's
-closing clause (:mod:`.clauses`). A candidate is taken only if its phrasing passes
-:func:`.guards.fits` for the part; a part with no such sentence stays empty.
+problem before the contribution); then the method (ranked by its learned score). The
+implication takes no sentence the learned kind reads as a method step or a finding unless it
+says what it means. Fallbacks: the results take the best measured number; the method the
+best sentence on the paper's own work (not its motivation); the implication a finding's
+closing clause (:mod:`.clauses`). Every choice passes :func:`.guards.fits`.
 """
 
 from __future__ import annotations
@@ -24,7 +22,14 @@ from dataclasses import dataclass, field, replace
 
 from .candidates import Candidate, Sections
 from .clauses import split_closing, split_which
-from .cues import PRESENTS_RE, QUANT_RE, THIS_PAPER_WE_RE, has_quantitative
+from .cues import (
+    MEASURED_RE,
+    PRESENTS_RE,
+    QUANT_RE,
+    THIS_PAPER_WE_RE,
+    could_be_finding,
+    has_quantitative,
+)
 from .guards import fits
 from .phrasing import (
     definite,
@@ -40,6 +45,7 @@ from .phrasing import (
 from .roles import PRACTICAL_RE as _PRACTICAL_RE
 from .roles import STEP_RE as _STEP_RE
 from .roles import annotate
+from .roles import background as _background
 from .roles import does_step as _does
 from .roles import is_finding as _finding
 from .roles import not_what_it_means as _not_what_it_means
@@ -62,12 +68,6 @@ _PHRASERS: dict[str, Callable[[str], str]] = {
     "one_line": one_line, "objective": objective, "method": plain, "results": finding,
     "implication": implication,
 }
-# "what was measured": a benchmark, dataset or task named in a full-text results sentence.
-_MEASURED_RE = re.compile(
-    r"\b(?:on|across|in|for|over)\s+(?:the\s+)?(?:[A-Z][\w\-.]*[A-Z0-9][\w\-.]*|[A-Z][a-z]+"
-    r"[A-Z][\w\-]*)|\b(?:benchmark|dataset|test set|task|split|suite|leaderboard)s?\b"
-    r"|\b(?:accuracy|success rate|win rate|score|F1|BLEU|ROUGE|AUC|mAP|IoU|FID|FVD|error rate|"
-    r"perplexity|latency|throughput|pass@\d+|EM|exact match)\b")
 _RESULT_CLAUSE_RE = re.compile(r"\b(?:achiev|outperform|surpass|improv|reduc|speed|boost|"
                                r"exceed|reach|attain)\w*", re.I)
 _BASELINE_RE = re.compile(r"\b(?:baselines?|prior|existing|previous|state-of-the-art "
@@ -194,10 +194,10 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
     if (res is None or not res.candidate.quantitative or res.candidate.size_only) and extra:
         # From the full text: a finding about the paper's own method, with a number and
         # a result word, that names what was measured.
-        pool = [c for c in extra.get("results", "experiments")
+        pool = [c for c in extra.get("results", "experiments", keep=could_be_finding)
                 if c.quantitative and not c.size_only and c.result_word and c.own
                 and c.scores["result"] >= 1.2 and 60 <= len(c.text) <= 320
-                and _MEASURED_RE.search(c.text)]
+                and MEASURED_RE.search(c.text)]
         took = pool and picker.take("results", pool, lambda c: (
             float(c.own), c.scores["result"], -len(c.text) / 1000))
         if took and res is not None:
@@ -265,7 +265,8 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
     after = any(i not in picker.used and c.index > pivot for i, c in enumerate(cands))
 
     def method_key(c: Candidate) -> tuple[float, ...] | None:
-        if (after and c.index <= pivot and c.learned["method"] < 0.5) or _finding(c):
+        if (after and c.index <= pivot and c.learned["method"] < 0.5) or _finding(c) or (
+                c.index < pivot and _background(c)):
             return None  # motivation (unless it reads strongly as the method), or a finding
         return (c.learned["method"],)
 
@@ -276,8 +277,8 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
     if picker.chosen["method"] is None:
         # No sentence after the contribution: the best remaining one about how it works.
         picker.take("method", cands, lambda c: None if _finding(c) or (
-                    c.index == n - 1 and c.impl_cue) or (c.index < pivot and not c.own)
-                    else (c.learned["method"],))
+                    c.index == n - 1 and c.impl_cue) or (c.index < pivot and (
+                        not c.own or _background(c))) else (c.learned["method"],))
     if picker.chosen["implication"] is None and n >= 3:
         # Still none: the latest remaining sentence after the contribution that says what
         # the work offers in practice (a cue first), not a step of how it works.
@@ -344,14 +345,7 @@ def _number_for_results(picker: _Picker, pivot: int) -> None:
             text = picker.phrase(replace(c, text=plain_noun), "results")
         if text is None:
             continue
-        if held is not None:
-            _drop(picker, held, c.index)
-        picker.used.add(i)
-        current = picker.chosen["results"]
-        if current is None:
-            picker.chosen["results"] = Chosen(c, text)
-        else:
-            current.more.append((c.index, text))
+        _move_to_results(picker, i, text, held)
         return
     one = picker.chosen["one_line"]
     if one is None:
@@ -365,6 +359,19 @@ def _number_for_results(picker: _Picker, pivot: int) -> None:
             return
     if data_contribution(one.text):
         _scale_for_results(picker, one)
+
+
+def _move_to_results(picker: _Picker, i: int, text: str, held: str | None) -> None:
+    """Candidate ``i``, phrased ``text``, joins the results (leaving ``held``, its part)."""
+    c = picker.cands[i]
+    if held is not None:
+        _drop(picker, held, c.index)
+    picker.used.add(i)
+    current = picker.chosen["results"]
+    if current is None:
+        picker.chosen["results"] = Chosen(c, text)
+    else:
+        current.more.append((c.index, text))
 
 
 def _give_results(picker: _Picker, one: Chosen, split: tuple[str, str]) -> None:
@@ -401,14 +408,7 @@ def _scale_for_results(picker: _Picker, one: Chosen) -> None:
         text = picker.phrase(c, "results", gate="method")  # a size: no finding cue needed
         if text is None or not scale_fact(text, names):
             continue
-        if c.index in holders:
-            _drop(picker, holders[c.index], c.index)
-        picker.used.add(i)
-        current = picker.chosen["results"]
-        if current is None:
-            picker.chosen["results"] = Chosen(c, text)
-        else:
-            current.more.append((c.index, text))
+        _move_to_results(picker, i, text, holders.get(c.index))
         return
     split = split_scale(one.text)
     if split is not None and fits("method", split[1]):

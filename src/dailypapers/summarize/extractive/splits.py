@@ -147,12 +147,14 @@ _DATA_CONTRIBUTION_RE = re.compile(
     r"creates|develops|contributes|collects)\s+(?:[^;:.]{0,80}?[,:]\s+)?(?:(?:a|an|the)\s+)?"
     r"(?:[\w-]+\s+){0,6}?" + _DATA_NOUN + r"s?\b|^this paper \w+ [\w-]*bench\b", re.I)
 _SCALE_VERBS = {"comprising": "comprises", "consisting of": "consists of",
+                "composed of": "is composed of",
                 "containing": "contains", "with": "has", "of": "consists of",
                 "featuring": "features", "covering": "covers", "spanning": "spans",
                 "including": "includes", "encompassing": "encompasses"}
 # "X, a benchmark comprising 324 tasks across 12 domains": the scale the one-line carries.
 _SCALE_APPOSITIVE_RE = re.compile(
-    r"(?P<name>[A-Z][\w.+-]*[\w+])(?:\s*\([^()]{2,60}\))?,\s+(?:a|an|the)\s+"
+    r"(?P<name>(?:[A-Z][\w.+-]*\s+){0,4}[A-Z][\w.+-]*[\w+])(?:\s*\((?P<short>[^()]{2,60})\))?,"
+    r"\s+(?:a|an|the)\s+"
     r"(?P<noun>[^,;:]{0,80}?\b" + _DATA_NOUN + r"s?)\s+(?P<verb>"
     + "|".join(sorted(_SCALE_VERBS, key=len, reverse=True)) + r")\s+(?P<rest>[^;]*\d[^;]*)$")
 # "PhyGenBench comprises 160 prompts ...": a sentence that tells the dataset's scale.
@@ -191,7 +193,10 @@ def split_scale(text: str) -> tuple[str, str] | None:
     if match is not None and match.start() >= 10:
         head = text[: match.end("noun")].rstrip(" ,") + "."
         verb = _SCALE_VERBS[match["verb"]]
-        return head, f"{match['name']} {verb} {_scale_rest(match['rest'])}."
+        short = match["short"]
+        # "the Visual Counter Turing Test (VCT^2)": the short form, the name the paper uses.
+        name = short if short is not None and " " not in short else match["name"]
+        return head, f"{name} {verb} {_scale_rest(match['rest'])}."
     relative = _SCALE_RELATIVE_RE.search(text)
     if relative is None or relative.start() < 10:
         return None
