@@ -11,14 +11,13 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from threading import Thread
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from fakes.durable_days import DATES, outputs, write_days
+from fakes.files import serve_folder
 from fakes.llm import GOOD, FakeLLM, serve
 from fakes.pdfkit import make_paper_pdf
 from fakes.telegram import TOKEN, TelegramStandIn
@@ -225,28 +224,11 @@ def test_losing_the_whole_cache_with_full_texts_changes_nothing(
             if (date, n) != (DATES[1], 2):  # this one has no PDF (and no HTML)
                 make_paper_pdf(served / "pdf" / arxiv_id, title=f"TinyNet {date} {n}",
                                caption=f"Figure 1: TinyNet {n} against three baselines.")
-    hits: list[str] = []
-
-    class Files(SimpleHTTPRequestHandler):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, directory=str(served), **kwargs)
-
-        def guess_type(self, path: Any) -> str:
-            return "application/pdf"
-
-        def do_GET(self) -> None:
-            hits.append(self.path)
-            super().do_GET()
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Files)
-    Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with serve_folder(served, "application/pdf") as files:
+        hits = files.asked
         with serve(FakeLLM()) as llm, TelegramStandIn() as tg:
             settings = settings_for(work, llm, tg).model_copy(update={
-                "fulltext": True, "arxiv_url": f"http://127.0.0.1:{server.server_port}",
+                "fulltext": True, "arxiv_url": files.url,
                 "arxiv_delay": 0.0, "http_retries": 1})
             run_all(settings, source, ok=("ok", "partial"))
             assert len(llm.seen) == 3 * len(DATES)
@@ -280,5 +262,3 @@ def test_losing_the_whole_cache_with_full_texts_changes_nothing(
             assert len(restored) == 8
             pages = [after[n] for n in after if n.startswith("site/papers/")]
             assert sum(b'alt="TinyNet ' in page for page in pages) == 8
-    finally:
-        server.shutdown()

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import io
 import shutil
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from threading import Thread
-from typing import Any
 
 import pytest
+from fakes.files import serve_folder
 from fakes.pdfkit import cache_pdf, make_paper_pdf
 from fakes.sitekit import add_day, paper, summary
 from PIL import Image
@@ -214,25 +212,11 @@ def test_a_site_that_lived_in_the_cache_takes_its_pictures_back_from_the_publish
     paper the site has no picture of is asked once; nothing is asked when the setting is
     off."""
     served = isolated_env / "deployed"
-    asked: list[str] = []
-
-    class Pages(SimpleHTTPRequestHandler):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, directory=str(served), **kwargs)
-
-        def do_GET(self) -> None:
-            asked.append(self.path)
-            super().do_GET()
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Pages)
-    Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with serve_folder(served) as pages:
+        asked = pages.asked
         settings, store = _one_day_site(isolated_env)
         settings = settings.model_copy(
-            update={"site_url": f"http://127.0.0.1:{server.server_port}/"})
+            update={"site_url": pages.url + "/"})
         with store:
             build_site(store, settings)
             before = _site(isolated_env)
@@ -262,8 +246,6 @@ def test_a_site_that_lived_in_the_cache_takes_its_pictures_back_from_the_publish
             shutil.rmtree(isolated_env / "site")
             build_site(store, fetching)  # cached now, the missing one too: no request
             assert len(asked) == 2 and site() == expected
-    finally:
-        server.shutdown()
 
 
 def test_pictures_are_sized_for_the_page_that_shows_them(tmp_path: Path) -> None:
