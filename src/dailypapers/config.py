@@ -62,8 +62,9 @@ class Settings(BaseSettings):
     site_workers: Annotated[int, Field(ge=0, le=256)] = 0
     # the newest N papers (by first published day) show a picture on the site; older ones
     # none (no broken image). Bounds the pictures' share of the site: ~20 KB each, at most
-    # 60 KB (bench/README.md, "Picture sizes"); 0 = no pictures on the site.
-    site_pictures: Annotated[int, Field(ge=0)] = 10_000
+    # 60 KB (bench/README.md, "Picture sizes"); 0 = no pictures on the site. 5,000 (about a
+    # year of the daily list, ~95 MB) keeps a 100,000-paper site (~820 MB) under Pages' 1 GB.
+    site_pictures: Annotated[int, Field(ge=0)] = 5_000
     # A picture whose PDF and cached copy are gone, and that site/ does not hold, is taken
     # back from the published site (site_url) over HTTP: for a site that lives in the cache
     # (the --pages workflow sets it). Off by default: a build then makes no request.
