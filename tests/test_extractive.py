@@ -355,3 +355,15 @@ def test_a_closing_link_is_cut_when_the_sentence_stands_without_it(
     sentences = [s for s, _ in kept_sentences(text)]
     assert sentences[0].startswith("QuillNet routes")
     assert sentences[1:] == ([kept] if kept else [])
+
+
+def test_abbreviation_macros_read_as_abbreviations() -> None:
+    from dailypapers.summarize.sentences import normalize_prose, split_sentences
+
+    text = (r"QuillNet edits images coherently, \eg, it adjusts reflections \wrt the light. "
+            r"It also generalizes, \ie to unseen scenes \cf [3]; see \etal \etc. The end.")
+    prose = normalize_prose(text)
+    assert "e.g., it adjusts reflections w.r.t. the light" in prose
+    assert "i.e. to unseen scenes cf. [3]; see et al. etc." in prose
+    assert ", ," not in prose and ".." not in prose
+    assert split_sentences(prose)[0].endswith("the light.")

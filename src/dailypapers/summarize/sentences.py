@@ -40,6 +40,9 @@ _LATEX_SIMPLE = {
     r"\nabla": "∇", r"\partial": "∂", r"\Delta": "Δ", r"\Omega": "Ω", r"\omega": "ω",
     r"\phi": "φ", r"\psi": "ψ", r"\rho": "ρ", r"\eta": "η", r"\kappa": "κ", r"\xi": "ξ",
     r"\uparrow": "↑", r"\downarrow": "↓", r"\leftarrow": "←", r"\Rightarrow": "⇒",
+    # the abbreviation macros papers define ("\eg, automatically ..." is "e.g., ...")
+    r"\eg": "e.g.", r"\ie": "i.e.", r"\etal": "et al.", r"\etc": "etc.", r"\vs": "vs.",
+    r"\wrt": "w.r.t.", r"\cf": "cf.",
 }
 _LATEX_SIMPLE_RE = re.compile(
     "|".join(re.escape(k) + (r"(?![A-Za-z])" if k[-1].isalpha() else "")
@@ -71,6 +74,7 @@ def normalize_prose(text: str) -> str:
         for _ in range(2):  # nested \textbf{\emph{x}}
             text = _LATEX_TEXT_CMD.sub(r"\1", text)
         text = _LATEX_SIMPLE_RE.sub(lambda m: _LATEX_SIMPLE[m.group(0)], text)
+        text = re.sub(r"\b(e\.g|i\.e|et al|etc|vs|w\.r\.t|cf)\.\.", r"\1.", text)  # "\etc."
         text = _LATEX_OTHER_CMD.sub("", text)
         # Math delimiters and grouping braces carry no words of their own.
         text = re.sub(r"(?<!\\)\$", "", text).replace("\ue000", "$")  # "\$120" stays
