@@ -204,6 +204,33 @@ def test_only_the_newest_papers_keep_a_picture_and_incremental_equals_full(
         assert "<img " not in (site / "days" / "2025-03-05.html").read_text("utf-8")
 
 
+def test_a_paper_without_a_picture_leaving_the_window_rebuilds_nothing_old(
+    isolated_env: Path,
+) -> None:
+    """Its pages show no picture inside the window or out of it: the new day alone is built,
+    and the site is still what a full build makes."""
+    settings = load_settings(isolated_env).model_copy(
+        update={"site_tag_min_papers": 2, "site_pictures": 2})
+    days = ["2025-03-03", "2025-03-04", "2025-03-05"]
+    with Store(settings.db_path) as store:
+        for n, date in enumerate(days):
+            arxiv_id = f"2503.0000{n + 1}"
+            if n:  # the first paper has no PDF, so no picture
+                cache_pdf(settings, make_paper_pdf(isolated_env / f"{n}.pdf"), arxiv_id, 2)
+            add_day(store, date, [(paper(arxiv_id, f"Paper {n}", keywords=["robots"]),
+                                   summary(arxiv_id, f"Result {n}.", ["robots"]))])
+            report = build_site(store, settings, dates=[date])
+        # the new day and the one before it (its link to the next day); 2025-03-03 not again
+        assert (report.mode, report.days) == ("incremental", 2)
+        assert sorted(p.name for p in (isolated_env / "site" / "img").iterdir()) == [
+            "2503.00002v2.webp", "2503.00003v2.webp"]
+        incremental = _site(isolated_env)
+        for index in settings.cache_path.glob("site-index.sqlite*"):
+            index.unlink()
+        assert build_site(store, settings).mode == "full"
+        assert _site(isolated_env) == incremental
+
+
 def test_a_site_that_lived_in_the_cache_takes_its_pictures_back_from_the_published_one(
     isolated_env: Path,
 ) -> None:

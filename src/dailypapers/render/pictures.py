@@ -24,6 +24,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -376,6 +377,20 @@ def window(store: Store, settings: Settings, previous: str | None = None) -> Win
                   oldest=newest[0] if newest else None, firsts=firsts)
 
 
+def on_site(site: Path, arxiv_ids: Iterable[str]) -> list[str]:
+    """Those of ``arxiv_ids`` whose picture the site holds. A paper without one shows none
+    inside the window or out of it, so its pages need no new build when it leaves."""
+    images = site / paths.IMAGES
+    try:
+        names = os.listdir(images)
+    except OSError:
+        return []
+    suffix = paths.IMAGE_SUFFIX
+    stems = {n[: -len(suffix)].rpartition("v")[0] for n in names if n.endswith(suffix)}
+    return [a for a in arxiv_ids
+            if Path(paths.image_path(a, 0)).name.removesuffix(f"v0{suffix}") in stems]
+
+
 def forget(site: Path, arxiv_ids: Iterable[str]) -> None:
     """Remove the site's picture files of papers that no longer show one."""
     images = site / paths.IMAGES
@@ -390,5 +405,5 @@ def picture_of(settings: Settings, arxiv_id: str, version: int | None) -> PaperP
     return prepare(settings, [(arxiv_id, version)], make=False).get(arxiv_id)
 
 
-__all__ = ["FIGURE_VERSION", "PaperPicture", "Window", "forget", "picture_of", "prepare",
-           "window"]
+__all__ = ["FIGURE_VERSION", "PaperPicture", "Window", "forget", "on_site", "picture_of",
+           "prepare", "window"]

@@ -60,9 +60,9 @@ def build_site(
             dates is not None and token is not None and (root / paths.HOME).is_file()
             and site_search.read_manifest(out.read(site_search.MANIFEST)) == token
         )
-        # Papers that left the picture window since the last build: their days are built
-        # again (without the picture) and their files removed; a window of another size
-        # needs a full build.
+        # Papers that left the picture window since the last build: the days of those the
+        # site has a picture of are built again (without it) and their files removed; a
+        # window of another size needs a full build.
         before = index.get_meta(pictures.WINDOW_META) if incremental else None
         shown = pictures.window(store, settings, before)
         left = shown.left_since(before) if incremental else None
@@ -76,6 +76,7 @@ def build_site(
         )
         try:
             if incremental and dates is not None:
+                left = pictures.on_site(root, left or ())
                 if left:
                     dropped = queries.paper_dates(store, left)
                     dates = sorted({*dates, *(d for ds in dropped.values() for d in ds)})
