@@ -21,7 +21,7 @@ from dailypapers.fulltext.figure import (
     make_picture,
 )
 from dailypapers.render import pictures
-from dailypapers.render.site import build_site
+from dailypapers.render.site import SiteReport, build_site
 from dailypapers.store import Store
 
 
@@ -164,6 +164,32 @@ def test_a_site_file_that_is_not_our_picture_is_not_taken_back(isolated_env: Pat
     assert not (isolated_env / "site" / "img" / "2503.00001v2.webp").exists()
 
 
+DAYS = ["2025-03-03", "2025-03-04", "2025-03-05"]
+
+
+def _publish_days_one_by_one(isolated_env: Path, settings: Settings, store: Store,
+                             with_pdf: tuple[int, ...]) -> SiteReport:
+    """Papers 2503.00001-3, one a day on DAYS (those in ``with_pdf`` with a cached PDF),
+    each day built incrementally; the last build's report."""
+    for n, date in enumerate(DAYS):
+        arxiv_id = f"2503.0000{n + 1}"
+        if n in with_pdf:
+            cache_pdf(settings, make_paper_pdf(isolated_env / f"{n}.pdf"), arxiv_id, 2)
+        add_day(store, date, [(paper(arxiv_id, f"Paper {n}", keywords=["robots"]),
+                               summary(arxiv_id, f"Result {n}.", ["robots"]))])
+        report = build_site(store, settings, dates=[date])
+    return report
+
+
+def _assert_a_full_build_makes_the_same_site(isolated_env: Path, settings: Settings,
+                                             store: Store) -> None:
+    incremental = _site(isolated_env)
+    for index in settings.cache_path.glob("site-index.sqlite*"):
+        index.unlink()
+    assert build_site(store, settings).mode == "full"
+    assert _site(isolated_env) == incremental
+
+
 def test_only_the_newest_papers_keep_a_picture_and_incremental_equals_full(
     isolated_env: Path,
 ) -> None:
@@ -172,14 +198,8 @@ def test_only_the_newest_papers_keep_a_picture_and_incremental_equals_full(
     would have it."""
     settings = load_settings(isolated_env).model_copy(
         update={"site_tag_min_papers": 2, "site_pictures": 2})
-    days = ["2025-03-03", "2025-03-04", "2025-03-05"]
     with Store(settings.db_path) as store:
-        for n, date in enumerate(days):
-            arxiv_id = f"2503.0000{n + 1}"
-            cache_pdf(settings, make_paper_pdf(isolated_env / f"{n}.pdf"), arxiv_id, 2)
-            add_day(store, date, [(paper(arxiv_id, f"Paper {n}", keywords=["robots"]),
-                                   summary(arxiv_id, f"Result {n}.", ["robots"]))])
-            report = build_site(store, settings, dates=[date])
+        report = _publish_days_one_by_one(isolated_env, settings, store, with_pdf=(0, 1, 2))
         assert report.mode == "incremental"
         site = isolated_env / "site"
         assert sorted(p.name for p in (site / "img").iterdir()) == [
@@ -189,17 +209,13 @@ def test_only_the_newest_papers_keep_a_picture_and_incremental_equals_full(
             site / "papers" / "2503" / "2503.00002.html").read_text("utf-8")
         assert "<img " not in (site / "days" / "2025-03-03.html").read_text("utf-8")
         assert (site / "tags" / "robot.html").read_text("utf-8").count("<img ") == 2
-        incremental = _site(isolated_env)
-        for index in settings.cache_path.glob("site-index.sqlite*"):
-            index.unlink()
-        assert build_site(store, settings).mode == "full"
-        assert _site(isolated_env) == incremental
+        _assert_a_full_build_makes_the_same_site(isolated_env, settings, store)
         # a window of another size decides every paper again, in a full build
         wider = settings.model_copy(update={"site_pictures": 3})
-        assert build_site(store, wider, dates=[days[-1]]).mode == "full"
+        assert build_site(store, wider, dates=[DAYS[-1]]).mode == "full"
         assert len(list((site / "img").iterdir())) == 3
         assert build_site(store, wider.model_copy(update={"site_pictures": 0}),
-                          dates=[days[-1]]).mode == "full"
+                          dates=[DAYS[-1]]).mode == "full"
         assert not list((site / "img").iterdir())
         assert "<img " not in (site / "days" / "2025-03-05.html").read_text("utf-8")
 
@@ -211,24 +227,14 @@ def test_a_paper_without_a_picture_leaving_the_window_rebuilds_nothing_old(
     and the site is still what a full build makes."""
     settings = load_settings(isolated_env).model_copy(
         update={"site_tag_min_papers": 2, "site_pictures": 2})
-    days = ["2025-03-03", "2025-03-04", "2025-03-05"]
     with Store(settings.db_path) as store:
-        for n, date in enumerate(days):
-            arxiv_id = f"2503.0000{n + 1}"
-            if n:  # the first paper has no PDF, so no picture
-                cache_pdf(settings, make_paper_pdf(isolated_env / f"{n}.pdf"), arxiv_id, 2)
-            add_day(store, date, [(paper(arxiv_id, f"Paper {n}", keywords=["robots"]),
-                                   summary(arxiv_id, f"Result {n}.", ["robots"]))])
-            report = build_site(store, settings, dates=[date])
+        # the first paper has no PDF, so no picture
+        report = _publish_days_one_by_one(isolated_env, settings, store, with_pdf=(1, 2))
         # the new day and the one before it (its link to the next day); 2025-03-03 not again
         assert (report.mode, report.days) == ("incremental", 2)
         assert sorted(p.name for p in (isolated_env / "site" / "img").iterdir()) == [
             "2503.00002v2.webp", "2503.00003v2.webp"]
-        incremental = _site(isolated_env)
-        for index in settings.cache_path.glob("site-index.sqlite*"):
-            index.unlink()
-        assert build_site(store, settings).mode == "full"
-        assert _site(isolated_env) == incremental
+        _assert_a_full_build_makes_the_same_site(isolated_env, settings, store)
 
 
 def test_a_site_that_lived_in_the_cache_takes_its_pictures_back_from_the_published_one(
