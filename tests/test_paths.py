@@ -20,6 +20,7 @@ def test_site_paths() -> None:
     assert paths.tag_feed_path("vision") == "tags/vision.xml"
     assert paths.image_path("2501.08313", 2) == "img/2501.08313v2.webp"
     assert paths.image_path("hep-th/9901001", None) == "img/hep-th_9901001v0.webp"
+    assert paths.image_stem("hep-th/9901001") == "hep-th_9901001"  # the name before v<n>
     assert paths.episode_path("2025-01-15") == "audio/2025-01-15.mp3"
     assert paths.paper_audio_path("2025-01-15", "2501.08313", "ogg") == (
         "audio/2025-01-15/2501.08313.ogg")

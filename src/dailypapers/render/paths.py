@@ -109,9 +109,14 @@ def static_path(name: str) -> str:
     return f"{STATIC}/{name}"
 
 
+def image_stem(arxiv_id: str) -> str:
+    """``2501.08313``: a paper's picture file names without ``v<version>.webp``."""
+    return _safe(arxiv_id)
+
+
 def image_path(arxiv_id: str, version: int | None) -> str:
     """``img/2501.08313v2.webp``: one picture per paper version (``v0`` when unknown)."""
-    return f"{IMAGES}/{_safe(arxiv_id)}v{version or 0}{IMAGE_SUFFIX}"
+    return f"{IMAGES}/{image_stem(arxiv_id)}v{version or 0}{IMAGE_SUFFIX}"
 
 
 def episode_path(date: str, fmt: str = "mp3") -> str:
@@ -211,7 +216,7 @@ class SiteUrls:
 
 __all__ = [
     "ARCHIVE", "ATOM", "HOME", "PODCAST", "RSS", "SEARCH", "TAGS", "SiteUrls", "absolute",
-    "day_json_path", "day_path", "episode_path", "file_of", "image_path",
+    "day_json_path", "day_path", "episode_path", "file_of", "image_path", "image_stem",
     "paper_audio_path", "paper_path", "relative", "root_of", "site_root", "static_path",
     "tag_feed_path", "tag_path", "tag_slug",
 ]

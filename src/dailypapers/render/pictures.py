@@ -24,7 +24,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-import os
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -202,11 +201,9 @@ def _published(settings: Settings, papers: list[tuple[str, int | None]]
     out: dict[str, PaperPicture] = {}
     remote: list[tuple[str, int, str, str]] = []
     for arxiv_id, version in papers:
-        if version is not None:
-            versions = [version]
-        else:  # the newest the site has (a paper of unknown version)
-            versions = listed.get(paths.image_path(arxiv_id, 0)[len(paths.IMAGES) + 1:]
-                                  .removesuffix(f"v0{paths.IMAGE_SUFFIX}"), [])
+        # a paper of unknown version: the newest the site has
+        versions = [version] if version is not None else listed.get(
+            paths.image_stem(arxiv_id), [])
         for number in versions:
             rel = paths.image_path(arxiv_id, number)
             stem = Path(rel).name.removesuffix(paths.IMAGE_SUFFIX)
@@ -381,21 +378,15 @@ def on_site(site: Path, arxiv_ids: Iterable[str]) -> list[str]:
     """Those of ``arxiv_ids`` whose picture the site holds. A paper without one shows none
     inside the window or out of it, so its pages need no new build when it leaves."""
     images = site / paths.IMAGES
-    try:
-        names = os.listdir(images)
-    except OSError:
-        return []
-    suffix = paths.IMAGE_SUFFIX
-    stems = {n[: -len(suffix)].rpartition("v")[0] for n in names if n.endswith(suffix)}
-    return [a for a in arxiv_ids
-            if Path(paths.image_path(a, 0)).name.removesuffix(f"v0{suffix}") in stems]
+    held = _site_versions(images) if images.is_dir() else {}
+    return [a for a in arxiv_ids if paths.image_stem(a) in held]
 
 
 def forget(site: Path, arxiv_ids: Iterable[str]) -> None:
     """Remove the site's picture files of papers that no longer show one."""
     images = site / paths.IMAGES
     for arxiv_id in arxiv_ids:
-        stem = Path(paths.image_path(arxiv_id, 0)).name.removesuffix(f"v0{paths.IMAGE_SUFFIX}")
+        stem = paths.image_stem(arxiv_id)
         for path in images.glob(f"{stem}v*{paths.IMAGE_SUFFIX}"):
             path.unlink(missing_ok=True)
 

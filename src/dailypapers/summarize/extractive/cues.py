@@ -103,7 +103,8 @@ INJECTION_RE = re.compile(
     r"instructions? (?:to|for) (?:the )?(?:model|assistant|ai|llm|summarizer|reviewer)s?)",
     re.I,
 )
-URL_RE = re.compile(r"https?://|www\.|github\.com|huggingface\.co/", re.I)
+URL_RE = re.compile(r"https?://|www\.|github\.com|huggingface\.co/", re.I)  # a sentence has one
+LINK_RE = re.compile(r"\b(?:https?://|www\.)\S+", re.I)  # a whole link, to take out
 # "Code and models are publicly available." Only short sentences: a long one that says its
 # dataset "will be released" is usually the contribution sentence itself.
 AVAILABILITY_RE = re.compile(

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from .cues import LINK_RE
+
 # Words with two capitals or a digit: "MoE", "GPT-4o", "LongLLaVA" (not "The").
 _NAME_RE = re.compile(
     r"\b(?=[A-Za-z0-9.\-]*(?:\d|[A-Z][a-z0-9.\-]*[A-Z]))[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*\b"
 )
-_URL_RE = re.compile(r"\b(?:https?://|www\.)\S+|\S+@\S+\.\w+")
+_EMAIL_RE = re.compile(r"\S+@\S+\.\w+")
 # "Single-Cell", "Text-to-Image": title-case words joined by hyphens, not a name.
 _TITLE_CASE_RE = re.compile(r"[A-Z][a-z]+(?:-(?:[A-Z][a-z]+|[a-z]+))+")
 _WORD_RE = re.compile(r"(?<![\w-])[a-z][a-z\-]{3,}(?![\w-])")
@@ -31,8 +33,8 @@ def keywords(title: str, text: str, limit: int = 6) -> list[str]:
 
     Names in the title come first, then those the text repeats, then the rest; nothing is
     taken from a link ("github.com/User/Repo" gives no keyword)."""
-    text = _URL_RE.sub(" ", text)
-    title = _URL_RE.sub(" ", title)
+    text = _EMAIL_RE.sub(" ", LINK_RE.sub(" ", text))
+    title = _EMAIL_RE.sub(" ", LINK_RE.sub(" ", title))
     seen: dict[str, int] = {}
     for word in _NAME_RE.findall(f"{title} {text}"):
         # A name with digits must be checkable against the body text too: some callers
