@@ -151,7 +151,8 @@ def _subject_of(previous: str) -> str | None:
 _OWN_WORK_PRONOUN_RE = re.compile(
     r"^(?i:these|this)\s+((?:[a-z][\w-]*\s+){0,2}?(?:innovations?|contributions?|techniques?|"
     r"designs?|improvements?|modifications?|components?|strategies|optimizations?|changes?|"
-    r"efforts?|advances|enhancements?|extensions?)\b)")
+    r"efforts?|advances|enhancements?|extensions?|insights?|observations?|lessons?|analyses|"
+    r"tools?|resources?)\b)")
 
 
 _TERMED_RE = re.compile(r"^(?i:this|these)\s+[\w\s-]{3,60}?,\s+(?:termed|called|named|dubbed)\s+"

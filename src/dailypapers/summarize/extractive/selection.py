@@ -29,7 +29,12 @@ from .cues import (
     has_quantitative,
 )
 from .guards import fits
-from .implication import closing_implication, first_implication, late_implication
+from .implication import (
+    closing_implication,
+    first_implication,
+    late_implication,
+    meaning_from_results,
+)
 from .phrasing import definite, trim
 from .picker import Chosen, Picker
 from .roles import STEP_RE as _STEP_RE
@@ -49,8 +54,8 @@ from .splits import (
 )
 
 # Characters a part's sentence may keep before its digit-free trailing clauses go (trim).
-PART_BUDGET = {"one_line": 320, "objective": 300, "method": 360, "results": 400,
-               "implication": 320}
+PART_BUDGET = {"one_line": 420, "objective": 400, "method": 470, "results": 520,
+               "implication": 420}
 _RESULT_CLAUSE_RE = re.compile(r"\b(?:achiev|outperform|surpass|improv|reduc|speed|boost|"
                                r"exceed|reach|attain)\w*", re.I)
 _BASELINE_RE = re.compile(r"\b(?:baselines?|prior|existing|previous|state-of-the-art "
@@ -184,6 +189,7 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
         picker.chosen[part] = Chosen(one.candidate, clause, [] if current is None else [
             (current.candidate.index, current.text), *current.more])
     _number_for_results(picker, pivot)
+    meaning_from_results(picker)
     if picker.chosen["implication"] is None:
         closing_implication(picker, pivot)
     # Room left: a second sentence for the method and the results, in the paper's order.
