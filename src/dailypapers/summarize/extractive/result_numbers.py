@@ -15,7 +15,8 @@ from .guards import fits
 from .phrasing import definite
 from .picker import Chosen, Picker, drop
 from .roles import is_finding as _finding
-from .splits import data_contribution, scale_fact, split_claim, split_finding, split_scale
+from .scale import built_size
+from .splits import split_claim, split_finding
 
 
 def _has_number(chosen: Chosen | None) -> bool:
@@ -66,8 +67,7 @@ def number_for_results(picker: Picker, pivot: int) -> None:
         if split is not None and has_quantitative(split[1]) and fits("results", split[1]):
             _give_results(picker, one, split)
             return
-    if data_contribution(one.text):
-        _scale_for_results(picker, one)
+    _size_for_results(picker, one, pivot)
 
 
 def _move_to_results(picker: Picker, i: int, text: str, held: str | None) -> None:
@@ -94,16 +94,16 @@ def _give_results(picker: Picker, one: Chosen, split: tuple[str, str]) -> None:
 _NAME_TOKEN_RE = re.compile(r"\b[A-Z][\w.+-]*(?:[A-Z][\w.+-]*|\d)\w*")
 
 
-def _scale_for_results(picker: Picker, one: Chosen) -> None:
-    """A paper whose contribution is a dataset or benchmark, with no measured number: its
-    size ("X comprises 765 test cases spanning 51 tasks") is reported next to the finding
-    the results already tell (never alone: a size is no finding). Taken from a sentence
-    whose subject is that dataset (not a count of how it was made), else from the
-    one-line's own description of it."""
-    if picker.chosen["results"] is None:
-        return
-    names = tuple(dict.fromkeys(n for n in (picker.name, *_NAME_TOKEN_RE.findall(one.text))
-                                if n))
+def _size_for_results(picker: Picker, one: Chosen, pivot: int) -> None:
+    """A paper with no measured number: the size of what it built ("X comprises 765 test
+    cases spanning 51 tasks", :func:`.scale.built_size`) is its result, next to a number-free
+    finding or alone. Taken from a sentence after the contribution not chosen yet or held by
+    another part (which keeps the rest of it, if any), else from the one-line's own
+    description of what it made. Never a count of how the work was set up."""
+    # The names of what the paper made: its method's, and those its contributions introduce.
+    made = [one.text, *(c.text for c in picker.cands if c.contrib)]
+    names = tuple(dict.fromkeys(n for n in (picker.name, *(
+        name for text in made for name in _NAME_TOKEN_RE.findall(text))) if n))
     holders: dict[int, str] = {}
     for part in ("objective", "method", "implication"):
         ch = picker.chosen[part]
@@ -111,15 +111,31 @@ def _scale_for_results(picker: Picker, one: Chosen) -> None:
             holders.update((index, part) for index in (ch.candidate.index,
                                                        *(i for i, _ in ch.more)))
     for i, c in enumerate(picker.cands):
-        if c is one.candidate or not c.quantitative or (
-                i in picker.used and c.index not in holders):
+        held = holders.get(c.index)
+        if c is one.candidate or not c.quantitative or (i in picker.used and held is None) or (
+                held is None and c.index <= pivot):
             continue
         text = picker.phrase(c, "results", gate="method")  # a size: no finding cue needed
-        if text is None or not scale_fact(text, names):
+        found = built_size(text, names) if text is not None else None
+        if found is None or not has_quantitative(found[1]) or not fits("method", found[1]):
             continue
-        _move_to_results(picker, i, text, holders.get(c.index))
+        rest, size = found
+        if held is not None and rest is not None:
+            _replace(picker, held, c.index, rest)
+            held = None
+        _move_to_results(picker, i, size, held)
         return
-    split = split_scale(one.text)
-    if split is not None and fits("method", split[1]):
-        _give_results(picker, one, split)
+    split = built_size(one.text, names)
+    if split is not None and split[0] is not None and has_quantitative(split[1]) and fits(
+            "method", split[1]):
+        _give_results(picker, one, (split[0], split[1]))
 
+
+def _replace(picker: Picker, part: str, index: int, text: str) -> None:
+    """The sentence at ``index`` in ``part`` now reads ``text``."""
+    ch = picker.chosen[part]
+    assert ch is not None
+    if ch.candidate.index == index:
+        ch.text = text
+    else:
+        ch.more = [(i, text if i == index else t) for i, t in ch.more]
