@@ -51,13 +51,16 @@ def numbers(text: str) -> list[str]:
      ("This paper constructs the first multilingual reward benchmark, M-RewardBench.",
       "M-RewardBench consists of 2.87k preference instances for 23 languages, that tests chat "
       "and safety.")),
-    # No name: the noun phrase is the subject; what the sentence goes on to say stays out.
+    # No name: the noun phrase is the subject; what the sentence goes on to say stays with
+    # what was made.
     ("To catalyze research, the authors release a copyright-free corpus of 100,000 "
      "multi-layer designs and propose two metrics.",
-     ("To catalyze research, the authors release a copyright-free corpus.",
+     ("To catalyze research, the authors release a copyright-free corpus and propose two "
+      "metrics.",
       "The copyright-free corpus consists of 100,000 multi-layer designs.")),
     ("To train HoloArm, the authors construct HoloSet, a dataset comprising 42,000 "
      "demonstrations across 120 kitchens, and they train the model on 64 GPUs for 3 days.",
+     # (a tail that points back at the sentence goes: it would lean on the size)
      ("To train HoloArm, the authors construct HoloSet, a dataset.",
       "HoloSet comprises 42,000 demonstrations across 120 kitchens.")),
     # A sentence whose subject is the artifact is taken whole.

@@ -50,7 +50,8 @@ def number_for_results(picker: Picker, pivot: int) -> None:
     for *_, i, held in sorted(ranked, reverse=True):
         c = picker.cands[i]
         text = picker.phrase(c, "results")
-        if text is None and (plain_noun := definite(c.text, c.previous)) != c.text:
+        earlier = " ".join(x.text for x in picker.cands if x.index < c.index)
+        if text is None and (plain_noun := definite(c.text, earlier)) != c.text:
             # "Scaling these parameters ..." after a sentence about the parameters.
             text = picker.phrase(replace(c, text=plain_noun), "results")
         if text is None:
@@ -112,13 +113,14 @@ def _size_for_results(picker: Picker, one: Chosen, pivot: int) -> None:
                                                        *(i for i, _ in ch.more)))
     for i, c in enumerate(picker.cands):
         held = holders.get(c.index)
-        if c is one.candidate or not c.quantitative or (i in picker.used and held is None) or (
-                held is None and c.index <= pivot):
+        if c is one.candidate or not c.quantitative or (i in picker.used and held is None):
             continue
         text = picker.phrase(c, "results", gate="method")  # a size: no finding cue needed
         found = built_size(text, names) if text is not None else None
         if found is None or not has_quantitative(found[1]) or not fits("method", found[1]):
             continue
+        if held is None and c.index <= pivot and found[0] is None:
+            continue  # before the contribution, only a sentence that says the authors made it
         rest, size = found
         if held is not None and rest is not None:
             _replace(picker, held, c.index, rest)

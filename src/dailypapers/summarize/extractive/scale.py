@@ -76,7 +76,7 @@ _ENUMERATION_RE = re.compile(r"\((?:\d|[ivx]{1,3})\)")
 # the last number goes.
 _SCALE_TAIL_RE = re.compile(r",\s+(?:which|where|while|designed|making|enabling|allowing|"
                             r"supporting|providing|harnessing|aiming|intended|serving|to|"
-                            r"specifically|carefully|curated|collected|sourced|created|built|and|"
+                            r"specifically|carefully|curated|collected|sourced|created|built|"
                             r"ensuring|offering|paving|facilitating|used)\b|"
                             r"\s+and\s+(?:the authors\s+)?(?:propose|introduce|present|develop|"
                             r"design|use|evaluate|train|conduct|show|demonstrate)s?\b|\s+(?:to|for)\s+(?:evaluate|assess|test|"
@@ -93,14 +93,28 @@ _NEXT_CLAUSE_RE = re.compile(r",?\s+(?:and|but|while|whereas)\s+(?:the authors|t
                              r"these)\s")
 
 
-def _scale_rest(rest: str) -> str:
+def _scale_rest(rest: str) -> tuple[str, str]:
+    """(the size, what the sentence goes on to say): the second stays with the head."""
     clause = _NEXT_CLAUSE_RE.search(rest)
-    rest = rest[: clause.start()] if clause is not None else rest
-    if not any(ch.isdigit() for ch in rest):
-        return ""
-    last = max(i for i, ch in enumerate(rest) if ch.isdigit())
-    tail = _SCALE_TAIL_RE.search(rest, last)
-    return (rest[: tail.start()] if tail is not None else rest).rstrip(" .,")
+    end = clause.start() if clause is not None else len(rest)
+    digits = [i for i, ch in enumerate(rest[:end]) if ch.isdigit()]
+    if not digits:
+        return "", rest
+    tail = _SCALE_TAIL_RE.search(rest, digits[-1], end)
+    end = tail.start() if tail is not None else end
+    return rest[:end].rstrip(" .,"), rest[end:].rstrip(" .")
+
+
+_POINTS_BACK_RE = re.compile(r"\b(?:we|our|us|these|this|those|such|it|its|they|their|them)\b",
+                             re.I)
+
+
+def _halves(head: str, subject: str, verb: str, rest: str) -> tuple[str, str]:
+    """("<head><what follows the size>.", "<subject> <verb> <the size>.")."""
+    size, tail = _scale_rest(rest)
+    if _POINTS_BACK_RE.search(tail):
+        tail = ""  # ", where we obtain these annotations ...": it would lean on the size
+    return head.rstrip(" ,:") + tail + ".", f"{subject} {verb} {size}."
 
 
 def split_scale(text: str) -> tuple[str, str] | None:
@@ -117,19 +131,18 @@ def split_scale(text: str) -> tuple[str, str] | None:
                 head = text[: match.start("verb")]  # "X, comprising 140k episodes, ..."
             else:
                 continue
-            verb = _SCALE_VERBS[match["verb"]]
             short = match["short"]
             # "the Visual Counter Turing Test (VCT^2)": the short form, the name the paper uses.
             name = short if short is not None and " " not in short else match["name"]
             name = re.sub(r"^(?:The|A|An)\s+", "", name)
-            return head.rstrip(" ,:") + ".", f"{name} {verb} {_scale_rest(match['rest'])}."
+            return _halves(head, name, _SCALE_VERBS[match["verb"]], match["rest"])
     relative = _SCALE_RELATIVE_RE.search(text)
     if relative is None or relative.start() < 10:
         return None
-    head = text[: relative.end("noun")].rstrip(" ,") + "."
     noun = relative["noun"].split()
     subject = "The " + (" ".join(noun) if len(noun) <= 5 else relative["head"])
-    return head, f"{subject} {_SCALE_VERBS[relative['verb']]} {_scale_rest(relative['rest'])}."
+    return _halves(text[: relative.end("noun")], subject, _SCALE_VERBS[relative["verb"]],
+                   relative["rest"])
 
 
 def scale_fact(text: str, names: tuple[str, ...]) -> bool:
