@@ -1,8 +1,7 @@
-"""The parts chosen so far, and how a candidate is phrased and taken for a part.
+"""The choice in progress: which candidate each part holds, and how it is phrased there.
 
-:class:`Picker` holds the candidates, which of them are used and the :class:`Chosen`
-sentence(s) of each part; the selection (:mod:`.selection`) decides the order and the keys,
-and :mod:`.result_numbers` moves a number into the results.
+:class:`Picker` keeps the parts chosen so far and the candidates already used; a part takes
+the best-keyed candidate whose phrasing passes the gate (:func:`.guards.fits`).
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ from .phrasing import (
 )
 
 PARTS = ("one_line", "objective", "method", "results", "implication")
-_PHRASERS: dict[str, Callable[[str], str]] = {
+PHRASERS: dict[str, Callable[[str], str]] = {
     "one_line": one_line, "objective": objective, "method": plain, "results": finding,
     "implication": implication,
 }
@@ -42,6 +41,8 @@ class Chosen:
 
 
 class Picker:
+    """The parts chosen so far, and the candidates already used."""
+
     def __init__(self, cands: Sequence[Candidate], name: str | None) -> None:
         self.cands = cands
         self.name = name
@@ -51,7 +52,7 @@ class Picker:
     def phrase(self, c: Candidate, part: str, gate: str | None = None) -> str | None:
         """``c`` phrased for ``part``, if it passes the gate for ``gate`` (``part``)."""
         name = self.name if self.name and self.name in c.previous else None
-        text = _PHRASERS[part](name_own_method(c.text, self.name))
+        text = PHRASERS[part](name_own_method(c.text, self.name))
         resolved = resolve_pronoun(text, name, c.previous)
         if resolved is None:
             return None

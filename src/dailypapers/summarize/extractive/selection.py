@@ -4,14 +4,12 @@ Order of choice: the contribution sentence is the one-line summary; then every c
 gets its learned role scores relative to it (:mod:`.roles`); then the results (a finding
 about the paper's own method with a number beats a baseline's number or a dataset size;
 from the full text's results sections when the abstract has no number, and then only a
-sentence that names what was measured); then the implication (a late sentence with an
-implication cue ranked by its learned score, else the conclusion, else the last sentence
-when it is no finding, contribution or method step); then the objective (the aim, or the
-problem before the contribution); then the method (ranked by its learned score). The
-implication takes no sentence the learned kind reads as a method step or a finding unless it
-says what it means. Fallbacks: the results take the best measured number; the method the
-best sentence on the paper's own work (not its motivation); the implication a finding's
-closing clause (:mod:`.clauses`). Every choice passes :func:`.guards.fits`.
+sentence that names what was measured); then the implication (:mod:`.implication`); then
+the objective (the aim, or the problem before the contribution); then the method (ranked by
+its learned score). Fallbacks: the results take the best measured number; the method the
+best sentence on the paper's own work (not its motivation); the implication a closing
+clause (:mod:`.implication`). The choice in progress is a :class:`.picker.Picker`; every
+choice passes :func:`.guards.fits`.
 """
 
 from __future__ import annotations
@@ -20,7 +18,7 @@ import re
 from collections.abc import Sequence
 
 from .candidates import Candidate, Sections
-from .clauses import split_closing, split_which
+from .clauses import split_which
 from .cues import (
     MEASURED_RE,
     PRESENTS_RE,
@@ -29,18 +27,15 @@ from .cues import (
     could_be_finding,
 )
 from .guards import fits
-from .phrasing import (
-    trim,
-)
+from .implication import closing_implication, first_implication, late_implication
+from .phrasing import trim
 from .picker import Chosen, Picker
 from .result_numbers import number_for_results
-from .roles import PRACTICAL_RE as _PRACTICAL_RE
 from .roles import STEP_RE as _STEP_RE
 from .roles import annotate
 from .roles import background as _background
 from .roles import does_step as _does
 from .roles import is_finding as _finding
-from .roles import not_what_it_means as _not_what_it_means
 from .splits import (
     purpose_of,
     split_description,
@@ -117,25 +112,7 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
         if took and res is not None:
             picker.used.discard(list(cands).index(res.candidate))
 
-    def implication_key(c: Candidate) -> tuple[float, ...] | None:
-        if not (c.index >= n // 2 or n <= 3 or c.index > pivot + 1) or not c.impl_cue or c.contrib:
-            return None
-        if (c.quantitative and c.scores["result"] >= 1.2) or _STEP_RE.search(c.text) or \
-                _does(c) or _not_what_it_means(c):
-            return None  # a finding or a step of the method, not what it means
-        return (c.learned["implication"],)
-
-    if not picker.take("implication", cands, implication_key) and extra:
-        concl = [c for c in extra.get("conclusion", "discussion")
-                 if 60 <= len(c.text) <= 300 and not c.quantitative and c.impl_cue]
-        picker.take("implication", concl, lambda c: (c.scores["implication"], -c.index))
-    if picker.chosen["implication"] is None and n >= 4:
-        # The closing sentence, when it is neither a finding nor a contribution.
-        picker.take("implication", cands, lambda c: (float(c.index),) if (
-            c.index >= n - 2 and c.index > pivot and not c.contrib and not _finding(c)
-            and not _STEP_RE.search(c.text) and not _does(c) and not _not_what_it_means(c)
-            and not (c.quantitative and c.scores["result"] >= 1.2)
-            ) else None)
+    implication_key = first_implication(picker, extra, pivot)
 
     def objective_key(c: Candidate) -> tuple[float, ...] | None:
         if not (c.aim or c.index < pivot or (c.index == pivot and not has_contrib)
@@ -193,15 +170,7 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
         picker.take("method", cands, lambda c: None if _finding(c) or (
                     c.index == n - 1 and c.impl_cue) or (c.index < pivot and (
                         not c.own or _background(c))) else (c.learned["method"],))
-    if picker.chosen["implication"] is None and n >= 3:
-        # Still none: the latest remaining sentence after the contribution that says what
-        # the work offers in practice (a cue first), not a step of how it works.
-        picker.take("implication", cands, lambda c: (
-            float(c.impl_cue) + float(bool(_PRACTICAL_RE.search(c.text))), float(c.index))
-            if (c.index > pivot or c.index >= n // 2) and not c.contrib and not (
-                c.scores["method"] >= 2.5 and not c.impl_cue) and not _STEP_RE.search(c.text)
-            and (c.impl_cue or _PRACTICAL_RE.search(c.text)) and not _does(c)
-            and not _not_what_it_means(c) else None)
+    late_implication(picker, pivot)
     if described is not None:
         part, clause = described
         current = picker.chosen[part]
@@ -210,7 +179,7 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
             (current.candidate.index, current.text), *current.more])
     number_for_results(picker, pivot)
     if picker.chosen["implication"] is None:
-        _closing_implication(picker, pivot)
+        closing_implication(picker, pivot)
     # Room left: a second sentence for the method and the results, in the paper's order.
     picker.extend("method", cands, lambda c: None if c.quantitative and not c.size_only
                   else method_key(c), budget)
@@ -221,29 +190,6 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
                   else method_key(c), budget)
     _fill(picker, pivot, budget)
     return picker.chosen
-
-
-def _closing_implication(picker: Picker, pivot: int) -> None:
-    """No implication yet: the closing clause of a finding that says what the work means
-    ("..., paving the way for X"), cut from the results part or a sentence not chosen."""
-    res = picker.chosen["results"]
-    for index, text in [] if res is None else sorted([(-1, res.text), *res.more], reverse=True):
-        split = split_closing(text, picker.name)
-        if res is not None and split is not None and fits("results", split[0]) and fits(
-                "implication", split[1]):
-            res.more = [(i, split[0] if (i, t) == (index, text) else t) for i, t in res.more]
-            res.text = split[0] if index == -1 else res.text
-            picker.chosen["implication"] = Chosen(res.candidate, split[1])
-            return
-    for i in sorted(range(len(picker.cands)), key=lambda i: -picker.cands[i].index):
-        c = picker.cands[i]
-        phrased = None if i in picker.used or c.index <= pivot or c.contrib or split_closing(
-            c.text, picker.name) is None else picker.phrase(c, "implication")
-        split = split_closing(phrased, picker.name) if phrased is not None else None
-        if split is not None and fits("implication", split[1]):
-            picker.used.add(i)
-            picker.chosen["implication"] = Chosen(c, split[1])
-            return
 
 
 def _role_of(c: Candidate, pivot: int, n: int) -> str | None:
