@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from .candidates import Candidate, Sections
 from .clauses import split_closing
+from .cues import has_quantitative
 from .guards import fits
 from .phrasing import strip_leadin
 from .picker import Chosen, Picker
@@ -37,6 +38,18 @@ _OUTLOOK_RE = re.compile(r"\b(?:hope|potential|could|may|might|pav\w+ the way|fu
 _FINDING_WORD_RE = re.compile(r"\b(?:outperform\w*|surpass\w*|achiev\w*|superior\w*|gains?|"
                               r"struggl\w*|validat\w*|better|higher|lower|improv\w+ over|"
                               r"compared|state-of-the-art)\b", re.I)
+
+# What a contribution's description says the work makes possible or cheaper ("X enables
+# real-time editing", "X significantly reduces pretraining costs"), not how it works.
+_BENEFIT_RE = re.compile(
+    r"^\S+(?: \S+){0,3}? (?:\w+ly )?(?:enables|allows|facilitates|democratizes|simplifies|"
+    r"makes \S+(?: \S+){0,4}? (?:possible|practical|feasible|accessible|affordable|easier)|"
+    r"(?:reduces|lowers|cuts|eliminates) (?:the )?(?:\w+ ){0,2}(?:costs?|time|memory|latency|"
+    r"overhead|compute|computation|barriers?|need))\b")
+
+# How it is done: a description that says so is the method.
+_HOW_RE = re.compile(r"\b(?:through|via|using|based on|by \w+ing|with (?:a|an|the) \w+ "
+                     r"(?:module|mechanism|loss|encoder|decoder|network|pipeline))\b", re.I)
 
 Key = Callable[[Candidate], tuple[float, ...] | None]
 
@@ -108,6 +121,22 @@ def meaning_from_results(picker: Picker) -> None:
             if rest else None
         picker.chosen["implication"] = Chosen(c, text)
         return
+
+
+def benefit_from_description(picker: Picker, contribution: Candidate) -> None:
+    """No implication yet: the contribution's description leads the method ("X, a model
+    that enables Y" told as "X enables Y") and says what the work makes possible: it is the
+    implication, when the method keeps another sentence."""
+    held = picker.chosen["method"]
+    if picker.chosen["implication"] is not None or held is None or not held.more or \
+            held.candidate is not contribution or not _BENEFIT_RE.match(held.text) or \
+            has_quantitative(held.text) or _HOW_RE.search(held.text) or \
+            not fits("implication", held.text):
+        return
+    by_index = {c.index: c for c in picker.cands}
+    rest = sorted(held.more)
+    picker.chosen["method"] = Chosen(by_index[rest[0][0]], rest[0][1], rest[1:])
+    picker.chosen["implication"] = Chosen(contribution, held.text)
 
 
 def closing_implication(picker: Picker, pivot: int) -> None:

@@ -57,7 +57,7 @@ _IMPL_LEADIN_RE = re.compile(
 )
 _PAREN_RE = re.compile(r"\s*\((?=[^()]*\s)[^()\d%]{12,}\)")
 _LEADING_PRONOUN_RE = re.compile(
-    r"^(?:(it|they|its|their)|(?:this|these|such an?|such) ([a-z][a-z-]+?))(?:s|es)?\b",
+    r"^(?:(its|it|they|their)|(?:this|these|such an?|such) ([a-z][a-z-]+?))(?:s|es)?\b",
     re.I)
 _TRIM_CLAUSE_RE = re.compile(
     r",\s+(?:which|while|where|whereas|thereby|thus|enabling|making|allowing|leading|"

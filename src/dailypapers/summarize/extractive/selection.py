@@ -28,6 +28,7 @@ from .cues import (
 )
 from .guards import fits
 from .implication import (
+    benefit_from_description,
     closing_implication,
     first_implication,
     late_implication,
@@ -186,6 +187,8 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
     meaning_from_results(picker)
     if picker.chosen["implication"] is None:
         closing_implication(picker, pivot)
+    if described is not None and one is not None:
+        benefit_from_description(picker, one.candidate)
     # Room left: a second sentence for the method and the results, in the paper's order.
     picker.extend("method", cands, lambda c: None if c.quantitative and not c.size_only
                   else method_key(c), budget)
