@@ -29,6 +29,7 @@ from PIL import Image
 from dailypapers.config import Settings, load_settings
 from dailypapers.errors import PdfError, WorkerError
 from dailypapers.fulltext.download import PdfCache
+from dailypapers.fulltext.figure import Picture
 from dailypapers.fulltext.worker import ExtractionWorker
 from dailypapers.render import pictures
 
@@ -239,6 +240,37 @@ def test_a_pdf_over_the_memory_limit_is_recorded_failed(isolated_env: Path) -> N
     meta = json.loads((settings.cache_path / "pictures" / f"{_sha(settings)}.json"
                        ).read_text(encoding="utf-8"))
     assert "pdf_max_memory" in meta["error"]
+
+
+def test_an_error_on_one_pdf_is_recorded_and_the_worker_goes_on(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worker side, run in this process: an error of PDFium or the finder on one PDF
+    is that PDF's (as the extraction worker has it); the next PDF still gets its picture."""
+    from dailypapers.fulltext import figure
+
+    real = figure.make_picture
+
+    def failing_on_bad(pdf: Path) -> Picture:
+        if pdf.name == "bad.pdf":
+            raise SystemError("error return without exception set")
+        return real(pdf)
+
+    monkeypatch.setattr(figure, "make_picture", failing_on_bad)
+    folder = tmp_path / "pictures"
+    folder.mkdir()
+    good = make_paper_pdf(tmp_path / "good.pdf")
+    parent, child = mp.Pipe(duplex=False)
+    pictures._make_all([(str(tmp_path / "bad.pdf"), "bad"), (str(good), "good")],
+                       str(folder), None, child)
+    child.close()
+    said = []
+    with contextlib.suppress(EOFError):
+        while True:
+            said.append(parent.recv())
+    assert said == [None, "bad", "good"]  # started, then each PDF as it is begun
+    bad = json.loads((folder / "bad.json").read_text(encoding="utf-8"))
+    assert bad["error"] == "figure finder failed: SystemError: error return without exception set"
+    assert (folder / "good.webp").is_file()
 
 
 def test_worker_error_is_not_a_pdf_error() -> None:

@@ -6,8 +6,8 @@ worker process, forked from the extraction workers' fork server: PDFium is not t
 and a hostile PDF may crash it, which must not take the build down. Results live in
 ``cache/pictures/<pdf sha256>.{webp,jpg,json}`` (a failure is recorded too, so a bad PDF
 is tried once per figure version; a worker that could not start is no failure of the PDF:
-nothing is recorded and the next run makes the picture, see :func:`_run`). A paper without a PDF has no picture, and nothing links
-to one.
+nothing is recorded and the next run makes the picture, see :func:`_run`). A paper
+without a PDF has no picture, and nothing links to one.
 
 The site copies the WebP to ``img/<id>v<n>.webp`` (``paths.image_path``); Telegram and
 email send the JPEG (every client shows JPEG, not every one WebP).
@@ -44,7 +44,7 @@ SITE_DIR = "site"  # the site's root under the working directory (render/site)
 
 log = logging.getLogger(__name__)
 
-FIGURE_VERSION = 2  # bump when fulltext/figure.py picks or encodes differently
+FIGURE_VERSION = 3  # bump when fulltext/figure.py picks or encodes differently
 PER_PDF_SECONDS = 30.0
 START_SECONDS = 60.0  # for a worker to say it started, at most
 
@@ -93,6 +93,11 @@ def _make_all(jobs: list[tuple[str, str]], folder: str, max_memory: int | None,
         except MemoryError:
             meta = {"v": FIGURE_VERSION, "error": f"needed more than {max_memory} bytes"
                                                   " (pdf_max_memory)"}
+        except Exception as exc:  # PDFium or the finder on this PDF (under a memory cap,
+            # running out shows as any error): recorded, as the extraction worker does
+            cap = f" (under pdf_max_memory={max_memory} bytes)" if max_memory else ""
+            meta = {"v": FIGURE_VERSION,
+                    "error": f"figure finder failed: {type(exc).__name__}: {exc}{cap}"}
         else:
             write_atomic(out / f"{sha}.webp", picture.webp)
             write_atomic(out / f"{sha}.jpg", picture.jpeg)
@@ -176,7 +181,7 @@ def _run(jobs: list[tuple[str, str]], folder: Path, max_memory: int | None = Non
                 continue
             log.warning("pictures: %s: %d picture(s) left for the next run; %s",
                         start_failed("picture", problem), len(pending), GUARD_HINT)
-            return
+            break
         if _meta(folder, current) is not None:  # it ended after a PDF, before the next
             if proc.exitcode == 0:
                 break  # cleanly, without the rest: nothing more to try
