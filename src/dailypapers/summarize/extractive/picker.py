@@ -96,3 +96,19 @@ class Picker:
         self.used.add(list(pool).index(second.candidate))
         self.chosen = kept
         first.more.append((second.candidate.index, second.text))
+
+
+def drop(picker: Picker, part: str, index: int) -> None:
+    """Take the sentence at ``index`` out of ``part`` (the next one, if any, leads)."""
+    ch = picker.chosen[part]
+    assert ch is not None
+    if ch.candidate.index != index:
+        ch.more = [(i, t) for i, t in ch.more if i != index]
+        return
+    if not ch.more:
+        picker.chosen[part] = None
+        return
+    rest = sorted(ch.more)
+    lead = next(c for c in picker.cands if c.index == rest[0][0])
+    picker.chosen[part] = Chosen(lead, rest[0][1], rest[1:])
+

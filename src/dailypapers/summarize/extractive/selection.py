@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 
 from .candidates import Candidate, Sections
 from .clauses import split_which
@@ -26,26 +25,21 @@ from .cues import (
     QUANT_RE,
     THIS_PAPER_WE_RE,
     could_be_finding,
-    has_quantitative,
 )
 from .guards import fits
 from .implication import closing_implication, first_implication, late_implication
-from .phrasing import definite, trim
+from .phrasing import trim
 from .picker import Chosen, Picker
+from .result_numbers import number_for_results
 from .roles import STEP_RE as _STEP_RE
 from .roles import annotate
 from .roles import background as _background
 from .roles import does_step as _does
 from .roles import is_finding as _finding
 from .splits import (
-    data_contribution,
     purpose_of,
-    scale_fact,
-    split_claim,
     split_description,
-    split_finding,
     split_purpose,
-    split_scale,
 )
 
 # Characters a part's sentence may keep before its digit-free trailing clauses go (trim).
@@ -183,7 +177,7 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
         assert one is not None
         picker.chosen[part] = Chosen(one.candidate, clause, [] if current is None else [
             (current.candidate.index, current.text), *current.more])
-    _number_for_results(picker, pivot)
+    number_for_results(picker, pivot)
     if picker.chosen["implication"] is None:
         closing_implication(picker, pivot)
     # Room left: a second sentence for the method and the results, in the paper's order.
@@ -196,127 +190,6 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
                   else method_key(c), budget)
     _fill(picker, pivot, budget)
     return picker.chosen
-
-
-def _has_number(chosen: Chosen | None) -> bool:
-    return chosen is not None and has_quantitative(chosen.joined())
-
-
-def _number_for_results(picker: Picker, pivot: int) -> None:
-    """A results part without a number, when the abstract has one: add the sentence with
-    the number (a finding first, then any measured number), from the sentences not chosen
-    or from another part that holds it; else the finding the contribution sentence carries
-    (the one-line keeps the rest); else, when the contribution is a dataset, its size."""
-    if _has_number(picker.chosen["results"]):
-        return
-    holders: dict[int, str] = {}
-    for part in ("objective", "method", "implication"):
-        ch = picker.chosen[part]
-        if ch is not None:
-            holders[ch.candidate.index] = part
-            holders.update((index, part) for index, _ in ch.more)
-    ranked = []
-    for i, c in enumerate(picker.cands):
-        if not c.quantitative or (c.index <= pivot and c.contrib):
-            continue
-        held = holders.get(c.index)
-        if i in picker.used and held is None:
-            continue
-        if c.size_only:
-            continue  # a dataset's size is no finding
-        tier = 3 if _finding(c) else 2
-        ranked.append((tier, held is None, float(c.own), -c.index, i, held))
-    for *_, i, held in sorted(ranked, reverse=True):
-        c = picker.cands[i]
-        text = picker.phrase(c, "results")
-        if text is None and (plain_noun := definite(c.text, c.previous)) != c.text:
-            # "Scaling these parameters ..." after a sentence about the parameters.
-            text = picker.phrase(replace(c, text=plain_noun), "results")
-        if text is None:
-            continue
-        _move_to_results(picker, i, text, held)
-        return
-    one = picker.chosen["one_line"]
-    if one is None:
-        return
-    # The contribution sentence closes with the finding ("..., achieving 41.9% on MMMU") or
-    # a claim ("... and show that X improves Y by 5%"): the one-line keeps what was made,
-    # the results say what it achieved.
-    for split in (split_finding(one.text, picker.name), split_claim(one.text, picker.name)):
-        if split is not None and has_quantitative(split[1]) and fits("results", split[1]):
-            _give_results(picker, one, split)
-            return
-    if data_contribution(one.text):
-        _scale_for_results(picker, one)
-
-
-def _move_to_results(picker: Picker, i: int, text: str, held: str | None) -> None:
-    """Candidate ``i``, phrased ``text``, joins the results (leaving ``held``, its part)."""
-    c = picker.cands[i]
-    if held is not None:
-        _drop(picker, held, c.index)
-    picker.used.add(i)
-    current = picker.chosen["results"]
-    if current is None:
-        picker.chosen["results"] = Chosen(c, text)
-    else:
-        current.more.append((c.index, text))
-
-
-def _give_results(picker: Picker, one: Chosen, split: tuple[str, str]) -> None:
-    """The one-line keeps ``split[0]``; ``split[1]`` leads the results."""
-    picker.chosen["one_line"] = Chosen(one.candidate, split[0], one.more)
-    current = picker.chosen["results"]
-    picker.chosen["results"] = Chosen(one.candidate, split[1], [] if current is None else [
-        (current.candidate.index, current.text), *current.more])
-
-
-_NAME_TOKEN_RE = re.compile(r"\b[A-Z][\w.+-]*(?:[A-Z][\w.+-]*|\d)\w*")
-
-
-def _scale_for_results(picker: Picker, one: Chosen) -> None:
-    """A paper whose contribution is a dataset or benchmark, with no measured number: its
-    size ("X comprises 765 test cases spanning 51 tasks") is reported next to the finding
-    the results already tell (never alone: a size is no finding). Taken from a sentence
-    whose subject is that dataset (not a count of how it was made), else from the
-    one-line's own description of it."""
-    if picker.chosen["results"] is None:
-        return
-    names = tuple(dict.fromkeys(n for n in (picker.name, *_NAME_TOKEN_RE.findall(one.text))
-                                if n))
-    holders: dict[int, str] = {}
-    for part in ("objective", "method", "implication"):
-        ch = picker.chosen[part]
-        if ch is not None:
-            holders.update((index, part) for index in (ch.candidate.index,
-                                                       *(i for i, _ in ch.more)))
-    for i, c in enumerate(picker.cands):
-        if c is one.candidate or not c.quantitative or (
-                i in picker.used and c.index not in holders):
-            continue
-        text = picker.phrase(c, "results", gate="method")  # a size: no finding cue needed
-        if text is None or not scale_fact(text, names):
-            continue
-        _move_to_results(picker, i, text, holders.get(c.index))
-        return
-    split = split_scale(one.text)
-    if split is not None and fits("method", split[1]):
-        _give_results(picker, one, split)
-
-
-def _drop(picker: Picker, part: str, index: int) -> None:
-    """Take the sentence at ``index`` out of ``part`` (the next one, if any, leads)."""
-    ch = picker.chosen[part]
-    assert ch is not None
-    if ch.candidate.index != index:
-        ch.more = [(i, t) for i, t in ch.more if i != index]
-        return
-    if not ch.more:
-        picker.chosen[part] = None
-        return
-    rest = sorted(ch.more)
-    lead = next(c for c in picker.cands if c.index == rest[0][0])
-    picker.chosen[part] = Chosen(lead, rest[0][1], rest[1:])
 
 
 def _role_of(c: Candidate, pivot: int, n: int) -> str | None:
