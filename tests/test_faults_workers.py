@@ -51,9 +51,12 @@ from dailypapers.fulltext import FullTextFetcher
 from dailypapers.models import Paper
 paper = Paper(arxiv_id="2503.00001", title="A Generated Paper", abstract="We study it.",
               authors=["A. Person"], version=2)
-with FullTextFetcher(settings) as fetcher:
-    text = fetcher.fetch(paper)
-print("text:", text.source, "|", "; ".join(text.fallback_reasons))
+# as run_day does: two workers shared by the fetch threads (each is lent once here)
+with FullTextFetcher.new_pool(settings, 2) as pool, \\
+        FullTextFetcher(settings, pool=pool) as fetcher:
+    for _ in range(2):
+        text = fetcher.fetch(paper)
+        print("text:", text.source, "|", "; ".join(text.fallback_reasons))
 """
 
 
@@ -118,9 +121,12 @@ def test_an_extraction_worker_that_cannot_start_keeps_the_pdf_and_the_next_run_r
     first = _run(_script(isolated_env, "texts", TEXTS, guard=False), isolated_env)
     assert first.returncode == 0, first.stderr
     # the abstract for now, saying why; no HTML asked for (it would be kept for good)
-    assert "text: abstract | pdf: the PDF extraction worker could not start" in first.stdout
+    said = first.stdout.splitlines()
+    assert len(said) == 2 and all(
+        line.startswith("text: abstract | pdf: the PDF extraction worker could not start")
+        for line in said), first.stdout
     assert "html:" not in first.stdout
-    assert len(_our_lines(first.stderr)) == 1, first.stderr
+    assert len(_our_lines(first.stderr)) == 1, first.stderr  # both workers, one line
     assert PdfCache(settings.cache_path / "pdf").lookup(ARXIV_ID, VERSION) is not None
 
     again = _run(_script(isolated_env, "texts", TEXTS, guard=True), isolated_env)
