@@ -76,8 +76,8 @@ BASE = 46
 _LAST = {c: n for n, c in enumerate(DIGITS[:BASE])}
 _MORE = {c: n for n, c in enumerate(DIGITS[BASE:])}
 # every number under BASE ** 2 (most deltas) written once, at import
-_SHORT = [*DIGITS[:BASE], *(DIGITS[BASE + n // BASE] + DIGITS[n % BASE]
-                            for n in range(BASE, BASE * BASE))]
+_SHORT: list[str] = [*DIGITS[:BASE], *(DIGITS[BASE + n // BASE] + DIGITS[n % BASE]
+                                       for n in range(BASE, BASE * BASE))]
 
 _WORD = re.compile(r"[^\W_]+")
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
