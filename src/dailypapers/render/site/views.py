@@ -117,7 +117,7 @@ def entry_view(ctx: Context, entry: DigestEntry) -> View:
         "tags": [(label, ctx.tag_url(key)) for key, label in tags],
         "picture": picture_view(ctx, v.arxiv_id),
         "rank": v.rank, "gist": gist, "badges": badges(v.links),
-        "evidence": evidence_rows(v.check.items),
+        "evidence": evidence_rows(v.check.items, " ".join(text for _label, text in parts)),
         "by": View(
             backend=v.backend or "unknown", model=v.model,
             source=SOURCE_LABELS.get(v.summary_source or "", v.summary_source),
@@ -126,10 +126,12 @@ def entry_view(ctx: Context, entry: DigestEntry) -> View:
     })
 
 
-def evidence_rows(items: Sequence[CheckedItem]) -> list[View]:
+def evidence_rows(items: Sequence[CheckedItem], summary: str = "") -> list[View]:
     """The number check's table: a row per item, the items the paper states in one sentence
     next to each other, that sentence shown once for them (``rows``: how many rows its cell
-    spans; 0 in the rows it covers), around all of them.
+    spans; 0 in the rows it covers), around all of them. When the summary already shows
+    those words as the paper has them (an extractive summary quotes its sentences), the
+    cell says so (``quoted``) instead of a second copy.
 
     A note replaces the verdict's general explanation in brackets ("not checked (a count
     without its noun)" + "a bare count: ..." would say it twice).
@@ -138,9 +140,11 @@ def evidence_rows(items: Sequence[CheckedItem]) -> list[View]:
     for n, item in enumerate(items):
         groups.setdefault(flat_text(item.snippet) or f"\x00{n}", []).append(item)
     rows: list[View] = []
+    summary = " ".join(summary.split())
     for sentence, group in groups.items():
         shown = "" if sentence.startswith("\x00") else around(
             sentence, *(flat_text(i.text) for i in group))
+        quoted = bool(shown) and shown.strip("…") in summary
         for n, i in enumerate(group):
             verdict = VERDICT_WORDS.get(i.status, i.status)
             rows.append(View(
@@ -149,7 +153,8 @@ def evidence_rows(items: Sequence[CheckedItem]) -> list[View]:
                 kind="name" if i.is_name else "number",
                 parts=", ".join(PART_LABELS.get(p, p)
                                 for p in i.parts or ([i.part] if i.part else [])),
-                snippet=shown, rows=0 if n else len(group), note=flat_text(i.note)))
+                snippet="" if quoted else shown, quoted=quoted, rows=0 if n else len(group),
+                note=flat_text(i.note)))
     return rows
 
 
@@ -186,7 +191,7 @@ def day_json(digest: DayDigest) -> str:
             for e in digest.entries
         ],
     }
-    return json.dumps(data, ensure_ascii=False) + "\n"
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def feed_items(ctx: Context) -> list[FeedItem]:
