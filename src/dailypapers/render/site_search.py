@@ -291,9 +291,10 @@ def encode_postings(values: Sequence[int]) -> str:
             planes += plane
         return "~" + base64.b64encode(planes).decode()
     deltas = [values[0], *map(operator.sub, values[1:], values)]
-    if max(deltas) < BASE * BASE:
+    try:  # most lists have no delta of three digits: one lookup each
         return "".join(map(_SHORT.__getitem__, deltas))
-    return "".join(map(_number, deltas))
+    except IndexError:
+        return "".join(map(_number, deltas))
 
 
 def _number(value: int) -> str:
