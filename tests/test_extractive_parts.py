@@ -202,7 +202,8 @@ PINNED: dict[str, dict[str, str]] = {
         "objective": "",
         "method": "",
         "results": "Transformer^2 outperforms ubiquitous approaches such as LoRA",
-        "implication": "",
+        # The closing clause of "... represents a significant leap forward, offering ...".
+        "implication": "Transformer^2 offers a scalable, efficient solution for enha",
     },
     "2409.10038": {
         "one_line": "This paper introduces Diagram of Thought (DoT), a framework ",

@@ -25,7 +25,8 @@ from .candidates import Candidate, Sections, candidates, split_clauses
 from .cues import has_quantitative, looks_english, title_terms
 from .keywords import keywords
 from .phrasing import cut, method_name, trim
-from .selection import PART_BUDGET, PARTS, select
+from .picker import PARTS
+from .selection import PART_BUDGET, select
 
 __all__ = ["ExtractiveSummarizer", "has_quantitative", "keywords", "summarize_paper"]
 

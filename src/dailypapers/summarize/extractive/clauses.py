@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import re
 
+from .cues import has_quantitative
+
 _READS = {"highlighting": "highlight", "underscoring": "underscore", "suggesting": "suggest",
           "indicating": "indicate", "demonstrating": "demonstrate", "showing": "show",
           "revealing": "reveal", "validating": "validate", "confirming": "confirm",
@@ -30,31 +32,74 @@ _OFFERS = {"enabling": "enables", "offering": "offers", "providing": "provides",
            "paving": "paves", "opening": "opens", "establishing": "establishes",
            "facilitating": "facilitates", "allowing": "allows", "supporting": "supports",
            "unlocking": "unlocks", "laying": "lays", "bringing": "brings",
-           "contributing": "contributes", "making": "makes", "setting": "sets"}
+           "contributing": "contributes", "making": "makes", "setting": "sets",
+           "marking": "marks", "representing": "represents", "positioning": "positions",
+           "advancing": "advances", "fostering": "fosters", "democratizing": "democratizes"}
+# What a method sentence's closing clause must say to be what the work means rather than
+# what one of its components does ("..., enabling the model to attend to X" is a step).
+_OUTLOOK_VERBS = frozenset({"paving", "opening", "establishing", "advancing", "unlocking",
+                            "laying", "marking", "representing", "democratizing", "fostering",
+                            "positioning"})
+_WORTH_RE = re.compile(
+    r"\b(?:practical\w*|real-world|deploy\w*|applications?|future|research|community|"
+    r"practitioners|users|accessible|affordable|cost-effective|low-cost|scalable|"
+    r"on-device|everyday|industr\w+|widespread|broad\w*|new (?:avenues?|possibilit\w+))\b",
+    re.I)
 _CLOSING_RE = re.compile(
     r",\s+(?:and\s+)?(?:thus\s+|thereby\s+|further\s+|ultimately\s+|hence\s+)?"
-    r"(?P<verb>" + "|".join(sorted({*_READS, *_OFFERS}, key=len, reverse=True)) + r")\s+"
-    r"(?P<rest>[^;]{20,300}?)\.?$")
-# A clause that is itself a finding, or that needs what it leans on.
-_FINDING_RE = re.compile(
-    r"\d|%|×|\b(?:superior\w*|outperform\w*|surpass\w*|baselines?|state-of-the-art|"
-    r"state of the art|sota|better|worse|higher|lower|compared|competitive|performance|"
-    r"accuracy|superiority|gains?|improvements?)\b", re.I)
+    r"(?P<verb>" + "|".join(sorted({*_READS, *_OFFERS}, key=len, reverse=True)) + r")\s+")
+# A clause that is itself a finding (a comparison; for a clause that reads the finding, any
+# word about performance), or that needs what it leans on.
+_COMPARES_RE = re.compile(
+    r"%|×|\b(?:superior\w*|outperform\w*|surpass\w*|baselines?|state-of-the-art|"
+    r"state of the art|sota|better|worse|higher|lower|compared|competitive|superiority|"
+    r"gains?|improvements?)\b", re.I)
+_FINDING_RE = re.compile(r"\b(?:performance|accuracy)\b", re.I)
 # "demonstrating the potential of ...": what a finding means, not the finding itself.
 _MEANING_NOUN_RE = re.compile(
     r"(?:that|(?:the|its|their) (?:potential|promise|value|importance|feasibility|need|utility|"
     r"viability|effectiveness|efficacy|benefits?|robustness|generality|advantages?|"
     r"strength|scalability|versatility))\b")
+# "making it practical for ...", "making X feasible": what the work makes possible (not
+# "making predictions", a step).
+_MAKES_RE = re.compile(r"(?:it|them|\w+(?: \w+){0,4}) (?:more |highly |particularly )?"
+                       r"(?:possible|practical|feasible|accessible|affordable|viable|"
+                       r"suitable|scalable|deployable|available|easier|applicable|"
+                       r"well-suited|ideal|promising)\b")
+_SETS_RE = re.compile(r"(?:a|the) (?:new|strong|solid|stage|foundation|groundwork)\b")
 _LEANS_RE = re.compile(r"^(?:it|them|this|these|those|such)\b|\b(?:former|latter)\b", re.I)
 
 
-def split_closing(text: str, name: str | None) -> tuple[str, str] | None:
-    """(the sentence without its closing clause, the clause told as a sentence), or None."""
-    match = _CLOSING_RE.search(text)
-    if match is None or match.start() < 40:
+def split_closing(text: str, name: str | None, *, outlook: bool = False
+                  ) -> tuple[str, str] | None:
+    """(the sentence without its closing clause, the clause told as a sentence), or None.
+
+    ``outlook``: the sentence tells how the work is done (a method sentence), so only a
+    clause about what it opens up or offers in practice counts, never one that reads it."""
+    text = text.rstrip()
+    # The first closing clause that says what the finding means: "..., showing that X beats
+    # Y, highlighting the need for Z" gives "highlighting ...".
+    for match in _CLOSING_RE.finditer(text):
+        if match.start() < 40:
+            continue
+        split = _told(text, match, name, outlook)
+        if split is not None:
+            return split
+    return None
+
+
+def _told(text: str, match: re.Match[str], name: str | None, outlook: bool
+          ) -> tuple[str, str] | None:
+    verb, rest = match.group("verb").lower(), text[match.end():].rstrip(" .")
+    if not 20 <= len(rest) <= 300 or ";" in rest:
         return None
-    verb, rest = match.group("verb").lower(), match.group("rest").strip()
-    if _FINDING_RE.search(rest) or _LEANS_RE.match(rest):
+    if outlook and (verb in _READS or (verb not in _OUTLOOK_VERBS and not _WORTH_RE.search(
+            rest))):
+        return None
+    if _COMPARES_RE.search(rest) or has_quantitative(rest) or _LEANS_RE.match(rest) or (
+            verb in _READS and _FINDING_RE.search(rest)) or (
+            verb == "setting" and not _SETS_RE.match(rest)) or (
+            verb == "making" and not _MAKES_RE.match(rest)):
         return None
     if verb in ("showing", "indicating", "revealing", "demonstrating") and \
             not _MEANING_NOUN_RE.match(rest):

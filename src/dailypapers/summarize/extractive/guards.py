@@ -41,7 +41,9 @@ _NOT_NOUNS = frozenset({"of", "that", "which", "who", "with", "from", "in", "for
                         "obtained", "whose", "where"})
 # "(2) the authors develop", "3) A hybrid", "• The", a heading word run into the sentence.
 _MARKER_RE = re.compile(r"^(?:\(?[0-9ivx]{1,4}\)|\(?[a-h]\)|[•◦▪·∙●■–]|\d{1,2}\.\s)")
-_BROKEN_RE = re.compile(r"\b[a-z]{2,}- (?!and\b|or\b|to\b|as\b|vs\b|nor\b)[a-z]{2,}\b|"
+# ... and "The is currently the largest", a name a LaTeX macro took with it.
+_BROKEN_RE = re.compile(r"^(?:The|A|An) (?:is|are|was|were|has|have)\b|"
+                        r"\b[a-z]{2,}- (?!and\b|or\b|to\b|as\b|vs\b|nor\b)[a-z]{2,}\b|"
                         r"[a-z]{3}[.;:][A-Z][a-z]|\w \s*[,;:.](?!\d)|\(\s*\)")
 _PLACEHOLDER_RE = re.compile(r"\b(?:not (?:described|reported|specified|available)|"
                              r"does not (?:describe|report|state)|N/A)\b", re.I)

@@ -435,13 +435,16 @@ def cut(text: str, budget: int) -> str:
 _DEMONSTRATIVE_RE = re.compile(r"\b(?:[Tt]his|[Tt]hese|[Tt]hose)\s+(?=([a-z][\w-]*)\b)")
 _VAGUE_NOUNS = frozenset({"problem", "problems", "issue", "issues", "challenge", "challenges",
                           "gap", "gaps", "limitation", "limitations", "phenomenon", "way",
-                          "end", "regard", "direction", "question", "questions", "setting"})
+                          "end", "regard", "direction", "question", "questions", "setting",
+                          "flaw", "flaws", "vulnerability", "weakness", "weaknesses",
+                          "shortcoming", "shortcomings", "bottleneck", "drawback", "risk"})
 
 
 def definite(text: str, previous: str) -> str:
-    """"these parameters" -> "the parameters" when the sentence before names parameters: a
-    pointer the summary cannot show becomes a plain definite noun (never for "this problem"
-    and other nouns that only point back at the motivation)."""
+    """"these parameters" -> "the parameters" when ``previous`` (the sentence before, or all
+    the sentences before) names parameters: a pointer the summary cannot show becomes a plain
+    definite noun (never for "this problem" and other nouns that only point back at the
+    motivation)."""
     low = previous.lower()
 
     def swap(match: re.Match[str]) -> str:

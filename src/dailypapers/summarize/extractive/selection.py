@@ -4,147 +4,56 @@ Order of choice: the contribution sentence is the one-line summary; then every c
 gets its learned role scores relative to it (:mod:`.roles`); then the results (a finding
 about the paper's own method with a number beats a baseline's number or a dataset size;
 from the full text's results sections when the abstract has no number, and then only a
-sentence that names what was measured); then the implication (a late sentence with an
-implication cue ranked by its learned score, else the conclusion, else the last sentence
-when it is no finding, contribution or method step); then the objective (the aim, or the
-problem before the contribution); then the method (ranked by its learned score). The
-implication takes no sentence the learned kind reads as a method step or a finding unless it
-says what it means. Fallbacks: the results take the best measured number; the method the
-best sentence on the paper's own work (not its motivation); the implication a finding's
-closing clause (:mod:`.clauses`). Every choice passes :func:`.guards.fits`.
+sentence that names what was measured); then the implication (:mod:`.implication`); then
+the objective (the aim, or the problem before the contribution); then the method (ranked by
+its learned score). Fallbacks: the results take the best measured number; the method the
+best sentence on the paper's own work (not its motivation); the implication a closing
+clause (:mod:`.implication`). The choice in progress is a :class:`.picker.Picker`; every
+choice passes :func:`.guards.fits`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
 
 from .candidates import Candidate, Sections
-from .clauses import split_closing, split_which
+from .clauses import split_which
 from .cues import (
     MEASURED_RE,
     PRESENTS_RE,
     QUANT_RE,
     THIS_PAPER_WE_RE,
     could_be_finding,
-    has_quantitative,
 )
 from .guards import fits
-from .phrasing import (
-    definite,
-    finding,
-    implication,
-    name_own_method,
-    objective,
-    one_line,
-    plain,
-    resolve_pronoun,
-    trim,
-)
-from .roles import PRACTICAL_RE as _PRACTICAL_RE
+from .implication import closing_implication, first_implication, late_implication
+from .phrasing import trim
+from .picker import Chosen, Picker
+from .result_numbers import number_for_results
 from .roles import STEP_RE as _STEP_RE
 from .roles import annotate
 from .roles import background as _background
 from .roles import does_step as _does
 from .roles import is_finding as _finding
-from .roles import not_what_it_means as _not_what_it_means
 from .splits import (
-    data_contribution,
     purpose_of,
-    scale_fact,
-    split_claim,
     split_description,
-    split_finding,
     split_purpose,
-    split_scale,
 )
 
-PARTS = ("one_line", "objective", "method", "results", "implication")
 # Characters a part's sentence may keep before its digit-free trailing clauses go (trim).
 PART_BUDGET = {"one_line": 320, "objective": 300, "method": 360, "results": 400,
                "implication": 320}
-_PHRASERS: dict[str, Callable[[str], str]] = {
-    "one_line": one_line, "objective": objective, "method": plain, "results": finding,
-    "implication": implication,
-}
 _RESULT_CLAUSE_RE = re.compile(r"\b(?:achiev|outperform|surpass|improv|reduc|speed|boost|"
                                r"exceed|reach|attain)\w*", re.I)
 _BASELINE_RE = re.compile(r"\b(?:baselines?|prior|existing|previous|state-of-the-art "
                           r"(?:models|methods)|competitors?)\b", re.I)
 
 
-@dataclass
-class Chosen:
-    candidate: Candidate
-    text: str
-    # Further sentences of the same part (index in the paper, phrased text).
-    more: list[tuple[int, str]] = field(default_factory=list)
-
-    def joined(self) -> str:
-        pieces = sorted([(self.candidate.index, self.text), *self.more])
-        return " ".join(text.rstrip() for _, text in pieces)
-
-
-class _Picker:
-    def __init__(self, cands: Sequence[Candidate], name: str | None) -> None:
-        self.cands = cands
-        self.name = name
-        self.used: set[int] = set()
-        self.chosen: dict[str, Chosen | None] = dict.fromkeys(PARTS)
-
-    def phrase(self, c: Candidate, part: str, gate: str | None = None) -> str | None:
-        """``c`` phrased for ``part``, if it passes the gate for ``gate`` (``part``)."""
-        name = self.name if self.name and self.name in c.previous else None
-        text = _PHRASERS[part](name_own_method(c.text, self.name))
-        resolved = resolve_pronoun(text, name, c.previous)
-        if resolved is None:
-            return None
-        if not fits(gate or part, resolved):
-            return None
-        return resolved
-
-    def take(self, part: str, pool: Sequence[Candidate],
-             key: Callable[[Candidate], tuple[float, ...] | None]) -> bool:
-        """Choose the best-keyed candidate of ``pool`` whose phrasing passes the checks."""
-        own_pool = pool is self.cands
-        ranked = []
-        for i, c in enumerate(pool):
-            if own_pool and i in self.used:
-                continue
-            k = key(c)
-            if k is not None:
-                ranked.append((k, -i, i))
-        for _, _, i in sorted(ranked, reverse=True):
-            text = self.phrase(pool[i], part)
-            if text is not None:
-                if own_pool:
-                    self.used.add(i)
-                self.chosen[part] = Chosen(pool[i], text)
-                return True
-        return False
-
-    def extend(self, part: str, pool: Sequence[Candidate],
-               key: Callable[[Candidate], tuple[float, ...] | None], budget: int) -> None:
-        """Add the next best sentence to ``part`` when the summary has room for it."""
-        first = self.chosen[part]
-        if first is None:
-            return
-        room = budget - sum(len(c.joined()) + 1 for c in self.chosen.values() if c is not None)
-        kept = dict(self.chosen)
-        if not self.take(part, [c for i, c in enumerate(pool) if i not in self.used
-                                and len(c.text) < room], key):
-            return
-        second = self.chosen[part]
-        assert second is not None
-        self.used.add(list(pool).index(second.candidate))
-        self.chosen = kept
-        first.more.append((second.candidate.index, second.text))
-
-
 def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
            budget: int) -> dict[str, Chosen | None]:
-    picker = _Picker(cands, name)
+    picker = Picker(cands, name)
     n = len(cands)
     if name is not None:
         for c in cands:  # "FusioN consistently outperforms BoN": the paper's own method
@@ -203,25 +112,7 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
         if took and res is not None:
             picker.used.discard(list(cands).index(res.candidate))
 
-    def implication_key(c: Candidate) -> tuple[float, ...] | None:
-        if not (c.index >= n // 2 or n <= 3 or c.index > pivot + 1) or not c.impl_cue or c.contrib:
-            return None
-        if (c.quantitative and c.scores["result"] >= 1.2) or _STEP_RE.search(c.text) or \
-                _does(c) or _not_what_it_means(c):
-            return None  # a finding or a step of the method, not what it means
-        return (c.learned["implication"],)
-
-    if not picker.take("implication", cands, implication_key) and extra:
-        concl = [c for c in extra.get("conclusion", "discussion")
-                 if 60 <= len(c.text) <= 300 and not c.quantitative and c.impl_cue]
-        picker.take("implication", concl, lambda c: (c.scores["implication"], -c.index))
-    if picker.chosen["implication"] is None and n >= 4:
-        # The closing sentence, when it is neither a finding nor a contribution.
-        picker.take("implication", cands, lambda c: (float(c.index),) if (
-            c.index >= n - 2 and c.index > pivot and not c.contrib and not _finding(c)
-            and not _STEP_RE.search(c.text) and not _does(c) and not _not_what_it_means(c)
-            and not (c.quantitative and c.scores["result"] >= 1.2)
-            ) else None)
+    implication_key = first_implication(picker, extra, pivot)
 
     def objective_key(c: Candidate) -> tuple[float, ...] | None:
         if not (c.aim or c.index < pivot or (c.index == pivot and not has_contrib)
@@ -279,24 +170,16 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
         picker.take("method", cands, lambda c: None if _finding(c) or (
                     c.index == n - 1 and c.impl_cue) or (c.index < pivot and (
                         not c.own or _background(c))) else (c.learned["method"],))
-    if picker.chosen["implication"] is None and n >= 3:
-        # Still none: the latest remaining sentence after the contribution that says what
-        # the work offers in practice (a cue first), not a step of how it works.
-        picker.take("implication", cands, lambda c: (
-            float(c.impl_cue) + float(bool(_PRACTICAL_RE.search(c.text))), float(c.index))
-            if (c.index > pivot or c.index >= n // 2) and not c.contrib and not (
-                c.scores["method"] >= 2.5 and not c.impl_cue) and not _STEP_RE.search(c.text)
-            and (c.impl_cue or _PRACTICAL_RE.search(c.text)) and not _does(c)
-            and not _not_what_it_means(c) else None)
+    late_implication(picker, pivot)
     if described is not None:
         part, clause = described
         current = picker.chosen[part]
         assert one is not None
         picker.chosen[part] = Chosen(one.candidate, clause, [] if current is None else [
             (current.candidate.index, current.text), *current.more])
-    _number_for_results(picker, pivot)
+    number_for_results(picker, pivot)
     if picker.chosen["implication"] is None:
-        _closing_implication(picker, pivot)
+        closing_implication(picker, pivot)
     # Room left: a second sentence for the method and the results, in the paper's order.
     picker.extend("method", cands, lambda c: None if c.quantitative and not c.size_only
                   else method_key(c), budget)
@@ -307,150 +190,6 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
                   else method_key(c), budget)
     _fill(picker, pivot, budget)
     return picker.chosen
-
-
-def _has_number(chosen: Chosen | None) -> bool:
-    return chosen is not None and has_quantitative(chosen.joined())
-
-
-def _number_for_results(picker: _Picker, pivot: int) -> None:
-    """A results part without a number, when the abstract has one: add the sentence with
-    the number (a finding first, then any measured number), from the sentences not chosen
-    or from another part that holds it; else the finding the contribution sentence carries
-    (the one-line keeps the rest); else, when the contribution is a dataset, its size."""
-    if _has_number(picker.chosen["results"]):
-        return
-    holders: dict[int, str] = {}
-    for part in ("objective", "method", "implication"):
-        ch = picker.chosen[part]
-        if ch is not None:
-            holders[ch.candidate.index] = part
-            holders.update((index, part) for index, _ in ch.more)
-    ranked = []
-    for i, c in enumerate(picker.cands):
-        if not c.quantitative or (c.index <= pivot and c.contrib):
-            continue
-        held = holders.get(c.index)
-        if i in picker.used and held is None:
-            continue
-        if c.size_only:
-            continue  # a dataset's size is no finding
-        tier = 3 if _finding(c) else 2
-        ranked.append((tier, held is None, float(c.own), -c.index, i, held))
-    for *_, i, held in sorted(ranked, reverse=True):
-        c = picker.cands[i]
-        text = picker.phrase(c, "results")
-        if text is None and (plain_noun := definite(c.text, c.previous)) != c.text:
-            # "Scaling these parameters ..." after a sentence about the parameters.
-            text = picker.phrase(replace(c, text=plain_noun), "results")
-        if text is None:
-            continue
-        _move_to_results(picker, i, text, held)
-        return
-    one = picker.chosen["one_line"]
-    if one is None:
-        return
-    # The contribution sentence closes with the finding ("..., achieving 41.9% on MMMU") or
-    # a claim ("... and show that X improves Y by 5%"): the one-line keeps what was made,
-    # the results say what it achieved.
-    for split in (split_finding(one.text, picker.name), split_claim(one.text, picker.name)):
-        if split is not None and has_quantitative(split[1]) and fits("results", split[1]):
-            _give_results(picker, one, split)
-            return
-    if data_contribution(one.text):
-        _scale_for_results(picker, one)
-
-
-def _move_to_results(picker: _Picker, i: int, text: str, held: str | None) -> None:
-    """Candidate ``i``, phrased ``text``, joins the results (leaving ``held``, its part)."""
-    c = picker.cands[i]
-    if held is not None:
-        _drop(picker, held, c.index)
-    picker.used.add(i)
-    current = picker.chosen["results"]
-    if current is None:
-        picker.chosen["results"] = Chosen(c, text)
-    else:
-        current.more.append((c.index, text))
-
-
-def _give_results(picker: _Picker, one: Chosen, split: tuple[str, str]) -> None:
-    """The one-line keeps ``split[0]``; ``split[1]`` leads the results."""
-    picker.chosen["one_line"] = Chosen(one.candidate, split[0], one.more)
-    current = picker.chosen["results"]
-    picker.chosen["results"] = Chosen(one.candidate, split[1], [] if current is None else [
-        (current.candidate.index, current.text), *current.more])
-
-
-_NAME_TOKEN_RE = re.compile(r"\b[A-Z][\w.+-]*(?:[A-Z][\w.+-]*|\d)\w*")
-
-
-def _scale_for_results(picker: _Picker, one: Chosen) -> None:
-    """A paper whose contribution is a dataset or benchmark, with no measured number: its
-    size ("X comprises 765 test cases spanning 51 tasks") is reported next to the finding
-    the results already tell (never alone: a size is no finding). Taken from a sentence
-    whose subject is that dataset (not a count of how it was made), else from the
-    one-line's own description of it."""
-    if picker.chosen["results"] is None:
-        return
-    names = tuple(dict.fromkeys(n for n in (picker.name, *_NAME_TOKEN_RE.findall(one.text))
-                                if n))
-    holders: dict[int, str] = {}
-    for part in ("objective", "method", "implication"):
-        ch = picker.chosen[part]
-        if ch is not None:
-            holders.update((index, part) for index in (ch.candidate.index,
-                                                       *(i for i, _ in ch.more)))
-    for i, c in enumerate(picker.cands):
-        if c is one.candidate or not c.quantitative or (
-                i in picker.used and c.index not in holders):
-            continue
-        text = picker.phrase(c, "results", gate="method")  # a size: no finding cue needed
-        if text is None or not scale_fact(text, names):
-            continue
-        _move_to_results(picker, i, text, holders.get(c.index))
-        return
-    split = split_scale(one.text)
-    if split is not None and fits("method", split[1]):
-        _give_results(picker, one, split)
-
-
-def _closing_implication(picker: _Picker, pivot: int) -> None:
-    """No implication yet: the closing clause of a finding that says what the work means
-    ("..., paving the way for X"), cut from the results part or a sentence not chosen."""
-    res = picker.chosen["results"]
-    for index, text in [] if res is None else sorted([(-1, res.text), *res.more], reverse=True):
-        split = split_closing(text, picker.name)
-        if res is not None and split is not None and fits("results", split[0]) and fits(
-                "implication", split[1]):
-            res.more = [(i, split[0] if (i, t) == (index, text) else t) for i, t in res.more]
-            res.text = split[0] if index == -1 else res.text
-            picker.chosen["implication"] = Chosen(res.candidate, split[1])
-            return
-    for i in sorted(range(len(picker.cands)), key=lambda i: -picker.cands[i].index):
-        c = picker.cands[i]
-        phrased = None if i in picker.used or c.index <= pivot or c.contrib or split_closing(
-            c.text, picker.name) is None else picker.phrase(c, "implication")
-        split = split_closing(phrased, picker.name) if phrased is not None else None
-        if split is not None and fits("implication", split[1]):
-            picker.used.add(i)
-            picker.chosen["implication"] = Chosen(c, split[1])
-            return
-
-
-def _drop(picker: _Picker, part: str, index: int) -> None:
-    """Take the sentence at ``index`` out of ``part`` (the next one, if any, leads)."""
-    ch = picker.chosen[part]
-    assert ch is not None
-    if ch.candidate.index != index:
-        ch.more = [(i, t) for i, t in ch.more if i != index]
-        return
-    if not ch.more:
-        picker.chosen[part] = None
-        return
-    rest = sorted(ch.more)
-    lead = next(c for c in picker.cands if c.index == rest[0][0])
-    picker.chosen[part] = Chosen(lead, rest[0][1], rest[1:])
 
 
 def _role_of(c: Candidate, pivot: int, n: int) -> str | None:
@@ -473,7 +212,7 @@ def _role_of(c: Candidate, pivot: int, n: int) -> str | None:
 _FILL_ORDER = {"results": 0, "method": 1, "implication": 2, "objective": 3}
 
 
-def _fill(picker: _Picker, pivot: int, budget: int) -> None:
+def _fill(picker: Picker, pivot: int, budget: int) -> None:
     """Room left: the remaining sentences, each to the part its role says (findings first,
     then how it works, then what it means), kept in the paper's order within a part."""
     n = len(picker.cands)
