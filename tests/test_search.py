@@ -184,3 +184,20 @@ def test_a_full_build_tokenizes_only_papers_whose_text_changed(
     site = settings.root / "site"
     assert _find(site, "xylophone") == {paper_path("2502.00003")}
     assert _find(site, "studied") >= {paper_path("2502.00000")}
+
+
+def test_posting_lists_are_base_46_deltas_without_separators() -> None:
+    base = site_search.BASE
+    # a delta under 46 is one character, under 46 * 46 two, then three
+    for value, chars in ((0, 1), (base - 1, 1), (base, 2), (base * base - 1, 2),
+                         (base * base, 3), (site_search.SEGMENT * 8 - 1, 3)):
+        text = site_search.encode_postings([value])
+        assert len(text) == chars, value
+        assert site_search.decode_postings(text) == [(value >> 3, value & 7)]
+    values = [5, 13, 13 + base, 13 + base + base * base, 60_000]
+    text = site_search.encode_postings(values)
+    assert len(text) == 1 + 1 + 2 + 3 + 3
+    assert site_search.decode_postings(text) == [(v >> 3, v & 7) for v in values]
+    assert "," not in text and "~" not in text and '"' not in text
+    # what the shard file carries is the same text: JSON escapes none of the digits
+    assert json.dumps(site_search.DIGITS, ensure_ascii=False) == f'"{site_search.DIGITS}"'

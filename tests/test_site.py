@@ -84,7 +84,8 @@ def test_paper_page_has_links_summary_verdict_and_authorship(isolated_env: Path)
         assert link in page.links
     assert "Jürgen Ñoño, Zhang San 张三" in text
     assert "not found: 71.2%" in text  # the badge names what failed
-    assert "Numbers checked against the paper: not found in the paper: 71.2%" in text
+    # said once, by the badge: the number check's table follows its heading directly
+    assert "Numbers checked against the paper" not in text
     assert "reaches 88.5 % accuracy on <b>held-out</b> tasks" in text  # snippet, as text
     assert "extractive" in text and "test-model" in text and "full PDF text" in text
     for part in ("To find out whether the method scales.",
@@ -524,6 +525,33 @@ def test_evidence_shows_the_part_of_its_sentence_around_the_item() -> None:
     assert around(sentence, "sets.", reach=40).endswith("reasoning sets.")  # no … behind
     assert around(sentence, "12.5%", reach=40) == sentence  # not found as written: whole
     assert around("It reaches 10% more.", "10%", reach=40) == "It reaches 10% more."
+
+    # several items: from before the first to after the last, once
+    both = around(sentence, "models", "10%", reach=20)
+    assert both.startswith("…") and "models" in both and "10%" in both and both.endswith("…")
+
+
+def test_evidence_rows_show_a_sentence_once_for_the_items_it_states() -> None:
+    from dailypapers.models import CheckedItem
+    from dailypapers.render.site.views import evidence_rows
+
+    one = "TinyNet reaches 88.5% top-1 accuracy, 2.3 points above the baseline."
+    other = "We train for 15 epochs."
+    items = [CheckedItem("88.5%", "percent", "grounded", "results", one, ["results"]),
+             CheckedItem("15", "number", "grounded", "method", other, ["method"]),
+             CheckedItem("97.3%", "percent", "unsupported", "results", None, ["results"]),
+             CheckedItem("2.3 points", "points", "grounded", "results", one, ["results"]),
+             CheckedItem("3", "number", "not_checked", "results", None, ["results"],
+                         note="a bare count: not checked without its noun")]
+    rows = evidence_rows(items)
+    # the two items of one sentence side by side, its cell spanning both rows
+    assert [r.text for r in rows] == ["88.5%", "2.3 points", "15", "97.3%", "3"]
+    assert [r.rows for r in rows] == [2, 0, 1, 1, 1]
+    assert rows[0].snippet == one and rows[2].snippet == other
+    assert rows[3].snippet == "" and rows[3].verdict == "not found in the paper"
+    # a note takes the place of the verdict's general explanation, not beside it
+    assert (rows[4].verdict, rows[4].note) == (
+        "not checked", "a bare count: not checked without its noun")
 
 
 def test_writer_renames_changed_files_into_place_before_it_closes(

@@ -129,8 +129,9 @@ def test_search_js_decodes_posting_lists_like_python(watched: Watched, site: Pat
 
     page = watched.page
     page.goto((site / "search.html").as_uri())
-    for count in (5, site_search.DENSE + 7):
-        pairs = [(n * 3, 1 + n % 7) for n in range(count)]
+    # dense, one-, two- and three-digit deltas (base 46), and a bitmap
+    for count, gap in ((5, 3), (40, 200), (30, 270), (site_search.DENSE + 7, 3)):
+        pairs = [(n * gap, 1 + n % 7) for n in range(count)]
         text = site_search.encode_postings([local << 3 | mask for local, mask in pairs])
         decoded = page.evaluate("text => window.DPS.decode(text)", text)
         assert [tuple(p) for p in decoded] == site_search.decode_postings(text) == pairs

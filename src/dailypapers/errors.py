@@ -10,7 +10,9 @@ Every error this package raises on purpose is defined here, and nowhere else::
     │   └── EmptyDayError             a correct answer with no papers (date, reason, source)
     ├── FetchError                    a paper's full text could not be had
     │   ├── DownloadError             download failed or did not pass the checks (status)
-    │   └── PdfError                  a PDF that gives no text (reason)
+    │   ├── PdfError                  a PDF that gives no text (reason)
+    │   └── WorkerError               no PDFium worker could be started (our side, not the
+    │                                 PDF's: the paper is tried again next run)
     ├── SummarizerError               a backend could not summarize
     │   └── BudgetExceeded            the run's token or cost budget is spent
     ├── EmbeddingError                the embeddings endpoint failed (ranking goes on)
@@ -107,6 +109,18 @@ class PdfError(FetchError):
 
     def __init__(self, reason: str, *, hint: str | None = None) -> None:
         super().__init__(f"pdf: {reason}", hint=hint)
+        self.reason = reason
+
+
+class WorkerError(FetchError):
+    """No PDFium worker process could be started (or one died before it was given a PDF).
+
+    Our fault, never the PDF's: nothing is recorded against the paper, and the next run
+    tries it again. ``reason`` is short and recorded on the FullText.
+    """
+
+    def __init__(self, reason: str, *, hint: str | None = None) -> None:
+        super().__init__(reason, hint=hint)
         self.reason = reason
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -129,3 +130,115 @@ def make_pdf(lines: list[str] | None = None, *, encrypt: bool = False, pad: int 
     )
     file_id = b"<" + b"0123456789abcdef" * 2 + b">"
     return pdf_bytes(objects, b" /Encrypt 6 0 R /ID [%s %s]" % (file_id, file_id))
+
+
+def _rect(page: pdfium.PdfPage, box: tuple[float, float, float, float],
+          rgb: tuple[int, int, int]) -> None:
+    """A filled rectangle (a drawing, not an image), ``box`` = left, bottom, width, height."""
+    obj = pdfium_c.FPDFPageObj_CreateNewRect(*(ctypes.c_float(v) for v in box))
+    pdfium_c.FPDFPageObj_SetFillColor(obj, *rgb, 255)
+    pdfium_c.FPDFPath_SetDrawMode(obj, pdfium_c.FPDF_FILLMODE_ALTERNATE, False)
+    pdfium_c.FPDFPage_InsertObject(page, obj)
+
+
+def _drawn_chart(doc: pdfium.PdfDocument, width: float, height: float, drawn: float,
+                 label: str) -> pdfium.PdfDocument:
+    """A one-page PDF of a vector chart as a plotting tool exports it: a white background
+    over the whole page, bars and labels in its lower ``drawn`` part only."""
+    src = pdfium.PdfDocument.new()
+    page = src.new_page(width, height)
+    _rect(page, (0, 0, width, height), (255, 255, 255))
+    bars = 8
+    for n in range(bars):
+        bar_h = (drawn - 40) * (0.3 + 0.7 * ((n * 37) % 11) / 10)
+        _rect(page, (20 + n * (width - 40) / bars, 20, (width - 40) / bars - 6, bar_h),
+              (40 + n * 25, 90, 200 - n * 20))
+    _rect(page, (18, 18, width - 36, 2), (0, 0, 0))  # the axis
+    _text(src, page, 20, drawn - 14, label, 9)
+    page.gen_content()
+    return src
+
+
+def _pieces(doc: pdfium.PdfDocument, page: pdfium.PdfPage, x: float, y: float,
+            parts: list[tuple[str, bytes]], size: float = 10.0) -> None:
+    """One line of text in pieces of different fonts, a word space apart (PDFium gives each
+    piece its own text rectangle, as it does an italic word or a formula in a real paper)."""
+    for text, font in parts:
+        obj = pdfium_c.FPDFPageObj_NewTextObj(doc, font, ctypes.c_float(size))
+        encoded = (text + "\x00").encode("utf-16-le")
+        buffer = ctypes.create_string_buffer(encoded)
+        pdfium_c.FPDFText_SetText(obj, ctypes.cast(buffer,
+                                                   ctypes.POINTER(pdfium_c.FPDF_WCHAR)))
+        pdfium_c.FPDFPageObj_Transform(obj, 1, 0, 0, 1, x, y)
+        pdfium_c.FPDFPage_InsertObject(page, obj)
+        left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+        pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
+        x = right.value + 2.5
+
+
+@dataclass(frozen=True)
+class FigurePage:
+    path: Path
+    text_bottom: float  # the lowest ink of the paragraph above the figure (points)
+    drawn_top: float  # the top of its tallest bar (its label above the bars aside)
+    drawn_bottom: float
+
+
+def make_figure_page_pdf(path: Path, *, paragraph: int = 6, short_last: bool = True,
+                         included: bool = True, overlap: float = 60.0,
+                         pieces: bool = False) -> FigurePage:
+    """One page as a paper lays out a figure after a paragraph: body text, then a vector
+    chart, then its caption, then more text.
+
+    ``included``: the chart is a PDF in the PDF (one form object, as ``\\includegraphics``
+    of a PDF makes it) whose page runs ``overlap`` points above what it draws, over the
+    paragraph's last lines (its box is not what is drawn); else the bars are drawn on the
+    page itself. ``short_last``: the paragraph ends in a short line, as most do. ``pieces``:
+    each body line comes in pieces of three fonts. The chart's own label is a line nearly
+    as wide as the body text: it is part of the figure."""
+    doc = pdfium.PdfDocument.new()
+    page = doc.new_page(WIDTH, HEIGHT)
+    y = HEIGHT - 72
+    _text(doc, page, 72, y, "A Generated Paper With A Drawn Figure", 16)
+    y -= 36
+    line = ("Body text of the paragraph before the figure, which reads as the paper's "
+            "prose and is no part of the figure.")
+    for n in range(paragraph):
+        if short_last and n == paragraph - 1:
+            _text(doc, page, 72, y, "Ended in a gap.", 10)
+        elif pieces:
+            _pieces(doc, page, 72, y, [("Body text of the paragraph", b"Helvetica"),
+                                       ("before the figure, which", b"Times-Italic"),
+                                       ("reads as the paper's prose and is no part of it.",
+                                        b"Helvetica")])
+        else:
+            _text(doc, page, 72, y, line, 10)
+        text_bottom = y - 2.1  # its descenders
+        y -= 12
+    chart_w, drawn = 400.0, 200.0
+    bottom = y - 12 - drawn
+    label = "Accuracy against training steps for all eight model sizes that we trained."
+    if included:
+        src = _drawn_chart(doc, chart_w, drawn + overlap, drawn, label)
+        form = src.page_as_xobject(0, doc).as_pageobject()
+        form.transform(pdfium.PdfMatrix().translate((WIDTH - chart_w) / 2, bottom))
+        page.insert_obj(form)
+        src.close()
+    else:
+        left = (WIDTH - chart_w) / 2
+        for n in range(8):
+            _rect(page, (left + 20 + n * 45, bottom + 20, 39, 40 + (n * 37) % 11 * 12),
+                  (40 + n * 25, 90, 200 - n * 20))
+        _rect(page, (left + 18, bottom + 18, chart_w - 36, 2), (0, 0, 0))
+        _text(doc, page, left + 20, bottom + drawn - 14, label, 9)
+    _text(doc, page, 90, bottom - 16, "Figure 1: Accuracy of eight model sizes as training "
+                                      "goes on.", 9)
+    y = bottom - 48
+    for _n in range(8):
+        _text(doc, page, 72, y, line, 10)
+        y -= 12
+    page.gen_content()
+    doc.save(str(path))
+    doc.close()
+    return FigurePage(path=path, text_bottom=text_bottom, drawn_top=bottom + 166,
+                      drawn_bottom=bottom + 18)

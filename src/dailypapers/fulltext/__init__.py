@@ -18,7 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from ..errors import DownloadError, FetchError, PdfError
+from ..errors import DownloadError, FetchError, PdfError, WorkerError
 from ..models import FullText, Paper
 from .html import parse_arxiv_html
 from .pdf import extract_pdf
@@ -99,6 +99,11 @@ class FullTextFetcher:
             return abstract_fulltext(paper, ["full text disabled (fulltext = false)"])
         try:
             return self.fetch_pdf(paper)
+        except WorkerError as exc:
+            # Our side, not the paper's: no HTML (it would be kept for good), the PDF stays
+            # cached, and the abstract is tried again next run. The worker said why once.
+            log.info("%s: %s; using the abstract this run", paper.arxiv_id, exc.reason)
+            return abstract_fulltext(paper, [f"pdf: {exc.reason}; tried again next run"])
         except FetchError as exc:
             reasons.append(f"pdf: {_reason(exc)}")
             log.warning("%s: PDF failed (%s); trying HTML", paper.arxiv_id, _reason(exc))

@@ -49,6 +49,8 @@ LADDER = ((640, 50), (560, 45), (480, 40), (400, 40), (320, 35))
 PAGE_LADDER = ((480, 40), (400, 35), (320, 35))
 RENDER_WIDTH = 960  # rendered wider than shown, then downsampled: sharper text
 JPEG_QUALITIES = (70, 60, 50, 40)
+INK = 245  # a grey level darker than this is drawn, not paper
+TRIM_BAND = 0.06  # a white band above or below a figure taller than this share is cut
 ALT_CHARS = 300
 _CAPTION = re.compile(r"^\s*(Figure|Fig\.)\s*(\d+)\s*[:.|]\s*")
 _CONTROL = re.compile("[\x00-\x1f\x7f\ufffe\uffff]")
@@ -70,6 +72,7 @@ class Picture:
     alt: str  # the caption ("" when the picture is page one)
     kind: str  # figure | image | page
     page: int  # 0-based
+    box: Box = (0.0, 0.0, 0.0, 0.0)  # the region cut from the page, in PDF points
 
 
 def _caption_at(textpage: Any, index: int) -> str:
@@ -118,13 +121,23 @@ def _captions(textpage: Any) -> list[tuple[int, Box]]:
     return found
 
 
-def _graphics(page: Any) -> tuple[list[Box], list[Box]]:
-    """Bounding boxes of the page's drawings, and of its images and included figures."""
+@dataclass
+class _Layout:
+    """What one page draws: boxes of its drawings, of its images and included figures, and
+    of the text the page itself draws (not text inside an included figure)."""
+
+    paths: list[Box]
+    images: list[Box]
+    texts: list[Box]
+
+
+def _graphics(page: Any) -> _Layout:
     width, height = page.get_size()
-    paths: list[Box] = []
-    images: list[Box] = []
+    found = _Layout([], [], [])
     kinds = (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE,
-             pdfium_c.FPDF_PAGEOBJ_SHADING, pdfium_c.FPDF_PAGEOBJ_FORM)
+             pdfium_c.FPDF_PAGEOBJ_SHADING, pdfium_c.FPDF_PAGEOBJ_FORM,
+             pdfium_c.FPDF_PAGEOBJ_TEXT)
+    blocks = (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM)
     # Top-level objects only: bounds of objects nested in a form are in the form's space.
     # An included figure (a PDF in the PDF) is one form object with its page-space box.
     for obj in page.get_objects(filter=kinds, max_depth=0):
@@ -132,11 +145,13 @@ def _graphics(page: Any) -> tuple[list[Box], list[Box]]:
         box = (max(0.0, left), max(0.0, bottom), min(width, right), min(height, top))
         if box[2] - box[0] <= 0 and box[3] - box[1] <= 0:
             continue
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_TEXT:
+            found.texts.append(box)
+            continue
         if obj.type == pdfium_c.FPDF_PAGEOBJ_FORM and _area(box) > 0.85 * width * height:
             continue  # a wrapper around the whole page, not a figure
-        blocks = (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM)
-        (images if obj.type in blocks else paths).append(box)
-    return paths, images
+        (found.images if obj.type in blocks else found.paths).append(box)
+    return found
 
 
 def _area(box: Box) -> float:
@@ -144,16 +159,37 @@ def _area(box: Box) -> float:
 
 
 def _text_lines(textpage: Any) -> list[Box]:
-    return [tuple(textpage.get_rect(n)) for n in range(textpage.count_rects())]  # type: ignore[misc]
+    """The page's lines of text: PDFium's text rectangles joined along a line.
+
+    PDFium starts a new rectangle wherever the font changes (an italic word, a formula, a
+    citation): a line of body text can come in several pieces, and none of them as wide as
+    the line. Pieces on one baseline closer than a word gap are one line; a column's gap
+    keeps two columns apart.
+    """
+    rects = sorted((tuple(textpage.get_rect(n)) for n in range(textpage.count_rects())),
+                   key=lambda b: (round(b[1]), b[0]))
+    lines: list[list[float]] = []
+    for left, bottom, right, top in rects:
+        last = lines[-1] if lines else None
+        if (last is not None and abs(bottom - last[1]) <= 2 and 0 <= left - last[2]
+                <= 0.8 * max(top - bottom, last[3] - last[1])):
+            last[2], last[3] = max(last[2], right), max(last[3], top)
+            last[1] = min(last[1], bottom)
+        else:
+            lines.append([left, bottom, right, top])
+    return [(b[0], b[1], b[2], b[3]) for b in lines]
 
 
-def _figure_above(caption: Box, objects: list[Box], images: list[Box], lines: list[Box],
-                  width: float, height: float) -> Box | None:
+def _figure_above(caption: Box, layout: _Layout, lines: list[Box], width: float,
+                  height: float) -> Box | None:
     """The block of objects stacked right above a caption, within its column.
 
     Body text closes the block: a figure never reaches past a wide line of text above its
-    caption (image bounds ignore clipping and can run far beyond what is drawn).
+    caption, nor past the short line that ends that paragraph (image and form bounds ignore
+    clipping and white margins, and can run far beyond what is drawn, over the text).
     """
+    images = layout.images
+    objects = layout.paths + images
     cap_left, _cap_bottom, cap_right, cap_top = caption
     middle = width / 2
     if cap_left < middle < cap_right:
@@ -170,15 +206,33 @@ def _figure_above(caption: Box, objects: list[Box], images: list[Box], lines: li
     text_width = widths[int(len(widths) * 0.9)] if widths else width  # a body line's width
     wide = 0.8 * min(column[1] - column[0], text_width)
 
-    def in_block(line: Box) -> bool:  # text drawn inside an included figure is its own
-        return any(i[0] - 2 <= line[0] and line[2] <= i[2] + 2 and i[1] - 2 <= line[1]
-                   and line[3] <= i[3] + 2 for i in images)
+    def in_block(line: Box) -> bool:
+        """Text an included figure draws itself (inside its box, not drawn by the page)."""
+        if not any(i[0] - 2 <= line[0] and line[2] <= i[2] + 2 and i[1] - 2 <= line[1]
+                   and line[3] <= i[3] + 2 for i in images):
+            return False
+        middle_y = (line[1] + line[3]) / 2
+        return not any(t[1] <= middle_y <= t[3] and t[0] < line[2] and line[0] < t[2]
+                       for t in layout.texts)
 
-    ceiling = min((b[1] for b in lines if b[1] > cap_top + 2 and in_column(b)
-                   and b[2] - b[0] >= wide and not in_block(b)), default=height)
+    body = sorted((b for b in lines if b[1] > cap_top + 2 and in_column(b)),
+                  key=lambda b: -b[1])
+    closing = min((b for b in body if b[2] - b[0] >= wide and not in_block(b)),
+                  key=lambda b: b[1], default=None)
+    ceiling = height
+    if closing is not None:
+        # The paragraph's last lines under its lowest wide line: same left edge, next line.
+        ceiling, anchor = closing[1], closing
+        for line in body:
+            if line[3] > ceiling + 2:
+                continue
+            if ceiling - line[3] > 0.6 * (anchor[3] - anchor[1]):
+                break
+            if abs(line[0] - anchor[0]) <= 3 and not in_block(line):
+                ceiling, anchor = line[1], line
     # An included figure's box may run into its caption's margin: what counts is that it
     # stands above the caption.
-    inside = [(b[0], b[1], b[2], min(b[3], ceiling)) for b in objects
+    inside = [(b[0], b[1], b[2], min(b[3], ceiling - 1)) for b in objects
               if b[1] + b[3] > 2 * cap_top and b[1] >= cap_top - 0.4 * (b[3] - b[1])
               and b[1] < ceiling and in_column(b)]
     inside.sort(key=lambda b: b[1])
@@ -193,7 +247,8 @@ def _figure_above(caption: Box, objects: list[Box], images: list[Box], lines: li
         return None
     left = max(0.0, min(b[0] for b in region) - 4)
     right = min(width, max(b[2] for b in region) + 4)
-    found = (left, min(top, cap_top + 3), right, min(height, top + 4))
+    # a margin above the figure, but never into the text that closes it
+    found = (left, min(top, cap_top + 3), right, min(height, top + 4, max(top, ceiling - 1)))
     if _area(found) < MIN_FIGURE * width * height or found[3] - found[1] < 48:
         return None
     return found
@@ -205,14 +260,14 @@ def _find(doc: Any) -> tuple[int, Box, str, str]:
     for number in range(min(PAGES, len(doc))):
         page = doc[number]
         width, height = page.get_size()
-        paths, images = _graphics(page)
+        layout = _graphics(page)
         textpage = page.get_textpage()
         lines = _text_lines(textpage)
         for index, caption in _captions(textpage):
-            region = _figure_above(caption, paths + images, images, lines, width, height)
+            region = _figure_above(caption, layout, lines, width, height)
             if region is not None:
                 return number, region, "figure", _caption_at(textpage, index)
-        for box in images:
+        for box in layout.images:
             share = _area(box) / (width * height)
             if share >= MIN_IMAGE and (best_image is None or share > best_image[0]):
                 best_image = (share, number, box)
@@ -290,6 +345,25 @@ def encode(image: Any, alt: str = "", ladder: tuple[tuple[int, int], ...] = LADD
     return fallback
 
 
+def _trimmed(image: Any) -> Any:
+    """The figure without a wide white band above or below it: an included figure's box,
+    or an image's, often holds white margins (or is clipped by the text that closes the
+    figure) that would only make the figure smaller in its picture. A band is cut only
+    when it is taller than TRIM_BAND of the picture; a small margin is kept. The sides stay:
+    a narrower crop shown as wide is a taller picture, in more bytes."""
+    ink = image.convert("L").point(lambda v: 255 if v < INK else 0).getbbox()
+    if ink is None:
+        return image
+    width, height = image.size
+    pad = max(4, round(0.02 * width))
+    top = max(0, ink[1] - pad) if ink[1] - pad > TRIM_BAND * height else 0
+    bottom = (min(height, ink[3] + pad) if height - ink[3] - pad > TRIM_BAND * height
+              else height)
+    if (top, bottom) == (0, height):
+        return image
+    return image.crop((0, top, width, bottom))
+
+
 def make_picture(pdf_path: Path) -> Picture:
     """The paper's picture; raises :class:`_FigureError` when the PDF cannot be read."""
     try:
@@ -306,13 +380,15 @@ def make_picture(pdf_path: Path) -> Picture:
         crop = (left, bottom, max(0.0, width - right), max(0.0, height - top))
         bitmap = page.render(scale=scale, crop=crop, fill_color=(255, 255, 255, 255))
         image = bitmap.to_pil().convert("RGB")
+        if kind != "page":
+            image = _trimmed(image)
     except pdfium.PdfiumError as exc:
         raise _FigureError(f"cannot render {pdf_path.name}: {exc}") from exc
     finally:
         doc.close()
     webp, jpeg, out_w, out_h = encode(image, alt, PAGE_LADDER if kind == "page" else LADDER)
     return Picture(webp=webp, jpeg=jpeg, width=out_w, height=out_h, alt=alt, kind=kind,
-                   page=number)
+                   page=number, box=(left, bottom, right, top))
 
 
 __all__ = ["MAX_BYTES", "Picture", "alt_of", "alt_xmp", "encode", "jpeg_of", "make_picture"]

@@ -125,7 +125,7 @@ def atom_feed(info: FeedInfo, items: Sequence[FeedItem], *, pretty: bool = True)
     _sub(feed, "generator", "dailypapers")
     for item in items:
         entry = _sub(feed, "entry")
-        _sub(entry, "title", item.title, type="text")
+        _sub(entry, "title", item.title)  # type="text" is Atom's default (RFC 4287 3.1)
         _sub(entry, "id", item.id)
         _sub(entry, "link", rel="alternate", type="text/html", href=item.link)
         if item.related and item.related != item.link:
@@ -137,7 +137,7 @@ def atom_feed(info: FeedInfo, items: Sequence[FeedItem], *, pretty: bool = True)
         for category in item.categories:
             _sub(entry, "category", term=flat_text(category))
         if item.summary:
-            _sub(entry, "summary", item.summary, type="text")
+            _sub(entry, "summary", item.summary)
         if item.content_html:
             content = _sub(entry, "content", type="html")
             content.text = _XML_BAD.sub("", item.content_html)

@@ -5,8 +5,9 @@ version), and makes the pictures it does not have yet (``fulltext/figure.py``) i
 worker process, forked from the extraction workers' fork server: PDFium is not thread-safe
 and a hostile PDF may crash it, which must not take the build down. Results live in
 ``cache/pictures/<pdf sha256>.{webp,jpg,json}`` (a failure is recorded too, so a bad PDF
-is tried once per figure version). A paper without a PDF has no picture, and nothing links
-to one.
+is tried once per figure version; a worker that could not start is no failure of the PDF:
+nothing is recorded and the next run makes the picture, see :func:`_run`). A paper
+without a PDF has no picture, and nothing links to one.
 
 The site copies the WebP to ``img/<id>v<n>.webp`` (``paths.image_path``); Telegram and
 email send the JPEG (every client shows JPEG, not every one WebP).
@@ -24,8 +25,10 @@ from __future__ import annotations
 import io
 import json
 import logging
+import time
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,8 +44,9 @@ SITE_DIR = "site"  # the site's root under the working directory (render/site)
 
 log = logging.getLogger(__name__)
 
-FIGURE_VERSION = 2  # bump when fulltext/figure.py picks or encodes differently
+FIGURE_VERSION = 3  # bump when fulltext/figure.py picks or encodes differently
 PER_PDF_SECONDS = 30.0
+START_SECONDS = 60.0  # for a worker to say it started, at most
 
 
 @dataclass(frozen=True)
@@ -69,19 +73,31 @@ def _dir(settings: Settings) -> Path:
     return settings.cache_path / "pictures"
 
 
-def _make_all(jobs: list[tuple[str, str]], folder: str, max_memory: int | None) -> None:
-    """Worker process: make the picture of each (pdf path, sha256) into ``folder``."""
+def _make_all(jobs: list[tuple[str, str]], folder: str, max_memory: int | None,
+              conn: Connection) -> None:
+    """Worker process: make the picture of each (pdf path, sha256) into ``folder``, saying
+    first which PDF it is on (the parent then knows whether it died on one)."""
     from ..fulltext.figure import _FigureError, make_picture
     from ..fulltext.worker import limit_memory
 
+    conn.send(None)  # started
     limit_memory(max_memory)
     out = Path(folder)
     for pdf, sha in jobs:
+        conn.send(sha)
         meta: dict[str, Any]
         try:
             picture = make_picture(Path(pdf))
         except _FigureError as exc:
             meta = {"v": FIGURE_VERSION, "error": str(exc)}
+        except MemoryError:
+            meta = {"v": FIGURE_VERSION, "error": f"needed more than {max_memory} bytes"
+                                                  " (pdf_max_memory)"}
+        except Exception as exc:  # PDFium or the finder on this PDF (under a memory cap,
+            # running out shows as any error): recorded, as the extraction worker does
+            cap = f" (under pdf_max_memory={max_memory} bytes)" if max_memory else ""
+            meta = {"v": FIGURE_VERSION,
+                    "error": f"figure finder failed: {type(exc).__name__}: {exc}{cap}"}
         else:
             write_atomic(out / f"{sha}.webp", picture.webp)
             write_atomic(out / f"{sha}.jpg", picture.jpeg)
@@ -98,30 +114,92 @@ def _meta(folder: Path, sha: str) -> dict[str, Any] | None:
     return data if isinstance(data, dict) and data.get("v") == FIGURE_VERSION else None
 
 
+def _failed(folder: Path, sha: str, error: str) -> None:
+    write_atomic(folder / f"{sha}.json",
+                 json.dumps({"v": FIGURE_VERSION, "error": error}).encode())
+
+
+def _watch(conn: Connection, proc: Any) -> tuple[str | None, bool]:
+    """Follow a worker until it ends: (the last PDF it started on, None when it never
+    reached one; whether it was killed for taking too long on it)."""
+    started, current = False, None
+    while True:
+        if not conn.poll(START_SECONDS if not started else PER_PDF_SECONDS):
+            proc.kill()  # silent: stuck starting, or too slow on its PDF
+            return current, current is not None
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):  # it ended (its files say what it made)
+            return current, False
+        if started:
+            current = message
+        started = True
+
+
 def _run(jobs: list[tuple[str, str]], folder: Path, max_memory: int | None = None) -> None:
     """Make pictures in worker processes (forked from the extraction workers' fork server,
-    ``fulltext/worker.py``, which has PDFium loaded already: no fresh interpreter); a PDF
-    that crashes or hangs PDFium, or takes more than ``max_memory``, is marked failed."""
-    from ..fulltext.worker import process_context
+    ``fulltext/worker.py``, which has PDFium loaded already: no fresh interpreter).
+
+    Only the PDF is blamed for what the PDF did: a PDF that PDFium cannot read, one that
+    takes more than PER_PDF_SECONDS or ``max_memory``, or one the worker died on twice is
+    recorded as failed. A worker that would not start (twice) leaves the rest for the next
+    run, with one warning.
+    """
+    from ..fulltext.worker import GUARD_HINT, RETRY_PAUSE, process_context, start_failed
 
     ctx = process_context()
     pending = list(jobs)
-    while pending:
-        proc = ctx.Process(target=_make_all, args=(pending, str(folder), max_memory),
-                           daemon=True, name="dailypapers-pictures")
-        proc.start()
-        proc.join(PER_PDF_SECONDS * len(pending))
-        if proc.is_alive():
-            proc.kill()
-            proc.join(5)
+    died_on: set[str] = set()
+    start_failures = 0
+    while True:
         pending = [(pdf, sha) for pdf, sha in pending if _meta(folder, sha) is None]
-        if pending and proc.exitcode != 0:
-            pdf, sha = pending.pop(0)  # the one it was working on
-            log.warning("pictures: PDFium failed on %s (exit %s)", pdf, proc.exitcode)
-            write_atomic(folder / f"{sha}.json", json.dumps(
-                {"v": FIGURE_VERSION, "error": f"worker died (exit {proc.exitcode})"}).encode())
-        elif pending:
-            break  # the worker ended cleanly without them: nothing more to try
+        if not pending:
+            break
+        parent, child = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=_make_all, args=(pending, str(folder), max_memory, child),
+                           daemon=True, name="dailypapers-pictures")
+        current: str | None = None
+        slow = False
+        try:
+            proc.start()
+        except (OSError, EOFError, ValueError) as exc:  # the fork server is not there
+            problem = f"{type(exc).__name__}: {exc}"
+        else:
+            child.close()  # the worker's end: its exit is then seen as the end of the pipe
+            current, slow = _watch(parent, proc)
+            proc.join(5)
+            problem = f"exit code {proc.exitcode}"
+        finally:
+            child.close()
+            parent.close()
+        if all(_meta(folder, sha) is not None for _pdf, sha in pending):
+            break
+        if current is None:  # it never reached a PDF
+            start_failures += 1
+            if start_failures < 2:
+                time.sleep(RETRY_PAUSE)
+                continue
+            log.warning("pictures: %s: %d picture(s) left for the next run; %s",
+                        start_failed("picture", problem), len(pending), GUARD_HINT)
+            break
+        if _meta(folder, current) is not None:  # it ended after a PDF, before the next
+            if proc.exitcode == 0:
+                break  # cleanly, without the rest: nothing more to try
+            continue  # the next PDF gets a fresh worker
+        blamed = next(pdf for pdf, sha in pending if sha == current)
+        if slow:
+            log.warning("pictures: %s took more than %gs; no picture", blamed,
+                        PER_PDF_SECONDS)
+            _failed(folder, current, f"took more than {PER_PDF_SECONDS:g}s")
+        elif current in died_on:
+            log.warning("pictures: PDFium failed on %s twice (%s); no picture", blamed,
+                        problem)
+            _failed(folder, current, f"worker died twice ({problem}; too large for"
+                                     " pdf_max_memory, or a crash)")
+        else:  # killed from outside, or a crash on this PDF: once more in a fresh worker
+            log.info("pictures: the worker died on %s (%s); trying it once more", blamed,
+                     problem)
+            died_on.add(current)
 
 
 def prepare(settings: Settings, papers: Iterable[tuple[str, int | None]],

@@ -18,8 +18,11 @@ with script tags. The index is split so a search loads little, in few files:
   words of a segment begin alike, the prefix is split by one more character
   (``split_keys``, listed in ``search/sN/k.js``, which a search loads first).
 - Postings are ``local_id << 3 | fields`` (4 = title, 2 = authors/keywords, 1 = summary or,
-  without one, the abstract), delta-encoded in decimal; a term in more than a fifth of a
-  segment is stored as three bitmaps instead (base64 after "~"), about 5x smaller.
+  without one, the abstract), delta-encoded as base-46 numbers of printable characters
+  (``DIGITS``: a number's last digit from the first 46, the ones before it from the other
+  46, so no separator is needed: a delta under 46 is one character, under 2,116 two,
+  where decimal with commas took two to six); a term in more than a fifth of a segment is
+  stored as three bitmaps instead (base64 after "~"), about 5x smaller.
 - Paper records for result lists live in blocks of ``BLOCK`` ids (``search/d/N.js``).
 - Tags are terms too (``#<slug>``, names field), so a tag filter is one more posting list;
   ``search/sN/b.js`` holds each record block's first and last date for date filters.
@@ -61,8 +64,20 @@ TAGS = "search/tags.js"
 MAX_FILTER_TAGS = 3000
 # 2: tags normalized (render/tags.py); 3: vocabularies, tag terms; 4: shards by prefix
 # (split where heavy), 8192-paper segments, no vocabulary files
-INDEX_VERSION = 4
+# 5: postings in base 46 (DIGITS), no commas
+INDEX_VERSION = 5
 TERMS_FORMAT = "t1"  # of doc_terms' text; part of terms_key, so a new format recomputes
+# A posting list's digits (search.js has the same string): a number's last digit is one
+# of the first BASE characters, the digits before it are of the next BASE. Printable ASCII
+# that JSON writes as it is (without '"' and backslash), but "~" (the bitmap mark).
+DIGITS = ("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij"
+          "klmnopqrstuvwxyz!#$%&'()*+,-./:;<=>?@[]^_`{|} ")
+BASE = 46
+_LAST = {c: n for n, c in enumerate(DIGITS[:BASE])}
+_MORE = {c: n for n, c in enumerate(DIGITS[BASE:])}
+# every number under BASE ** 2 (most deltas) written once, at import
+_SHORT: list[str] = [*DIGITS[:BASE], *(DIGITS[BASE + n // BASE] + DIGITS[n % BASE]
+                                       for n in range(BASE, BASE * BASE))]
 
 _WORD = re.compile(r"[^\W_]+")
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
@@ -267,8 +282,6 @@ def encode_postings(values: Sequence[int]) -> str:
     A term in more than a fifth of a segment is cheaper as three bitmaps (title, names,
     body) of ``SEGMENT`` bits, base64 after a "~", than as a delta list.
     """
-    if len(values) == 1:
-        return str(values[0])
     if len(values) > DENSE:
         planes = bytearray()
         for bit in (4, 2, 1):
@@ -277,7 +290,23 @@ def encode_postings(values: Sequence[int]) -> str:
                 plane[local >> 3] |= 1 << (local & 7)
             planes += plane
         return "~" + base64.b64encode(planes).decode()
-    return str(values[0]) + "," + ",".join(map(str, map(operator.sub, values[1:], values)))
+    deltas = [values[0], *map(operator.sub, values[1:], values)]
+    try:  # most lists have no delta of three digits: one lookup each
+        return "".join(map(_SHORT.__getitem__, deltas))
+    except IndexError:
+        return "".join(map(_number, deltas))
+
+
+def _number(value: int) -> str:
+    """One non-negative number in DIGITS."""
+    if value < BASE * BASE:
+        return _SHORT[value]
+    out = [DIGITS[value % BASE]]
+    value //= BASE
+    while value:
+        out.append(DIGITS[BASE + value % BASE])
+        value //= BASE
+    return "".join(reversed(out))
 
 
 def decode_postings(text: str) -> list[tuple[int, int]]:
@@ -293,9 +322,14 @@ def decode_postings(text: str) -> list[tuple[int, int]]:
             if mask:
                 out.append((local, mask))
         return out
-    value, pairs = 0, []
-    for delta in text.split(","):
-        value += int(delta)
+    value, number, pairs = 0, 0, []
+    for char in text:
+        more = _MORE.get(char)
+        if more is not None:
+            number = number * BASE + more
+            continue
+        value += number * BASE + _LAST[char]
+        number = 0
         pairs.append((value >> 3, value & 7))
     return pairs
 

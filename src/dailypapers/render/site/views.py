@@ -10,7 +10,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from ...config import Settings
-from ...models import DayDigest, DigestEntry
+from ...models import CheckedItem, DayDigest, DigestEntry
 from ...safety import flat_text
 from ...store import queries
 from ...view import (
@@ -115,17 +115,9 @@ def entry_view(ctx: Context, entry: DigestEntry) -> View:
                       counted=v.check.counted, href=f"{v.page_path}#check"),
         "from_abstract": v.has_summary and v.summary_source == "abstract",
         "tags": [(label, ctx.tag_url(key)) for key, label in tags],
-        "tag_keys": [key for key, _label in tags],
         "picture": picture_view(ctx, v.arxiv_id),
         "rank": v.rank, "gist": gist, "badges": badges(v.links),
-        "evidence": [View(text=flat_text(i.text), status=i.status,
-                          verdict=VERDICT_WORDS.get(i.status, i.status),
-                          kind="name" if i.is_name else "number",
-                          parts=", ".join(PART_LABELS.get(p, p)
-                                          for p in i.parts or ([i.part] if i.part else [])),
-                          snippet=around(flat_text(i.snippet), flat_text(i.text)),
-                          note=flat_text(i.note))
-                     for i in v.check.items],
+        "evidence": evidence_rows(v.check.items, " ".join(text for _label, text in parts)),
         "by": View(
             backend=v.backend or "unknown", model=v.model,
             source=SOURCE_LABELS.get(v.summary_source or "", v.summary_source),
@@ -134,15 +126,51 @@ def entry_view(ctx: Context, entry: DigestEntry) -> View:
     })
 
 
-def around(snippet: str, item: str, reach: int = EVIDENCE_REACH) -> str:
-    """What a paper page shows of an item's evidence sentence: ``reach`` characters either
-    side of the item, cut at spaces, with "…" where text was left out; the whole sentence
-    when the item is not found in it as written."""
-    at = snippet.find(item) if item else -1
-    if at < 0 or len(snippet) <= len(item) + 2 * reach + 20:
+def evidence_rows(items: Sequence[CheckedItem], summary: str = "") -> list[View]:
+    """The number check's table: a row per item, the items the paper states in one sentence
+    next to each other, that sentence shown once for them (``rows``: how many rows its cell
+    spans; 0 in the rows it covers), around all of them. When the summary already shows
+    those words as the paper has them (an extractive summary quotes its sentences), the
+    cell says so (``quoted``) instead of a second copy.
+
+    A note replaces the verdict's general explanation in brackets ("not checked (a count
+    without its noun)" + "a bare count: ..." would say it twice).
+    """
+    groups: dict[str, list[CheckedItem]] = {}
+    for n, item in enumerate(items):
+        groups.setdefault(flat_text(item.snippet) or f"\x00{n}", []).append(item)
+    rows: list[View] = []
+    summary = " ".join(summary.split())
+    for sentence, group in groups.items():
+        shown = "" if sentence.startswith("\x00") else around(
+            sentence, *(flat_text(i.text) for i in group))
+        quoted = bool(shown) and shown.strip("…") in summary
+        for n, i in enumerate(group):
+            verdict = VERDICT_WORDS.get(i.status, i.status)
+            rows.append(View(
+                text=flat_text(i.text), status=i.status,
+                verdict=verdict.split(" (")[0] if i.note else verdict,
+                kind="name" if i.is_name else "number",
+                parts=", ".join(PART_LABELS.get(p, p)
+                                for p in i.parts or ([i.part] if i.part else [])),
+                snippet="" if quoted else shown, quoted=quoted, rows=0 if n else len(group),
+                note=flat_text(i.note)))
+    return rows
+
+
+def around(snippet: str, *items: str, reach: int = EVIDENCE_REACH) -> str:
+    """What a paper page shows of an evidence sentence: from ``reach`` characters before the
+    first of the items to ``reach`` after the last, cut at spaces, with "…" where text was
+    left out; the whole sentence when none of them is found in it as written."""
+    found = [(at, at + len(item)) for item in items if item
+             for at in (snippet.find(item),) if at >= 0]
+    if not found:
         return snippet
-    start, end = at - reach, at + len(item) + reach
-    head = snippet[:at].rfind(" ", 0, start) + 1 if start > 0 else 0
+    first, last = min(at for at, _end in found), max(end for _at, end in found)
+    if len(snippet) <= last - first + 2 * reach + 20:
+        return snippet
+    start, end = first - reach, last + reach
+    head = snippet[:first].rfind(" ", 0, start) + 1 if start > 0 else 0
     tail = snippet.find(" ", end) if end < len(snippet) else -1
     out = snippet[head:tail if tail >= 0 else len(snippet)].strip()
     return ("…" if head > 0 else "") + out + ("…" if tail >= 0 else "")
@@ -163,7 +191,7 @@ def day_json(digest: DayDigest) -> str:
             for e in digest.entries
         ],
     }
-    return json.dumps(data, ensure_ascii=False) + "\n"
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def feed_items(ctx: Context) -> list[FeedItem]:

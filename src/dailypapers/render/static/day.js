@@ -12,22 +12,28 @@
   var shown = document.getElementById("day-shown");
   tools.hidden = false;
 
-  // The tag filter's choices come from the rows themselves (each row's tags, in the order
-  // of its data-tags keys: the chips after the badges in the row, the rest under its
-  // summary), busiest first; each row's rank from its id ("p3") and sort title from its
-  // heading. Nothing is repeated in the HTML.
-  var counts = {}, labels = {};
-  rows.forEach(function (row) {
-    var keys = (row.getAttribute("data-tags") || "").split("|");
-    var shownTags = Array.prototype.filter.call(
-      row.querySelectorAll("ul.badges li, ul.tags li"),
-      function (li) { return !li.querySelector(".badge"); });
-    row.setAttribute("data-rank", row.id.slice(1));
-    keys.forEach(function (k, i) {
-      if (!k) return;
+  // Everything the tools need comes from the rows themselves, nothing is repeated in the
+  // HTML: each row's rank from its id ("p3"), sort title from its heading, upvotes from its
+  // meta line ("▲ 12"; -1 when none), and its tags from its chips (the ones after the
+  // badges, the rest under its summary): a tag with a page is keyed by the page's name, one
+  // without by its label. The filter's choices: every tag of the day, busiest first.
+  var counts = {}, labels = {}, tagsOf = [];
+  rows.forEach(function (row, n) {
+    var keys = [];
+    Array.prototype.forEach.call(row.querySelectorAll("ul.badges li, ul.tags li"), function (li) {
+      if (li.querySelector(".badge")) return;
+      var link = li.querySelector("a"), label = li.textContent.trim();
+      var k = link ? link.getAttribute("href").replace(/^.*\//, "").replace(/\.html$/, "") : label;
+      if (!k || keys.indexOf(k) >= 0) return;
+      keys.push(k);
       counts[k] = (counts[k] || 0) + 1;
-      if (!(k in labels)) labels[k] = shownTags[i] ? shownTags[i].textContent.trim() : k;
+      if (!(k in labels)) labels[k] = label;
     });
+    tagsOf[n] = keys;
+    row.setAttribute("data-tags", keys.join("|"));
+    row.setAttribute("data-rank", row.id.slice(1));
+    var meta = row.querySelector("p.meta"), up = meta && /\u25B2 (\d+)/.exec(meta.textContent);
+    row.setAttribute("data-upvotes", up ? up[1] : "-1");
     if (!row.hasAttribute("data-title")) {
       var link = row.querySelector("h2 a");
       row.setAttribute("data-title", link ? link.textContent.toLowerCase() : "");
@@ -59,8 +65,7 @@
       return key(a, "rank") - key(b, "rank");
     });
     sorted.forEach(function (row) {
-      var tags = (row.getAttribute("data-tags") || "").split("|");
-      row.hidden = !!wanted && tags.indexOf(wanted) < 0;
+      row.hidden = !!wanted && tagsOf[rows.indexOf(row)].indexOf(wanted) < 0;
       if (!row.hidden) count++;
       list.appendChild(row);
     });

@@ -88,6 +88,13 @@
 
   var SCORE = [0, 1, 3, 4, 6, 7, 9, 10]; // title 6 + names 3 + body 1, by field mask
 
+  // A posting list's digits (site_search.DIGITS): a number's last digit is one of the
+  // first BASE characters, the digits before it are of the next BASE.
+  var DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij" +
+    "klmnopqrstuvwxyz!#$%&'()*+,-./:;<=>?@[]^_`{|} ";
+  var BASE = 46, DIGIT = [];
+  for (var c = 0; c < DIGITS.length; c++) DIGIT[DIGITS.charCodeAt(c)] = c;
+
   // An encoded posting list (see site_search.encode_postings) as [local id, mask] pairs.
   function decode(text) {
     var out = [];
@@ -101,11 +108,14 @@
       }
       return out;
     }
-    var v = 0;
-    text.split(",").forEach(function (x) {
-      v += parseInt(x, 10);
+    var v = 0, n = 0;
+    for (var i = 0; i < text.length; i++) {
+      var d = DIGIT[text.charCodeAt(i)];
+      if (d >= BASE) { n = n * BASE + d - BASE; continue; }
+      v += n * BASE + d;
+      n = 0;
       out.push([v >> 3, v & 7]);
-    });
+    }
     return out;
   }
   window.DPS.decode = decode; // for tests
@@ -122,7 +132,10 @@
 
   // How many papers an encoded posting list names.
   function count(list) {
-    return list.charAt(0) === "~" ? decode(list).length : list.split(",").length;
+    if (list.charAt(0) === "~") return decode(list).length;
+    var n = 0;
+    for (var i = 0; i < list.length; i++) if (DIGIT[list.charCodeAt(i)] < BASE) n++;
+    return n;
   }
 
   // The terms a query word stands for: [term, weight, shards] (the word itself, completions,
