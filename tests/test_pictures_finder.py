@@ -96,7 +96,7 @@ def _two_column_paper(path: Path) -> tuple[float, float]:
     from reportlab.lib.pagesizes import letter
     from reportlab.pdfgen import canvas
 
-    width, height = letter
+    _width, height = letter
     pdf = canvas.Canvas(str(path), pagesize=letter)
     chart_w, drawn, overlap = 230.0, 150.0, 48.0
     pdf.beginForm("chart", lowerx=0, lowery=0, upperx=chart_w, uppery=drawn + overlap)
@@ -143,7 +143,7 @@ def test_a_figure_in_one_column_of_a_two_column_page(tmp_path: Path) -> None:
     picture = make_picture(pdf)
     assert picture.kind == "figure"
     assert picture.alt == "Success rates of the six agents we compare."
-    left, _bottom, right, top = picture.box
+    _left, _bottom, right, top = picture.box
     assert right <= 306  # the left column only
     assert chart_top - 1 <= top < text_bottom
     inside = _text_inside(pdf, picture)
