@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/pictures.py                    # baseline 1f351bf, this tree
     .venv/bin/python bench/pictures.py --keep /tmp/pics   # also write the pictures there
+    .venv/bin/python bench/pictures.py --worker 10        # also time the picture worker
 
 Every PDF of ``../shared/data/pdfs`` (when present) and a few made here (a bar chart, a
 photograph-like image, a tall diagram, a paper without figures) is cut by each revision's
@@ -9,7 +10,9 @@ photograph-like image, a tall diagram, a paper without figures) is cut by each r
 from ``git archive``). Reported: kind, size and bytes of the WebP (the site's) and the JPEG
 (Telegram's and email's) per PDF; the WebP's mean and maximum; and what the pictures add to
 a site of 100,000 papers, with every paper pictured and with the newest
-``site_pictures`` (the setting's default) only.
+``site_pictures`` (the setting's default) only. With ``--worker N``: the wall time of
+``render.pictures._run`` making one picture (a worker forked from the fork server, the
+made bar chart), N times per revision, median and spread, the revisions alternating.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ def made_pdfs(folder: Path) -> list[Path]:
     """PDFs of the kinds real papers have, made with the tests' PDF kit."""
     import random
 
-    from fakes.pdfkit import make_paper_pdf
+    from fakes.pdfkit import make_figure_page_pdf, make_paper_pdf
     from PIL import Image, ImageDraw, ImageFilter
 
     rng = random.Random(7)
@@ -60,6 +63,8 @@ def made_pdfs(folder: Path) -> list[Path]:
         make_paper_pdf(folder / "made-tall.pdf", title="Made: a tall diagram", picture=tall,
                        box=(250.0, 450.0), caption="Figure 1: The architecture."),
         make_paper_pdf(folder / "made-text.pdf", title="Made: no figure", figure=False),
+        # an included figure whose box runs over the paragraph above it (as SSRL's)
+        make_figure_page_pdf(folder / "made-over-text.pdf").path,
     ]
 
 
@@ -82,6 +87,40 @@ def child(src: str, pdfs: list[str], keep: str) -> list[dict[str, Any]]:
     return rows
 
 
+def worker_child(src: str, pdf: str, times: int) -> list[float]:
+    """Wall seconds of ``pictures._run`` making ``pdf``'s picture, ``times`` times (the first
+    run also starts the fork server: left out)."""
+    sys.path.insert(0, src)
+    import time
+
+    from dailypapers.render import pictures
+
+    walls = []
+    with tempfile.TemporaryDirectory(prefix="bench-pictures-worker-") as tmp:
+        for n in range(times + 1):
+            folder = Path(tmp) / str(n)
+            folder.mkdir()
+            started = time.perf_counter()
+            pictures._run([(pdf, "x")], folder)
+            walls.append(time.perf_counter() - started)
+            assert (folder / "x.webp").is_file()
+    return walls[1:]
+
+
+def run_worker(src: Path, pdf: Path, times: int) -> list[float]:
+    code = ("import json, sys; sys.path.insert(0, sys.argv[1]); from pictures import "
+            "worker_child; print(json.dumps(worker_child(sys.argv[2], sys.argv[3], "
+            "int(sys.argv[4]))))")
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(Path(__file__).resolve().parent), str(src),
+         str(pdf), str(times)],
+        # the fork server imports the worker's modules before any sys.path change: the
+        # revision's src/ must come first on its path too
+        check=True, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(src)})
+    walls: list[float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return walls
+
+
 def run(src: Path, pdfs: list[Path], keep: Path | None) -> list[dict[str, Any]]:
     code = ("import json, sys; sys.path.insert(0, sys.argv[1]); from pictures import child; "
             "print(json.dumps(child(sys.argv[2], json.loads(sys.argv[3]), sys.argv[4])))")
@@ -97,6 +136,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--baseline", default="1f351bf")
     parser.add_argument("--keep", type=Path, help="write each revision's WebPs here")
+    parser.add_argument("--worker", type=int, default=0, metavar="N",
+                        help="also time the picture worker N times per revision")
     args = parser.parse_args()
     from dailypapers.config import Settings
 
@@ -107,7 +148,17 @@ def main() -> None:
         revisions = {args.baseline: baseline_src(args.baseline), "now": ROOT / "src"}
         results = {name: run(src, pdfs, args.keep / name if args.keep else None)
                    for name, src in revisions.items()}
+        walls: dict[str, list[float]] = {name: [] for name in revisions}
+        chart = next(p for p in pdfs if p.name == "made-chart.pdf")
+        for _round in range(args.worker):  # alternating, one run each per round
+            for name, src in revisions.items():
+                walls[name] += run_worker(src, chart, 1)
     print(f"load average: {os.getloadavg()[0]:.1f}")
+    for name, measured in walls.items():
+        if measured:
+            print(f"picture worker {name:8} one picture: median "
+                  f"{statistics.median(measured):.3f} s wall, min {min(measured):.3f}, max "
+                  f"{max(measured):.3f} ({len(measured)} runs)")
     base, now = results[args.baseline], results["now"]
     print(f"\n| PDF | {args.baseline}: kind, px, WebP / JPEG bytes | now: px, WebP / JPEG |")
     print("|---|---|---|")

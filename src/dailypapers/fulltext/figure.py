@@ -50,7 +50,7 @@ PAGE_LADDER = ((480, 40), (400, 35), (320, 35))
 RENDER_WIDTH = 960  # rendered wider than shown, then downsampled: sharper text
 JPEG_QUALITIES = (70, 60, 50, 40)
 INK = 245  # a grey level darker than this is drawn, not paper
-TRIM_BAND = 0.06  # a white band at a side of a figure wider than this share is cut away
+TRIM_BAND = 0.06  # a white band above or below a figure taller than this share is cut
 ALT_CHARS = 300
 _CAPTION = re.compile(r"^\s*(Figure|Fig\.)\s*(\d+)\s*[:.|]\s*")
 _CONTROL = re.compile("[\x00-\x1f\x7f\ufffe\uffff]")
@@ -346,24 +346,22 @@ def encode(image: Any, alt: str = "", ladder: tuple[tuple[int, int], ...] = LADD
 
 
 def _trimmed(image: Any) -> Any:
-    """The figure without a wide white band at its sides: an included figure's box, or an
-    image's, often holds white margins (or is clipped by the text that closes the figure)
-    that would only make the figure smaller in its picture. A side is cut only when its
-    band is wider than TRIM_BAND of the picture; a small margin is kept."""
+    """The figure without a wide white band above or below it: an included figure's box,
+    or an image's, often holds white margins (or is clipped by the text that closes the
+    figure) that would only make the figure smaller in its picture. A band is cut only
+    when it is taller than TRIM_BAND of the picture; a small margin is kept. The sides stay:
+    a narrower crop shown as wide is a taller picture, in more bytes."""
     ink = image.convert("L").point(lambda v: 255 if v < INK else 0).getbbox()
     if ink is None:
         return image
     width, height = image.size
     pad = max(4, round(0.02 * width))
-    box = [max(0, ink[0] - pad), max(0, ink[1] - pad), min(width, ink[2] + pad),
-           min(height, ink[3] + pad)]
-    for side, size, far in ((0, width, 0), (1, height, 0), (2, width, width),
-                            (3, height, height)):
-        if abs(box[side] - far) < TRIM_BAND * size:
-            box[side] = far  # a narrow margin: left as it is
-    if box == [0, 0, width, height]:
+    top = max(0, ink[1] - pad) if ink[1] - pad > TRIM_BAND * height else 0
+    bottom = (min(height, ink[3] + pad) if height - ink[3] - pad > TRIM_BAND * height
+              else height)
+    if (top, bottom) == (0, height):
         return image
-    return image.crop(tuple(box))
+    return image.crop((0, top, width, bottom))
 
 
 def make_picture(pdf_path: Path) -> Picture:

@@ -137,9 +137,12 @@ class ExtractionWorker:
     """A child process extracting one PDF at a time; restarted after a crash or timeout."""
 
     def __init__(
-        self, timeout: float, *, max_memory: int | None = None, max_chars: int = 3_000_000
+        self, timeout: float, *, max_memory: int | None = None, max_chars: int = 3_000_000,
+        warned: threading.Event | None = None,
     ) -> None:
         self.timeout = timeout
+        # set once a worker has said it could not start (a pool's workers share it: one line)
+        self._warned = warned if warned is not None else threading.Event()
         self.max_memory = max_memory
         self.max_chars = max_chars
         self._ctx = process_context()
@@ -195,8 +198,10 @@ class ExtractionWorker:
                           else f"{type(exc).__name__}: {exc}")
             self._kill()
         self.broken = start_failed("PDF extraction", reason)
-        log.warning("%s: papers keep their abstract and are tried again next run; %s",
-                    self.broken, GUARD_HINT)
+        if not self._warned.is_set():
+            self._warned.set()
+            log.warning("%s: papers keep their abstract and are tried again next run; %s",
+                        self.broken, GUARD_HINT)
         raise WorkerError(self.broken, hint=GUARD_HINT)
 
     def extract(self, path: Path, arxiv_id: str, version: int | None) -> FullText:
@@ -261,7 +266,9 @@ class WorkerPool:
     def __init__(self, count: int, timeout: float, *, max_memory: int | None = None,
                  max_chars: int = 3_000_000) -> None:
         self._free: queue.SimpleQueue[ExtractionWorker] = queue.SimpleQueue()
-        self.workers = [ExtractionWorker(timeout, max_memory=max_memory, max_chars=max_chars)
+        warned = threading.Event()
+        self.workers = [ExtractionWorker(timeout, max_memory=max_memory, max_chars=max_chars,
+                                         warned=warned)
                         for _ in range(max(1, count))]
         self._starter = threading.Thread(target=self._start_all, daemon=True,
                                          name="dailypapers-workers")

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from .candidates import Candidate
 from .cues import has_quantitative
 from .guards import fits
-from .phrasing import definite
-from .picker import Chosen, Picker, drop
+from .phrasing import definite, name_own_method, resolve_pronoun
+from .picker import PHRASERS, Chosen, Picker, drop
 from .roles import is_finding as _finding
 from .scale import built_size
 from .splits import split_claim, split_finding
@@ -104,7 +105,7 @@ def _size_for_results(picker: Picker, one: Chosen, pivot: int) -> None:
     # The names of what the paper made: its method's, and those its contributions introduce.
     made = [one.text, *(c.text for c in picker.cands if c.contrib)]
     names = tuple(dict.fromkeys(n for n in (picker.name, *(
-        name for text in made for name in _NAME_TOKEN_RE.findall(text))) if n))
+        name.rstrip(".") for text in made for name in _NAME_TOKEN_RE.findall(text))) if n))
     holders: dict[int, str] = {}
     for part in ("objective", "method", "implication"):
         ch = picker.chosen[part]
@@ -115,13 +116,15 @@ def _size_for_results(picker: Picker, one: Chosen, pivot: int) -> None:
         held = holders.get(c.index)
         if c is one.candidate or not c.quantitative or (i in picker.used and held is None):
             continue
-        text = picker.phrase(c, "results", gate="method")  # a size: no finding cue needed
+        text = _phrased(picker, c)
         found = built_size(text, names) if text is not None else None
+        # A size needs no finding cue (the method's gate); what stays must fit where it is.
         if found is None or not has_quantitative(found[1]) or not fits("method", found[1]):
             continue
-        if held is None and c.index <= pivot and found[0] is None:
-            continue  # before the contribution, only a sentence that says the authors made it
         rest, size = found
+        if (held is None and c.index <= pivot and rest is None) or (
+                held is not None and rest is not None and not fits(held, rest)):
+            continue  # before the contribution, only a sentence that says the authors made it
         if held is not None and rest is not None:
             _replace(picker, held, c.index, rest)
             held = None
@@ -131,6 +134,13 @@ def _size_for_results(picker: Picker, one: Chosen, pivot: int) -> None:
     if split is not None and split[0] is not None and has_quantitative(split[1]) and fits(
             "method", split[1]):
         _give_results(picker, one, (split[0], split[1]))
+
+
+def _phrased(picker: Picker, c: Candidate) -> str | None:
+    """``c`` phrased for the results, before any gate (only the size it tells must pass)."""
+    name = picker.name if picker.name and picker.name in c.previous else None
+    return resolve_pronoun(PHRASERS["results"](name_own_method(c.text, picker.name)), name,
+                           c.previous)
 
 
 def _replace(picker: Picker, part: str, index: int, text: str) -> None:

@@ -41,7 +41,8 @@ _MODIFIERS = (r"(?:(?!(?:a|an|the|of|to|for|on|in|with|by|from|that|which|author
               r"(?:introduc|present|construct|curat|collect|build|releas|creat|contribut|"
               r"compil|assembl|develop|propos|generat)\w*[,\s])[\w()'’-]+,?\s+){0,8}?")
 # "tailored to this task," "to date,": a short description between the noun and the size.
-_BETWEEN = r"(?:\s+(?:tailored|designed|built|curated|collected|constructed|created|to date)" \
+_BETWEEN = r"(?:\s+(?:tailored|designed|built|curated|collected|constructed|created|to date|" \
+           r"in this (?:paper|work|study))" \
            r"\b[^,;:()]{0,60}?)?,?\s+"
 # "X, a benchmark comprising 324 tasks across 12 domains", "X: a dataset of 250K scores".
 _SCALE_APPOSITIVE_RE = re.compile(
@@ -60,17 +61,25 @@ _SCALE_RELATIVE_RE = re.compile(
 # "PhyGenBench comprises 160 prompts ...": a sentence that tells the dataset's scale.
 _SCALE_VERB_RE = re.compile(r"\s+(?:\w+ly\s+)?(?:comprises|consists of|contains|includes|covers|"
                             r"features|spans|encompasses|has|totals|provides|pairs)\b")
+# "The dataset", "The authors' dataset, MURI-IT,": the paper's data as the subject.
 _DATA_SUBJECT_RE = re.compile(r"^(?:(?:in total|overall|altogether),\s+)?(?:the|this|the authors'|"
-                              r"our)\s+(?:[\w-]+\s+){0,3}?" + _DATA_NOUN + r"s?(?=\s)", re.I)
+                              r"our)\s+(?:[\w-]+\s+){0,3}?" + _DATA_NOUN + r"s?(?:,\s+[^,]{2,40},)?"
+                              r"(?=\s)", re.I)
+# "The built COCO-Matting comprises": a name after an article and one participle.
+_ARTICLE_RE = re.compile(r"^(?:the|our)\s+(?:(?:built|resulting|curated|final|proposed|full|"
+                         r"new)\s+)?", re.I)
 _LEAD_RE = re.compile(r"^(?:in total|overall|altogether),\s+", re.I)
 # The authors make it: "The authors construct / curate / release ... a dataset of N".
 _MAKES_RE = re.compile(
-    r"\b(?:the authors|this (?:paper|work|study|report))\s+(?:(?:\w+ly|also|further|first|then|"
+    r"\b(?:the authors|this (?:paper|work|study|report))\s+(?:[^,;.]{0,80}?\s+(?:and|then)\s+)?"
+    r"(?:(?:\w+ly|also|further|first|then|"
     r"additionally|have|has|are|is)\s+)*(?:introduc|present|construct|curat|collect|buil[dt]|"
     r"releas|creat|contribut|compil|assembl|develop|open-sourc|propos|generat|synthesiz|"
     r"produc|gather|annotat)\w*", re.I)
 # "a newly built dataset containing 3.7 million models": made by the paper, whatever the verb.
 _NEW_RE = re.compile(r"\b(?:new|novel|newly|our|the authors')\b", re.I)
+_BY_US_RE = re.compile(r"\b(?:curated|built|collected|constructed|created|annotated) by "
+                       r"(?:us|the authors|them)\b", re.I)
 _ENUMERATION_RE = re.compile(r"\((?:\d|[ivx]{1,3})\)")
 # ", designed to leverage this data", "and propose three metrics": a digit-free tail after
 # the last number goes.
@@ -148,16 +157,13 @@ def split_scale(text: str) -> tuple[str, str] | None:
 def scale_fact(text: str, names: tuple[str, ...]) -> bool:
     """Whether ``text`` tells the size of the paper's own dataset ("PhyGenBench comprises 160
     prompts ...", "The benchmark contains ..."), not a count of how it was made."""
-    start = _LEAD_RE.match(text)
+    start = _LEAD_RE.match(text) or _ARTICLE_RE.match(text)
     offset = start.end() if start is not None else 0
-    subject = next((n for n in names if text.startswith(n + " ", offset)), None)
-    end = offset + len(subject) if subject is not None else 0
-    if subject is None:
-        match = _DATA_SUBJECT_RE.match(text)
-        if match is None:
-            return False
-        end = match.end()
-    return _SCALE_VERB_RE.match(text, end) is not None and any(ch.isdigit() for ch in text)
+    ends = [offset + len(n) for n in names if text.startswith(n + " ", offset)]
+    subject = _DATA_SUBJECT_RE.match(text)
+    ends += [subject.end()] if subject is not None else []
+    return any(_SCALE_VERB_RE.match(text, end) for end in ends) and any(
+        ch.isdigit() for ch in text)
 
 
 def built_size(text: str, names: tuple[str, ...]) -> tuple[str | None, str] | None:
@@ -171,7 +177,11 @@ def built_size(text: str, names: tuple[str, ...]) -> tuple[str | None, str] | No
     if split is None or _ENUMERATION_RE.search(text):
         return None  # "(1) a strategy, (2) a corpus of 8.3M pairs, (3) ...": no clean split
     head, size = split
-    # What stays must say what the authors made: "The authors construct X, a dataset." (not
-    # "The authors pretrain on X, a collection.", a dataset used, or a finding's opening).
-    own = _MAKES_RE.search(head) or (_NEW_RE.search(head) and re.search(r"\s(?:is|are)\s", head))
+    # What stays must say the authors made it ("The authors construct X, a dataset.", "X, a
+    # dataset curated by us"), or the dataset bears the paper's name ("Puffin-4M"); not a
+    # dataset used ("The authors pretrain on X, a collection."), nor a finding's opening.
+    subject = size.split(" ", 1)[0]
+    own = (_MAKES_RE.search(head) or _BY_US_RE.search(text)
+           or (_NEW_RE.search(head) and re.search(r"\s(?:is|are)\s", head))
+           or any(len(n) >= 3 and n in subject for n in names))
     return (head, size) if own and any(ch.isdigit() for ch in size) else None

@@ -81,7 +81,7 @@ def split_finding(text: str, name: str | None) -> tuple[str, str] | None:
     contribution sentence closes with, told as the results part, when the name is known."""
     match = _CLOSING_FINDING_RE.search(text)
     if match is None or name is None or name not in text[: match.start()] or \
-            match.start() < 40:
+            match.start() < 30:
         return None
     verb = match.group("verb")[:-3]
     verb = {"sett": "set", "cutt": "cut"}.get(verb, verb)
@@ -96,8 +96,10 @@ _RESULT_VERBS = (r"(?:achieves|outperforms|surpasses|improves|reduces|reaches|at
                  r"yields|sets|matches|exceeds|boosts|doubles|halves|speeds up|cuts|accelerates|"
                  r"enables|runs|generates)")
 # "... and show that X improves Y by 5%": a claim the contribution sentence ends with.
-_CLAIM_RE = re.compile(r",?\s+and\s+(?:\w+ly\s+)?(?:show|demonstrate|find|reveal|observe)s?"
-                       r"\s+that\s+(?P<rest>[^;]{20,})$")
+# "..., suggesting that X is 10 points better", "... and found that X needs 10 steps".
+_CLAIM_RE = re.compile(r"(?:,?\s+and\s+(?:\w+ly\s+)?(?:show|demonstrate|find|reveal|observe)"
+                       r"(?:s|ed)?|\s+and\s+(?:found|showed|shown)|,\s+(?:thereby\s+)?(?:suggesting|"
+                       r"showing|demonstrating|revealing|finding))\s+that\s+(?P<rest>[^;]{20,})$")
 # "... a <noun> that (not only) achieves 50 points on AIME": a finding told as a description.
 _FINDING_NOUN_RE = re.compile(
     r"(?P<lead>,\s+)?\b(?:a|an)\s+(?P<noun>(?:[\w-]+\s+|\([\w-]+\)\s+){0,10}?"
