@@ -170,3 +170,13 @@ def test_a_finding_the_contribution_suggests_moves_to_the_results() -> None:
     assert got["one_line"] == ("The authors explore the upper bound of reasoning in many "
                                "languages.")
     assert got["results"].startswith("Multilingual reasoning promises nearly 10 Acc@k points")
+
+
+def test_the_one_line_keeps_a_size_it_cannot_spare() -> None:
+    # Split, the one-line would read "This paper introduces a novel dataset.": it keeps all.
+    got = parts(
+        "Dark humor in memes is hard to moderate. In this paper, we introduce a novel dataset "
+        "of 4,379 memes annotated for dark humor. Models fine-tuned on it detect dark humor "
+        "better than zero-shot models.", "Dark Humor Memes")
+    assert "4,379 memes" in got["one_line"]
+    assert "4,379" not in got["results"]
