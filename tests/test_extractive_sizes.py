@@ -159,6 +159,13 @@ def test_a_name_a_macro_took_is_not_chosen() -> None:
     # "\dataset is currently the largest ...": the name is gone, the sentence is broken.
     assert not fits("method", "The is currently the largest egocentric QA dataset.")
     assert fits("method", "The dataset is currently the largest egocentric QA dataset.")
+    # "This is achieved by ..." has no noun to resolve: it stays a pointer, never "The is".
+    from dailypapers.summarize.extractive.phrasing import resolve_pronoun
+
+    assert resolve_pronoun("This is achieved through a new adapter.", None,
+                           "Adapting knowledge is key.") == (
+        "This is achieved through a new adapter.")
+    assert not fits("method", "This is achieved through a new adapter.")
 
 
 def test_a_finding_the_contribution_suggests_moves_to_the_results() -> None:
