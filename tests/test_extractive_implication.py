@@ -96,3 +96,78 @@ def test_a_step_that_closes_with_a_mechanism_gives_no_implication() -> None:
                                     abstract))
     assert summary.implication == ""
     assert "12.4" in summary.results
+
+
+def test_a_sentence_reading_the_findings_for_their_meaning_leaves_the_results() -> None:
+    abstract = (
+        "Safety tuning of language models is costly. We propose SteerSafe, a method that "
+        "edits a few weights along a refusal direction. SteerSafe raises refusal rates on "
+        "harmful prompts by 21 points while keeping MMLU accuracy within 0.3 points. Our "
+        "results suggest that targeted weight steering is a cheap mechanism to improve "
+        "model safety, complementing costlier fine-tuning.")
+    summary = summarize_paper(Paper("2501.00013", "SteerSafe: Cheap Safety by Steering",
+                                    abstract))
+    assert summary.implication == ("Targeted weight steering is a cheap mechanism to improve "
+                                   "model safety, complementing costlier fine-tuning.")
+    assert "21 points" in summary.results and "suggest" not in summary.results
+    assert find_defects(summary) == []
+
+
+def test_a_closing_it_or_its_after_the_authors_own_sentence_is_the_method() -> None:
+    abstract = (
+        "Faces in shared photos leak identities. We propose VeilFace, an anonymizer that "
+        "swaps identities in a diffusion model's latent space. VeilFace keeps pose and "
+        "expression through a landmark loss and needs no training per identity. Experiments "
+        "on three face datasets show that VeilFace lowers re-identification to 2.1% while "
+        "keeping image quality. Its flexibility and robustness make it well-suited for "
+        "real-world photo sharing.")
+    summary = summarize_paper(Paper("2501.00014", "VeilFace: Anonymous Faces", abstract))
+    assert summary.implication == ("VeilFace's flexibility and robustness make it well-suited "
+                                   "for real-world photo sharing.")
+    assert find_defects(summary) == []
+
+
+def test_the_authors_insights_and_what_can_be_used_are_implications() -> None:
+    abstract = (
+        "Long chain-of-thought training is poorly understood. This paper studies how "
+        "supervised fine-tuning and reinforcement learning shape long reasoning. The authors "
+        "train 40 models on math data with varied rewards, lengths and data sources and "
+        "measure their reasoning on six benchmarks. (1) Length rewards help only with a "
+        "repetition penalty; (2) noisy web solutions help out-of-domain tasks. These "
+        "insights provide practical guidance for training long reasoning models.")
+    summary = summarize_paper(Paper("2501.00015", "Demystifying Long Chain-of-Thought",
+                                    abstract))
+    assert summary.implication == ("The authors' insights provide practical guidance for "
+                                   "training long reasoning models.")
+    usable = (
+        "Dialogue agents lose track of long user histories. We propose MemTrace, a memory "
+        "store that keeps a timeline of user facts. MemTrace indexes facts by time and "
+        "topic and retrieves them with a learned scorer. On two long-dialogue benchmarks "
+        "MemTrace answers 18% more questions than the best retrieval baseline. The store "
+        "can be seamlessly integrated into existing assistants for real-time use.")
+    summary = summarize_paper(Paper("2501.00016", "MemTrace: Timelines for Agents", usable))
+    assert summary.implication == ("The store can be seamlessly integrated into existing "
+                                   "assistants for real-time use.")
+
+
+def test_a_benefit_the_contribution_names_is_the_implication_when_nothing_else_is() -> None:
+    abstract = (
+        "Training multi-modal foundation models is expensive. We introduce MixFormer, a "
+        "sparse multi-modal transformer that significantly reduces pretraining costs for "
+        "image, text and speech generation. "
+        "MixFormer decouples feed-forward layers and attention matrices by modality while "
+        "keeping global self-attention over the sequence. In the image-text setting a 7B "
+        "MixFormer matches the dense baseline with 55.8% of the FLOPs.")
+    summary = summarize_paper(Paper("2501.00017", "MixFormer: Sparse Multi-Modal Models",
+                                    abstract))
+    assert summary.implication == ("MixFormer significantly reduces pretraining costs for "
+                                   "image, text and speech generation.")
+    assert summary.method.startswith("MixFormer decouples feed-forward layers")
+    assert "55.8%" in summary.results
+    # Told how it works ("through", "using"), the description stays the method.
+    how = abstract.replace("that significantly reduces pretraining costs for",
+                           "that enables modality-specific processing through routing for")
+    summary = summarize_paper(Paper("2501.00018", "MixFormer: Sparse Multi-Modal Models",
+                                    how))
+    assert summary.implication == ""
+    assert "through routing" in summary.method

@@ -23,6 +23,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from fakes.files import serve_folder
 from fakes.pdfkit import cache_pdf, make_paper_pdf
 from PIL import Image
 
@@ -132,6 +133,65 @@ def test_an_extraction_worker_that_cannot_start_keeps_the_pdf_and_the_next_run_r
     again = _run(_script(isolated_env, "texts", TEXTS, guard=True), isolated_env)
     assert again.returncode == 0, again.stderr
     assert "text: pdf |" in again.stdout and not _our_lines(again.stderr)
+
+
+RUN = """\
+import sys
+from dailypapers.cli import main
+main(["run", "--date", sys.argv[2], "--input", sys.argv[3], "--dir", sys.argv[1]])
+"""
+
+
+def test_a_whole_run_from_a_script_without_the_guard_loses_nothing(tmp_path: Path) -> None:
+    """The day, end to end: PDFs from a loopback arXiv, the site, Telegram. Without the
+    guard the run publishes and delivers on abstracts, says why in one line per worker
+    kind, and marks nothing; run again as it should be written, it reads the PDFs and makes
+    the pictures, and sends nothing twice (nor a picture alone, after its paper)."""
+    from faultkit import DATE, ChatServer, cli_env, hf_item, telegram_dir
+
+    items = [hf_item(1), hf_item(2)]
+    papers = tmp_path / "arxiv"
+    (papers / "pdf").mkdir(parents=True)
+    for item in items:
+        make_paper_pdf(papers / "pdf" / item["paper"]["id"],
+                       title=item["paper"]["title"])
+    with serve_folder(papers, "application/pdf") as arxiv, ChatServer() as chat:
+        root = telegram_dir(tmp_path / "w", chat.url, items, fulltext=True, site=True,
+                            arxiv_url=arxiv.url)
+        args = [str(root), DATE, str(root / "day.json")]
+
+        def run(guard: bool) -> subprocess.CompletedProcess[str]:
+            script = _script(tmp_path, "run", RUN, guard=guard)
+            return subprocess.run([sys.executable, str(script), *args], cwd=root,
+                                  env=cli_env(), capture_output=True, text=True,
+                                  timeout=600, check=False)
+
+        first = run(guard=False)
+        # partial: published and delivered on abstracts, saying why and when it is fixed
+        assert first.returncode == 3, first.stderr[-3000:]
+        assert "2 without full text" in first.stdout and "tried again next run" in first.stdout
+        lines = _our_lines(first.stderr)
+        assert len(lines) == 2, first.stderr[-3000:]  # the texts' workers, the pictures'
+        assert sum("left for the next run" in line for line in lines) == 1
+        assert not list((root / "site").rglob("*.webp"))
+        sent = len(chat.received)
+        assert sent >= 2  # the day's papers (and its header)
+        cached = sorted((root / "cache" / "pdf" / "blobs").glob("*.pdf"))
+        assert len(cached) == 2  # kept: the next run reads them without asking again
+        asked = len(arxiv.asked)
+        assert not [path for path in arxiv.asked if "/html/" in path]
+
+        again = run(guard=True)
+        assert again.returncode == 0, again.stderr[-3000:]
+        assert not _our_lines(again.stderr)
+        assert len(arxiv.asked) == asked  # nothing downloaded again
+        assert len(list((root / "site" / "img").glob("*.webp"))) == 2
+        # nothing sent twice, and no picture after its paper's message, out of order
+        assert len(chat.received) == sent
+        year, month, day = DATE.split("-")
+        data = json.loads((root / "data" / year / month / f"{day}.json").read_text("utf-8"))
+        assert len(data["papers"]) == 2
+        assert all(p["fulltext_source"] == "pdf" for p in data["papers"])
 
 
 def test_a_dead_fork_server_is_started_again(isolated_env: Path) -> None:

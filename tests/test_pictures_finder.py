@@ -88,6 +88,69 @@ def test_the_white_margin_of_an_included_figure_is_cut_away(tmp_path: Path) -> N
     assert first_ink < 0.08 * len(rows)
 
 
+def _two_column_paper(path: Path) -> tuple[float, float]:
+    """A two-column page as another producer (reportlab) writes it: the left column has a
+    paragraph, then a chart included as a form whose box runs 48 points above what it
+    draws (over the paragraph's last lines), its caption and more text; the right column is
+    text from top to bottom. Returns (the paragraph's lowest ink, the chart's top)."""
+    from reportlab.lib.pagesizes import letter
+    from reportlab.pdfgen import canvas
+
+    _width, height = letter
+    pdf = canvas.Canvas(str(path), pagesize=letter)
+    chart_w, drawn, overlap = 230.0, 150.0, 48.0
+    pdf.beginForm("chart", lowerx=0, lowery=0, upperx=chart_w, uppery=drawn + overlap)
+    pdf.setFillColorRGB(1, 1, 1)
+    pdf.rect(0, 0, chart_w, drawn + overlap, stroke=0, fill=1)  # a plotting tool's page
+    for n in range(6):
+        pdf.setFillColorRGB(0.2 + n * 0.12, 0.35, 0.8 - n * 0.1)
+        pdf.rect(14 + n * 36, 14, 28, 30 + (n * 5 % 6) * 18, stroke=0, fill=1)
+    pdf.setFillColorRGB(0, 0, 0)
+    pdf.setFont("Helvetica", 7)
+    pdf.drawString(14, drawn - 8, "Success rate of six agents on the held-out tasks (%).")
+    pdf.endForm()
+    line = "Body text in the left column that reads as prose and is no part of it."
+    pdf.setFont("Times-Roman", 9.5)
+    y = height - 72
+    for n in range(14):  # the left column's paragraph, ending in a short line
+        pdf.drawString(54, y, line if n < 13 else "Its gap judging at last.")
+        y -= 11.5
+    text_bottom = y + 11.5 - 2.0  # its descenders
+    bottom = y - 6 - drawn
+    pdf.saveState()
+    pdf.translate(54 + (246 - chart_w) / 2, bottom)
+    pdf.doForm("chart")
+    pdf.restoreState()
+    pdf.setFont("Times-Roman", 8.5)
+    pdf.drawString(54, bottom - 14, "Figure 2: Success rates of the six agents we compare.")
+    pdf.setFont("Times-Roman", 9.5)
+    y = bottom - 40
+    while y > 72:
+        pdf.drawString(54, y, line)
+        y -= 11.5
+    y = height - 72
+    while y > 72:  # the right column, text only
+        pdf.drawString(318, y, "Right column body text, all the way down the page.")
+        y -= 11.5
+    pdf.showPage()
+    pdf.save()
+    return text_bottom, bottom + 14 + 30 + 5 * 18
+
+
+def test_a_figure_in_one_column_of_a_two_column_page(tmp_path: Path) -> None:
+    pdf = tmp_path / "two-columns.pdf"
+    text_bottom, chart_top = _two_column_paper(pdf)
+    picture = make_picture(pdf)
+    assert picture.kind == "figure"
+    assert picture.alt == "Success rates of the six agents we compare."
+    _left, _bottom, right, top = picture.box
+    assert right <= 306  # the left column only
+    assert chart_top - 1 <= top < text_bottom
+    inside = _text_inside(pdf, picture)
+    assert "Body text" not in inside and "judging" not in inside
+    assert "Right column" not in inside
+
+
 @pytest.mark.shared
 def test_real_figures_hold_no_line_of_body_text(shared_data: Path) -> None:
     pdfs = sorted((shared_data / "pdfs").glob("*.pdf"))

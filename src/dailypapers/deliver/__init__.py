@@ -180,13 +180,15 @@ def _deliver_channel(
         items = channel.items(digest)
         for item in items if key_prefix else ():
             item.key = key_prefix + item.key
+            item.before = key_prefix + item.before if item.before else None
         result.note = channel.note
         # The record names a recipient only by its keyed hash (recipients.py); rows from
         # before that are moved to it first.
         keys = {i.target: record_key(channel, i.target) for i in items}
         store.rekey_deliveries(name, {old: new for target, new in keys.items()
                                       for old in (target, plain_key(target)) if old != new})
-        pending = [i for i in items if not store.delivered(name, keys[i.target], i.key)]
+        pending = [i for i in items if not store.delivered(name, keys[i.target], i.key)
+                   and not (i.before and store.delivered(name, keys[i.target], i.before))]
         result.already = len(items) - len(pending)
         if dry_run:
             result.pending = pending

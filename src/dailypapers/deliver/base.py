@@ -40,6 +40,9 @@ class Item:
     preview: str
     body: Any = None
     meta: dict[str, Any] = field(default_factory=dict)
+    # Sent only ahead of the item with this key: once that one went out, this one is late
+    # and left out (a paper's picture made after its message was sent).
+    before: str | None = None
 
 
 class Channel(ABC):

@@ -230,9 +230,12 @@ class TelegramChannel(HttpChannel):
         if gist:
             lines.append([Span(one_line(gist))])
         caption = split_lines(lines, MAX_CAPTION - 24)[0]
+        # A picture made after the paper's message went out (a worker that could not start,
+        # a lost cache) is not sent on its own: it would repeat the title out of order.
         return Item(f"photo:{date}:{entry.paper.arxiv_id}", self.chat_id,
                     "[photo] " + _preview(caption),
-                    body={"kind": "photo", "path": str(picture.jpeg), "caption": to_html(caption)})
+                    body={"kind": "photo", "path": str(picture.jpeg), "caption": to_html(caption)},
+                    before=paper_key(date, entry.paper.arxiv_id))
 
     def _audio_items(self, digest: DayDigest, entries: list[DigestEntry]) -> list[Item]:
         items: list[Item] = []

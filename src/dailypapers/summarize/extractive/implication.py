@@ -12,13 +12,44 @@ outright what the work means (:func:`.roles.not_what_it_means`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from .candidates import Candidate, Sections
 from .clauses import split_closing
+from .cues import has_quantitative
 from .guards import fits
+from .phrasing import strip_leadin
 from .picker import Chosen, Picker
 from .roles import PRACTICAL_RE, STEP_RE, does_step, is_finding, not_what_it_means
+
+# "Our findings suggest ...", "These results highlight ...": a finding read for what it
+# means (not "These results show X outperforms Y", which is the finding itself).
+_READS_FOR_MEANING_RE = re.compile(
+    r"^(?:overall,? |together,? |taken together,? )?(?:our|these|the|such) (?:\w+ ){0,2}"
+    r"(?:findings|results|analys[ie]s|observations|experiments|insights|studies|evidence) "
+    r"(?:\w+ )?(?:suggest|highlight|underscore|imply|point to|call for|emphasi[sz]e|"
+    r"open|pave|provide (?:insights?|guidance|evidence))", re.I)
+
+# What a sentence that holds no finding says about what comes next.
+_OUTLOOK_RE = re.compile(r"\b(?:hope|potential|could|may|might|pav\w+ the way|future|"
+                         r"step (?:toward|forward)|new (?:avenues?|pathways?|directions?))\b",
+                         re.I)
+_FINDING_WORD_RE = re.compile(r"\b(?:outperform\w*|surpass\w*|achiev\w*|superior\w*|gains?|"
+                              r"struggl\w*|validat\w*|better|higher|lower|improv\w+ over|"
+                              r"compared|state-of-the-art)\b", re.I)
+
+# What a contribution's description says the work makes possible or cheaper ("X enables
+# real-time editing", "X significantly reduces pretraining costs"), not how it works.
+_BENEFIT_RE = re.compile(
+    r"^\S+(?: \S+){0,3}? (?:\w+ly )?(?:enables|allows|facilitates|democratizes|simplifies|"
+    r"makes \S+(?: \S+){0,4}? (?:possible|practical|feasible|accessible|affordable|easier)|"
+    r"(?:reduces|lowers|cuts|eliminates) (?:the )?(?:\w+ ){0,2}(?:costs?|time|memory|latency|"
+    r"overhead|compute|computation|barriers?|need))\b")
+
+# How it is done: a description that says so is the method.
+_HOW_RE = re.compile(r"\b(?:through|via|using|based on|by \w+ing|with (?:a|an|the) \w+ "
+                     r"(?:module|mechanism|loss|encoder|decoder|network|pipeline))\b", re.I)
 
 Key = Callable[[Candidate], tuple[float, ...] | None]
 
@@ -64,6 +95,48 @@ def late_implication(picker: Picker, pivot: int) -> None:
             c.scores["method"] >= 2.5 and not c.impl_cue) and not STEP_RE.search(c.text)
         and (c.impl_cue or PRACTICAL_RE.search(c.text)) and not does_step(c)
         and not not_what_it_means(c) else None)
+
+
+def meaning_from_results(picker: Picker) -> None:
+    """No implication yet: a sentence the results hold that reads the findings for what they
+    mean ("Our results suggest that ...") and has no number moves to the implication, when
+    the results keep another sentence."""
+    held = picker.chosen["results"]
+    if picker.chosen["implication"] is not None or held is None:
+        return
+    by_index = {c.index: c for c in picker.cands}
+    for index, _ in sorted([(held.candidate.index, held.text), *held.more], reverse=True):
+        c = by_index.get(index)
+        if c is None or c.quantitative or c.contrib or not (
+                _READS_FOR_MEANING_RE.match(strip_leadin(c.text)) or (
+                    c.kind == "implication" and _OUTLOOK_RE.search(c.text)
+                    and not _FINDING_WORD_RE.search(c.text))):
+            continue
+        text = picker.phrase(c, "implication")
+        if text is None:
+            continue
+        rest = sorted(item for item in [(held.candidate.index, held.text), *held.more]
+                      if item[0] != index)
+        picker.chosen["results"] = Chosen(by_index[rest[0][0]], rest[0][1], rest[1:]) \
+            if rest else None
+        picker.chosen["implication"] = Chosen(c, text)
+        return
+
+
+def benefit_from_description(picker: Picker, contribution: Candidate) -> None:
+    """No implication yet: the contribution's description leads the method ("X, a model
+    that enables Y" told as "X enables Y") and says what the work makes possible: it is the
+    implication, when the method keeps another sentence."""
+    held = picker.chosen["method"]
+    if picker.chosen["implication"] is not None or held is None or not held.more or \
+            held.candidate is not contribution or not _BENEFIT_RE.match(held.text) or \
+            has_quantitative(held.text) or _HOW_RE.search(held.text) or \
+            not fits("implication", held.text):
+        return
+    by_index = {c.index: c for c in picker.cands}
+    rest = sorted(held.more)
+    picker.chosen["method"] = Chosen(by_index[rest[0][0]], rest[0][1], rest[1:])
+    picker.chosen["implication"] = Chosen(contribution, held.text)
 
 
 def closing_implication(picker: Picker, pivot: int) -> None:

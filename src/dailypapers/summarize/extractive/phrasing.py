@@ -58,7 +58,7 @@ _IMPL_LEADIN_RE = re.compile(
 _PAREN_RE = re.compile(r"\s*\((?=[^()]*\s)[^()\d%]{12,}\)")
 # "This is achieved by ..." has no noun: "This" points at the whole sentence before.
 _LEADING_PRONOUN_RE = re.compile(
-    r"^(?:(it|they|its|their)|(?:this|these|such an?|such) (?!(?:is|are|was|were|has|have|had|"
+    r"^(?:(its|it|they|their)|(?:this|these|such an?|such) (?!(?:is|are|was|were|has|have|had|"
     r"can|could|will|would|may|might|should|must|does|did|do)\b)([a-z][a-z-]+?))(?:s|es)?\b",
     re.I)
 _TRIM_CLAUSE_RE = re.compile(
@@ -153,7 +153,8 @@ def _subject_of(previous: str) -> str | None:
 _OWN_WORK_PRONOUN_RE = re.compile(
     r"^(?i:these|this)\s+((?:[a-z][\w-]*\s+){0,2}?(?:innovations?|contributions?|techniques?|"
     r"designs?|improvements?|modifications?|components?|strategies|optimizations?|changes?|"
-    r"efforts?|advances|enhancements?|extensions?)\b)")
+    r"efforts?|advances|enhancements?|extensions?|insights?|observations?|lessons?|analyses|"
+    r"tools?|resources?)\b)")
 
 
 _TERMED_RE = re.compile(r"^(?i:this|these)\s+[\w\s-]{3,60}?,\s+(?:termed|called|named|dubbed)\s+"

@@ -6,6 +6,7 @@ the best-keyed candidate whose phrasing passes the gate (:func:`.guards.fits`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -20,6 +21,12 @@ from .phrasing import (
     plain,
     resolve_pronoun,
 )
+
+_IT_RE = re.compile(r"(?:[A-Z]\w+, )?(?:[Ii]ts?)\b")
+# A sentence before a closing "It ..." that is about the paper's own work, so "It" is the
+# method: "We/Our ...", "Experiments show ...", "Extensive results demonstrate ...".
+_OWN_BEFORE_RE = re.compile(r"^(?:(?:[A-Z]\w+ ){0,2}(?:we|our)\b|(?:\w+ ){0,2}(?:experiments?|"
+                            r"results|evaluations?)\b)", re.I)
 
 PARTS = ("one_line", "objective", "method", "results", "implication")
 PHRASERS: dict[str, Callable[[str], str]] = {
@@ -51,7 +58,9 @@ class Picker:
 
     def phrase(self, c: Candidate, part: str, gate: str | None = None) -> str | None:
         """``c`` phrased for ``part``, if it passes the gate for ``gate`` (``part``)."""
-        name = self.name if self.name and self.name in c.previous else None
+        name = self.name if self.name and (self.name in c.previous or (
+            part == "implication" and _IT_RE.match(c.text) and _OWN_BEFORE_RE.match(
+                c.previous))) else None
         text = PHRASERS[part](name_own_method(c.text, self.name))
         resolved = resolve_pronoun(text, name, c.previous)
         if resolved is None:

@@ -224,16 +224,18 @@ _MEANS_RE = re.compile(
     r"^(?:(?:our|these|the|overall,? (?:our|these)) (?:findings|results|analysis|study|"
     r"observations)\b|[\w-]+(?: [\w-]+){0,3} (?:is|are) (?:\w+ )?(?:easy|simple|"
     r"efficient|lightweight|plug-and-play|training-free|model-agnostic|compatible|"
-    r"practical|general)\b)"
-    r"|\b(?:can|could) (?:easily )?(?:serve as|be (?:easily )?(?:used|applied|integrated|"
-    r"deployed|plugged|combined))\b", re.I)
+    r"practical|general)\b)", re.I)
+# Anywhere in the sentence: "X can be seamlessly integrated into ...", "can serve as".
+_CAN_BE_USED_RE = re.compile(
+    r"\b(?:can|could) (?:\w+ly )?(?:serve as|be (?:\w+ly )?(?:used|applied|integrated|"
+    r"deployed|plugged|combined|adopted|extended|transferred))\b", re.I)
 
 
 def not_what_it_means(c: Candidate) -> bool:
     """The learned kind says method, or results with a result word (a finding), and nothing
     in the sentence says outright what the work means: no implication."""
     return (c.kind == "method" or (c.kind == "results" and c.result_word)) and \
-        not _MEANS_RE.match(strip_leadin(c.text))
+        not _MEANS_RE.match(strip_leadin(c.text)) and not _CAN_BE_USED_RE.search(c.text)
 
 
 def does_step(c: Candidate) -> bool:

@@ -27,7 +27,13 @@ from .cues import (
     could_be_finding,
 )
 from .guards import fits
-from .implication import closing_implication, first_implication, late_implication
+from .implication import (
+    benefit_from_description,
+    closing_implication,
+    first_implication,
+    late_implication,
+    meaning_from_results,
+)
 from .phrasing import trim
 from .picker import Chosen, Picker
 from .result_numbers import number_for_results
@@ -43,8 +49,8 @@ from .splits import (
 )
 
 # Characters a part's sentence may keep before its digit-free trailing clauses go (trim).
-PART_BUDGET = {"one_line": 320, "objective": 300, "method": 360, "results": 400,
-               "implication": 320}
+PART_BUDGET = {"one_line": 420, "objective": 400, "method": 470, "results": 520,
+               "implication": 420}
 _RESULT_CLAUSE_RE = re.compile(r"\b(?:achiev|outperform|surpass|improv|reduc|speed|boost|"
                                r"exceed|reach|attain)\w*", re.I)
 _BASELINE_RE = re.compile(r"\b(?:baselines?|prior|existing|previous|state-of-the-art "
@@ -178,8 +184,11 @@ def select(cands: Sequence[Candidate], extra: Sections, name: str | None,
         picker.chosen[part] = Chosen(one.candidate, clause, [] if current is None else [
             (current.candidate.index, current.text), *current.more])
     number_for_results(picker, pivot)
+    meaning_from_results(picker)
     if picker.chosen["implication"] is None:
         closing_implication(picker, pivot)
+    if described is not None and one is not None:
+        benefit_from_description(picker, one.candidate)
     # Room left: a second sentence for the method and the results, in the paper's order.
     picker.extend("method", cands, lambda c: None if c.quantitative and not c.size_only
                   else method_key(c), budget)
