@@ -74,7 +74,7 @@ def test_site_shows_pictures_only_for_papers_with_a_pdf(isolated_env: Path) -> N
         assert images == ["2503.00001v2.webp"]
         assert (site / "img" / images[0]).stat().st_size <= MAX_BYTES
         day = (site / "days" / "2025-03-03.html").read_text(encoding="utf-8")
-        assert day.count("<img ") == 1 and 'loading="lazy"' in day
+        assert day.count("<img ") == 1 and " loading=lazy " in day  # constants unquoted
         paper_page = (site / "papers" / "2503" / "2503.00001.html").read_text(encoding="utf-8")
         assert 'alt="Accuracy of our method against three baselines."' in paper_page
         assert "<img " not in (site / "papers" / "2503" / "2503.00002.html").read_text(
