@@ -180,6 +180,11 @@ def test_a_demonstrative_before_a_verb_is_not_read_as_the_name() -> None:
     # "This highlights the ..." stands for the whole sentence before, not the method.
     assert resolve_pronoun("This highlights the need for harder benchmarks.", "VF-Eval",
                            "Models score 40% on VF-Eval.") is None
+    # A verb right after a singular "This" ("This enables adaptive ...") has no noun to keep.
+    assert resolve_pronoun("This enables adaptive memory control.", "Lizard",
+                           "Lizard mixes gated attention with a sliding window.") is None
+    assert resolve_pronoun("These results show clear gains.", "Lizard", "") == (
+        "These results show clear gains.")
     # "This is ..." is left as it is, and the gate refuses it (it leans on what came before).
     kept = resolve_pronoun("This is the first open model of its kind.", "Orca", "")
     assert kept is None or not fits("implication", kept)
@@ -208,3 +213,22 @@ def test_a_closing_size_a_report_or_a_setup_step_is_no_implication() -> None:
     summary = summarize_paper(Paper("2501.00020", "OpenResearcher: Any Strategy", setup))
     assert "equip" not in summary.implication
     assert find_defects(summary) == []
+
+
+def test_a_problem_statement_after_the_contribution_is_no_implication() -> None:
+    abstract = (
+        "Recent 3D generators rely on small sets of 3D labels for content creation. However, "
+        "their quality is bounded by the lack of scalable training data. In this work, we "
+        "present SeeMore, a multi-view diffusion model trained on large-scale web videos for "
+        "open-world 3D creation. To achieve this, we first scale up the training data with a "
+        "curation pipeline that filters out inconsistent views. Nevertheless, learning 3D "
+        "priors from videos without camera pose annotations is nontrivial, and annotating "
+        "poses for web-scale videos is prohibitively expensive. To remove the need for "
+        "poses, we introduce a visual condition made of noised, masked video frames. "
+        "Finally, we integrate SeeMore into a warping-based pipeline for high-fidelity 3D "
+        "generation. Our comparisons on single and sparse reconstruction benchmarks show "
+        "that SeeMore achieves notable zero-shot generation, markedly outperforming models "
+        "trained on costly 3D datasets.")
+    summary = summarize_paper(Paper("2501.00021", "SeeMore: 3D from Videos", abstract))
+    assert summary.implication == ""
+    assert "outperforming" in summary.results

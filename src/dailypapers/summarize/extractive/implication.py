@@ -87,7 +87,7 @@ def first_implication(picker: Picker, extra: Sections, pivot: int) -> Key:
 
 def late_implication(picker: Picker, pivot: int) -> None:
     """Still none: the latest remaining sentence after the contribution that says what the
-    work offers in practice (a cue first), not a step of how it works."""
+    work offers in practice (a cue first), not a step of how it works nor a problem."""
     n = len(picker.cands)
     if picker.chosen["implication"] is not None or n < 3:
         return
@@ -96,7 +96,8 @@ def late_implication(picker: Picker, pivot: int) -> None:
         if (c.index > pivot or c.index >= n // 2) and not c.contrib and not (
             c.scores["method"] >= 2.5 and not c.impl_cue) and not STEP_RE.search(c.text)
         and (c.impl_cue or PRACTICAL_RE.search(c.text)) and not does_step(c)
-        and not not_what_it_means(c) else None)
+        and not not_what_it_means(c) and not (c.problem and c.kind == "objective")
+        else None)
 
 
 def meaning_from_results(picker: Picker) -> None:

@@ -107,6 +107,13 @@ def depersonalize(text: str) -> str:
 # What follows a verb, not a noun: "This highlights the ...", "These show that ...".
 _VERB_AFTER_RE = re.compile(r"\s+(?:the|a|an|that|how|why|what|its|their|our|it|them|us|"
                             r"this|these|to)\b")
+# "This enables adaptive ...": a verb right after a singular "This", never a noun it
+# qualifies ("These results" is a noun).
+_DEMONSTRATIVE_VERBS = frozenset({
+    "enables", "allows", "makes", "facilitates", "opens", "paves", "lets", "empowers",
+    "highlights", "shows", "demonstrates", "suggests", "indicates", "reveals", "leads",
+    "yields", "ensures", "helps", "provides", "offers", "reduces", "improves", "means",
+    "underscores", "motivates", "requires", "results", "gives", "brings", "creates"})
 _SELF_NOUNS = frozenset({"paper", "work", "study", "article", "report", "survey",
                          "research", "thesis", "result", "finding"})
 _SELF_PHRASE_RE = re.compile(r"^th(?:is|ese) (?:[\w-]+ ){0,3}(?:paper|work|study|article|"
@@ -181,7 +188,9 @@ def resolve_pronoun(text: str, name: str | None, previous: str = "") -> str | No
     if own is not None:
         return "The authors' " + text[own.start(1):]
     pronoun, noun = match.group(1), match.group(2)
-    if noun is not None and _VERB_AFTER_RE.match(text, match.end()):
+    if noun is not None and (_VERB_AFTER_RE.match(text, match.end()) or (
+            match.group(0).lower().startswith("this ")
+            and match.group(0).lower().split()[-1] in _DEMONSTRATIVE_VERBS)):
         return None  # "This highlights the need ...": "This" is a whole sentence before
     if noun is not None and (noun.lower() in _SELF_NOUNS or _SELF_PHRASE_RE.match(text)):
         return text  # "This paper ...", "These results ...": the checker judges these
