@@ -36,6 +36,10 @@ def summarize(abstract: str, title: str):  # type: ignore[no-untyped-def]
         ("it costs $120 a day", True),
         ("a 2-3x speedup", True),
         ("Llama 3 8B reaches 20% more", True),
+        # A number that ends the sentence is still a number; a version that does is not.
+        ("with a Pearson correlation coefficient of 0.78.", True),
+        ("a study with participants numbering 804.", True),
+        ("a multi-agent system built on Gemini 2.0.", False),
         # Names, pointers and years are not numbers a reader would look for in the results.
         ("uses Llama3-8B and Qwen2-72B-Instruct", False),
         ("on Llama 3.1 70B and Gemma-2 2B/9B/27B", False),

@@ -159,6 +159,13 @@ def test_a_name_a_macro_took_is_not_chosen() -> None:
     # "\dataset is currently the largest ...": the name is gone, the sentence is broken.
     assert not fits("method", "The is currently the largest egocentric QA dataset.")
     assert fits("method", "The dataset is currently the largest egocentric QA dataset.")
+    # "This is achieved by ..." has no noun to resolve: it stays a pointer, never "The is".
+    from dailypapers.summarize.extractive.phrasing import resolve_pronoun
+
+    assert resolve_pronoun("This is achieved through a new adapter.", None,
+                           "Adapting knowledge is key.") == (
+        "This is achieved through a new adapter.")
+    assert not fits("method", "This is achieved through a new adapter.")
 
 
 def test_a_finding_the_contribution_suggests_moves_to_the_results() -> None:
@@ -170,3 +177,13 @@ def test_a_finding_the_contribution_suggests_moves_to_the_results() -> None:
     assert got["one_line"] == ("The authors explore the upper bound of reasoning in many "
                                "languages.")
     assert got["results"].startswith("Multilingual reasoning promises nearly 10 Acc@k points")
+
+
+def test_the_one_line_keeps_a_size_it_cannot_spare() -> None:
+    # Split, the one-line would read "This paper introduces a novel dataset.": it keeps all.
+    got = parts(
+        "Dark humor in memes is hard to moderate. In this paper, we introduce a novel dataset "
+        "of 4,379 memes annotated for dark humor. Models fine-tuned on it detect dark humor "
+        "better than zero-shot models.", "Dark Humor Memes")
+    assert "4,379 memes" in got["one_line"]
+    assert "4,379" not in got["results"]

@@ -132,6 +132,8 @@ class _Layout:
 
 
 def _graphics(page: Any) -> _Layout:
+    """Boxes of the page's drawings, of its images and included figures, and of the text
+    objects the page draws at its top level."""
     width, height = page.get_size()
     found = _Layout([], [], [])
     kinds = (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE,

@@ -78,8 +78,8 @@ QUANT_RE = re.compile(
     r"(?<![A-Za-z_/.\d])(?<![A-Za-z_]-)(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*"
     r"(?:%|percent|×|x\b|-?fold|times\b|points?\b|pp\b|[kKMB]\b|million|billion|trillion|"
     r"hours?|days?|seconds?|ms\b|s\b|GB|TB)"
-    r"|(?<![A-Za-z\-_/.\d])\d+\.\d+(?![\w.])"
-    r"|(?<![A-Za-z\-_/.\d])(?!(?:19|20)\d\d\b)\d{2,}(?:,\d{3})*(?![\w.%])"
+    r"|(?<![A-Za-z\-_/.\d])\d+\.\d+(?!\w|\.\d)"
+    r"|(?<![A-Za-z\-_/.\d])(?!(?:19|20)\d\d\b)\d{2,}(?:,\d{3})*(?![\w%]|\.\d)"
 )
 # "a dataset of 250K samples", "1.2M image-text pairs": a size, not a finding.
 DATASET_SIZE_RE = re.compile(

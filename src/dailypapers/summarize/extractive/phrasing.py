@@ -56,8 +56,10 @@ _IMPL_LEADIN_RE = re.compile(
     re.I,
 )
 _PAREN_RE = re.compile(r"\s*\((?=[^()]*\s)[^()\d%]{12,}\)")
+# "This is achieved by ..." has no noun: "This" points at the whole sentence before.
 _LEADING_PRONOUN_RE = re.compile(
-    r"^(?:(its|it|they|their)|(?:this|these|such an?|such) ([a-z][a-z-]+?))(?:s|es)?\b",
+    r"^(?:(its|it|they|their)|(?:this|these|such an?|such) (?!(?:is|are|was|were|has|have|had|"
+    r"can|could|will|would|may|might|should|must|does|did|do)\b)([a-z][a-z-]+?))(?:s|es)?\b",
     re.I)
 _TRIM_CLAUSE_RE = re.compile(
     r",\s+(?:which|while|where|whereas|thereby|thus|enabling|making|allowing|leading|"

@@ -131,8 +131,10 @@ def _size_for_results(picker: Picker, one: Chosen, pivot: int) -> None:
         _move_to_results(picker, i, size, held)
         return
     split = built_size(one.text, names)
+    # The one-line keeps what was made only when it still says what: "This paper introduces
+    # a novel dataset." would tell the reader nothing (a name, or a longer description).
     if split is not None and split[0] is not None and has_quantitative(split[1]) and fits(
-            "method", split[1]):
+            "method", split[1]) and (re.search(r"\s\d*[A-Z]", split[0]) or len(split[0]) >= 55):
         _give_results(picker, one, (split[0], split[1]))
 
 

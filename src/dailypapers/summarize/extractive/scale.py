@@ -77,7 +77,7 @@ _MAKES_RE = re.compile(
     r"releas|creat|contribut|compil|assembl|develop|open-sourc|propos|generat|synthesiz|"
     r"produc|gather|annotat)\w*", re.I)
 # "a newly built dataset containing 3.7 million models": made by the paper, whatever the verb.
-_NEW_RE = re.compile(r"\b(?:new|novel|newly|our|the authors')\b", re.I)
+_NEW_RE = re.compile(r"\b(?:new|novel|newly)\b", re.I)
 _BY_US_RE = re.compile(r"\b(?:curated|built|collected|constructed|created|annotated) by "
                        r"(?:us|the authors|them)\b", re.I)
 _ENUMERATION_RE = re.compile(r"\((?:\d|[ivx]{1,3})\)")
@@ -177,11 +177,11 @@ def built_size(text: str, names: tuple[str, ...]) -> tuple[str | None, str] | No
     if split is None or _ENUMERATION_RE.search(text):
         return None  # "(1) a strategy, (2) a corpus of 8.3M pairs, (3) ...": no clean split
     head, size = split
+    noun = head.rsplit(",", 1)[-1]  # "..., a new preference dataset."
     # What stays must say the authors made it ("The authors construct X, a dataset.", "X, a
     # dataset curated by us"), or the dataset bears the paper's name ("Puffin-4M"); not a
     # dataset used ("The authors pretrain on X, a collection."), nor a finding's opening.
     subject = size.split(" ", 1)[0]
-    own = (_MAKES_RE.search(head) or _BY_US_RE.search(text)
-           or (_NEW_RE.search(head) and re.search(r"\s(?:is|are)\s", head))
+    own = (_MAKES_RE.search(head) or _BY_US_RE.search(text) or _NEW_RE.search(noun)
            or any(len(n) >= 3 and n in subject for n in names))
     return (head, size) if own and any(ch.isdigit() for ch in size) else None
