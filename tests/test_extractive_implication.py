@@ -171,3 +171,40 @@ def test_a_benefit_the_contribution_names_is_the_implication_when_nothing_else_i
                                     how))
     assert summary.implication == ""
     assert "through routing" in summary.method
+
+
+def test_a_demonstrative_before_a_verb_is_not_read_as_the_name() -> None:
+    from dailypapers.summarize.extractive.guards import fits
+    from dailypapers.summarize.extractive.phrasing import resolve_pronoun
+
+    # "This highlights the ..." stands for the whole sentence before, not the method.
+    assert resolve_pronoun("This highlights the need for harder benchmarks.", "VF-Eval",
+                           "Models score 40% on VF-Eval.") is None
+    # "This is ..." is left as it is, and the gate refuses it (it leans on what came before).
+    kept = resolve_pronoun("This is the first open model of its kind.", "Orca", "")
+    assert kept is None or not fits("implication", kept)
+    told = split_closing("Ablation studies confirm the need for each module, marking ZARA as "
+                         "a promising step toward plug-and-play time-series analysis.", "ZARA")
+    assert told is not None and told[1] == ("This work marks ZARA as a promising step toward "
+                                            "plug-and-play time-series analysis.")
+
+
+def test_a_closing_size_a_report_or_a_setup_step_is_no_implication() -> None:
+    sized = (
+        "Text-to-image models are rarely tested on dense scenes. We present DenseBench, a "
+        "benchmark of composition and reasoning prompts for image generators. Each prompt "
+        "comes with checklist questions that a vision-language judge answers. Experiments "
+        "across 27 current models reveal that composition remains limited in dense scenes. "
+        "In statistics, the benchmark comprises 1,080 prompts and 13,500 checklist "
+        "questions.")
+    summary = summarize_paper(Paper("2501.00019", "DenseBench: Dense Prompts", sized))
+    assert summary.implication == ""
+    setup = (
+        "Research agents follow fixed strategies. We present OpenResearcher, an agent that "
+        "runs any research strategy written in natural language. OpenResearcher compiles a "
+        "strategy into code and runs it in a sandbox with search tools. To showcase its "
+        "generality, the authors equip OpenResearcher with three example strategies and a "
+        "user interface for experimentation.")
+    summary = summarize_paper(Paper("2501.00020", "OpenResearcher: Any Strategy", setup))
+    assert "equip" not in summary.implication
+    assert find_defects(summary) == []

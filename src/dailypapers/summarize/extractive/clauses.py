@@ -111,6 +111,8 @@ def _told(text: str, match: re.Match[str], name: str | None, outlook: bool
         rest = re.sub(r"\b(?:its|their)\b", owner, rest, count=1)
     if verb in _READS:
         sentence = f"These results {_READS[verb]} {rest}"
+    elif name is not None and rest.startswith(name):
+        sentence = f"This work {_OFFERS[verb]} {rest}"  # "..., marking X as a first step"
     else:
         sentence = f"{name or 'This work'} {_OFFERS[verb]} {rest}"
     head = text[: match.start()].rstrip(" ,")

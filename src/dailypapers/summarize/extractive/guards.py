@@ -60,8 +60,10 @@ _CONTRIBUTION_RE = re.compile(
     r"^(?:the authors|this (?:paper|work|study))\s+(?:\w+ly\s+)?(?:propose|introduce|present|"
     r"design|develop|construct|build|devise|formulate|curate|create|release|collect|"
     r"open-source|contribute|make)", re.I)
-_REPORTS_RE = re.compile(r"^(?:(?:extensive |comprehensive |the )?(?:experiments?|evaluations?|"
-                         r"experimental results|results)\s+(?:\w+\s+){0,4}?(?:show|demonstrate|"
+_REPORTS_RE = re.compile(r"^(?:(?:extensive |comprehensive |the |the authors' |our )?(?:"
+                         r"experiments?|evaluations?|experimental results|results|ablations?|"
+                         r"ablation (?:studies|experiments))\s+"
+                         r"(?:[\w-]+\s+){0,7}?(?:show|demonstrate|"
                          r"reveal|indicate|confirm)|the authors (?:find|found|show|observe|"
                          r"demonstrate)\b)", re.I)
 _SIZE_RE = re.compile(r"\d[\d,.]*\s*[kKMB]?\+?\s+(?:[\w-]+\s+){0,2}[a-z]+s\b")

@@ -32,9 +32,9 @@ _READS_FOR_MEANING_RE = re.compile(
     r"open|pave|provide (?:insights?|guidance|evidence))", re.I)
 
 # What a sentence that holds no finding says about what comes next.
-_OUTLOOK_RE = re.compile(r"\b(?:hope|potential|could|may|might|pav\w+ the way|future|"
-                         r"step (?:toward|forward)|new (?:avenues?|pathways?|directions?))\b",
-                         re.I)
+_OUTLOOK_RE = re.compile(r"\b(?:hope|believe|promise|potential|could|may|might|pav\w+ the way|"
+                         r"future|step (?:toward|forward)|new (?:avenues?|pathways?|"
+                         r"directions?))\b", re.I)
 _FINDING_WORD_RE = re.compile(r"\b(?:outperform\w*|surpass\w*|achiev\w*|superior\w*|gains?|"
                               r"struggl\w*|validat\w*|better|higher|lower|improv\w+ over|"
                               r"compared|state-of-the-art)\b", re.I)
@@ -76,9 +76,11 @@ def first_implication(picker: Picker, extra: Sections, pivot: int) -> Key:
                  if 60 <= len(c.text) <= 300 and not c.quantitative and c.impl_cue]
         picker.take("implication", concl, lambda c: (c.scores["implication"], -c.index))
     if picker.chosen["implication"] is None and n >= 4:
-        # The closing sentence, when it is neither a finding nor a contribution.
+        # The closing sentence, when it is neither a finding nor a contribution, and has no
+        # number unless it looks ahead (a size or a count is no meaning).
         picker.take("implication", cands, lambda c: (float(c.index),) if (
             c.index >= n - 2 and c.index > pivot and not c.contrib and not is_finding(c)
+            and not (c.quantitative and not _OUTLOOK_RE.search(c.text))
             and not _finding_or_step(c)) else None)
     return implication_key
 

@@ -104,6 +104,9 @@ def depersonalize(text: str) -> str:
     return _upper_first("".join(out))
 
 
+# What follows a verb, not a noun: "This highlights the ...", "These show that ...".
+_VERB_AFTER_RE = re.compile(r"\s+(?:the|a|an|that|how|why|what|its|their|our|it|them|us|"
+                            r"this|these|to)\b")
 _SELF_NOUNS = frozenset({"paper", "work", "study", "article", "report", "survey",
                          "research", "thesis", "result", "finding"})
 _SELF_PHRASE_RE = re.compile(r"^th(?:is|ese) (?:[\w-]+ ){0,3}(?:paper|work|study|article|"
@@ -178,6 +181,8 @@ def resolve_pronoun(text: str, name: str | None, previous: str = "") -> str | No
     if own is not None:
         return "The authors' " + text[own.start(1):]
     pronoun, noun = match.group(1), match.group(2)
+    if noun is not None and _VERB_AFTER_RE.match(text, match.end()):
+        return None  # "This highlights the need ...": "This" is a whole sentence before
     if noun is not None and (noun.lower() in _SELF_NOUNS or _SELF_PHRASE_RE.match(text)):
         return text  # "This paper ...", "These results ...": the checker judges these
     if noun is not None and name is not None and _OWN_THING_RE.match(text):

@@ -212,10 +212,10 @@ STEP_RE = re.compile(
 # "The authors structure the design space ...", "IVA leverages a dataset ...": how it works.
 _DOES_VERBS = (r"(?:\w+ly\s+)?(?:structure|leverage|use|employ|design|build|train|adopt|"
                r"construct|collect|introduce|apply|combine|craft|formulate|model|represent|"
-               r"conduct|evaluate|perform|run|test|benchmark|assess)s?\b")
-_DOES_RE = re.compile(r"^(?:[Ww]e|[Tt]he authors|[A-Z][\w.-]*[A-Z][\w.-]*|(?:[Oo]ur|[Tt]he|"
-                      r"[Tt]his) (?:proposed )?(?:method|approach|framework|model|system|"
-                      r"pipeline|agent))\s+" + _DOES_VERBS)
+               r"conduct|evaluate|perform|run|test|benchmark|assess|equip)s?\b")
+_DOES_RE = re.compile(r"^(?:To [^,]{3,80}, )?(?:[Ww]e|[Tt]he authors|[A-Z][\w.-]*[A-Z][\w.-]*|"
+                      r"(?:[Oo]ur|[Tt]he|[Tt]his) (?:proposed )?(?:method|approach|framework|"
+                      r"model|system|pipeline|agent))\s+" + _DOES_VERBS)
 
 
 # What the work means, said outright: "Our findings emphasize ...", "X is simple and
