@@ -136,14 +136,15 @@ def evidence_rows(items: Sequence[CheckedItem], summary: str = "") -> list[View]
     A note replaces the verdict's general explanation in brackets ("not checked (a count
     without its noun)" + "a bare count: ..." would say it twice).
     """
-    groups: dict[str, list[CheckedItem]] = {}
+    # by sentence, in the order of each sentence's first item; an item without one alone
+    groups: dict[tuple[str, int], list[CheckedItem]] = {}
     for n, item in enumerate(items):
-        groups.setdefault(flat_text(item.snippet) or f"\x00{n}", []).append(item)
+        sentence = flat_text(item.snippet)
+        groups.setdefault((sentence, -1) if sentence else ("", n), []).append(item)
     rows: list[View] = []
     summary = " ".join(summary.split())
-    for sentence, group in groups.items():
-        shown = "" if sentence.startswith("\x00") else around(
-            sentence, *(flat_text(i.text) for i in group))
+    for (sentence, _alone), group in groups.items():
+        shown = around(sentence, *(flat_text(i.text) for i in group)) if sentence else ""
         quoted = bool(shown) and shown.strip("…") in summary
         for n, i in enumerate(group):
             verdict = VERDICT_WORDS.get(i.status, i.status)

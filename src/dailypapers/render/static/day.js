@@ -32,8 +32,10 @@
     tagsOf[n] = keys;
     row.setAttribute("data-tags", keys.join("|"));
     row.setAttribute("data-rank", row.id.slice(1));
-    var meta = row.querySelector("p.meta"), up = meta && /\u25B2 (\d+)/.exec(meta.textContent);
-    row.setAttribute("data-upvotes", up ? up[1] : "-1");
+    if (!row.hasAttribute("data-upvotes")) {
+      var meta = row.querySelector("p.meta"), up = meta && /\u25B2 (\d+)/.exec(meta.textContent);
+      row.setAttribute("data-upvotes", up ? up[1] : "-1");
+    }
     if (!row.hasAttribute("data-title")) {
       var link = row.querySelector("h2 a");
       row.setAttribute("data-title", link ? link.textContent.toLowerCase() : "");

@@ -51,8 +51,8 @@ def number_for_results(picker: Picker, pivot: int) -> None:
     for *_, i, held in sorted(ranked, reverse=True):
         c = picker.cands[i]
         text = picker.phrase(c, "results")
-        earlier = " ".join(x.text for x in picker.cands if x.index < c.index)
-        if text is None and (plain_noun := definite(c.text, earlier)) != c.text:
+        if text is None and (plain_noun := definite(c.text, " ".join(
+                x.text for x in picker.cands if x.index < c.index))) != c.text:
             # "Scaling these parameters ..." after a sentence about the parameters.
             text = picker.phrase(replace(c, text=plain_noun), "results")
         if text is None:

@@ -80,6 +80,9 @@ _MAKES_RE = re.compile(
 _NEW_RE = re.compile(r"\b(?:new|novel|newly)\b", re.I)
 _BY_US_RE = re.compile(r"\b(?:curated|built|collected|constructed|created|annotated) by "
                        r"(?:us|the authors|them)\b", re.I)
+# A cheap first look: what every size of a made dataset mentions.
+_MAYBE_RE = re.compile(_DATA_NOUN + r"|\b(?:compris|consist|contain|featur|spann|cover|encompass)",
+                       re.I)
 _ENUMERATION_RE = re.compile(r"\((?:\d|[ivx]{1,3})\)")
 # ", designed to leverage this data", "and propose three metrics": a digit-free tail after
 # the last number goes.
@@ -171,6 +174,8 @@ def built_size(text: str, names: tuple[str, ...]) -> tuple[str | None, str] | No
     artifact the paper makes: the whole sentence ((None, text)) when its subject is that
     artifact, else the size split out of it. None for any other count (how the work was set
     up, a dataset used but not made: "trained on ImageNet, a dataset of 1.2M images")."""
+    if not _MAYBE_RE.search(text) and not any(n in text for n in names):
+        return None  # no data noun, no verb of size, no name of the paper's: nothing to read
     if scale_fact(text, names):
         return None, text
     split = split_scale(text)
