@@ -194,7 +194,9 @@ class Summary:
     # Backend that was asked first, when this summary comes from a fallback.
     fallback_from: str | None = None
     source: str | None = None  # which text it was written from: pdf | html | abstract
-    usage: dict[str, Any] = field(default_factory=dict)  # tokens_in, tokens_out, cost, calls
+    # tokens_in, tokens_out, cost, calls; fallback_reason; fulltext_missing (why it was
+    # written from the abstract while full text was on: redone once the text is had)
+    usage: dict[str, Any] = field(default_factory=dict)
     created_at: str | None = None
 
     def parts(self) -> dict[str, str]:

@@ -34,6 +34,10 @@ from .verify import source_of, verify_paper
 
 log = logging.getLogger(__name__)
 
+# The key in ``Summary.usage`` that says why a summary was written from the abstract while
+# full text was on (the fetch fell back): the summary cache's one exception (summarize_day).
+FULLTEXT_MISSING = "fulltext_missing"
+
 
 def today() -> str:
     return datetime.now(UTC).date().isoformat()
@@ -175,6 +179,7 @@ def summarize_day(
     todo: list[tuple[Paper, FullText | None]] = []
     reused: dict[str, int] = {}
     reused_summaries: dict[str, Summary] = {}
+    upgraded = 0
     for entry in day_list.entries:
         paper = entry.paper
         if (only is not None and paper.arxiv_id not in only) or paper.arxiv_id in skip:
@@ -188,6 +193,9 @@ def summarize_day(
             cached = store.find_summary(paper.arxiv_id, paper.version, backend, model, prompt_hash)
             if cached is not None:
                 break
+        if cached is not None and _full_text_now(settings, cached[1], fulltexts, paper):
+            cached = None  # written from the abstract when the full text failed: again
+            upgraded += 1
         if cached is not None:
             summary_id, summary, verification = cached
             reused[paper.arxiv_id] = summary_id
@@ -198,6 +206,9 @@ def summarize_day(
             todo.append((paper, _ready(fulltexts, paper.arxiv_id)))
 
     store.attach_summaries(day, day_list.source, reused)
+    if upgraded:
+        report.note(f"{upgraded} written from the abstract when the full text failed,"
+                    " now from the full text")
     # A text restored from the durable files is only a note of where it came from: a paper
     # that must be summarized again gets its text fetched again (the PDF cache, else arXiv).
     restored = [p for p, t in todo if t is not None and t.stats.get("restored")]
@@ -221,6 +232,28 @@ def summarize_day(
     store.set_paper_errors(day, day_list.source, notes)
     report.usage = guard.usage(summarizer)
     return report
+
+
+def _full_text_now(settings: Settings, summary: Summary,
+                   fulltexts: MutableMapping[str, FullText], paper: Paper) -> bool:
+    """Whether a cached summary must be written again: it was written from the abstract
+    because the full text could not be had (``usage["fulltext_missing"]``, set by
+    :func:`_mark_abstract_only`) and this run has it. Reads (waits for) that paper's text.
+    A summary written from the abstract on purpose (full text off) or from a paper that
+    has none (still none this run) is kept."""
+    if not settings.fulltext or not summary.usage.get(FULLTEXT_MISSING):
+        return False
+    text = fulltexts.get(paper.arxiv_id)
+    return text is not None and text.source != "abstract"
+
+
+def _mark_abstract_only(settings: Settings, summary: Summary, fulltext: FullText | None) -> None:
+    """Record on a summary that it was written from the abstract because the full text
+    failed this run (full text on, the fetch fell back): a later run with the text redoes it."""
+    if settings.fulltext and fulltext is not None and fulltext.source == "abstract" \
+            and summary.source in (None, "abstract"):
+        reasons = "; ".join(fulltext.fallback_reasons) or "no full text"
+        summary.usage[FULLTEXT_MISSING] = redact(reasons)[:500]
 
 
 def paper_note(fulltext: FullText | None, summary: Summary | None, *,
@@ -260,6 +293,7 @@ def _summarize_todo(
             result = rescued
         # What a model wrote is data too: secrets it echoed are redacted, sizes bounded.
         scrub_summary(result, settings.llm_max_field_chars)
+        _mark_abstract_only(settings, result, fulltext)
         notes[paper.arxiv_id] = paper_note(fulltext, result,
                                            fallback=report.fallbacks.get(paper.arxiv_id))
         # Verified once: a backend that checked its summary (the LLM repair turn) hands
